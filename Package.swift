@@ -1,0 +1,178 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Every target is compiled in the Swift 6 language mode (complete concurrency checking) with warnings as errors.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "DealStore",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DealModel", targets: ["DealModel"]),
+        .library(name: "DealProtocol", targets: ["DealProtocol"]),
+        .library(name: "DealTLS", targets: ["DealTLS"]),
+        .library(name: "DealStore", targets: ["DealStore"]),
+        .library(name: "DealServer", targets: ["DealServer"]),
+        .library(name: "DealClient", targets: ["DealClient"]),
+        .executable(name: "dealsd", targets: ["dealsd"]),
+        .executable(name: "deals", targets: ["deals"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: OpenSSL
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "CDealOpenSSLShims",
+            dependencies: ["COpenSSL"]
+        ),
+
+        // MARK: Libraries
+        .target(
+            name: "DealModel",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf")
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DealProtocol",
+            dependencies: [
+                "DealModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DealTLS",
+            dependencies: [
+                "COpenSSL",
+                "CDealOpenSSLShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DealStore",
+            dependencies: [
+                "DealModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("Resources/seed.jsonl")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DealServer",
+            dependencies: [
+                "DealModel",
+                "DealProtocol",
+                "DealTLS",
+                "DealStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DealClient",
+            dependencies: [
+                "DealModel",
+                "DealProtocol",
+                "DealTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Executables (thin shells over the libraries)
+        .executableTarget(
+            name: "dealsd",
+            dependencies: [
+                "DealServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "deals",
+            dependencies: [
+                "DealClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "DealProtocolTests",
+            dependencies: [
+                "DealProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DealTLSTests",
+            dependencies: [
+                "DealTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DealStoreTests",
+            dependencies: [
+                "DealStore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DealServerTests",
+            dependencies: [
+                "DealServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DealClientTests",
+            dependencies: [
+                "DealClient"
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+print("deals: not implemented yet")

@@ -1,0 +1,1 @@
+print("dealsd: not implemented yet")
