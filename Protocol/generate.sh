@@ -7,7 +7,7 @@
 # script builds from the swift-protobuf copy that SwiftPM resolved for the package (same version as the runtime).
 # First run: about 1.5 minutes to build the plugin on 2 cores; later runs reuse it (a few seconds).
 #
-#   model.proto              -> Sources/DealModel/Generated      (the data model the store keeps)
+#   model.proto, query.proto -> Sources/DealModel/Generated      (the data model the store keeps)
 #   everything else          -> Sources/DealProtocol/Generated   (wire control messages and service messages)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -42,8 +42,8 @@ gen() {
 }
 
 cd "$here"
-gen "$root/Sources/DealModel/Generated" dealstore/v1/model.proto
-gen "$root/Sources/DealProtocol/Generated" $(ls dealstore/v1/*.proto | grep -v model.proto)
+gen "$root/Sources/DealModel/Generated" dealstore/v1/model.proto dealstore/v1/query.proto
+gen "$root/Sources/DealProtocol/Generated" $(ls dealstore/v1/*.proto | grep -v -e model.proto -e query.proto)
 # Generated code is not ours to format: `swift format lint` skips files that start with this marker.
 for f in "$root"/Sources/DealModel/Generated/*.swift "$root"/Sources/DealProtocol/Generated/*.swift; do
     printf '// swift-format-ignore-file\n%s\n' "$(cat "$f")" > "$f"

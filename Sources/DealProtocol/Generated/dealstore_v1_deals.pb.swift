@@ -25,190 +25,6 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-public nonisolated enum Dealstore_V1_ImportConflictPolicy: SwiftProtobuf.Enum, Swift.CaseIterable {
-  public typealias RawValue = Int
-
-  /// A record whose id exists is skipped and counted as skipped.
-  case skip // = 0
-
-  /// A record whose id exists replaces the stored one.
-  case replace // = 1
-  case UNRECOGNIZED(Int)
-
-  public init() {
-    self = .skip
-  }
-
-  public init?(rawValue: Int) {
-    switch rawValue {
-    case 0: self = .skip
-    case 1: self = .replace
-    default: self = .UNRECOGNIZED(rawValue)
-    }
-  }
-
-  public var rawValue: Int {
-    switch self {
-    case .skip: return 0
-    case .replace: return 1
-    case .UNRECOGNIZED(let i): return i
-    }
-  }
-
-  // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Dealstore_V1_ImportConflictPolicy] = [
-    .skip,
-    .replace,
-  ]
-
-}
-
-public nonisolated enum Dealstore_V1_SummaryGrouping: SwiftProtobuf.Enum, Swift.CaseIterable {
-  public typealias RawValue = Int
-  case unspecified // = 0
-  case investor // = 1
-  case target // = 2
-  case year // = 3
-  case quarter // = 4
-  case dealType // = 5
-  case UNRECOGNIZED(Int)
-
-  public init() {
-    self = .unspecified
-  }
-
-  public init?(rawValue: Int) {
-    switch rawValue {
-    case 0: self = .unspecified
-    case 1: self = .investor
-    case 2: self = .target
-    case 3: self = .year
-    case 4: self = .quarter
-    case 5: self = .dealType
-    default: self = .UNRECOGNIZED(rawValue)
-    }
-  }
-
-  public var rawValue: Int {
-    switch self {
-    case .unspecified: return 0
-    case .investor: return 1
-    case .target: return 2
-    case .year: return 3
-    case .quarter: return 4
-    case .dealType: return 5
-    case .UNRECOGNIZED(let i): return i
-    }
-  }
-
-  // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Dealstore_V1_SummaryGrouping] = [
-    .unspecified,
-    .investor,
-    .target,
-    .year,
-    .quarter,
-    .dealType,
-  ]
-
-}
-
-public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swift.CaseIterable {
-  public typealias RawValue = Int
-  case unspecified // = 0
-  case dealAnnounced // = 1
-  case dealClosed // = 2
-  case tranche // = 3
-  case optionExpiry // = 4
-  case valuation // = 5
-  case strategicTerm // = 6
-  case UNRECOGNIZED(Int)
-
-  public init() {
-    self = .unspecified
-  }
-
-  public init?(rawValue: Int) {
-    switch rawValue {
-    case 0: self = .unspecified
-    case 1: self = .dealAnnounced
-    case 2: self = .dealClosed
-    case 3: self = .tranche
-    case 4: self = .optionExpiry
-    case 5: self = .valuation
-    case 6: self = .strategicTerm
-    default: self = .UNRECOGNIZED(rawValue)
-    }
-  }
-
-  public var rawValue: Int {
-    switch self {
-    case .unspecified: return 0
-    case .dealAnnounced: return 1
-    case .dealClosed: return 2
-    case .tranche: return 3
-    case .optionExpiry: return 4
-    case .valuation: return 5
-    case .strategicTerm: return 6
-    case .UNRECOGNIZED(let i): return i
-    }
-  }
-
-  // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Dealstore_V1_TimelineEventKind] = [
-    .unspecified,
-    .dealAnnounced,
-    .dealClosed,
-    .tranche,
-    .optionExpiry,
-    .valuation,
-    .strategicTerm,
-  ]
-
-}
-
-public nonisolated enum Dealstore_V1_ChangeKind: SwiftProtobuf.Enum, Swift.CaseIterable {
-  public typealias RawValue = Int
-  case unspecified // = 0
-  case created // = 1
-  case updated // = 2
-  case deleted // = 3
-  case UNRECOGNIZED(Int)
-
-  public init() {
-    self = .unspecified
-  }
-
-  public init?(rawValue: Int) {
-    switch rawValue {
-    case 0: self = .unspecified
-    case 1: self = .created
-    case 2: self = .updated
-    case 3: self = .deleted
-    default: self = .UNRECOGNIZED(rawValue)
-    }
-  }
-
-  public var rawValue: Int {
-    switch self {
-    case .unspecified: return 0
-    case .created: return 1
-    case .updated: return 2
-    case .deleted: return 3
-    case .UNRECOGNIZED(let i): return i
-    }
-  }
-
-  // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Dealstore_V1_ChangeKind] = [
-    .unspecified,
-    .created,
-    .updated,
-    .deleted,
-  ]
-
-}
-
 public nonisolated struct Dealstore_V1_GetDealRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -219,108 +35,6 @@ public nonisolated struct Dealstore_V1_GetDealRequest: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
-}
-
-/// Restricts which deals a list, summary, export or watch sees. Empty fields do not restrict.
-public nonisolated struct Dealstore_V1_DealFilter: @unchecked Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  /// Deals in which any of these organizations participates (ids, names or aliases).
-  public var investorIds: [String] {
-    get {_storage._investorIds}
-    set {_uniqueStorage()._investorIds = newValue}
-  }
-
-  public var targetID: String {
-    get {_storage._targetID}
-    set {_uniqueStorage()._targetID = newValue}
-  }
-
-  /// Deals led by this organization.
-  public var leadInvestorID: String {
-    get {_storage._leadInvestorID}
-    set {_uniqueStorage()._leadInvestorID = newValue}
-  }
-
-  public var types: [DealModel.Dealstore_V1_DealType] {
-    get {_storage._types}
-    set {_uniqueStorage()._types = newValue}
-  }
-
-  public var statuses: [DealModel.Dealstore_V1_DealStatus] {
-    get {_storage._statuses}
-    set {_uniqueStorage()._statuses = newValue}
-  }
-
-  /// Announced on or after the start of this partial date (2023 means 2023-01-01).
-  public var announcedFrom: DealModel.Dealstore_V1_PartialDate {
-    get {_storage._announcedFrom ?? DealModel.Dealstore_V1_PartialDate()}
-    set {_uniqueStorage()._announcedFrom = newValue}
-  }
-  /// Returns true if `announcedFrom` has been explicitly set.
-  public var hasAnnouncedFrom: Bool {_storage._announcedFrom != nil}
-  /// Clears the value of `announcedFrom`. Subsequent reads from it will return its default value.
-  public mutating func clearAnnouncedFrom() {_uniqueStorage()._announcedFrom = nil}
-
-  /// Announced on or before the end of this partial date (2023 means 2023-12-31).
-  public var announcedTo: DealModel.Dealstore_V1_PartialDate {
-    get {_storage._announcedTo ?? DealModel.Dealstore_V1_PartialDate()}
-    set {_uniqueStorage()._announcedTo = newValue}
-  }
-  /// Returns true if `announcedTo` has been explicitly set.
-  public var hasAnnouncedTo: Bool {_storage._announcedTo != nil}
-  /// Clears the value of `announcedTo`. Subsequent reads from it will return its default value.
-  public mutating func clearAnnouncedTo() {_uniqueStorage()._announcedTo = nil}
-
-  /// Headline amount at least / at most this; deals in other currencies are excluded when set.
-  public var minAmount: DealModel.Dealstore_V1_Money {
-    get {_storage._minAmount ?? DealModel.Dealstore_V1_Money()}
-    set {_uniqueStorage()._minAmount = newValue}
-  }
-  /// Returns true if `minAmount` has been explicitly set.
-  public var hasMinAmount: Bool {_storage._minAmount != nil}
-  /// Clears the value of `minAmount`. Subsequent reads from it will return its default value.
-  public mutating func clearMinAmount() {_uniqueStorage()._minAmount = nil}
-
-  public var maxAmount: DealModel.Dealstore_V1_Money {
-    get {_storage._maxAmount ?? DealModel.Dealstore_V1_Money()}
-    set {_uniqueStorage()._maxAmount = newValue}
-  }
-  /// Returns true if `maxAmount` has been explicitly set.
-  public var hasMaxAmount: Bool {_storage._maxAmount != nil}
-  /// Clears the value of `maxAmount`. Subsequent reads from it will return its default value.
-  public mutating func clearMaxAmount() {_uniqueStorage()._maxAmount = nil}
-
-  /// Headline amount in this ISO 4217 currency.
-  public var currencyCode: String {
-    get {_storage._currencyCode}
-    set {_uniqueStorage()._currencyCode = newValue}
-  }
-
-  /// Case-insensitive match on a strategic term's value, e.g. "AWS", "TPU".
-  public var strategicTerm: String {
-    get {_storage._strategicTerm}
-    set {_uniqueStorage()._strategicTerm = newValue}
-  }
-
-  public var strategicTermKind: DealModel.Dealstore_V1_StrategicTermKind {
-    get {_storage._strategicTermKind}
-    set {_uniqueStorage()._strategicTermKind = newValue}
-  }
-
-  /// Case-insensitive substring of deal title, notes, and of target and investor names and aliases.
-  public var query: String {
-    get {_storage._query}
-    set {_uniqueStorage()._query = newValue}
-  }
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-
-  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Dealstore_V1_ListDealsRequest: Sendable {
@@ -334,8 +48,8 @@ public nonisolated struct Dealstore_V1_ListDealsRequest: Sendable {
   /// From a previous response's next_page_token; the request's other fields must be unchanged.
   public var pageToken: String = String()
 
-  public var filter: Dealstore_V1_DealFilter {
-    get {_filter ?? Dealstore_V1_DealFilter()}
+  public var filter: DealModel.Dealstore_V1_DealFilter {
+    get {_filter ?? DealModel.Dealstore_V1_DealFilter()}
     set {_filter = newValue}
   }
   /// Returns true if `filter` has been explicitly set.
@@ -351,7 +65,7 @@ public nonisolated struct Dealstore_V1_ListDealsRequest: Sendable {
 
   public init() {}
 
-  fileprivate var _filter: Dealstore_V1_DealFilter? = nil
+  fileprivate var _filter: DealModel.Dealstore_V1_DealFilter? = nil
 }
 
 public nonisolated struct Dealstore_V1_ListDealsResponse: Sendable {
@@ -465,30 +179,13 @@ public nonisolated struct Dealstore_V1_ImportDealsRequest: Sendable {
   public mutating func clearRecord() {self._record = nil}
 
   /// Read from the first message only.
-  public var onConflict: Dealstore_V1_ImportConflictPolicy = .skip
+  public var onConflict: DealModel.Dealstore_V1_ImportConflictPolicy = .skip
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _record: DealModel.Dealstore_V1_DealRecord? = nil
-}
-
-public nonisolated struct Dealstore_V1_ImportRejection: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  /// 0-based index of the message in the stream.
-  public var index: UInt64 = 0
-
-  public var id: String = String()
-
-  public var reason: String = String()
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
 }
 
 public nonisolated struct Dealstore_V1_ImportDealsResponse: Sendable {
@@ -502,7 +199,7 @@ public nonisolated struct Dealstore_V1_ImportDealsResponse: Sendable {
 
   public var skipped: UInt64 = 0
 
-  public var rejected: [Dealstore_V1_ImportRejection] = []
+  public var rejected: [DealModel.Dealstore_V1_ImportRejection] = []
 
   public var revision: UInt64 = 0
 
@@ -516,8 +213,8 @@ public nonisolated struct Dealstore_V1_ExportDealsRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var filter: Dealstore_V1_DealFilter {
-    get {_filter ?? Dealstore_V1_DealFilter()}
+  public var filter: DealModel.Dealstore_V1_DealFilter {
+    get {_filter ?? DealModel.Dealstore_V1_DealFilter()}
     set {_filter = newValue}
   }
   /// Returns true if `filter` has been explicitly set.
@@ -529,7 +226,7 @@ public nonisolated struct Dealstore_V1_ExportDealsRequest: Sendable {
 
   public init() {}
 
-  fileprivate var _filter: Dealstore_V1_DealFilter? = nil
+  fileprivate var _filter: DealModel.Dealstore_V1_DealFilter? = nil
 }
 
 public nonisolated struct Dealstore_V1_SummarizeDealsRequest: Sendable {
@@ -537,10 +234,10 @@ public nonisolated struct Dealstore_V1_SummarizeDealsRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var groupBy: Dealstore_V1_SummaryGrouping = .unspecified
+  public var groupBy: DealModel.Dealstore_V1_SummaryGrouping = .unspecified
 
-  public var filter: Dealstore_V1_DealFilter {
-    get {_filter ?? Dealstore_V1_DealFilter()}
+  public var filter: DealModel.Dealstore_V1_DealFilter {
+    get {_filter ?? DealModel.Dealstore_V1_DealFilter()}
     set {_filter = newValue}
   }
   /// Returns true if `filter` has been explicitly set.
@@ -552,63 +249,7 @@ public nonisolated struct Dealstore_V1_SummarizeDealsRequest: Sendable {
 
   public init() {}
 
-  fileprivate var _filter: Dealstore_V1_DealFilter? = nil
-}
-
-/// Totals in one currency.
-public nonisolated struct Dealstore_V1_CurrencyTotal: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var currencyCode: String = String()
-
-  /// Sum of participations' committed amounts (cancelled deals excluded).
-  public var committed: DealModel.Dealstore_V1_Money {
-    get {_committed ?? DealModel.Dealstore_V1_Money()}
-    set {_committed = newValue}
-  }
-  /// Returns true if `committed` has been explicitly set.
-  public var hasCommitted: Bool {self._committed != nil}
-  /// Clears the value of `committed`. Subsequent reads from it will return its default value.
-  public mutating func clearCommitted() {self._committed = nil}
-
-  /// Sum of tranches with status FUNDED.
-  public var funded: DealModel.Dealstore_V1_Money {
-    get {_funded ?? DealModel.Dealstore_V1_Money()}
-    set {_funded = newValue}
-  }
-  /// Returns true if `funded` has been explicitly set.
-  public var hasFunded: Bool {self._funded != nil}
-  /// Clears the value of `funded`. Subsequent reads from it will return its default value.
-  public mutating func clearFunded() {self._funded = nil}
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-
-  fileprivate var _committed: DealModel.Dealstore_V1_Money? = nil
-  fileprivate var _funded: DealModel.Dealstore_V1_Money? = nil
-}
-
-public nonisolated struct Dealstore_V1_SummaryGroup: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  /// The group's key: an organization id, "2023", "2023-Q4" or a DealType name.
-  public var key: String = String()
-
-  /// For people: the organization's name, or the key.
-  public var label: String = String()
-
-  public var totals: [Dealstore_V1_CurrencyTotal] = []
-
-  public var dealCount: UInt64 = 0
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
+  fileprivate var _filter: DealModel.Dealstore_V1_DealFilter? = nil
 }
 
 public nonisolated struct Dealstore_V1_SummarizeDealsResponse: Sendable {
@@ -617,7 +258,7 @@ public nonisolated struct Dealstore_V1_SummarizeDealsResponse: Sendable {
   // methods supported on all messages.
 
   /// Ordered by the largest committed total first (USD before other currencies), then key.
-  public var groups: [Dealstore_V1_SummaryGroup] = []
+  public var groups: [DealModel.Dealstore_V1_SummaryGroup] = []
 
   public var revision: UInt64 = 0
 
@@ -637,8 +278,8 @@ public nonisolated struct Dealstore_V1_TopDealsRequest: Sendable {
   /// Default "USD".
   public var currencyCode: String = String()
 
-  public var filter: Dealstore_V1_DealFilter {
-    get {_filter ?? Dealstore_V1_DealFilter()}
+  public var filter: DealModel.Dealstore_V1_DealFilter {
+    get {_filter ?? DealModel.Dealstore_V1_DealFilter()}
     set {_filter = newValue}
   }
   /// Returns true if `filter` has been explicitly set.
@@ -650,7 +291,7 @@ public nonisolated struct Dealstore_V1_TopDealsRequest: Sendable {
 
   public init() {}
 
-  fileprivate var _filter: Dealstore_V1_DealFilter? = nil
+  fileprivate var _filter: DealModel.Dealstore_V1_DealFilter? = nil
 }
 
 public nonisolated struct Dealstore_V1_TopDealsResponse: Sendable {
@@ -678,25 +319,6 @@ public nonisolated struct Dealstore_V1_ListCoInvestorsRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Dealstore_V1_CoInvestor: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var organizationID: String = String()
-
-  public var name: String = String()
-
-  /// Targets both organizations invested in.
-  public var sharedTargetIds: [String] = []
-
-  public var dealIds: [String] = []
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
 public nonisolated struct Dealstore_V1_ListCoInvestorsResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -704,7 +326,7 @@ public nonisolated struct Dealstore_V1_ListCoInvestorsResponse: Sendable {
 
   public var investorID: String = String()
 
-  public var coInvestors: [Dealstore_V1_CoInvestor] = []
+  public var coInvestors: [DealModel.Dealstore_V1_CoInvestor] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -718,61 +340,6 @@ public nonisolated struct Dealstore_V1_GetTimelineRequest: Sendable {
 
   /// An id, name or alias.
   public var organizationID: String = String()
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
-public nonisolated struct Dealstore_V1_TimelineEvent: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var date: DealModel.Dealstore_V1_PartialDate {
-    get {_date ?? DealModel.Dealstore_V1_PartialDate()}
-    set {_date = newValue}
-  }
-  /// Returns true if `date` has been explicitly set.
-  public var hasDate: Bool {self._date != nil}
-  /// Clears the value of `date`. Subsequent reads from it will return its default value.
-  public mutating func clearDate() {self._date = nil}
-
-  public var kind: Dealstore_V1_TimelineEventKind = .unspecified
-
-  public var dealID: String = String()
-
-  public var description_p: String = String()
-
-  public var amount: DealModel.Dealstore_V1_Money {
-    get {_amount ?? DealModel.Dealstore_V1_Money()}
-    set {_amount = newValue}
-  }
-  /// Returns true if `amount` has been explicitly set.
-  public var hasAmount: Bool {self._amount != nil}
-  /// Clears the value of `amount`. Subsequent reads from it will return its default value.
-  public mutating func clearAmount() {self._amount = nil}
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-
-  fileprivate var _date: DealModel.Dealstore_V1_PartialDate? = nil
-  fileprivate var _amount: DealModel.Dealstore_V1_Money? = nil
-}
-
-public nonisolated struct Dealstore_V1_Timeline: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var organizationID: String = String()
-
-  /// Date order; events of equal date in deal id order.
-  public var events: [Dealstore_V1_TimelineEvent] = []
-
-  /// The organization's reported valuations in date order.
-  public var valuations: [DealModel.Dealstore_V1_Valuation] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -795,34 +362,6 @@ public nonisolated struct Dealstore_V1_WatchDealsRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Dealstore_V1_ChangeEvent: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var revision: UInt64 = 0
-
-  public var kind: Dealstore_V1_ChangeKind = .unspecified
-
-  /// The record after the change; for a deletion, the record as it was.
-  public var record: DealModel.Dealstore_V1_DealRecord {
-    get {_record ?? DealModel.Dealstore_V1_DealRecord()}
-    set {_record = newValue}
-  }
-  /// Returns true if `record` has been explicitly set.
-  public var hasRecord: Bool {self._record != nil}
-  /// Clears the value of `record`. Subsequent reads from it will return its default value.
-  public mutating func clearRecord() {self._record = nil}
-
-  public var timeMicros: Int64 = 0
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-
-  fileprivate var _record: DealModel.Dealstore_V1_DealRecord? = nil
-}
-
 public nonisolated struct Dealstore_V1_ListConflictsRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -840,53 +379,12 @@ public nonisolated struct Dealstore_V1_ListConflictsRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Dealstore_V1_Conflict: @unchecked Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var dealID: String {
-    get {_storage._dealID}
-    set {_uniqueStorage()._dealID = newValue}
-  }
-
-  public var dealTitle: String {
-    get {_storage._dealTitle}
-    set {_uniqueStorage()._dealTitle = newValue}
-  }
-
-  public var claim: DealModel.Dealstore_V1_DisputedClaim {
-    get {_storage._claim ?? DealModel.Dealstore_V1_DisputedClaim()}
-    set {_uniqueStorage()._claim = newValue}
-  }
-  /// Returns true if `claim` has been explicitly set.
-  public var hasClaim: Bool {_storage._claim != nil}
-  /// Clears the value of `claim`. Subsequent reads from it will return its default value.
-  public mutating func clearClaim() {_uniqueStorage()._claim = nil}
-
-  /// The source that made the claim.
-  public var source: DealModel.Dealstore_V1_Source {
-    get {_storage._source ?? DealModel.Dealstore_V1_Source()}
-    set {_uniqueStorage()._source = newValue}
-  }
-  /// Returns true if `source` has been explicitly set.
-  public var hasSource: Bool {_storage._source != nil}
-  /// Clears the value of `source`. Subsequent reads from it will return its default value.
-  public mutating func clearSource() {_uniqueStorage()._source = nil}
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-
-  fileprivate var _storage = _StorageClass.defaultInstance
-}
-
 public nonisolated struct Dealstore_V1_ListConflictsResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var conflicts: [Dealstore_V1_Conflict] = []
+  public var conflicts: [DealModel.Dealstore_V1_Conflict] = []
 
   public var nextPageToken: String = String()
 
@@ -898,22 +396,6 @@ public nonisolated struct Dealstore_V1_ListConflictsResponse: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "dealstore.v1"
-
-nonisolated extension Dealstore_V1_ImportConflictPolicy: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0IMPORT_CONFLICT_POLICY_SKIP\0\u{1}IMPORT_CONFLICT_POLICY_REPLACE\0")
-}
-
-nonisolated extension Dealstore_V1_SummaryGrouping: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SUMMARY_GROUPING_UNSPECIFIED\0\u{1}SUMMARY_GROUPING_INVESTOR\0\u{1}SUMMARY_GROUPING_TARGET\0\u{1}SUMMARY_GROUPING_YEAR\0\u{1}SUMMARY_GROUPING_QUARTER\0\u{1}SUMMARY_GROUPING_DEAL_TYPE\0")
-}
-
-nonisolated extension Dealstore_V1_TimelineEventKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIMELINE_EVENT_KIND_UNSPECIFIED\0\u{1}TIMELINE_EVENT_KIND_DEAL_ANNOUNCED\0\u{1}TIMELINE_EVENT_KIND_DEAL_CLOSED\0\u{1}TIMELINE_EVENT_KIND_TRANCHE\0\u{1}TIMELINE_EVENT_KIND_OPTION_EXPIRY\0\u{1}TIMELINE_EVENT_KIND_VALUATION\0\u{1}TIMELINE_EVENT_KIND_STRATEGIC_TERM\0")
-}
-
-nonisolated extension Dealstore_V1_ChangeKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHANGE_KIND_UNSPECIFIED\0\u{1}CHANGE_KIND_CREATED\0\u{1}CHANGE_KIND_UPDATED\0\u{1}CHANGE_KIND_DELETED\0")
-}
 
 nonisolated extension Dealstore_V1_GetDealRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetDealRequest"
@@ -940,160 +422,6 @@ nonisolated extension Dealstore_V1_GetDealRequest: SwiftProtobuf.Message, SwiftP
 
   public static func ==(lhs: Dealstore_V1_GetDealRequest, rhs: Dealstore_V1_GetDealRequest) -> Bool {
     if lhs.id != rhs.id {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Dealstore_V1_DealFilter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".DealFilter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_ids\0\u{3}target_id\0\u{3}lead_investor_id\0\u{1}types\0\u{1}statuses\0\u{3}announced_from\0\u{3}announced_to\0\u{3}min_amount\0\u{3}max_amount\0\u{3}currency_code\0\u{3}strategic_term\0\u{3}strategic_term_kind\0\u{1}query\0")
-
-  fileprivate class _StorageClass {
-    var _investorIds: [String] = []
-    var _targetID: String = String()
-    var _leadInvestorID: String = String()
-    var _types: [DealModel.Dealstore_V1_DealType] = []
-    var _statuses: [DealModel.Dealstore_V1_DealStatus] = []
-    var _announcedFrom: DealModel.Dealstore_V1_PartialDate? = nil
-    var _announcedTo: DealModel.Dealstore_V1_PartialDate? = nil
-    var _minAmount: DealModel.Dealstore_V1_Money? = nil
-    var _maxAmount: DealModel.Dealstore_V1_Money? = nil
-    var _currencyCode: String = String()
-    var _strategicTerm: String = String()
-    var _strategicTermKind: DealModel.Dealstore_V1_StrategicTermKind = .unspecified
-    var _query: String = String()
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _investorIds = source._investorIds
-      _targetID = source._targetID
-      _leadInvestorID = source._leadInvestorID
-      _types = source._types
-      _statuses = source._statuses
-      _announcedFrom = source._announcedFrom
-      _announcedTo = source._announcedTo
-      _minAmount = source._minAmount
-      _maxAmount = source._maxAmount
-      _currencyCode = source._currencyCode
-      _strategicTerm = source._strategicTerm
-      _strategicTermKind = source._strategicTermKind
-      _query = source._query
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeRepeatedStringField(value: &_storage._investorIds) }()
-        case 2: try { try decoder.decodeSingularStringField(value: &_storage._targetID) }()
-        case 3: try { try decoder.decodeSingularStringField(value: &_storage._leadInvestorID) }()
-        case 4: try { try decoder.decodeRepeatedEnumField(value: &_storage._types) }()
-        case 5: try { try decoder.decodeRepeatedEnumField(value: &_storage._statuses) }()
-        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._announcedFrom) }()
-        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._announcedTo) }()
-        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._minAmount) }()
-        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._maxAmount) }()
-        case 10: try { try decoder.decodeSingularStringField(value: &_storage._currencyCode) }()
-        case 11: try { try decoder.decodeSingularStringField(value: &_storage._strategicTerm) }()
-        case 12: try { try decoder.decodeSingularEnumField(value: &_storage._strategicTermKind) }()
-        case 13: try { try decoder.decodeSingularStringField(value: &_storage._query) }()
-        default: break
-        }
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if !_storage._investorIds.isEmpty {
-        try visitor.visitRepeatedStringField(value: _storage._investorIds, fieldNumber: 1)
-      }
-      if !_storage._targetID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._targetID, fieldNumber: 2)
-      }
-      if !_storage._leadInvestorID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._leadInvestorID, fieldNumber: 3)
-      }
-      if !_storage._types.isEmpty {
-        try visitor.visitPackedEnumField(value: _storage._types, fieldNumber: 4)
-      }
-      if !_storage._statuses.isEmpty {
-        try visitor.visitPackedEnumField(value: _storage._statuses, fieldNumber: 5)
-      }
-      try { if let v = _storage._announcedFrom {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
-      } }()
-      try { if let v = _storage._announcedTo {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
-      } }()
-      try { if let v = _storage._minAmount {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-      } }()
-      try { if let v = _storage._maxAmount {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
-      } }()
-      if !_storage._currencyCode.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._currencyCode, fieldNumber: 10)
-      }
-      if !_storage._strategicTerm.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._strategicTerm, fieldNumber: 11)
-      }
-      if _storage._strategicTermKind != .unspecified {
-        try visitor.visitSingularEnumField(value: _storage._strategicTermKind, fieldNumber: 12)
-      }
-      if !_storage._query.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._query, fieldNumber: 13)
-      }
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_DealFilter, rhs: Dealstore_V1_DealFilter) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._investorIds != rhs_storage._investorIds {return false}
-        if _storage._targetID != rhs_storage._targetID {return false}
-        if _storage._leadInvestorID != rhs_storage._leadInvestorID {return false}
-        if _storage._types != rhs_storage._types {return false}
-        if _storage._statuses != rhs_storage._statuses {return false}
-        if _storage._announcedFrom != rhs_storage._announcedFrom {return false}
-        if _storage._announcedTo != rhs_storage._announcedTo {return false}
-        if _storage._minAmount != rhs_storage._minAmount {return false}
-        if _storage._maxAmount != rhs_storage._maxAmount {return false}
-        if _storage._currencyCode != rhs_storage._currencyCode {return false}
-        if _storage._strategicTerm != rhs_storage._strategicTerm {return false}
-        if _storage._strategicTermKind != rhs_storage._strategicTermKind {return false}
-        if _storage._query != rhs_storage._query {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1375,46 +703,6 @@ nonisolated extension Dealstore_V1_ImportDealsRequest: SwiftProtobuf.Message, Sw
   }
 }
 
-nonisolated extension Dealstore_V1_ImportRejection: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".ImportRejection"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}id\0\u{1}reason\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.index) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if self.index != 0 {
-      try visitor.visitSingularUInt64Field(value: self.index, fieldNumber: 1)
-    }
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 2)
-    }
-    if !self.reason.isEmpty {
-      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_ImportRejection, rhs: Dealstore_V1_ImportRejection) -> Bool {
-    if lhs.index != rhs.index {return false}
-    if lhs.id != rhs.id {return false}
-    if lhs.reason != rhs.reason {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
 nonisolated extension Dealstore_V1_ImportDealsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ImportDealsResponse"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}created\0\u{1}updated\0\u{1}skipped\0\u{1}rejected\0\u{1}revision\0")
@@ -1533,95 +821,6 @@ nonisolated extension Dealstore_V1_SummarizeDealsRequest: SwiftProtobuf.Message,
   public static func ==(lhs: Dealstore_V1_SummarizeDealsRequest, rhs: Dealstore_V1_SummarizeDealsRequest) -> Bool {
     if lhs.groupBy != rhs.groupBy {return false}
     if lhs._filter != rhs._filter {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Dealstore_V1_CurrencyTotal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".CurrencyTotal"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}currency_code\0\u{1}committed\0\u{1}funded\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.currencyCode) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._committed) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._funded) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.currencyCode.isEmpty {
-      try visitor.visitSingularStringField(value: self.currencyCode, fieldNumber: 1)
-    }
-    try { if let v = self._committed {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    try { if let v = self._funded {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    } }()
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_CurrencyTotal, rhs: Dealstore_V1_CurrencyTotal) -> Bool {
-    if lhs.currencyCode != rhs.currencyCode {return false}
-    if lhs._committed != rhs._committed {return false}
-    if lhs._funded != rhs._funded {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Dealstore_V1_SummaryGroup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".SummaryGroup"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}label\0\u{1}totals\0\u{3}deal_count\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.key) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.label) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.totals) }()
-      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.dealCount) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.key.isEmpty {
-      try visitor.visitSingularStringField(value: self.key, fieldNumber: 1)
-    }
-    if !self.label.isEmpty {
-      try visitor.visitSingularStringField(value: self.label, fieldNumber: 2)
-    }
-    if !self.totals.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.totals, fieldNumber: 3)
-    }
-    if self.dealCount != 0 {
-      try visitor.visitSingularUInt64Field(value: self.dealCount, fieldNumber: 4)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_SummaryGroup, rhs: Dealstore_V1_SummaryGroup) -> Bool {
-    if lhs.key != rhs.key {return false}
-    if lhs.label != rhs.label {return false}
-    if lhs.totals != rhs.totals {return false}
-    if lhs.dealCount != rhs.dealCount {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1766,51 +965,6 @@ nonisolated extension Dealstore_V1_ListCoInvestorsRequest: SwiftProtobuf.Message
   }
 }
 
-nonisolated extension Dealstore_V1_CoInvestor: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".CoInvestor"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}name\0\u{3}shared_target_ids\0\u{3}deal_ids\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
-      case 3: try { try decoder.decodeRepeatedStringField(value: &self.sharedTargetIds) }()
-      case 4: try { try decoder.decodeRepeatedStringField(value: &self.dealIds) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.organizationID.isEmpty {
-      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
-    }
-    if !self.name.isEmpty {
-      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
-    }
-    if !self.sharedTargetIds.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.sharedTargetIds, fieldNumber: 3)
-    }
-    if !self.dealIds.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.dealIds, fieldNumber: 4)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_CoInvestor, rhs: Dealstore_V1_CoInvestor) -> Bool {
-    if lhs.organizationID != rhs.organizationID {return false}
-    if lhs.name != rhs.name {return false}
-    if lhs.sharedTargetIds != rhs.sharedTargetIds {return false}
-    if lhs.dealIds != rhs.dealIds {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
 nonisolated extension Dealstore_V1_ListCoInvestorsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListCoInvestorsResponse"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_id\0\u{3}co_investors\0")
@@ -1876,100 +1030,6 @@ nonisolated extension Dealstore_V1_GetTimelineRequest: SwiftProtobuf.Message, Sw
   }
 }
 
-nonisolated extension Dealstore_V1_TimelineEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".TimelineEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}date\0\u{1}kind\0\u{3}deal_id\0\u{1}description\0\u{1}amount\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._date) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.dealID) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
-      case 5: try { try decoder.decodeSingularMessageField(value: &self._amount) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._date {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if self.kind != .unspecified {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
-    }
-    if !self.dealID.isEmpty {
-      try visitor.visitSingularStringField(value: self.dealID, fieldNumber: 3)
-    }
-    if !self.description_p.isEmpty {
-      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 4)
-    }
-    try { if let v = self._amount {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    } }()
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_TimelineEvent, rhs: Dealstore_V1_TimelineEvent) -> Bool {
-    if lhs._date != rhs._date {return false}
-    if lhs.kind != rhs.kind {return false}
-    if lhs.dealID != rhs.dealID {return false}
-    if lhs.description_p != rhs.description_p {return false}
-    if lhs._amount != rhs._amount {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Dealstore_V1_Timeline: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Timeline"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}events\0\u{1}valuations\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
-      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.events) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.valuations) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.organizationID.isEmpty {
-      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
-    }
-    if !self.events.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.events, fieldNumber: 2)
-    }
-    if !self.valuations.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.valuations, fieldNumber: 3)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_Timeline, rhs: Dealstore_V1_Timeline) -> Bool {
-    if lhs.organizationID != rhs.organizationID {return false}
-    if lhs.events != rhs.events {return false}
-    if lhs.valuations != rhs.valuations {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
 nonisolated extension Dealstore_V1_WatchDealsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".WatchDealsRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}from_revision\0\u{3}include_organizations\0")
@@ -2000,55 +1060,6 @@ nonisolated extension Dealstore_V1_WatchDealsRequest: SwiftProtobuf.Message, Swi
   public static func ==(lhs: Dealstore_V1_WatchDealsRequest, rhs: Dealstore_V1_WatchDealsRequest) -> Bool {
     if lhs.fromRevision != rhs.fromRevision {return false}
     if lhs.includeOrganizations != rhs.includeOrganizations {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".ChangeEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.revision) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._record) }()
-      case 4: try { try decoder.decodeSingularInt64Field(value: &self.timeMicros) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if self.revision != 0 {
-      try visitor.visitSingularUInt64Field(value: self.revision, fieldNumber: 1)
-    }
-    if self.kind != .unspecified {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
-    }
-    try { if let v = self._record {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    } }()
-    if self.timeMicros != 0 {
-      try visitor.visitSingularInt64Field(value: self.timeMicros, fieldNumber: 4)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_ChangeEvent, rhs: Dealstore_V1_ChangeEvent) -> Bool {
-    if lhs.revision != rhs.revision {return false}
-    if lhs.kind != rhs.kind {return false}
-    if lhs._record != rhs._record {return false}
-    if lhs.timeMicros != rhs.timeMicros {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2089,97 +1100,6 @@ nonisolated extension Dealstore_V1_ListConflictsRequest: SwiftProtobuf.Message, 
     if lhs.dealID != rhs.dealID {return false}
     if lhs.pageSize != rhs.pageSize {return false}
     if lhs.pageToken != rhs.pageToken {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Conflict"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deal_id\0\u{3}deal_title\0\u{1}claim\0\u{1}source\0")
-
-  fileprivate class _StorageClass {
-    var _dealID: String = String()
-    var _dealTitle: String = String()
-    var _claim: DealModel.Dealstore_V1_DisputedClaim? = nil
-    var _source: DealModel.Dealstore_V1_Source? = nil
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _dealID = source._dealID
-      _dealTitle = source._dealTitle
-      _claim = source._claim
-      _source = source._source
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularStringField(value: &_storage._dealID) }()
-        case 2: try { try decoder.decodeSingularStringField(value: &_storage._dealTitle) }()
-        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._claim) }()
-        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._source) }()
-        default: break
-        }
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if !_storage._dealID.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._dealID, fieldNumber: 1)
-      }
-      if !_storage._dealTitle.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._dealTitle, fieldNumber: 2)
-      }
-      try { if let v = _storage._claim {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-      } }()
-      try { if let v = _storage._source {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-      } }()
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Dealstore_V1_Conflict, rhs: Dealstore_V1_Conflict) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._dealID != rhs_storage._dealID {return false}
-        if _storage._dealTitle != rhs_storage._dealTitle {return false}
-        if _storage._claim != rhs_storage._claim {return false}
-        if _storage._source != rhs_storage._source {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
