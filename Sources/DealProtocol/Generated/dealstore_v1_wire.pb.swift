@@ -59,9 +59,6 @@ public nonisolated struct Dealstore_V1_Hello: Sendable {
   /// Server's HELLO: the server closes a connection idle (no open stream) for this long, in milliseconds. 0: never.
   public var idleTimeoutMillis: UInt32 = 0
 
-  /// Largest single protobuf message, in bytes, this peer accepts (a message may span several MESSAGE frames).
-  public var maxMessageSize: UInt32 = 0
-
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -185,7 +182,7 @@ fileprivate nonisolated let _protobuf_package = "dealstore.v1"
 
 nonisolated extension Dealstore_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}min_version\0\u{3}max_version\0\u{1}agent\0\u{3}max_frame_size\0\u{3}max_concurrent_streams\0\u{3}initial_window_size\0\u{3}min_ping_interval_millis\0\u{3}idle_timeout_millis\0\u{3}max_message_size\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}min_version\0\u{3}max_version\0\u{1}agent\0\u{3}max_frame_size\0\u{3}max_concurrent_streams\0\u{3}initial_window_size\0\u{3}min_ping_interval_millis\0\u{3}idle_timeout_millis\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -201,7 +198,6 @@ nonisolated extension Dealstore_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.initialWindowSize) }()
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.minPingIntervalMillis) }()
       case 8: try { try decoder.decodeSingularUInt32Field(value: &self.idleTimeoutMillis) }()
-      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.maxMessageSize) }()
       default: break
       }
     }
@@ -232,9 +228,6 @@ nonisolated extension Dealstore_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
     if self.idleTimeoutMillis != 0 {
       try visitor.visitSingularUInt32Field(value: self.idleTimeoutMillis, fieldNumber: 8)
     }
-    if self.maxMessageSize != 0 {
-      try visitor.visitSingularUInt32Field(value: self.maxMessageSize, fieldNumber: 9)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -247,7 +240,6 @@ nonisolated extension Dealstore_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.initialWindowSize != rhs.initialWindowSize {return false}
     if lhs.minPingIntervalMillis != rhs.minPingIntervalMillis {return false}
     if lhs.idleTimeoutMillis != rhs.idleTimeoutMillis {return false}
-    if lhs.maxMessageSize != rhs.maxMessageSize {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct DealProtocolTestsPlaceholder {
-    @Test func builds() {}
-}
