@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DealClient", targets: ["DealClient"]),
         .executable(name: "dealsd", targets: ["dealsd"]),
         .executable(name: "deals", targets: ["deals"]),
+        .library(name: "DealCommandLine", targets: ["DealCommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -112,6 +113,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "DealCommandLine",
+            dependencies: [
+                "DealModel",
+                "DealProtocol",
+                "DealClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Executables (thin shells over the libraries)
         .executableTarget(
             name: "dealsd",
@@ -124,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "deals",
             dependencies: [
-                "DealClient",
+                "DealCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -164,6 +177,13 @@ let package = Package(
                 "DealServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DealCommandLineTests",
+            dependencies: [
+                "DealCommandLine"
             ],
             swiftSettings: strictSettings
         ),

@@ -1,1 +1,138 @@
-enum DealClientPlaceholder {}
+import DealModel
+import DealProtocol
+import Logging
+import NIOCore
+import NIOPosix
+import SwiftProtobuf
+
+/// A client of `dealsd`: every RPC of the DealStore service over one multiplexed TLS connection.
+///
+/// Create it with ``withDealClient(configuration:eventLoopGroup:logger:_:)`` so the connection is always closed.
+/// The client is safe to share across tasks; calls run concurrently on the one connection. When the connection
+/// drops, the client reconnects with backoff; calls that the server had not processed when it sent GOAWAY are
+/// retried on a new connection, and no others are. Every failure surfaces as ``DealRPCError`` with the status code
+/// and a message saying what to do. Cancelling the task that awaits a call sends CANCEL to the server.
+public final class DealClient: Sendable {
+    /// The configuration the client was created with.
+    public let configuration: DealClientConfiguration
+    let connectionManager: DealClientConnectionManager
+
+    /// Creates a client; nothing connects until ``run()`` is running and a call is made.
+    public init(
+        configuration: DealClientConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "dealstore.client", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(DealRPCError) {
+        self.configuration = configuration
+        self.connectionManager = try DealClientConnectionManager(
+            configuration: configuration,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger
+        )
+    }
+
+    /// Maintains the connection until ``close()`` is called or the surrounding task is cancelled.
+    public func run() async {
+        await self.connectionManager.run()
+    }
+
+    /// Stops accepting calls, lets calls in flight finish, closes the connection and ends ``run()``.
+    public func close() {
+        self.connectionManager.close()
+    }
+
+    /// Makes a call with one request and one response.
+    public func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: DealMethod,
+        request: Request,
+        responseType: Response.Type = Response.self,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Response {
+        let responses = try await self.call(method, requests: [request], options: options)
+        guard responses.count == 1 else {
+            throw DealRPCError(
+                code: .internal,
+                message: "\(method.path) is unary but the server sent \(responses.count) responses"
+            )
+        }
+        return try DealFrame.decode(Response.self, from: responses[0], what: "response", errorCode: .internal)
+    }
+
+    /// Makes a call with one request and a stream of responses, delivered as they arrive.
+    ///
+    /// Iterating the returned sequence drives the call; stopping early cancels it on the server.
+    public func serverStreaming<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: DealMethod,
+        request: Request,
+        responseType: Response.Type = Response.self,
+        options: DealCallOptions = DealCallOptions()
+    ) -> DealResponseStream<Response> {
+        DealResponseStream(client: self, method: method, request: request, options: options)
+    }
+
+    /// Makes a call with a stream of requests and one response.
+    public func clientStreaming<Requests: AsyncSequence & Sendable, Response: SwiftProtobuf.Message>(
+        _ method: DealMethod,
+        requests: Requests,
+        responseType: Response.Type = Response.self,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Response where Requests.Element: SwiftProtobuf.Message {
+        let responses = try await self.connectionManager.clientStreamingCall(
+            method,
+            requests: requests,
+            options: self.effective(options)
+        )
+        guard responses.count == 1 else {
+            throw DealRPCError(
+                code: .internal,
+                message: "\(method.path) has one response but the server sent \(responses.count)"
+            )
+        }
+        return try DealFrame.decode(Response.self, from: responses[0], what: "response", errorCode: .internal)
+    }
+
+    func call(
+        _ method: DealMethod,
+        requests: [some SwiftProtobuf.Message],
+        options: DealCallOptions
+    ) async throws(DealRPCError) -> [ByteBuffer] {
+        var payloads: [ByteBuffer] = []
+        payloads.reserveCapacity(requests.count)
+        for request in requests {
+            payloads.append(try DealFrame.encode(request))
+        }
+        return try await self.connectionManager.bufferedCall(
+            method,
+            payloads: payloads,
+            options: self.effective(options)
+        )
+    }
+
+    func effective(_ options: DealCallOptions) -> DealCallOptions {
+        var options = options
+        if options.timeout == nil {
+            options.timeout = self.configuration.defaultCallTimeout
+        }
+        if let token = self.configuration.token {
+            options.metadata.append(DealMetadataEntry(key: "authorization", text: "Bearer \(token)"))
+        }
+        return options
+    }
+}
+
+/// Runs `body` with a connected client and closes the client when `body` returns or throws.
+public func withDealClient<Result: Sendable>(
+    configuration: DealClientConfiguration,
+    eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    logger: Logger = Logger(label: "dealstore.client", factory: { _ in SwiftLogNoOpLogHandler() }),
+    _ body: (DealClient) async throws -> Result
+) async throws -> Result {
+    let client = try DealClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+    return try await withThrowingDiscardingTaskGroup(returning: Result.self) { group in
+        group.addTask {
+            await client.run()
+        }
+        defer { client.close() }
+        return try await body(client)
+    }
+}

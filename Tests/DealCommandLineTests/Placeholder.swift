@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct DealCommandLineTestsPlaceholder {
+    @Test func builds() {}
+}
