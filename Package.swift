@@ -85,6 +85,7 @@ let package = Package(
         .target(
             name: "DealServer",
             dependencies: [
+                "COpenSSL",
                 "DealModel",
                 "DealProtocol",
                 "DealTLS",
