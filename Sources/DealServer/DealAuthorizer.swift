@@ -1,5 +1,6 @@
 import COpenSSL
 import DealProtocol
+import DealTLS
 import Foundation
 import Synchronization
 
@@ -38,7 +39,7 @@ final class DealAuthorizer: Sendable {
 
     /// Checks credentials and the role the method needs, without looking at any record, so the answer never
     /// reveals whether a record exists.
-    func authorize(method: DealMethod, authorization: String?, identity: DealClientCertificateIdentity?) -> Decision {
+    func authorize(method: DealMethod, authorization: String?, identity: DealTLSPeerIdentity?) -> Decision {
         let required: DealRole = method.isMutation ? .write : .read
         return self.table.withLock { table in
             var role = DealRole.none

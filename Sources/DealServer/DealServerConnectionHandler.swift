@@ -1,4 +1,5 @@
 import DealProtocol
+import DealTLS
 import Logging
 import NIOCore
 
@@ -26,14 +27,18 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     /// Bytes handed to the channel whose writes have not completed: what a client that never reads makes us hold.
     private var bytesInFlight = 0
     private var peer: DealServerPeer
+    /// Set when the connection is over a limit: the first frame is answered with GOAWAY carrying this reason.
+    private let refusal: String?
 
     init(
         limits: DealConnectionLimits,
         agent: String,
         router: DealServerRouter,
         observer: DealServerConnectionObserver,
-        logger: Logger
+        logger: Logger,
+        refusal: String? = nil
     ) {
+        self.refusal = refusal
         self.machine = DealServerConnectionStateMachine(limits: limits, agent: agent)
         self.processor = NIOSingleStepByteToMessageProcessor(
             DealFrameDecoder(maximumPayloadSize: limits.maximumFrameSize)
@@ -74,8 +79,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let identity = self.router.identity(fromTLSEvent: event) {
-            self.peer.identity = identity
+        if case .handshakeCompleted(let info) = event as? DealTLSEvent {
+            self.peer.identity = info.peerIdentity
         }
         if event is DealServerShutdownEvent {
             self.beginGracefulShutdown()
@@ -112,6 +117,10 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     // MARK: Frames in
 
     private func handle(_ frame: DealFrame) {
+        if let refusal = self.refusal {
+            self.apply(self.machine.fail(code: .resourceExhausted, message: refusal))
+            return
+        }
         let action = self.machine.receive(frame, now: .now())
         self.apply(action)
     }

@@ -18,7 +18,6 @@ final class DealServerRouter: Sendable {
     let tlsLibraryVersion: String
     let startedAt: ContinuousClock.Instant
     let maximumImportRecords: Int
-    private let extractIdentity: @Sendable (Any) -> DealClientCertificateIdentity?
 
     init(
         store: DealStore,
@@ -26,8 +25,7 @@ final class DealServerRouter: Sendable {
         runner: DealServerTaskRunner,
         serverVersion: String,
         tlsLibraryVersion: String,
-        maximumImportRecords: Int = 1_000_000,
-        extractIdentity: @escaping @Sendable (Any) -> DealClientCertificateIdentity?
+        maximumImportRecords: Int = 1_000_000
     ) {
         self.store = store
         self.authorizer = authorizer
@@ -36,11 +34,6 @@ final class DealServerRouter: Sendable {
         self.tlsLibraryVersion = tlsLibraryVersion
         self.startedAt = .now
         self.maximumImportRecords = maximumImportRecords
-        self.extractIdentity = extractIdentity
-    }
-
-    func identity(fromTLSEvent event: Any) -> DealClientCertificateIdentity? {
-        self.extractIdentity(event)
     }
 
     /// Authorizes the call and creates its handler; answers at once (and returns `nil`) when refused.
