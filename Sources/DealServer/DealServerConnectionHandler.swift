@@ -159,11 +159,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             if cancelHandler {
                 call?.cancel()
             }
-        case .closeConnection(let goAway, let error):
-            self.logger.notice(
-                "closing connection",
-                metadata: ["code": "\(error.code)", "reason": "\(error.message)"]
-            )
+        case .closeConnection(let goAway, let code, let reason):
+            self.logger.notice("closing connection", metadata: ["code": "\(code)", "reason": "\(reason)"])
             if let goAway {
                 self.enqueue([goAway])
             }
@@ -190,7 +187,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         )
         if headers.timeoutMicros > 0 {
             let timeout = TimeAmount.microseconds(Int64(min(headers.timeoutMicros, UInt64(Int64.max / 1000))))
-            self.deadlines[streamID] = context.eventLoop.scheduleTask(in: timeout) { [weak self] in
+            self.deadlines[streamID] = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
                 self?.deadlineExpired(streamID: streamID)
             }
         }
@@ -327,7 +324,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         guard let context = self.context, let timeout = self.machine.limits.idleTimeout, self.idleTimer == nil else {
             return
         }
-        self.idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [weak self] in
+        self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [weak self] in
             guard let self else { return }
             self.idleTimer = nil
             self.applySend(self.machine.idleTimeoutFired(), streamID: 0, code: nil)
@@ -343,7 +340,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         )
         self.flushOutput()
         let grace = self.machine.limits.drainGracePeriod
-        self.drainTimer = context.eventLoop.scheduleTask(in: .nanoseconds(grace.nanoseconds)) { [weak self] in
+        self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(grace.nanoseconds)) { [weak self] in
             guard let self else { return }
             for id in self.machine.closeAll() {
                 self.endCall(id, code: .cancelled)?.cancel()

@@ -46,7 +46,7 @@ struct DealServerConnectionStateMachine {
         /// The client granted window: write the frames that were waiting, then tell the call it may produce more.
         case resume(streamID: UInt32, frames: [DealFrame])
         /// A connection error: write the GOAWAY (if any), then close.
-        case closeConnection(goAway: DealFrame?, error: DealRPCError)
+        case closeConnection(goAway: DealFrame?, code: DealStatusCode, reason: String)
         /// Stop and write the refusal for a stream error: TRAILERS, then stop the call's handler if one runs.
         case failStream(streamID: UInt32, trailers: DealFrame, cancelHandler: Bool)
     }
@@ -455,7 +455,7 @@ struct DealServerConnectionStateMachine {
         let wasOpen = self.phase != .closed
         self.phase = .closed
         let goAway = wasOpen ? Self.goAway(lastStreamID: self.highestStreamID, code: code, reason: message) : nil
-        return .closeConnection(goAway: goAway, error: DealRPCError(code: code, message: message))
+        return .closeConnection(goAway: goAway, code: code, reason: message)
     }
 
     // MARK: Frames
