@@ -19,7 +19,9 @@ final class DealAuthorizer: Sendable {
     private let table: Mutex<Table>
 
     init(tokens: [DealTokensFile.Entry], certificateRoles: [String: DealRole], anonymousMethods: Set<String>) {
-        self.table = Mutex(Table(tokens: tokens, certificateRoles: certificateRoles, anonymousMethods: anonymousMethods))
+        self.table = Mutex(
+            Table(tokens: tokens, certificateRoles: certificateRoles, anonymousMethods: anonymousMethods)
+        )
     }
 
     /// Replaces tokens and certificate mappings.

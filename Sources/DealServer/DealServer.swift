@@ -74,7 +74,9 @@ public final class DealServer: Service, Sendable {
         } catch {
             throw DealServerError(code: .tlsSetupFailed, message: error.message, cause: error)
         }
-        let tokens = try configuration.tokensFile.map { path throws(DealServerError) in try DealTokensFile.load(path: path) }
+        let tokens = try configuration.tokensFile.map { path throws(DealServerError) in
+            try DealTokensFile.load(path: path)
+        }
         self.authorizer = DealAuthorizer(
             tokens: tokens ?? [],
             certificateRoles: configuration.certificateRoles,
@@ -123,6 +125,7 @@ public final class DealServer: Service, Sendable {
 
     /// Binds, serves until a graceful shutdown or cancellation, then drains and returns.
     public func run() async throws {
+        defer { self.boundContinuation.finish() }
         let channel = try await self.bind()
         if let address = channel.localAddress {
             self.boundContinuation.yield(address)
@@ -130,7 +133,9 @@ public final class DealServer: Service, Sendable {
         self.boundContinuation.finish()
         self.logger.notice(
             "listening",
-            metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "tls": "\(DealTLSLibrary.versionString)"]
+            metadata: [
+                "address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "tls": "\(DealTLSLibrary.versionString)",
+            ]
         )
         await withDiscardingTaskGroup { group in
             group.addTask {

@@ -69,7 +69,9 @@ final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerC
     func receive(_ message: ByteBuffer, endStream: Bool) {
         guard !self.done else { return }
         do {
-            self.requests.append(try DealFrame.decode(Request.self, from: message, what: "request \(self.requests.count)"))
+            self.requests.append(
+                try DealFrame.decode(Request.self, from: message, what: "request \(self.requests.count)")
+            )
         } catch {
             self.done = true
             self.writer.finish(error)

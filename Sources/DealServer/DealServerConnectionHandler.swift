@@ -324,7 +324,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         guard let context = self.context, let timeout = self.machine.limits.idleTimeout, self.idleTimer == nil else {
             return
         }
-        self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [weak self] in
+        self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            [weak self] in
             guard let self else { return }
             self.idleTimer = nil
             self.applySend(self.machine.idleTimeoutFired(), streamID: 0, code: nil)
@@ -340,7 +341,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         )
         self.flushOutput()
         let grace = self.machine.limits.drainGracePeriod
-        self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(grace.nanoseconds)) { [weak self] in
+        self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(grace.nanoseconds)) {
+            [weak self] in
             guard let self else { return }
             for id in self.machine.closeAll() {
                 self.endCall(id, code: .cancelled)?.cancel()

@@ -259,7 +259,9 @@ final class DealServerRouter: Sendable {
     }
 
     static func health(store: DealStore, service: String) throws(DealRPCError) -> Dealstore_V1_HealthCheckResponse {
-        let known = ["", "dealstore.v1.Deals", "dealstore.v1.Organizations", "dealstore.v1.Health", "dealstore.v1.Server"]
+        let known = [
+            "", "dealstore.v1.Deals", "dealstore.v1.Organizations", "dealstore.v1.Health", "dealstore.v1.Server",
+        ]
         var response = Dealstore_V1_HealthCheckResponse()
         guard known.contains(service) else {
             throw DealRPCError(code: .notFound, message: "unknown service \"\(service)\"; use \"\" for the server")

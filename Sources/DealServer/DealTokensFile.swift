@@ -36,7 +36,9 @@ public enum DealTokensFile {
                     message: "\(path):\(index + 1): expected \"sha256:<64 hex digits> read|write|admin <name>\""
                 )
             }
-            entries.append(Entry(hash: String(fields[0].dropFirst(7)), role: role, name: fields.count > 2 ? fields[2] : ""))
+            entries.append(
+                Entry(hash: String(fields[0].dropFirst(7)), role: role, name: fields.count > 2 ? fields[2] : "")
+            )
         }
         return entries
     }
