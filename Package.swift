@@ -180,6 +180,9 @@ let package = Package(
             name: "DealServerTests",
             dependencies: [
                 "DealServer",
+                "DealClient",
+                "DealTLS",
+                "DealStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -131,8 +131,11 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             break
         case .write(let frames):
             self.enqueue(frames)
-        case .startCall(let streamID, let method, let headers):
+        case .startCall(let streamID, let method, let headers, let endStream):
             self.startCall(streamID: streamID, method: method, headers: headers)
+            if endStream {
+                self.calls[streamID]?.call.endRequests()
+            }
         case .deliver(let streamID, let message, let endStream, let windowUpdate):
             if let windowUpdate {
                 self.enqueue([windowUpdate])

@@ -36,7 +36,7 @@ struct DealServerConnectionStateMachine {
         /// Write these frames (HELLO answer, PONG, WINDOW_UPDATE, an immediate TRAILERS refusing a call).
         case write([DealFrame])
         /// Start a handler for a new call.
-        case startCall(streamID: UInt32, method: DealMethod, headers: Dealstore_V1_CallHeaders)
+        case startCall(streamID: UInt32, method: DealMethod, headers: Dealstore_V1_CallHeaders, endStream: Bool)
         /// Hand a request message to the call; write `windowUpdate` if present.
         case deliver(streamID: UInt32, message: ByteBuffer, endStream: Bool, windowUpdate: DealFrame?)
         /// The client ended its requests without a message in this frame.
@@ -253,7 +253,7 @@ struct DealServerConnectionStateMachine {
         )
         stream.requestEnded = frame.isEndStream
         self.streams[id] = stream
-        return .startCall(streamID: id, method: method, headers: headers)
+        return .startCall(streamID: id, method: method, headers: headers, endStream: frame.isEndStream)
     }
 
     private mutating func receiveMessage(_ frame: DealFrame) -> ReceiveAction {
