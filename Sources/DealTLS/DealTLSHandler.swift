@@ -199,7 +199,10 @@ public final class DealTLSHandler: ChannelDuplexHandler {
         }
         if let promiseForCiphertext, self.connection.pendingCiphertextCount == 0 {
             // Zero-byte writes produce no ciphertext; an empty write keeps promise order intact.
-            context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promiseForCiphertext)
+            context.write(
+                Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)),
+                promise: promiseForCiphertext
+            )
             context.flush()
         } else {
             self.writeCiphertext(context: context, promise: promiseForCiphertext, flush: true)

@@ -217,7 +217,10 @@ enum DevelopmentCertificateWriter {
     static func createDirectory(_ path: String) throws(DealTLSError) {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             let reason = String(cString: strerror(errno))
-            throw DealTLSError(code: .certificateGenerationFailed, message: "cannot create directory '\(path)': \(reason)")
+            throw DealTLSError(
+                code: .certificateGenerationFailed,
+                message: "cannot create directory '\(path)': \(reason)"
+            )
         }
     }
 

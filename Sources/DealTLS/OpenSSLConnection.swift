@@ -34,11 +34,17 @@ final class OpenSSLConnection {
     init(contextReference: SSLContextReference, serverHostname: String?) throws(DealTLSError) {
         OpenSSLErrorQueue.clear()
         guard let ssl = SSL_new(contextReference.context) else {
-            throw DealTLSError(code: .internalError, message: "SSL_new failed: \(OpenSSLErrorQueue.drainedDescription())")
+            throw DealTLSError(
+                code: .internalError,
+                message: "SSL_new failed: \(OpenSSLErrorQueue.drainedDescription())"
+            )
         }
         guard let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
             SSL_free(ssl)
-            throw DealTLSError(code: .internalError, message: "BIO_new failed: \(OpenSSLErrorQueue.drainedDescription())")
+            throw DealTLSError(
+                code: .internalError,
+                message: "BIO_new failed: \(OpenSSLErrorQueue.drainedDescription())"
+            )
         }
         // SSL_set_bio takes ownership of both BIOs: SSL_free releases them.
         SSL_set_bio(ssl, readBIO, writeBIO)

@@ -1,5 +1,5 @@
-import COpenSSL
 import CDealOpenSSLShims
+import COpenSSL
 
 #if canImport(Glibc)
 import Glibc
@@ -77,7 +77,8 @@ final class SSLContextReference: @unchecked Sendable {
             if configuration.clientCertificatePolicy != .none && configuration.clientTrustRootsFile == nil {
                 throw DealTLSError(
                     code: .invalidConfiguration,
-                    message: "clientCertificatePolicy \(configuration.clientCertificatePolicy) needs clientTrustRootsFile"
+                    message:
+                        "clientCertificatePolicy \(configuration.clientCertificatePolicy) needs clientTrustRootsFile"
                 )
             }
         case .client:

@@ -1,5 +1,6 @@
-@testable import DealTLS
 import Testing
+
+@testable import DealTLS
 
 @Suite("DealTLSConnectionStateMachine")
 struct DealTLSConnectionStateMachineTests {

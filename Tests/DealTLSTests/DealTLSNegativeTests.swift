@@ -136,7 +136,10 @@ struct DealTLSNegativeTests {
         #expect(serverError.code == .handshakeFailed)
     }
 
-    @Test("A plaintext client on the TLS port is refused", arguments: ["GET / HTTP/1.1\r\nHost: x\r\n\r\n", "PING\r\n"])
+    @Test(
+        "A plaintext client on the TLS port is refused",
+        arguments: ["GET / HTTP/1.1\r\nHost: x\r\n\r\n", "PING\r\n"]
+    )
     func plaintextClient(request: String) async throws {
         let pki = try TestPKI()
         let server = try await TLSTestServer(context: DealTLSContext(configuration: pki.serverConfiguration()))
