@@ -202,5 +202,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // MARK: Benchmarks (run in release: swift run -c release dealtls-bench)
+        .executableTarget(
+            name: "dealtls-bench",
+            dependencies: [
+                "DealTLS",
+                "COpenSSL",
+                "CDealOpenSSLShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/DealTLSBench",
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -189,10 +189,13 @@ final class SSLContextReference: @unchecked Sendable {
         }
         let subject = SSL_CTX_get0_certificate(self.context).map(X509Inspection.subjectDescription) ?? "?"
         guard SSL_CTX_use_PrivateKey_file(self.context, keyFile, SSL_FILETYPE_PEM) == 1 else {
-            throw DealTLSError(
-                code: .invalidPrivateKey,
-                message: "cannot load private key from '\(keyFile)': \(OpenSSLErrorQueue.drainedDescription())"
-            )
+            let reasons = OpenSSLErrorQueue.drainedDescription()
+            // OpenSSL checks the pairing while loading; say which two files disagree, not only that they do.
+            let message =
+                reasons.contains("mismatch")
+                ? "private key in '\(keyFile)' does not match certificate \(subject) from '\(chainFile)': \(reasons)"
+                : "cannot load private key from '\(keyFile)': \(reasons)"
+            throw DealTLSError(code: .invalidPrivateKey, message: message)
         }
         guard SSL_CTX_check_private_key(self.context) == 1 else {
             throw DealTLSError(
