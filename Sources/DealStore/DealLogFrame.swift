@@ -16,7 +16,9 @@ enum DealLogFrame {
     }
 
     static func appendHeader(length: UInt32, crc: UInt32, to buffer: inout [UInt8]) {
-        for shift in stride(from: 0, to: 32, by: 8) { buffer.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            buffer.append(UInt8(truncatingIfNeeded: length >> UInt32(shift)))
+        }
         for shift in stride(from: 0, to: 32, by: 8) { buffer.append(UInt8(truncatingIfNeeded: crc >> UInt32(shift))) }
     }
 

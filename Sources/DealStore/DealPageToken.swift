@@ -23,7 +23,10 @@ enum DealPageToken {
         let parts = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "d" else { throw Self.malformed }
         guard UInt32(parts[1]) == fingerprint else {
-            throw .invalid("page_token", "was issued for another filter or order_by: keep the request's other fields unchanged")
+            throw .invalid(
+                "page_token",
+                "was issued for another filter or order_by: keep the request's other fields unchanged"
+            )
         }
         var keys: [Int128] = []
         if !parts[2].isEmpty {

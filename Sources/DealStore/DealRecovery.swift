@@ -179,7 +179,9 @@ enum DealRecovery {
             try DealFileIO.truncateFile(path, to: offset)
             for later in laterSegments { DealFileIO.remove(later) }
             try DealFileIO.syncDirectory(directory)
-            report.notes.append("repaired: cut \(path) at offset \(offset), removed \(laterSegments.count) later segment(s)")
+            report.notes.append(
+                "repaired: cut \(path) at offset \(offset), removed \(laterSegments.count) later segment(s)"
+            )
         }
     }
 }
@@ -228,7 +230,10 @@ extension DealStore {
     /// Examines a store directory without changing it: snapshot, segments, records, damage.
     ///
     /// `dealsd check DIR` prints the report. The store must not be open.
-    public static func check(directory: String, logger: Logger = Logger(label: "DealStore")) throws
+    public static func check(
+        directory: String,
+        logger: Logger = Logger(label: "DealStore")
+    ) throws
         -> DealStoreCheckReport
     {
         var result = try DealRecovery.recover(directory: directory, mode: .check, historyLimit: 1, logger: logger)
@@ -238,7 +243,10 @@ extension DealStore {
 
     /// Repairs a damaged store directory by cutting the log at its first damage (losing the records after it) and
     /// removing unfinished snapshots. `dealsd repair DIR` runs it; the store must not be open.
-    public static func repair(directory: String, logger: Logger = Logger(label: "DealStore")) throws
+    public static func repair(
+        directory: String,
+        logger: Logger = Logger(label: "DealStore")
+    ) throws
         -> DealStoreCheckReport
     {
         var result = try DealRecovery.recover(directory: directory, mode: .repair, historyLimit: 1, logger: logger)

@@ -13,7 +13,9 @@ enum DealSnapshotFile {
     static func header(tag: UInt8, revision: UInt64, organizations: Int, deals: Int) -> [UInt8] {
         var payload: [UInt8] = [tag]
         for value in [revision, UInt64(organizations), UInt64(deals)] {
-            for shift in stride(from: 0, to: 64, by: 8) { payload.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+            for shift in stride(from: 0, to: 64, by: 8) {
+                payload.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+            }
         }
         return payload
     }
@@ -54,7 +56,12 @@ enum DealSnapshotFile {
             }
         }
         DealLogFrame.append(
-            Self.header(tag: UInt8(ascii: "H"), revision: revision, organizations: organizations.count, deals: deals.count),
+            Self.header(
+                tag: UInt8(ascii: "H"),
+                revision: revision,
+                organizations: organizations.count,
+                deals: deals.count
+            ),
             to: &buffer
         )
         for id in organizations.keys.sorted() {
@@ -74,7 +81,12 @@ enum DealSnapshotFile {
             try flushIfFull()
         }
         DealLogFrame.append(
-            Self.header(tag: UInt8(ascii: "E"), revision: revision, organizations: organizations.count, deals: deals.count),
+            Self.header(
+                tag: UInt8(ascii: "E"),
+                revision: revision,
+                organizations: organizations.count,
+                deals: deals.count
+            ),
             to: &buffer
         )
         try flushIfFull(true)
@@ -106,7 +118,9 @@ enum DealSnapshotFile {
         for range in body {
             switch bytes[range.lowerBound] {
             case UInt8(ascii: "O"):
-                let organization = try Dealstore_V1_Organization(serializedBytes: Array(bytes[(range.lowerBound + 1)..<range.upperBound]))
+                let organization = try Dealstore_V1_Organization(
+                    serializedBytes: Array(bytes[(range.lowerBound + 1)..<range.upperBound])
+                )
                 state.putOrganization(organization)
             case UInt8(ascii: "D"):
                 dealRanges.append((range.lowerBound + 1)..<range.upperBound)

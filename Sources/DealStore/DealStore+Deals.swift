@@ -54,7 +54,10 @@ extension DealStore {
     }
 
     /// Creates a deal once durable; see ``createDeal(_:validateOnly:completion:)``.
-    public func createDeal(_ deal: Dealstore_V1_Deal, validateOnly: Bool = false) async throws(DealStoreError)
+    public func createDeal(
+        _ deal: Dealstore_V1_Deal,
+        validateOnly: Bool = false
+    ) async throws(DealStoreError)
         -> Dealstore_V1_Deal
     {
         try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
@@ -179,7 +182,11 @@ extension DealStore {
             case "amount":
                 if deal.hasAmount { merged.amount = deal.amount } else { merged.clearAmount() }
             case "commitment_cap":
-                if deal.hasCommitmentCap { merged.commitmentCap = deal.commitmentCap } else { merged.clearCommitmentCap() }
+                if deal.hasCommitmentCap {
+                    merged.commitmentCap = deal.commitmentCap
+                } else {
+                    merged.clearCommitmentCap()
+                }
             case "participations": merged.participations = deal.participations
             case "tranches": merged.tranches = deal.tranches
             case "options": merged.options = deal.options

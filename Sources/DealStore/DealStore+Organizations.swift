@@ -116,7 +116,13 @@ extension DealStore {
         expectedEtag: String = ""
     ) async throws(DealStoreError) -> Dealstore_V1_Organization {
         try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Organization in
-            try Self.updateOrganization(organization, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
+            try Self.updateOrganization(
+                organization,
+                mask: updateMask,
+                etag: expectedEtag,
+                state: &state,
+                batch: &batch
+            )
         }
     }
 

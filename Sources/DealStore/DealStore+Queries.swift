@@ -73,7 +73,9 @@ extension DealStore {
     }
 
     /// Matching entries (under the lock), for the aggregate queries.
-    private func matching(_ filter: Dealstore_V1_DealFilter) throws(DealStoreError) -> (
+    private func matching(
+        _ filter: Dealstore_V1_DealFilter
+    ) throws(DealStoreError) -> (
         entries: [DealIndexEntry], state: DealStoreState
     ) {
         try self.state.withLock { state throws(DealStoreError) in
@@ -241,13 +243,21 @@ extension DealStore {
         for entry in entries {
             let deal = try Self.decodeDeal(entry.bytes)
             let title = deal.title.isEmpty ? deal.id : deal.title
-            if deal.hasAnnounced { event(deal.announced, .dealAnnounced, deal, "announced: \(title)", deal.hasAmount ? deal.amount : nil) }
+            if deal.hasAnnounced {
+                event(deal.announced, .dealAnnounced, deal, "announced: \(title)", deal.hasAmount ? deal.amount : nil)
+            }
             if deal.hasClosed { event(deal.closed, .dealClosed, deal, "closed: \(title)", nil) }
             for tranche in deal.tranches where tranche.hasDue {
                 event(tranche.due, .tranche, deal, "tranche \(tranche.id) (\(tranche.investorID))", tranche.amount)
             }
             for option in deal.options where option.hasExpires {
-                event(option.expires, .optionExpiry, deal, "option \(option.id) of \(option.holderID) expires", option.maximum)
+                event(
+                    option.expires,
+                    .optionExpiry,
+                    deal,
+                    "option \(option.id) of \(option.holderID) expires",
+                    option.maximum
+                )
             }
             for term in deal.strategicTerms where term.hasSince {
                 event(term.since, .strategicTerm, deal, "\(term.value): \(term.description_p)", nil)

@@ -168,7 +168,8 @@ extension DealStore {
         if let rejection = result.rejections.first {
             throw DealStoreError(
                 code: .internal,
-                message: "the bundled seed record \(rejection.index) ('\(rejection.id)') is invalid: \(rejection.reason)"
+                message:
+                    "the bundled seed record \(rejection.index) ('\(rejection.id)') is invalid: \(rejection.reason)"
             )
         }
         self.logger.info("seeded the bundled dataset", metadata: ["records": "\(result.created)"])

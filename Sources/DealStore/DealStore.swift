@@ -70,7 +70,11 @@ public final class DealStore: Sendable {
             let append = recovered.appendSegment ?? recovered.state.revision + 1
             try store.committer.openSegment(firstRevision: append)
         } catch {
-            throw DealStoreError(code: .internal, message: "cannot open the write-ahead log in \(directory)", cause: error)
+            throw DealStoreError(
+                code: .internal,
+                message: "cannot open the write-ahead log in \(directory)",
+                cause: error
+            )
         }
         store.committer.start(store: store)
         logger.info(

@@ -11,7 +11,8 @@ struct DealValidator {
         let bytes = Array(id.utf8)
         guard (1...63).contains(bytes.count) else { return false }
         for (index, byte) in bytes.enumerated() {
-            let alnum = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            let alnum =
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
             if !alnum && (index == 0 || byte != UInt8(ascii: "-")) { return false }
         }
@@ -65,7 +66,10 @@ struct DealValidator {
             if date.day != 0 { throw .invalid(field + ".day", "must be 0 with precision MONTH") }
         case .quarter:
             if ![3, 6, 9, 12].contains(date.month) {
-                throw .invalid(field + ".month", "must be the quarter's last month (3, 6, 9 or 12) with precision QUARTER")
+                throw .invalid(
+                    field + ".month",
+                    "must be the quarter's last month (3, 6, 9 or 12) with precision QUARTER"
+                )
             }
             if date.day != 0 { throw .invalid(field + ".day", "must be 0 with precision QUARTER") }
         case .year:
@@ -192,7 +196,10 @@ struct DealValidator {
             let field = "disputed_claims[\(index)]"
             if claim.field.isEmpty { throw .invalid(field + ".field", "is required") }
             if !sources.contains(claim.sourceID) {
-                throw .invalid(field + ".source_id", "unknown source '\(claim.sourceID)': a disputed claim needs its source")
+                throw .invalid(
+                    field + ".source_id",
+                    "unknown source '\(claim.sourceID)': a disputed claim needs its source"
+                )
             }
         }
         return deal
@@ -207,7 +214,8 @@ struct DealValidator {
             if let other = self.state.organizationLookup[key], other != organization.id {
                 throw DealStoreError(
                     code: .alreadyExists,
-                    message: "name or alias '\(key)' already belongs to organization '\(other)': names and aliases must be unique"
+                    message:
+                        "name or alias '\(key)' already belongs to organization '\(other)': names and aliases must be unique"
                 )
             }
         }

@@ -11,7 +11,8 @@ extension DealStore {
     ///
     /// Throws ``DealStoreError/Code/outOfRange`` when `revision` is below ``compactedRevision`` (the changes after
     /// it are no longer all available): re-read the state (list or export) and continue from ``revision``.
-    public func changes(after revision: UInt64, limit: Int = 1000) throws(DealStoreError) -> [Dealstore_V1_ChangeEvent] {
+    public func changes(after revision: UInt64, limit: Int = 1000) throws(DealStoreError) -> [Dealstore_V1_ChangeEvent]
+    {
         try self.state.withLock { state throws(DealStoreError) in
             if revision < state.compactedRevision {
                 throw Self.compactedError(revision, state: state)
@@ -41,8 +42,9 @@ extension DealStore {
         filter: Dealstore_V1_DealFilter? = nil
     ) throws(DealStoreError) -> AsyncThrowingStream<Dealstore_V1_ChangeEvent, any Error> {
         let matcher: DealFilterMatcher? =
-            if let filter { try self.state.withLock { state throws(DealStoreError) in try DealFilterMatcher(filter, state: state) } }
-            else { nil }
+            if let filter {
+                try self.state.withLock { state throws(DealStoreError) in try DealFilterMatcher(filter, state: state) }
+            } else { nil }
         let (stream, continuation) = AsyncThrowingStream<Dealstore_V1_ChangeEvent, any Error>.makeStream(
             bufferingPolicy: .bufferingOldest(max(16, self.options.changeHistoryLimit))
         )

@@ -90,7 +90,8 @@ extension DealStore {
     func submit<T: Sendable>(
         _ body: (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T
     ) async throws(DealStoreError) -> T {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, DealStoreError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, DealStoreError>, Never>) in
             self.submit(body) { continuation.resume(returning: $0) }
         }
         return try result.get()
