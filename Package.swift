@@ -173,6 +173,7 @@ let package = Package(
             dependencies: [
                 "DealStore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                "dealstore-crash-writer",
             ],
             swiftSettings: strictSettings
         ),
@@ -213,6 +214,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/DealTLSBench",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: DealStore crash test child and benchmark
+        .executableTarget(
+            name: "dealstore-crash-writer",
+            dependencies: ["DealStore"],
+            path: "Tests/DealStoreCrashWriter",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "dealstore-bench",
+            dependencies: ["DealStore"],
+            path: "Benchmarks/DealStoreBench",
             swiftSettings: strictSettings
         ),
     ]

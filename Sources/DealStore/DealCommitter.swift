@@ -120,10 +120,11 @@ final class DealCommitter: Sendable {
             if let error {
                 store.committerFailed(error)
             }
-            for completion in pending { completion(error) }
+            // Publish before completing, so a writer that was told "durable" finds its change in the feed.
             if error == nil, lastRevision > 0 {
                 store.committerDurable(upTo: lastRevision, records: records)
             }
+            for completion in pending { completion(error) }
             buffer.removeAll(keepingCapacity: true)
             pending.removeAll()
             records = 0

@@ -127,6 +127,6 @@ struct DealStoreState: Sendable {
         let start = max(0, Int(revision + 1) - Int(first))
         let end = min(self.history.count, Int(last) - Int(first) + 1)
         guard start < end else { return [] }
-        return self.history[start..<min(end, start + limit)]
+        return self.history[start..<(end - start <= limit ? end : start + limit)]
     }
 }
