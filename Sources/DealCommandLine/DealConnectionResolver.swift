@@ -53,7 +53,8 @@ public struct DealConnectionResolver: Sendable {
 
         var resolved = DealResolvedConnection(host: DealLocalDefaults.host, port: DealLocalDefaults.port)
         // Each field is taken from the first layer that sets it, so `--ca` with a profile's token works.
-        func pick(_ key: KeyPath<DealConnectionSettings, String?>, flag: String, variable: String) -> (String, String)? {
+        func pick(_ key: KeyPath<DealConnectionSettings, String?>, flag: String, variable: String) -> (String, String)?
+        {
             if let value = flags[keyPath: key] { return (value, "--" + flag) }
             if let value = environmentSettings[keyPath: key] { return (value, variable) }
             if let value = profileSettings[keyPath: key] { return (value, profileLabel) }

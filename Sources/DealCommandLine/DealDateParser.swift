@@ -62,7 +62,12 @@ public enum DealDateParser {
         }
     }
 
-    private static func make(year: Int, month: Int, day: Int, precision: Dealstore_V1_DatePrecision)
+    private static func make(
+        year: Int,
+        month: Int,
+        day: Int,
+        precision: Dealstore_V1_DatePrecision
+    )
         -> Dealstore_V1_PartialDate
     {
         var date = Dealstore_V1_PartialDate()

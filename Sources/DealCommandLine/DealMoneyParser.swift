@@ -259,16 +259,3 @@ public struct DealMoneyParser: Sendable {
         return money
     }
 }
-
-extension String {
-    func trimmingSpaces() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace {
-            scalars.removeFirst()
-        }
-        while let last = scalars.last, last.isWhitespace {
-            scalars.removeLast()
-        }
-        return String(scalars)
-    }
-}

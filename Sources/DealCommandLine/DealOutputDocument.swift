@@ -83,17 +83,3 @@ public struct DealOutputDocument: Sendable {
         }.joined(separator: ",") + "\n"
     }
 }
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        for character in self {
-            if character == target {
-                result += replacement
-            } else {
-                result.append(character)
-            }
-        }
-        return result
-    }
-}

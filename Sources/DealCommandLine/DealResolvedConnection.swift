@@ -49,6 +49,9 @@ public struct DealResolvedConnection: Sendable, Equatable {
         configuration.privateKeyFile = self.keyFile
         configuration.token = self.token
         configuration.agent = "deals/\(configuration.agent)"
+        // A command line should fail fast when dealsd is not running rather than retry for the library's 15 s.
+        configuration.connectTimeout = .seconds(5)
+        configuration.waitForConnectionTimeout = .seconds(5)
         return configuration
     }
 }

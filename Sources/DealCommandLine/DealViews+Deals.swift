@@ -75,7 +75,10 @@ extension DealViews {
         }
         section(
             "Participations",
-            [.init("investor"), .init("role"), .init("committed", alignment: .right), .init("stake", alignment: .right)],
+            [
+                .init("investor"), .init("role"), .init("committed", alignment: .right),
+                .init("stake", alignment: .right),
+            ],
             deal.participations.map {
                 [$0.investorID, DealEnumNames.name($0.role), Self.money($0.committed), Self.percentage($0.stake)]
             }

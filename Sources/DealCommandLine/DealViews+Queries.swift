@@ -93,7 +93,8 @@ extension DealViews {
                     ]
                 }
             )
-            document.customTable = DealTableRenderer(columns: document.columns).render(document.tableRows)
+            document.customTable =
+                DealTableRenderer(columns: document.columns).render(document.tableRows)
                 + "\n" + valuations
         }
         return document
