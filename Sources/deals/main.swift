@@ -1,1 +1,3 @@
-print("deals: not implemented yet")
+import DealCommandLine
+
+await DealsCommand.runFromCommandLine()

@@ -1,0 +1,76 @@
+import DealClient
+import DealProtocol
+import Foundation
+
+/// What a command runs with: where it writes, the environment it reads, and how it reads files and stdin.
+///
+/// ``DealCommandContext/standard()`` is the real process; tests build one with a ``DealCapturedOutput`` and an
+/// environment dictionary pointing at a temporary directory.
+public struct DealCommandContext: Sendable {
+    /// Where results and diagnostics go.
+    public var output: DealOutput
+    /// The environment variables (connection settings, HOME, data directory).
+    public var environment: [String: String]
+    /// Reads all of standard input (for `-` file arguments).
+    public var readStandardInput: @Sendable () -> Data
+
+    /// Creates a context.
+    public init(
+        output: DealOutput,
+        environment: [String: String],
+        readStandardInput: @escaping @Sendable () -> Data = { Data() }
+    ) {
+        self.output = output
+        self.environment = environment
+        self.readStandardInput = readStandardInput
+    }
+
+    /// The process's own stdout, stderr, stdin and environment.
+    public static func standard() -> DealCommandContext {
+        DealCommandContext(
+            output: .standard,
+            environment: ProcessInfo.processInfo.environment,
+            readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() }
+        )
+    }
+
+    /// Reads a file argument as text; `-` reads standard input.
+    public func readText(_ path: String) throws(DealInputError) -> String {
+        let data: Data
+        if path == "-" {
+            data = self.readStandardInput()
+        } else {
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw DealInputError("cannot read \(path): \(error.localizedDescription)")
+            }
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DealInputError("\(path) is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Writes a rendered document to stdout.
+    public func emit(_ document: DealOutputDocument, as format: DealOutputFormat) throws {
+        self.output.writeOut(try document.render(as: format))
+    }
+
+    /// Resolves the connection and runs `body` with a connected client, turning call failures into one-line
+    /// ``DealCommandFailure``s that name the address, CA file or token source involved.
+    public func withClient<Result: Sendable>(
+        _ options: DealConnectionOptions,
+        _ body: (DealClient) async throws -> Result
+    ) async throws -> Result {
+        let connection = try DealConnectionResolver(environment: self.environment)
+            .resolve(flags: options.settings, profileName: options.profile)
+        do {
+            return try await withDealClient(configuration: connection.clientConfiguration) { client in
+                try await body(client)
+            }
+        } catch let error as DealRPCError {
+            throw DealErrorDescriber.failure(for: error, connection: connection)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import DealModel
+
+/// Builds the ``DealOutputDocument`` of each command's result: which columns, how cells read, what JSON holds.
+///
+/// Pure functions of the response messages, so every view is unit-tested without a server.
+public enum DealViews {
+    /// A money cell for people; empty when unset.
+    static func money(_ money: Dealstore_V1_Money) -> String {
+        money.currencyCode.isEmpty && money.units == 0 && money.nanos == 0 ? "" : DealMoneyFormatter.format(money)
+    }
+
+    /// The exact decimal of `money` for CSV; empty when unset.
+    static func plainMoney(_ money: Dealstore_V1_Money) -> String {
+        money.currencyCode.isEmpty && money.units == 0 && money.nanos == 0 ? "" : DealMoneyFormatter.plainDecimal(money)
+    }
+
+    /// A fraction as a percentage for people: `10%`, `~10%`, `33.3%`.
+    static func percentage(_ fraction: Dealstore_V1_Fraction) -> String {
+        guard fraction.denominator > 0 else { return "" }
+        // Tenths of a percent, rounded half up, in integers.
+        let tenths = (fraction.numerator * 1000 * 2 + fraction.denominator) / (fraction.denominator * 2)
+        let text = tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+        return (fraction.approximate ? "~" : "") + text
+    }
+}

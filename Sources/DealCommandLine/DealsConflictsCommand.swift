@@ -1,0 +1,46 @@
+import ArgumentParser
+import DealModel
+import DealProtocol
+
+/// `deals conflicts`: disputed claims beside the accepted values.
+public struct DealsConflictsCommand: AsyncParsableCommand, DealCommandRunnable {
+    public static let configuration = CommandConfiguration(
+        commandName: "conflicts",
+        abstract: "List sources' claims that contradict the accepted records.",
+        discussion: """
+            Examples:
+              deals conflicts
+              deals conflicts --deal amazon-anthropic-2023 -o json
+            """
+    )
+
+    @Option(help: "Only this deal's claims.")
+    public var deal: String?
+
+    @OptionGroup public var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+
+    public init() {}
+
+    public mutating func run() async throws {
+        try await self.run(in: .standard())
+    }
+
+    public func run(in context: DealCommandContext) async throws {
+        var request = Dealstore_V1_ListConflictsRequest()
+        request.dealID = self.deal ?? ""
+        request.pageSize = 1000
+        let conflicts = try await context.withClient(self.connection) { client in
+            var conflicts: [Dealstore_V1_Conflict] = []
+            while true {
+                let response = try await client.listConflicts(request)
+                conflicts += response.conflicts
+                if response.nextPageToken.isEmpty {
+                    return conflicts
+                }
+                request.pageToken = response.nextPageToken
+            }
+        }
+        try context.emit(DealViews.conflicts(conflicts), as: self.format.output)
+    }
+}

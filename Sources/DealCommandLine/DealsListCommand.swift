@@ -1,0 +1,104 @@
+import ArgumentParser
+import DealClient
+import DealModel
+import DealProtocol
+
+/// `deals list`: deals matching a filter, sorted, as a table or for scripts.
+public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
+    public static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List deals matching a filter.",
+        discussion: """
+            Examples:
+              deals list
+              deals list --investor Amazon --since 2023 --min 1B --sort -amount
+              deals list --target anthropic --type corporate-strategic -o csv > anthropic.csv
+              deals list --since Q3-2023 --until 2024 --term AWS -o json | jq '.[].id'
+
+            --sort takes comma-separated fields (id, announced, amount, target, revision), each optionally
+            prefixed with - for descending order.
+            """
+    )
+
+    @OptionGroup(title: "Filter Options") public var filter: DealFilterOptions
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Sort order, e.g. -amount or announced,-amount.", valueName: "fields")
+    )
+    public var sort: String?
+
+    @Option(help: "Print at most this many deals (default: all).")
+    public var limit: Int?
+
+    @OptionGroup public var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if let limit = self.limit, limit < 1 {
+            throw ValidationError("--limit must be at least 1")
+        }
+        if let sort = self.sort {
+            _ = try Self.orderBy(sort)
+        }
+    }
+
+    /// Translates `-amount,announced` into the service's `amount desc, announced`.
+    public static func orderBy(_ sort: String) throws(DealInputError) -> String {
+        let fields = ["id", "announced", "amount", "target", "revision"]
+        var clauses: [String] = []
+        for part in sort.split(separator: ",") {
+            var field = part.trimmingSpaces()
+            var descending = false
+            if field.hasPrefix("-") {
+                descending = true
+                field.removeFirst()
+            } else if field.hasPrefix("+") {
+                field.removeFirst()
+            }
+            guard fields.contains(field) else {
+                throw DealInputError(
+                    "invalid sort field \"\(field)\"; expected \(fields.joined(separator: ", ")), "
+                        + "each optionally prefixed with - for descending"
+                )
+            }
+            clauses.append(descending ? field + " desc" : field)
+        }
+        return clauses.joined(separator: ", ")
+    }
+
+    /// The first page's request.
+    public func request() throws -> Dealstore_V1_ListDealsRequest {
+        var request = Dealstore_V1_ListDealsRequest()
+        request.filter = try self.filter.filter()
+        request.orderBy = try self.sort.map(Self.orderBy) ?? ""
+        request.pageSize = Int32(min(self.limit ?? 1000, 1000))
+        return request
+    }
+
+    public mutating func run() async throws {
+        try await self.run(in: .standard())
+    }
+
+    public func run(in context: DealCommandContext) async throws {
+        var request = try self.request()
+        let (deals, total) = try await context.withClient(self.connection) { client in
+            var deals: [Dealstore_V1_Deal] = []
+            var total: Int64 = 0
+            while true {
+                let response = try await client.listDeals(request)
+                deals += response.deals
+                total = response.totalSize
+                if response.nextPageToken.isEmpty || deals.count >= (self.limit ?? Int.max) {
+                    break
+                }
+                request.pageToken = response.nextPageToken
+            }
+            return (Array(deals.prefix(self.limit ?? Int.max)), total)
+        }
+        let footer = Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : "\(deals.count) deals"
+        try context.emit(DealViews.deals(deals, footer: footer), as: self.format.output)
+    }
+}

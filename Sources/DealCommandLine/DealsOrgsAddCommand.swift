@@ -1,0 +1,93 @@
+import ArgumentParser
+import DealModel
+import DealProtocol
+import SwiftProtobuf
+
+/// `deals orgs add`: creates an organization from flags or a JSON file.
+public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
+    public static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Create an organization.",
+        discussion: """
+            Examples:
+              deals orgs add --name "Mistral AI" --kind ai-lab --alias Mistral --website https://mistral.ai
+              deals orgs add --file org.json    # an Organization in the protobuf JSON mapping
+
+            Without --id the server derives one from the name.
+            """
+    )
+
+    @Option(help: ArgumentHelp("An Organization as JSON (protobuf JSON mapping); - reads stdin.", valueName: "file"))
+    public var file: String?
+
+    @Option(help: "The id (default: derived from the name).")
+    public var id: String?
+
+    @Option(help: "The name.")
+    public var name: String?
+
+    @Option(help: "Kind: company, investment-firm, ai-lab, publisher, other.")
+    public var kind: String?
+
+    @Option(help: "Another name it is known by; repeatable.")
+    public var alias: [String] = []
+
+    @Option(help: "Web site URL.")
+    public var website: String?
+
+    @Option(help: "A short description.")
+    public var description: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Validate on the server without storing.")
+    public var dryRun = false
+
+    @OptionGroup public var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if self.file == nil && self.name == nil {
+            throw ValidationError("give --name, or --file org.json")
+        }
+    }
+
+    /// The organization the flags (and file) describe; flags override the file's fields.
+    public func organization(context: DealCommandContext) throws -> Dealstore_V1_Organization {
+        var organization = Dealstore_V1_Organization()
+        if let file = self.file {
+            let text = try context.readText(file)
+            do {
+                organization = try Dealstore_V1_Organization(jsonString: text)
+            } catch {
+                throw DealInputError("\(file) is not an Organization in the protobuf JSON mapping: \(error)")
+            }
+        }
+        if let id = self.id { organization.id = id }
+        if let name = self.name { organization.name = name }
+        if let kind = self.kind {
+            organization.kind = try DealEnumNames.parse(kind, as: Dealstore_V1_OrganizationKind.self, what: "kind")
+        }
+        organization.aliases += self.alias
+        if let website = self.website { organization.website = website }
+        if let description = self.description { organization.description_p = description }
+        return organization
+    }
+
+    public mutating func run() async throws {
+        try await self.run(in: .standard())
+    }
+
+    public func run(in context: DealCommandContext) async throws {
+        var request = Dealstore_V1_CreateOrganizationRequest()
+        request.organization = try self.organization(context: context)
+        request.validateOnly = self.dryRun
+        let organization = try await context.withClient(self.connection) { client in
+            try await client.createOrganization(request)
+        }
+        if self.format.output == .table {
+            context.output.errorLine(self.dryRun ? "valid (not stored):" : "created organization \(organization.id)")
+        }
+        try context.emit(DealViews.organization(organization), as: self.format.output)
+    }
+}

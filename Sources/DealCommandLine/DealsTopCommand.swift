@@ -1,0 +1,46 @@
+import ArgumentParser
+import DealModel
+import DealProtocol
+
+/// `deals top [N]`: the largest deals by headline amount in one currency.
+public struct DealsTopCommand: AsyncParsableCommand, DealCommandRunnable {
+    public static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "Show the largest deals by headline amount.",
+        discussion: """
+            Examples:
+              deals top 10
+              deals top 5 --since 2023 --currency EUR
+            """
+    )
+
+    @Argument(help: "How many deals (1 to 1000).")
+    public var count: Int = 10
+
+    @OptionGroup(title: "Filter Options") public var filter: DealFilterOptions
+    @OptionGroup public var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...1000).contains(self.count) else {
+            throw ValidationError("the count must be between 1 and 1000, not \(self.count)")
+        }
+    }
+
+    public mutating func run() async throws {
+        try await self.run(in: .standard())
+    }
+
+    public func run(in context: DealCommandContext) async throws {
+        var request = Dealstore_V1_TopDealsRequest()
+        request.limit = Int32(self.count)
+        request.filter = try self.filter.filter()
+        request.currencyCode = request.filter.currencyCode.isEmpty ? "USD" : request.filter.currencyCode
+        let response = try await context.withClient(self.connection) { client in
+            try await client.topDeals(request)
+        }
+        try context.emit(DealViews.deals(response.deals), as: self.format.output)
+    }
+}
