@@ -27,7 +27,7 @@ struct DealClientConnectionStateMachine {
     struct ServerSettings: Equatable {
         var maximumFrameSize = DealFrame.defaultMaximumPayloadSize
         var maximumConcurrentStreams = 100
-        var initialWindowSize = 1 << 20
+        var initialWindowSize = DealFrame.defaultMaximumPayloadSize
         var minimumPingIntervalMillis: UInt32 = 0
         var agent = ""
     }
@@ -52,7 +52,7 @@ struct DealClientConnectionStateMachine {
     private(set) var streams: [UInt32: StreamState] = [:]
     private(set) var nextStreamID: UInt32 = 1
 
-    init(initialWindowSize: Int = 1 << 20, maximumFrameSize: Int = DealFrame.defaultMaximumPayloadSize) {
+    init(initialWindowSize: Int = DealFrame.defaultMaximumPayloadSize, maximumFrameSize: Int = DealFrame.defaultMaximumPayloadSize) {
         self.initialWindowSize = initialWindowSize
         self.maximumFrameSize = maximumFrameSize
     }

@@ -7,7 +7,7 @@ public struct DealConnectionLimits: Sendable, Hashable {
     /// Streams a client may have open at once; one more is refused with RESOURCE_EXHAUSTED.
     public var maximumConcurrentStreams: Int = 100
     /// The per-stream window of MESSAGE bytes the client may send before the server grants more.
-    public var initialWindowSize: Int = 1 << 20
+    public var initialWindowSize: Int = DealFrame.defaultMaximumPayloadSize
     /// Clients must not ping more often than this.
     public var minimumPingInterval: Duration = .seconds(10)
     /// PINGs allowed under the interval before the connection is closed for abuse.

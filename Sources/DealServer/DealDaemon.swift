@@ -194,7 +194,14 @@ public enum DealDaemon {
                 message: "limits.max_frame_size must be between 16384 and \(DealFrame.absoluteMaximumPayloadSize)"
             )
         }
-        guard limits.maxConcurrentStreams > 0, limits.initialWindowSize > 0, limits.maxConnections > 0 else {
+        guard limits.initialWindowSize >= limits.maxFrameSize, limits.initialWindowSize < Int(Int32.max) else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.initial_window_size must be at least limits.max_frame_size (so any message fits) "
+                    + "and below 2^31"
+            )
+        }
+        guard limits.maxConcurrentStreams > 0, limits.maxConnections > 0 else {
             throw DealServerError(
                 code: .invalidConfiguration,
                 message: "limits.max_connections, max_concurrent_streams and initial_window_size must be positive"

@@ -90,7 +90,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var maxConnections: Int = 1024
         public var maxConcurrentStreams: Int = 100
         public var maxFrameSize: Int = DealFrame.defaultMaximumPayloadSize
-        public var initialWindowSize: Int = 1 << 20
+        public var initialWindowSize: Int = DealFrame.defaultMaximumPayloadSize
         public var idleTimeoutSeconds: Double = 300
         public var minPingIntervalSeconds: Double = 10
         public var maxPingStrikes: Int = 2

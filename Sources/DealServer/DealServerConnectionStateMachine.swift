@@ -69,7 +69,7 @@ struct DealServerConnectionStateMachine {
     /// The largest frame payload the client accepts, from its HELLO.
     private(set) var peerMaximumFrameSize = DealFrame.defaultMaximumPayloadSize
     /// The client's initial window for our MESSAGE frames, from its HELLO.
-    private(set) var peerInitialWindowSize = 1 << 20
+    private(set) var peerInitialWindowSize = DealFrame.defaultMaximumPayloadSize
     private var lastPingAt: NIODeadline?
     private var pingStrikes = 0
 
