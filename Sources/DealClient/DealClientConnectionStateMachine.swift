@@ -52,7 +52,10 @@ struct DealClientConnectionStateMachine {
     private(set) var streams: [UInt32: StreamState] = [:]
     private(set) var nextStreamID: UInt32 = 1
 
-    init(initialWindowSize: Int = DealFrame.defaultMaximumPayloadSize, maximumFrameSize: Int = DealFrame.defaultMaximumPayloadSize) {
+    init(
+        initialWindowSize: Int = DealFrame.defaultMaximumPayloadSize,
+        maximumFrameSize: Int = DealFrame.defaultMaximumPayloadSize
+    ) {
         self.initialWindowSize = initialWindowSize
         self.maximumFrameSize = maximumFrameSize
     }
