@@ -181,6 +181,7 @@ let package = Package(
             name: "DealServerTests",
             dependencies: [
                 "DealServer",
+                "dealsd",
                 "DealClient",
                 "DealTLS",
                 "DealStore",

@@ -39,7 +39,12 @@ final class DealRawConnection: Sendable {
     }
 
     /// Connects to the harness; `tls: false` speaks plain TCP to the TLS port.
-    static func connect(port: Int, caFile: String, tls: Bool = true, autoRead: Bool = true) async throws
+    static func connect(
+        port: Int,
+        caFile: String,
+        tls: Bool = true,
+        autoRead: Bool = true
+    ) async throws
         -> DealRawConnection
     {
         let received = Received()

@@ -37,7 +37,9 @@ struct DealServerAuthTests {
                 var missing = Dealstore_V1_GetDealRequest()
                 missing.id = "does-not-exist"
                 let missingCode = await Self.code { _ = try await client.getDeal(missing) }
-                let anonymousCode = await Self.code { _ = try await client.healthCheck(Dealstore_V1_HealthCheckRequest()) }
+                let anonymousCode = await Self.code {
+                    _ = try await client.healthCheck(Dealstore_V1_HealthCheckRequest())
+                }
                 // A wrong token is reported even where no token is needed, so a typo never goes unnoticed.
                 #expect(anonymousCode == (credential == .invalid ? .unauthenticated : .ok))
                 switch credential {

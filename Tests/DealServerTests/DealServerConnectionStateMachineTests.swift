@@ -109,7 +109,8 @@ struct DealServerConnectionStateMachineTests {
             Issue.record("expected deliver")
             return
         }
-        guard case .write(let frames, _) = machine.send(message: ByteBuffer(repeating: 0, count: 20), streamID: 1) else {
+        guard case .write(let frames, _) = machine.send(message: ByteBuffer(repeating: 0, count: 20), streamID: 1)
+        else {
             Issue.record("expected write")
             return
         }
@@ -150,13 +151,18 @@ struct DealServerConnectionStateMachineTests {
         var machine = Self.ready(window: 16 * 1024)
         _ = machine.receive(Self.headers(1, .exportDeals), now: .now())
         _ = machine.receive(Self.message(1, bytes: 0, endStream: true), now: .now())
-        guard case .write(let first, let writable) = machine.send(message: ByteBuffer(repeating: 0, count: 16 * 1024), streamID: 1)
+        guard
+            case .write(let first, let writable) = machine.send(
+                message: ByteBuffer(repeating: 0, count: 16 * 1024),
+                streamID: 1
+            )
         else {
             Issue.record("expected write")
             return
         }
         #expect(first.count == 1 && writable == false)
-        guard case .write(let queued, _) = machine.send(message: ByteBuffer(repeating: 0, count: 100), streamID: 1) else {
+        guard case .write(let queued, _) = machine.send(message: ByteBuffer(repeating: 0, count: 100), streamID: 1)
+        else {
             Issue.record("expected queueing")
             return
         }
@@ -169,7 +175,11 @@ struct DealServerConnectionStateMachineTests {
         #expect(noTrailersYet.isEmpty)
         var update = Dealstore_V1_WindowUpdate()
         update.increment = 1000
-        guard case .resume(1, let released) = machine.receive(Machine.frame(.windowUpdate, streamID: 1, update), now: .now())
+        guard
+            case .resume(1, let released) = machine.receive(
+                Machine.frame(.windowUpdate, streamID: 1, update),
+                now: .now()
+            )
         else {
             Issue.record("expected resume")
             return
@@ -184,7 +194,8 @@ struct DealServerConnectionStateMachineTests {
         limits.initialWindowSize = 1000
         var machine = Self.ready(limits: limits)
         _ = machine.receive(Self.headers(1, .importDeals), now: .now())
-        guard case .failStream(1, let trailers, true) = machine.receive(Self.message(1, bytes: 1001), now: .now()) else {
+        guard case .failStream(1, let trailers, true) = machine.receive(Self.message(1, bytes: 1001), now: .now())
+        else {
             Issue.record("expected a stream error")
             return
         }

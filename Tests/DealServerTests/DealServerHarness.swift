@@ -36,7 +36,8 @@ struct DealServerHarness {
     ) async throws -> Result {
         let directory =
             explicitDirectory
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("dealserver-test-\(UUID().uuidString)").path
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("dealserver-test-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer {
             if explicitDirectory == nil {

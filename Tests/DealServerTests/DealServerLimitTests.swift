@@ -71,7 +71,8 @@ struct DealServerLimitTests {
             defer { raw.close() }
             try await raw.sendHello()
             try await raw.send(
-                try Self.call(1, .watchDeals, token: harness.readToken) + Self.call(2, .watchDeals, token: harness.readToken)
+                try Self.call(1, .watchDeals, token: harness.readToken)
+                    + Self.call(2, .watchDeals, token: harness.readToken)
                     + Self.call(3, .watchDeals, token: harness.readToken)
             )
             let frames = try await raw.waitForFrames(2)
@@ -124,7 +125,9 @@ struct DealServerLimitTests {
                 frames += try Self.call(UInt32(id), .exportDeals, token: harness.readToken)
             }
             try await raw.send(frames)
-            #expect(await DealServerCallLifecycleTests.eventually(timeout: .seconds(20)) { server.connectionCount == 0 })
+            #expect(
+                await DealServerCallLifecycleTests.eventually(timeout: .seconds(20)) { server.connectionCount == 0 }
+            )
             try await withDealClient(configuration: harness.clientConfiguration(token: harness.readToken)) { client in
                 let info = try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest())
                 #expect(info.dealCount > 0)
