@@ -66,10 +66,11 @@ struct DealServerAuthTests {
         let clientDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mtls-\(UUID())").path
         try FileManager.default.createDirectory(atPath: clientDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: clientDirectory) }
-        try await DealServerHarness.with(configure: { configuration in
+        let mapReporting: (inout DealServer.Configuration) -> Void = { configuration in
             configuration.tls.clientCertificatePolicy = .optional
             configuration.certificateRoles = ["cn:reporting": .read]
-        }) { harness, _ in
+        }
+        try await DealServerHarness.with(configure: mapReporting) { harness, _ in
             for (name, expected) in [("reporting", DealStatusCode.ok), ("stranger", .unauthenticated)] {
                 try DealDevelopmentCA.issueClientCertificate(
                     caCertificateFile: harness.caFile,

@@ -45,7 +45,8 @@ struct DealServerLimitTests {
 
     @Test("connections over the limit are refused with GOAWAY; the ones inside keep working")
     func connectionLimit() async throws {
-        try await DealServerHarness.with(configure: { $0.maximumConnections = 1 }) { harness, server in
+        let oneConnection: (inout DealServer.Configuration) -> Void = { $0.maximumConnections = 1 }
+        try await DealServerHarness.with(configure: oneConnection) { harness, server in
             let first = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
             defer { first.close() }
             try await first.sendHello()
