@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // MARK: OpenSSL
@@ -85,6 +86,7 @@ let package = Package(
         .target(
             name: "DealServer",
             dependencies: [
+                "COpenSSL",
                 "DealModel",
                 "DealProtocol",
                 "DealTLS",
@@ -96,6 +98,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -168,6 +173,7 @@ let package = Package(
             dependencies: [
                 "DealStore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                "dealstore-crash-writer",
             ],
             swiftSettings: strictSettings
         ),
@@ -175,6 +181,9 @@ let package = Package(
             name: "DealServerTests",
             dependencies: [
                 "DealServer",
+                "DealClient",
+                "DealTLS",
+                "DealStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -192,6 +201,33 @@ let package = Package(
             dependencies: [
                 "DealClient"
             ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: Benchmarks (run in release: swift run -c release dealtls-bench)
+        .executableTarget(
+            name: "dealtls-bench",
+            dependencies: [
+                "DealTLS",
+                "COpenSSL",
+                "CDealOpenSSLShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/DealTLSBench",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: DealStore crash test child and benchmark
+        .executableTarget(
+            name: "dealstore-crash-writer",
+            dependencies: ["DealStore"],
+            path: "Tests/DealStoreCrashWriter",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "dealstore-bench",
+            dependencies: ["DealStore"],
+            path: "Benchmarks/DealStoreBench",
             swiftSettings: strictSettings
         ),
     ]

@@ -12,4 +12,5 @@ long CDealOpenSSL_SSL_set_tlsext_host_name(SSL *ssl, const char *name);
 long CDealOpenSSL_BIO_get_mem_ptr(BIO *bio, BUF_MEM **pp);
 long CDealOpenSSL_BIO_set_mem_eof_return(BIO *bio, long value);
 long CDealOpenSSL_BIO_pending(BIO *bio);
+uint64_t CDealOpenSSL_SSL_OP_NO_RENEGOTIATION(void);
 #endif

@@ -565,6 +565,10 @@ public nonisolated struct Dealstore_V1_Fraction: Sendable {
   /// True when the source gives the figure as "about", "roughly", "environ".
   public var approximate: Bool = false
 
+  /// True when the fraction is only a bound the true value stays below: a "minority stake" is 1/2 with
+  /// upper_bound set.
+  public var upperBound: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1191,7 +1195,7 @@ nonisolated extension Dealstore_V1_PartialDate: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Dealstore_V1_Fraction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Fraction"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}numerator\0\u{1}denominator\0\u{1}approximate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}numerator\0\u{1}denominator\0\u{1}approximate\0\u{3}upper_bound\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1202,6 +1206,7 @@ nonisolated extension Dealstore_V1_Fraction: SwiftProtobuf.Message, SwiftProtobu
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.numerator) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.denominator) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.approximate) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.upperBound) }()
       default: break
       }
     }
@@ -1217,6 +1222,9 @@ nonisolated extension Dealstore_V1_Fraction: SwiftProtobuf.Message, SwiftProtobu
     if self.approximate != false {
       try visitor.visitSingularBoolField(value: self.approximate, fieldNumber: 3)
     }
+    if self.upperBound != false {
+      try visitor.visitSingularBoolField(value: self.upperBound, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1224,6 +1232,7 @@ nonisolated extension Dealstore_V1_Fraction: SwiftProtobuf.Message, SwiftProtobu
     if lhs.numerator != rhs.numerator {return false}
     if lhs.denominator != rhs.denominator {return false}
     if lhs.approximate != rhs.approximate {return false}
+    if lhs.upperBound != rhs.upperBound {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,133 @@
+import DealTLS
+import Foundation
+import NIOCore
+import NIOPosix
+
+// dealtls-bench: how much of OpenSSL's own speed DealTLSHandler keeps over loopback.
+// Build and run in release: swift run -c release dealtls-bench [runs]
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+func format(_ value: Double) -> String {
+    String(format: "%.0f", value)
+}
+
+/// `openssl speed -evp` for the negotiated cipher at 16 KiB blocks (a full TLS record), in MiB/s.
+func opensslSpeed(cipher: String) -> Double? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["openssl", "speed", "-evp", cipher, "-bytes", "16384", "-seconds", "2"]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else {
+        return nil
+    }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+    guard let last = lines.last, let field = last.split(separator: " ").last,
+        let kilobytes = Double(field.replacingOccurrences(of: "k", with: ""))
+    else {
+        return nil
+    }
+    return kilobytes * 1000 / 1_048_576
+}
+
+let runs = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 5 : 5
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dealtls-bench-\(UUID().uuidString)").path
+let files = try DealDevelopmentCA.create(in: directory)
+defer { try? FileManager.default.removeItem(atPath: directory) }
+
+let serverContext = try DealTLSContext(
+    configuration: .server(
+        certificateChainFile: files.serverCertificateFile,
+        privateKeyFile: files.serverPrivateKeyFile
+    )
+)
+var clientConfiguration = DealTLSConfiguration.client(trustRootsFile: files.caCertificateFile)
+clientConfiguration.serverHostname = "localhost"
+let clientContext = try DealTLSContext(configuration: clientConfiguration)
+
+let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+let tls = LoopbackBench(group: group, serverContext: serverContext, clientContext: clientContext)
+let plain = LoopbackBench(group: group, serverContext: nil, clientContext: nil)
+
+print("dealtls-bench: \(DealTLSLibrary.versionString), \(runs) runs each, medians reported")
+
+var tlsBulk: [Double] = []
+var plainBulk: [Double] = []
+var negotiated = ""
+for _ in 0..<runs {
+    let (rate, cipher) = try await tls.bulk(rounds: 16, roundBytes: 16 << 20)
+    tlsBulk.append(rate)
+    negotiated = cipher
+    plainBulk.append(try await plain.bulk(rounds: 16, roundBytes: 16 << 20).mibPerSecond)
+}
+
+var tlsPingPong: [Double] = []
+var plainPingPong: [Double] = []
+for _ in 0..<runs {
+    tlsPingPong.append(try await tls.pingPong(messageSize: 64, duration: .seconds(1)))
+    plainPingPong.append(try await plain.pingPong(messageSize: 64, duration: .seconds(1)))
+}
+try await group.shutdownGracefully()
+
+var libraryBoth: [Double] = []
+var libraryEncrypt: [Double] = []
+var libraryPingPong: [Double] = []
+var libraryCipher = ""
+for _ in 0..<runs {
+    let pair = MemoryBIOBench(certificateFile: files.serverCertificateFile, keyFile: files.serverPrivateKeyFile)
+    libraryCipher = pair.cipher
+    libraryBoth.append(pair.encryptAndDecrypt(mebibytes: 256))
+    libraryPingPong.append(pair.pingPong(messageSize: 64, seconds: 1))
+    libraryEncrypt.append(
+        MemoryBIOBench(certificateFile: files.serverCertificateFile, keyFile: files.serverPrivateKeyFile)
+            .encryptOnly(mebibytes: 256)
+    )
+}
+
+let both = median(libraryBoth)
+let encrypt = median(libraryEncrypt)
+// Time per byte adds up: 1/both = 1/encrypt + 1/decrypt.
+let decrypt = 1 / max(1 / both - 1 / encrypt, 1e-12)
+// Over loopback encryption and decryption run on two event loops at once, so the ceiling is the slower half.
+let pipelineCeiling = min(encrypt, decrypt)
+let evpCipher = libraryCipher.contains("AES_256_GCM") ? "aes-256-gcm" : "aes-128-gcm"
+let speed = opensslSpeed(cipher: evpCipher)
+
+print("negotiated: \(negotiated); in-process OpenSSL pair: \(libraryCipher)")
+print("")
+print("bulk, one way, 256 MiB per run (MiB/s of plaintext)")
+print("  DealTLSHandler over loopback          \(format(median(tlsBulk)))")
+print("  plain TCP over loopback (NIO)         \(format(median(plainBulk)))")
+print("  OpenSSL memory BIOs, encrypt+decrypt  \(format(both))  (one thread)")
+print("  OpenSSL memory BIOs, encrypt only     \(format(encrypt))")
+print("  OpenSSL memory BIOs, decrypt (derived)\(format(decrypt))")
+if let speed {
+    print("  openssl speed -evp \(evpCipher) 16 KiB \(format(speed))")
+}
+print(
+    "  handler keeps \(String(format: "%.0f", 100 * median(tlsBulk) / pipelineCeiling))% of OpenSSL's two-thread "
+        + "ceiling (min of encrypt, decrypt) and \(String(format: "%.0f", 100 * median(tlsBulk) / both))% of its "
+        + "one-thread encrypt+decrypt figure"
+)
+print("")
+print("64-byte round trips on one connection (per second)")
+print("  DealTLSHandler over loopback          \(format(median(tlsPingPong)))")
+print("  plain TCP over loopback (NIO)         \(format(median(plainPingPong)))")
+print("  OpenSSL memory BIOs, one thread       \(format(median(libraryPingPong)))")
+print(
+    "  handler keeps \(String(format: "%.0f", 100 * median(tlsPingPong) / median(plainPingPong)))% of plain-TCP "
+        + "round trips; TLS costs \(String(format: "%.1f", 1e6 / median(libraryPingPong))) µs of CPU per round trip "
+        + "in OpenSSL itself"
+)
+print("")
+print("raw runs: tlsBulk=\(tlsBulk.map(format)) plainBulk=\(plainBulk.map(format))")
+print(
+    "          tlsRT=\(tlsPingPong.map(format)) plainRT=\(plainPingPong.map(format)) libRT=\(libraryPingPong.map(format))"
+)

@@ -1,0 +1,68 @@
+import DealProtocol
+import NIOCore
+import SwiftProtobuf
+
+/// How a call answers: response messages, then exactly one status.
+///
+/// Safe to use from any thread: work done off the connection's event loop (a write waiting for fsync) hops back
+/// to it. Output for a call that has ended (cancelled, expired, connection gone) is dropped.
+struct DealServerCallWriter: Sendable {
+    let eventLoop: any EventLoop
+    let connection: NIOLoopBound<DealServerConnectionHandler>
+    let streamID: UInt32
+
+    /// Sends one response message.
+    func send(_ message: some SwiftProtobuf.Message) {
+        do {
+            let buffer = try DealFrame.encode(message)
+            self.onLoop { $0.send(buffer, streamID: self.streamID) }
+        } catch {
+            self.finish(error)
+        }
+    }
+
+    /// Ends the call with OK.
+    func finishOK() {
+        self.finish(code: .ok, message: "")
+    }
+
+    /// Sends one response and ends the call with OK: a unary answer.
+    func respond(_ message: some SwiftProtobuf.Message) {
+        do {
+            let buffer = try DealFrame.encode(message)
+            self.onLoop {
+                $0.send(buffer, streamID: self.streamID)
+                $0.finish(streamID: self.streamID, code: .ok, message: "")
+            }
+        } catch {
+            self.finish(error)
+        }
+    }
+
+    /// Ends the call with a status.
+    func finish(code: DealStatusCode, message: String) {
+        self.onLoop { $0.finish(streamID: self.streamID, code: code, message: message) }
+    }
+
+    /// Ends the call with the status an error maps to.
+    func finish(_ error: any Error) {
+        let rpcError = DealServiceErrorMapping.rpcError(from: error)
+        self.finish(code: rpcError.code, message: rpcError.message)
+    }
+
+    /// Whether a streaming call may produce another response without queueing. Only meaningful on the loop.
+    var isWritable: Bool {
+        self.eventLoop.inEventLoop && self.connection.value.isWritable(streamID: self.streamID)
+    }
+
+    private func onLoop(_ body: @escaping @Sendable (DealServerConnectionHandler) -> Void) {
+        if self.eventLoop.inEventLoop {
+            body(self.connection.value)
+        } else {
+            let connection = self.connection
+            self.eventLoop.execute {
+                body(connection.value)
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import DealProtocol
+import NIOCore
+import SwiftProtobuf
+
+/// A call with exactly one request message, handled once the client ends its requests.
+final class DealUnaryCall<Request: SwiftProtobuf.Message>: DealServerCall {
+    private let writer: DealServerCallWriter
+    private let handle: (Request) -> Void
+    private var request: ByteBuffer?
+    private var done = false
+
+    init(writer: DealServerCallWriter, handle: @escaping (Request) -> Void) {
+        self.writer = writer
+        self.handle = handle
+    }
+
+    func receive(_ message: ByteBuffer, endStream: Bool) {
+        guard !self.done else { return }
+        if self.request != nil {
+            self.done = true
+            self.writer.finish(code: .invalidArgument, message: "this method takes exactly one request message")
+            return
+        }
+        self.request = message
+        if endStream {
+            self.run()
+        }
+    }
+
+    func endRequests() {
+        self.run()
+    }
+
+    func cancel() {
+        self.done = true
+    }
+
+    func writable() {}
+
+    private func run() {
+        guard !self.done else { return }
+        self.done = true
+        guard let buffer = self.request else {
+            self.writer.finish(code: .invalidArgument, message: "the call ended without its request message")
+            return
+        }
+        do {
+            self.handle(try DealFrame.decode(Request.self, from: buffer, what: "request"))
+        } catch {
+            self.writer.finish(error)
+        }
+    }
+}
+
+/// A call with any number of request messages and one response; requests are decoded as they arrive.
+final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerCall {
+    private let writer: DealServerCallWriter
+    private let maximumRequests: Int
+    private let complete: ([Request]) -> Void
+    private var requests: [Request] = []
+    private var done = false
+
+    init(writer: DealServerCallWriter, maximumRequests: Int, complete: @escaping ([Request]) -> Void) {
+        self.writer = writer
+        self.maximumRequests = maximumRequests
+        self.complete = complete
+    }
+
+    func receive(_ message: ByteBuffer, endStream: Bool) {
+        guard !self.done else { return }
+        do {
+            self.requests.append(
+                try DealFrame.decode(Request.self, from: message, what: "request \(self.requests.count)")
+            )
+        } catch {
+            self.done = true
+            self.writer.finish(error)
+            return
+        }
+        if self.requests.count > self.maximumRequests {
+            self.done = true
+            self.writer.finish(
+                code: .resourceExhausted,
+                message: "more than \(self.maximumRequests) messages in one call; split the input"
+            )
+            return
+        }
+        if endStream {
+            self.endRequests()
+        }
+    }
+
+    func endRequests() {
+        guard !self.done else { return }
+        self.done = true
+        self.complete(self.requests)
+    }
+
+    func cancel() {
+        self.done = true
+    }
+
+    func writable() {}
+}
+
+/// A server-streaming call that sends a known list of responses as fast as flow control allows.
+final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: DealServerCall {
+    private let writer: DealServerCallWriter
+    private let produce: (Request) throws -> [Response]
+    private var responses: [Response] = []
+    private var next = 0
+    private var request: ByteBuffer?
+    private var state = State.waitingForRequest
+
+    private enum State {
+        case waitingForRequest
+        case sending
+        case done
+    }
+
+    init(writer: DealServerCallWriter, produce: @escaping (Request) throws -> [Response]) {
+        self.writer = writer
+        self.produce = produce
+    }
+
+    func receive(_ message: ByteBuffer, endStream: Bool) {
+        guard self.state == .waitingForRequest else { return }
+        self.request = message
+        if endStream {
+            self.endRequests()
+        }
+    }
+
+    func endRequests() {
+        guard self.state == .waitingForRequest else { return }
+        do {
+            let request = try DealFrame.decode(Request.self, from: self.request ?? ByteBuffer(), what: "request")
+            self.responses = try self.produce(request)
+        } catch {
+            self.state = .done
+            self.writer.finish(error)
+            return
+        }
+        self.state = .sending
+        self.pump()
+    }
+
+    func cancel() {
+        self.state = .done
+        self.responses = []
+    }
+
+    func writable() {
+        self.pump()
+    }
+
+    private func pump() {
+        guard self.state == .sending else { return }
+        while self.next < self.responses.count {
+            self.writer.send(self.responses[self.next])
+            self.next += 1
+            if !self.writer.isWritable {
+                // Flow control: the connection calls writable() when the client grants more window.
+                return
+            }
+        }
+        self.state = .done
+        self.responses = []
+        self.writer.finishOK()
+    }
+}
+
+/// A server-streaming call whose responses come from async work (a change feed), run by the task runner until
+/// the work ends or the call is cancelled.
+final class DealAsyncStreamingCall<Request: SwiftProtobuf.Message>: DealServerCall {
+    private let writer: DealServerCallWriter
+    private let runner: DealServerTaskRunner
+    private let start: @Sendable (Request, DealServerCallWriter) async -> Void
+    private let signal = DealCancellationSignal()
+    private var request: ByteBuffer?
+    private var started = false
+
+    init(
+        writer: DealServerCallWriter,
+        runner: DealServerTaskRunner,
+        start: @escaping @Sendable (Request, DealServerCallWriter) async -> Void
+    ) {
+        self.writer = writer
+        self.runner = runner
+        self.start = start
+    }
+
+    func receive(_ message: ByteBuffer, endStream: Bool) {
+        self.request = message
+        if endStream {
+            self.endRequests()
+        }
+    }
+
+    func endRequests() {
+        guard !self.started else { return }
+        self.started = true
+        let request: Request
+        do {
+            request = try DealFrame.decode(Request.self, from: self.request ?? ByteBuffer(), what: "request")
+        } catch {
+            self.writer.finish(error)
+            return
+        }
+        let writer = self.writer
+        let start = self.start
+        let signal = self.signal
+        self.runner.submit {
+            await signal.race {
+                await start(request, writer)
+            }
+        }
+    }
+
+    func cancel() {
+        self.signal.cancel()
+    }
+
+    func writable() {}
+}

@@ -1,0 +1,376 @@
+import DealProtocol
+import DealTLS
+import Logging
+import NIOCore
+
+/// Runs one client connection: decodes frames, drives ``DealServerConnectionStateMachine``, starts calls through
+/// the router, and writes their answers in batches (one flush per read burst, so many small responses fill few
+/// TLS records).
+///
+/// Sits behind the TLS handler; everything here runs on the connection's event loop.
+final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var machine: DealServerConnectionStateMachine
+    private let processor: NIOSingleStepByteToMessageProcessor<DealFrameDecoder>
+    private let router: DealServerRouter
+    private let observer: DealServerConnectionObserver
+    private var logger: Logger
+    private var calls: [UInt32: ActiveCall] = [:]
+    private var deadlines: [UInt32: Scheduled<Void>] = [:]
+    private var idleTimer: Scheduled<Void>?
+    private var drainTimer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+    private var output: ByteBuffer
+    private var inReadBurst = false
+    /// Bytes handed to the channel whose writes have not completed: what a client that never reads makes us hold.
+    private var bytesInFlight = 0
+    private var peer: DealServerPeer
+    /// Set when the connection is over a limit: the first frame is answered with GOAWAY carrying this reason.
+    private let refusal: String?
+
+    init(
+        limits: DealConnectionLimits,
+        agent: String,
+        router: DealServerRouter,
+        observer: DealServerConnectionObserver,
+        logger: Logger,
+        refusal: String? = nil
+    ) {
+        self.refusal = refusal
+        self.machine = DealServerConnectionStateMachine(limits: limits, agent: agent)
+        self.processor = NIOSingleStepByteToMessageProcessor(
+            DealFrameDecoder(maximumPayloadSize: limits.maximumFrameSize)
+        )
+        self.router = router
+        self.observer = observer
+        self.logger = logger
+        self.output = ByteBuffer()
+        self.peer = DealServerPeer(address: "unknown", identity: nil)
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.output = context.channel.allocator.buffer(capacity: 4096)
+        self.peer.address = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        self.logger[metadataKey: "peer"] = "\(self.peer.address)"
+        self.observer.connectionOpened()
+        self.armIdleTimer()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.idleTimer?.cancel()
+        self.drainTimer?.cancel()
+        for id in self.machine.closeAll() {
+            self.endCall(id, code: .cancelled)?.cancel()
+        }
+        for (id, _) in self.calls {
+            self.endCall(id, code: .cancelled)?.cancel()
+        }
+        self.observer.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted(let info) = event as? DealTLSEvent {
+            self.peer.identity = info.peerIdentity
+        }
+        if event is DealServerShutdownEvent {
+            self.beginGracefulShutdown()
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = self.unwrapInboundIn(data)
+        self.inReadBurst = true
+        do {
+            try self.processor.process(buffer: bytes) { frame in
+                self.handle(frame)
+            }
+        } catch let error as DealFrameError {
+            self.apply(self.machine.fail(code: error.statusCode, message: error.message))
+        } catch {
+            self.apply(self.machine.fail(code: .internal, message: "\(error)"))
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.inReadBurst = false
+        self.flushOutput()
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Frames in
+
+    private func handle(_ frame: DealFrame) {
+        if let refusal = self.refusal {
+            self.apply(self.machine.fail(code: .resourceExhausted, message: refusal))
+            return
+        }
+        let action = self.machine.receive(frame, now: .now())
+        self.apply(action)
+    }
+
+    private func apply(_ action: DealServerConnectionStateMachine.ReceiveAction) {
+        switch action {
+        case .none:
+            break
+        case .write(let frames):
+            self.enqueue(frames)
+        case .startCall(let streamID, let method, let headers, let endStream):
+            self.startCall(streamID: streamID, method: method, headers: headers)
+            if endStream {
+                self.calls[streamID]?.call.endRequests()
+            }
+        case .deliver(let streamID, let message, let endStream, let windowUpdate):
+            if let windowUpdate {
+                self.enqueue([windowUpdate])
+            }
+            self.calls[streamID]?.call.receive(message, endStream: endStream)
+        case .endRequests(let streamID):
+            self.calls[streamID]?.call.endRequests()
+        case .cancelCall(let streamID):
+            self.endCall(streamID, code: .cancelled)?.cancel()
+        case .resume(let streamID, let frames):
+            self.enqueue(frames)
+            if self.machine.isWritable(streamID: streamID) {
+                self.calls[streamID]?.call.writable()
+            } else if frames.last?.kind == .trailers {
+                self.endCall(streamID, code: self.calls[streamID]?.finalCode)
+            }
+            self.flushIfOutsideReadBurst()
+        case .failStream(let streamID, let trailers, let cancelHandler):
+            self.enqueue([trailers])
+            let code = (try? trailers.decodePayload(as: Dealstore_V1_Trailers.self)).map {
+                DealStatusCode(rawValue: $0.code)
+            }
+            let call = self.endCall(streamID, code: code)
+            if cancelHandler {
+                call?.cancel()
+            }
+        case .closeConnection(let goAway, let code, let reason):
+            self.logger.notice("closing connection", metadata: ["code": "\(code)", "reason": "\(reason)"])
+            if let goAway {
+                self.enqueue([goAway])
+            }
+            self.flushAndClose()
+        }
+    }
+
+    private func startCall(streamID: UInt32, method: DealMethod, headers: Dealstore_V1_CallHeaders) {
+        guard let context = self.context else { return }
+        self.idleTimer?.cancel()
+        self.idleTimer = nil
+        let writer = DealServerCallWriter(
+            eventLoop: context.eventLoop,
+            connection: NIOLoopBound(self, eventLoop: context.eventLoop),
+            streamID: streamID
+        )
+        let callContext = DealServerCallContext(
+            streamID: streamID,
+            method: method,
+            headers: headers,
+            peer: self.peer,
+            startedAt: .now(),
+            logger: self.logger
+        )
+        if headers.timeoutMicros > 0 {
+            let timeout = TimeAmount.microseconds(Int64(min(headers.timeoutMicros, UInt64(Int64.max / 1000))))
+            self.deadlines[streamID] = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+                self?.deadlineExpired(streamID: streamID)
+            }
+        }
+        self.calls[streamID] = ActiveCall(
+            call: DealServerPendingCall(),
+            method: method,
+            startedAt: callContext.startedAt,
+            requestID: callContext.metadata(DealProtocolVersion.requestIDMetadataKey)
+        )
+        let call = self.router.makeCall(context: callContext, writer: writer)
+        // The router may have answered at once (an auth failure): only a call still open keeps its handler.
+        if let call, self.calls[streamID] != nil {
+            self.calls[streamID]?.call = call
+        }
+    }
+
+    private func deadlineExpired(streamID: UInt32) {
+        self.deadlines[streamID] = nil
+        let call = self.calls[streamID]?.call
+        self.applySend(self.machine.deadlineExpired(streamID: streamID), streamID: streamID, code: .deadlineExceeded)
+        call?.cancel()
+        self.flushIfOutsideReadBurst()
+    }
+
+    // MARK: Frames out (called by DealServerCallWriter on the loop)
+
+    func isWritable(streamID: UInt32) -> Bool {
+        self.machine.isWritable(streamID: streamID)
+    }
+
+    func send(_ message: ByteBuffer, streamID: UInt32) {
+        self.applySend(self.machine.send(message: message, streamID: streamID), streamID: streamID, code: nil)
+        self.flushIfOutsideReadBurst()
+    }
+
+    func finish(streamID: UInt32, code: DealStatusCode, message: String) {
+        self.applySend(
+            self.machine.finish(streamID: streamID, code: code, message: message),
+            streamID: streamID,
+            code: code
+        )
+        self.flushIfOutsideReadBurst()
+    }
+
+    private func applySend(
+        _ action: DealServerConnectionStateMachine.SendAction,
+        streamID: UInt32,
+        code: DealStatusCode?
+    ) {
+        switch action {
+        case .drop:
+            break
+        case .write(let frames, _):
+            self.enqueue(frames)
+            if frames.last?.kind == .trailers {
+                self.endCall(streamID, code: code)
+            } else if frames.isEmpty, let code {
+                // Trailers wait behind flow control: remember the status for the log line.
+                self.calls[streamID]?.finalCode = code
+            }
+        case .writeAndClose(let frames):
+            self.enqueue(frames)
+            self.endCall(streamID, code: code)
+            self.flushAndClose()
+        }
+    }
+
+    /// Forgets a call, logs its one line and counts it; returns its handler so the caller can cancel it.
+    @discardableResult
+    private func endCall(_ streamID: UInt32, code: DealStatusCode?) -> (any DealServerCall)? {
+        self.deadlines.removeValue(forKey: streamID)?.cancel()
+        guard let active = self.calls.removeValue(forKey: streamID) else {
+            return nil
+        }
+        let code = code ?? active.finalCode ?? .unknown
+        let duration = NIODeadline.now() - active.startedAt
+        self.observer.callEnded(method: active.method, code: code, duration: duration)
+        self.logger.info(
+            "call",
+            metadata: [
+                "request_id": "\(active.requestID ?? "-")", "stream": "\(streamID)",
+                "method": "\(active.method.path)", "status": "\(code.name)",
+                "duration_us": "\(duration.nanoseconds / 1000)",
+            ]
+        )
+        if self.machine.openStreamCount == 0 {
+            self.armIdleTimer()
+        }
+        return active.call
+    }
+
+    private func enqueue(_ frames: [DealFrame]) {
+        for frame in frames {
+            frame.write(to: &self.output)
+        }
+    }
+
+    private func flushIfOutsideReadBurst() {
+        if !self.inReadBurst {
+            self.flushOutput()
+        }
+    }
+
+    private func flushOutput() {
+        guard let context = self.context, self.output.readableBytes > 0 else { return }
+        let bytes = self.output.readableBytes
+        self.bytesInFlight += bytes
+        if self.bytesInFlight > self.machine.limits.maximumOutputBuffer {
+            self.logger.warning(
+                "closing connection: client is not reading",
+                metadata: ["buffered_bytes": "\(self.bytesInFlight)"]
+            )
+            self.output.clear()
+            context.close(promise: nil)
+            return
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { [weak self] _ in
+            self?.bytesInFlight -= bytes
+        }
+        context.writeAndFlush(self.wrapOutboundOut(self.output), promise: promise)
+        self.output = context.channel.allocator.buffer(capacity: 4096)
+    }
+
+    private func flushAndClose() {
+        guard let context = self.context else { return }
+        self.flushOutput()
+        context.close(promise: nil)
+    }
+
+    // MARK: Timers and shutdown
+
+    private func armIdleTimer() {
+        guard let context = self.context, let timeout = self.machine.limits.idleTimeout, self.idleTimer == nil else {
+            return
+        }
+        self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            [weak self] in
+            guard let self else { return }
+            self.idleTimer = nil
+            self.applySend(self.machine.idleTimeoutFired(), streamID: 0, code: nil)
+        }
+    }
+
+    private func beginGracefulShutdown() {
+        guard let context = self.context else { return }
+        self.applySend(
+            self.machine.beginGracefulShutdown(reason: "server shutting down"),
+            streamID: 0,
+            code: nil
+        )
+        self.flushOutput()
+        let grace = self.machine.limits.drainGracePeriod
+        self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(grace.nanoseconds)) {
+            [weak self] in
+            guard let self else { return }
+            for id in self.machine.closeAll() {
+                self.endCall(id, code: .cancelled)?.cancel()
+            }
+            self.flushAndClose()
+        }
+    }
+}
+
+/// A call the connection tracks: its handler and what its log line needs.
+private struct ActiveCall {
+    var call: any DealServerCall
+    let method: DealMethod
+    let startedAt: NIODeadline
+    let requestID: String?
+    var finalCode: DealStatusCode?
+}
+
+/// Stands in for a call's handler while the router decides; ignores everything.
+private final class DealServerPendingCall: DealServerCall {
+    func receive(_ message: ByteBuffer, endStream: Bool) {}
+    func endRequests() {}
+    func cancel() {}
+    func writable() {}
+}
+
+/// Sent down every connection's pipeline to start a graceful shutdown (GOAWAY, drain, close).
+struct DealServerShutdownEvent: Sendable {}

@@ -1,0 +1,325 @@
+import DealModel
+import DealProtocol
+import DealStore
+import Foundation
+import NIOCore
+import SwiftProtobuf
+
+/// Maps a method path to the code that serves it, after checking the caller's credentials.
+///
+/// Reads are answered on the connection's event loop straight from the store's memory; writes are handed to the
+/// store's group-commit queue and answered when their record is durable; streams that wait on the store run as
+/// jobs of the task runner.
+final class DealServerRouter: Sendable {
+    let store: DealStore
+    let authorizer: DealAuthorizer
+    let runner: DealServerTaskRunner
+    let serverVersion: String
+    let tlsLibraryVersion: String
+    let startedAt: ContinuousClock.Instant
+    let maximumImportRecords: Int
+
+    init(
+        store: DealStore,
+        authorizer: DealAuthorizer,
+        runner: DealServerTaskRunner,
+        serverVersion: String,
+        tlsLibraryVersion: String,
+        maximumImportRecords: Int = 1_000_000
+    ) {
+        self.store = store
+        self.authorizer = authorizer
+        self.runner = runner
+        self.serverVersion = serverVersion
+        self.tlsLibraryVersion = tlsLibraryVersion
+        self.startedAt = .now
+        self.maximumImportRecords = maximumImportRecords
+    }
+
+    /// Authorizes the call and creates its handler; answers at once (and returns `nil`) when refused.
+    func makeCall(context: DealServerCallContext, writer: DealServerCallWriter) -> (any DealServerCall)? {
+        var context = context
+        switch self.authorizer.authorize(
+            method: context.method,
+            authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
+            identity: context.peer.identity
+        ) {
+        case .unauthenticated(let message):
+            writer.finish(code: .unauthenticated, message: message)
+            return nil
+        case .permissionDenied(let message):
+            writer.finish(code: .permissionDenied, message: message)
+            return nil
+        case .allowed(let role):
+            context.role = role
+        }
+        return self.dispatch(context: context, writer: writer)
+    }
+
+    // swift-format-ignore: FunctionBodyLength
+    private func dispatch(context: DealServerCallContext, writer: DealServerCallWriter) -> any DealServerCall {
+        let store = self.store
+        switch context.method {
+        case .getDeal:
+            return self.unary(writer) { (request: Dealstore_V1_GetDealRequest) in
+                try store.deal(id: request.id)
+            }
+        case .listDeals:
+            return self.unary(writer) { (request: Dealstore_V1_ListDealsRequest) in
+                let page = try store.listDeals(
+                    filter: request.filter,
+                    orderBy: request.orderBy,
+                    pageSize: Int(request.pageSize),
+                    pageToken: request.pageToken
+                )
+                var response = Dealstore_V1_ListDealsResponse()
+                response.deals = page.deals
+                response.nextPageToken = page.nextPageToken
+                response.totalSize = Int64(page.totalSize)
+                return response
+            }
+        case .createDeal:
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateDealRequest) in
+                store.createDeal(request.deal, validateOnly: request.validateOnly) { writer.complete($0) }
+            }
+        case .updateDeal:
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_UpdateDealRequest) in
+                store.updateDeal(request.deal, updateMask: request.updateMask, expectedEtag: request.etag) {
+                    writer.complete($0)
+                }
+            }
+        case .deleteDeal:
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_DeleteDealRequest) in
+                store.deleteDeal(id: request.id, expectedEtag: request.etag) { result in
+                    writer.complete(
+                        result.map { revision in
+                            var response = Dealstore_V1_DeleteDealResponse()
+                            response.revision = revision
+                            return response
+                        }
+                    )
+                }
+            }
+        case .importDeals:
+            return DealClientStreamingCall(writer: writer, maximumRequests: self.maximumImportRecords) {
+                (requests: [Dealstore_V1_ImportDealsRequest]) in
+                let policy = requests.first?.onConflict ?? .skip
+                let records = requests.map(\.record)
+                self.runner.submit {
+                    do {
+                        let result = try await store.importRecords(records, policy: policy)
+                        var response = Dealstore_V1_ImportDealsResponse()
+                        response.created = UInt64(result.created)
+                        response.updated = UInt64(result.updated)
+                        response.skipped = UInt64(result.skipped)
+                        response.rejected = result.rejections
+                        response.revision = store.revision
+                        writer.respond(response)
+                    } catch {
+                        writer.finish(error)
+                    }
+                }
+            }
+        case .exportDeals:
+            return DealListStreamingCall(writer: writer) { (request: Dealstore_V1_ExportDealsRequest) in
+                try store.exportRecords(filter: request.filter)
+            }
+        case .summarizeDeals:
+            return self.unary(writer) { (request: Dealstore_V1_SummarizeDealsRequest) in
+                var response = Dealstore_V1_SummarizeDealsResponse()
+                response.revision = store.revision
+                response.groups = try store.summarize(groupBy: request.groupBy, filter: request.filter)
+                return response
+            }
+        case .topDeals:
+            return self.unary(writer) { (request: Dealstore_V1_TopDealsRequest) in
+                var response = Dealstore_V1_TopDealsResponse()
+                response.deals = try store.topDeals(
+                    limit: request.limit == 0 ? 10 : Int(request.limit),
+                    currencyCode: request.currencyCode,
+                    filter: request.filter
+                )
+                return response
+            }
+        case .listCoInvestors:
+            return self.unary(writer) { (request: Dealstore_V1_ListCoInvestorsRequest) in
+                var response = Dealstore_V1_ListCoInvestorsResponse()
+                response.investorID = try store.organization(id: request.investorID).id
+                response.coInvestors = try store.coInvestors(of: request.investorID)
+                return response
+            }
+        case .getTimeline:
+            return self.unary(writer) { (request: Dealstore_V1_GetTimelineRequest) in
+                try store.timeline(of: request.organizationID)
+            }
+        case .watchDeals:
+            return DealAsyncStreamingCall(writer: writer, runner: self.runner) {
+                (request: Dealstore_V1_WatchDealsRequest, writer) in
+                await Self.watch(store: store, request: request, writer: writer)
+            }
+        case .listConflicts:
+            return self.unary(writer) { (request: Dealstore_V1_ListConflictsRequest) in
+                let page = try store.conflicts(
+                    dealID: request.dealID,
+                    pageSize: request.pageSize == 0 ? 50 : Int(request.pageSize),
+                    pageToken: request.pageToken
+                )
+                var response = Dealstore_V1_ListConflictsResponse()
+                response.conflicts = page.conflicts
+                response.nextPageToken = page.nextPageToken
+                return response
+            }
+        case .getOrganization:
+            return self.unary(writer) { (request: Dealstore_V1_GetOrganizationRequest) in
+                try store.organization(id: request.id)
+            }
+        case .listOrganizations:
+            return self.unary(writer) { (request: Dealstore_V1_ListOrganizationsRequest) in
+                let page = try store.listOrganizations(
+                    pageSize: request.pageSize == 0 ? 100 : Int(request.pageSize),
+                    pageToken: request.pageToken,
+                    query: request.query,
+                    kind: request.kind
+                )
+                var response = Dealstore_V1_ListOrganizationsResponse()
+                response.organizations = page.organizations
+                response.nextPageToken = page.nextPageToken
+                response.totalSize = Int64(page.totalSize)
+                return response
+            }
+        case .createOrganization:
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateOrganizationRequest) in
+                store.createOrganization(request.organization, validateOnly: request.validateOnly) {
+                    writer.complete($0)
+                }
+            }
+        case .updateOrganization:
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_UpdateOrganizationRequest) in
+                store.updateOrganization(
+                    request.organization,
+                    updateMask: request.updateMask,
+                    expectedEtag: request.etag
+                ) { writer.complete($0) }
+            }
+        case .deleteOrganization:
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_DeleteOrganizationRequest) in
+                store.deleteOrganization(id: request.id, expectedEtag: request.etag) { result in
+                    writer.complete(
+                        result.map { revision in
+                            var response = Dealstore_V1_DeleteOrganizationResponse()
+                            response.revision = revision
+                            return response
+                        }
+                    )
+                }
+            }
+        case .healthCheck:
+            return self.unary(writer) { (request: Dealstore_V1_HealthCheckRequest) in
+                try Self.health(store: store, service: request.service)
+            }
+        case .healthWatch:
+            return DealAsyncStreamingCall(writer: writer, runner: self.runner) {
+                (request: Dealstore_V1_HealthCheckRequest, writer) in
+                await Self.watchHealth(store: store, service: request.service, writer: writer)
+            }
+        case .getServerInfo:
+            return self.unary(writer) { (_: Dealstore_V1_GetServerInfoRequest) in
+                var info = Dealstore_V1_ServerInfo()
+                info.serverVersion = self.serverVersion
+                info.minProtocolVersion = DealProtocolVersion.current
+                info.maxProtocolVersion = DealProtocolVersion.current
+                info.tlsLibraryVersion = self.tlsLibraryVersion
+                info.storeRevision = store.revision
+                info.compactedRevision = store.compactedRevision
+                info.uptimeSeconds = UInt64((ContinuousClock.now - self.startedAt).components.seconds)
+                info.methods = DealMethod.all.map(\.path)
+                info.dealCount = UInt64(store.dealCount)
+                info.organizationCount = UInt64(store.organizationCount)
+                info.callerRole = context.role.description
+                return info
+            }
+        default:
+            writer.finish(code: .unimplemented, message: "\(context.method.path) is not implemented")
+            return DealUnaryCall(writer: writer) { (_: Dealstore_V1_GetServerInfoRequest) in }
+        }
+    }
+
+    /// A unary read: the body runs on the event loop and its result or error is the answer.
+    private func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ writer: DealServerCallWriter,
+        _ body: @escaping (Request) throws -> Response
+    ) -> DealUnaryCall<Request> {
+        DealUnaryCall(writer: writer) { request in
+            do {
+                writer.respond(try body(request))
+            } catch {
+                writer.finish(error)
+            }
+        }
+    }
+
+    static func health(store: DealStore, service: String) throws(DealRPCError) -> Dealstore_V1_HealthCheckResponse {
+        let known = [
+            "", "dealstore.v1.Deals", "dealstore.v1.Organizations", "dealstore.v1.Health", "dealstore.v1.Server",
+        ]
+        var response = Dealstore_V1_HealthCheckResponse()
+        guard known.contains(service) else {
+            throw DealRPCError(code: .notFound, message: "unknown service \"\(service)\"; use \"\" for the server")
+        }
+        switch store.health {
+        case .serving:
+            response.status = .serving
+        case .readOnly(let reason):
+            response.status = .notServing
+            response.reason = "store is read-only: \(reason)"
+        }
+        return response
+    }
+
+    static func watchHealth(store: DealStore, service: String, writer: DealServerCallWriter) async {
+        var last: Dealstore_V1_HealthCheckResponse?
+        while !Task.isCancelled {
+            do {
+                let current = try Self.health(store: store, service: service)
+                if current != last {
+                    writer.send(current)
+                    last = current
+                }
+                try await Task.sleep(for: .seconds(1))
+            } catch is CancellationError {
+                break
+            } catch {
+                writer.finish(error)
+                return
+            }
+        }
+        writer.finish(code: .cancelled, message: "the watch was cancelled")
+    }
+
+    static func watch(store: DealStore, request: Dealstore_V1_WatchDealsRequest, writer: DealServerCallWriter) async {
+        do {
+            let from = request.fromRevision == 0 ? store.revision : request.fromRevision
+            for try await event in try store.watch(from: from) {
+                if !request.includeOrganizations, case .organization = event.record.record {
+                    continue
+                }
+                writer.send(event)
+            }
+            writer.finishOK()
+        } catch is CancellationError {
+            writer.finish(code: .cancelled, message: "the watch was cancelled")
+        } catch {
+            writer.finish(error)
+        }
+    }
+}
+
+extension DealServerCallWriter {
+    /// Answers a unary call from a store callback: the value, or the status its error maps to.
+    func complete<Response: SwiftProtobuf.Message>(_ result: Result<Response, DealStoreError>) {
+        switch result {
+        case .success(let response): self.respond(response)
+        case .failure(let error): self.finish(error)
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// The log writer: one dedicated thread that appends queued records to the current segment and syncs them, so that
+/// concurrent writers share one `fdatasync` (group commit) and no caller's thread ever blocks on the disk.
+///
+/// Callers enqueue under the store's state lock, so the queue is in revision order. The thread takes everything
+/// queued, writes it with one `write`, syncs once per the policy, then completes every item of the batch. After a
+/// write or sync error it completes every later item with ``DealStoreError/Code/readOnly`` and never writes again:
+/// after a failed fsync the kernel may have dropped the dirty pages, so retrying could acknowledge lost data.
+final class DealCommitter: Sendable {
+    enum Work: Sendable {
+        /// Log records (framed) ending at `lastRevision`.
+        case write(bytes: [UInt8], records: Int, lastRevision: UInt64, completion: @Sendable (DealStoreError?) -> Void)
+        /// Start a new segment whose first revision will be `firstRevision`.
+        case rotate(firstRevision: UInt64, completion: @Sendable (DealStoreError?) -> Void)
+        /// Sync and stop.
+        case close(completion: @Sendable (DealStoreError?) -> Void)
+    }
+
+    private struct Queue: Sendable {
+        var items: [Work] = []
+    }
+
+    /// State touched only by the committer thread; in a mutex only to satisfy Sendable (it is never contended).
+    private struct Segment: Sendable {
+        var fd: Int32 = -1
+        var path = ""
+        var firstRevision: UInt64 = 0
+        var size = 0
+        var dirty = false
+        var lastSync = ContinuousClock.now
+        var failure: DealStoreError?
+        var stopped = false
+    }
+
+    let directory: String
+    let policy: DealFsyncPolicy
+    let segmentSize: Int
+    let logger: Logger
+    private let queue = Mutex(Queue())
+    private let segment = Mutex(Segment())
+    private let wake = DispatchSemaphore(value: 0)
+
+    init(directory: String, policy: DealFsyncPolicy, segmentSize: Int, logger: Logger) {
+        self.directory = directory
+        self.policy = policy
+        self.segmentSize = segmentSize
+        self.logger = logger
+    }
+
+    static func segmentName(firstRevision: UInt64) -> String {
+        "wal-" + Self.hex16(firstRevision) + ".log"
+    }
+
+    static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+    }
+
+    /// Opens (appending) the segment that will receive `firstRevision` next.
+    func openSegment(firstRevision: UInt64) throws(DealIOError) {
+        let path = self.directory + "/" + Self.segmentName(firstRevision: firstRevision)
+        let fd = try DealFileIO.openForAppend(path)
+        try DealFileIO.syncDirectory(self.directory)
+        self.segment.withLock {
+            $0.fd = fd
+            $0.path = path
+            $0.firstRevision = firstRevision
+            $0.size = DealFileIO.fileSize(path) ?? 0
+        }
+    }
+
+    /// Queues work; call with the store's state lock held so the log stays in revision order.
+    func enqueue(_ work: Work) {
+        self.queue.withLock { $0.items.append(work) }
+        self.wake.signal()
+    }
+
+    /// Starts the committer thread; it keeps `store` alive until closed.
+    func start(store: DealStore) {
+        let thread = Thread { [self] in self.run(store: store) }
+        thread.name = "DealStore.committer"
+        thread.start()
+    }
+
+    private var batchInterval: Double? {
+        if case .batch(let interval) = self.policy { return interval }
+        return nil
+    }
+
+    private func run(store: DealStore) {
+        while true {
+            if let interval = self.batchInterval {
+                _ = self.wake.wait(timeout: .now() + interval)
+            } else {
+                self.wake.wait()
+            }
+            let items = self.queue.withLock { queue in
+                let items = queue.items
+                queue.items.removeAll(keepingCapacity: true)
+                return items
+            }
+            if self.processBatch(items, store: store) { return }
+        }
+    }
+
+    /// Returns true when the thread must stop.
+    private func processBatch(_ items: [Work], store: DealStore) -> Bool {
+        var buffer: [UInt8] = []
+        var pending: [@Sendable (DealStoreError?) -> Void] = []
+        var lastRevision: UInt64 = 0
+        var records = 0
+
+        func flush() {
+            guard !pending.isEmpty || !buffer.isEmpty else { return }
+            let error = self.writeAndSync(buffer)
+            if let error {
+                store.committerFailed(error)
+            }
+            // Publish before completing, so a writer that was told "durable" finds its change in the feed.
+            if error == nil, lastRevision > 0 {
+                store.committerDurable(upTo: lastRevision, records: records)
+            }
+            for completion in pending { completion(error) }
+            buffer.removeAll(keepingCapacity: true)
+            pending.removeAll()
+            records = 0
+        }
+
+        for item in items {
+            switch item {
+            case .write(let bytes, let count, let revision, let completion):
+                buffer.append(contentsOf: bytes)
+                pending.append(completion)
+                lastRevision = revision
+                records += count
+            case .rotate(let firstRevision, let completion):
+                flush()
+                completion(self.rotate(firstRevision: firstRevision))
+            case .close(let completion):
+                flush()
+                let error = self.syncNow()
+                self.segment.withLock { segment in
+                    if segment.fd >= 0 { DealFileIO.closeFile(segment.fd) }
+                    segment.fd = -1
+                    segment.stopped = true
+                }
+                completion(error)
+                return true
+            }
+        }
+        flush()
+        if self.batchInterval != nil {
+            let due = self.segment.withLock { segment in
+                segment.dirty && ContinuousClock.now - segment.lastSync >= .seconds(self.batchInterval ?? 0)
+            }
+            if due, let error = self.syncNow() { store.committerFailed(error) }
+        }
+        // Rotate by size at a batch boundary (the next record starts the new segment).
+        let full = self.segment.withLock { $0.size >= self.segmentSize && $0.failure == nil }
+        if full, lastRevision > 0 {
+            if let error = self.rotate(firstRevision: lastRevision + 1) { store.committerFailed(error) }
+        }
+        return false
+    }
+
+    private func writeAndSync(_ buffer: [UInt8]) -> DealStoreError? {
+        self.segment.withLock { segment -> DealStoreError? in
+            if let failure = segment.failure { return failure }
+            do throws(DealIOError) {
+                if !buffer.isEmpty {
+                    try DealFileIO.writeAll(segment.fd, buffer, path: segment.path)
+                    segment.size += buffer.count
+                    segment.dirty = true
+                }
+                if case .always = self.policy, segment.dirty {
+                    try DealFileIO.dataSync(segment.fd, path: segment.path)
+                    segment.dirty = false
+                    segment.lastSync = .now
+                }
+                return nil
+            } catch {
+                let failure = DealStoreError(
+                    code: .readOnly,
+                    message:
+                        "the write-ahead log could not be written (\(error)); the store is read-only: fix the disk and restart",
+                    cause: error
+                )
+                segment.failure = failure
+                return failure
+            }
+        }
+    }
+
+    private func syncNow() -> DealStoreError? {
+        self.segment.withLock { segment -> DealStoreError? in
+            if let failure = segment.failure { return failure }
+            guard segment.dirty, segment.fd >= 0 else { return nil }
+            do throws(DealIOError) {
+                try DealFileIO.dataSync(segment.fd, path: segment.path)
+                segment.dirty = false
+                segment.lastSync = .now
+                return nil
+            } catch {
+                let failure = DealStoreError(
+                    code: .readOnly,
+                    message: "fsync of the write-ahead log failed (\(error)); the store is read-only: restart",
+                    cause: error
+                )
+                segment.failure = failure
+                return failure
+            }
+        }
+    }
+
+    private func rotate(firstRevision: UInt64) -> DealStoreError? {
+        if let error = self.syncNow() { return error }
+        let current = self.segment.withLock { ($0.firstRevision, $0.size, $0.failure) }
+        if let failure = current.2 { return failure }
+        // An empty segment that already starts at the wanted revision is reused.
+        if current.0 == firstRevision && current.1 == 0 { return nil }
+        do throws(DealIOError) {
+            let old = self.segment.withLock { $0.fd }
+            if old >= 0 { DealFileIO.closeFile(old) }
+            try self.openSegment(firstRevision: firstRevision)
+            return nil
+        } catch {
+            let failure = DealStoreError(
+                code: .readOnly,
+                message: "could not start a new log segment (\(error)); the store is read-only: restart",
+                cause: error
+            )
+            self.segment.withLock { $0.failure = failure }
+            return failure
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import DealModel
+
+/// A `Dealstore_V1_DealFilter` with its organization names resolved to ids and its dates and amounts turned into
+/// the index entry's representation, so most checks never decode a deal.
+struct DealFilterMatcher: Sendable {
+    var investorIDs: Set<String> = []
+    var targetID: String?
+    var leadID: String?
+    var types: Set<Int> = []
+    var statuses: Set<Int> = []
+    var announcedFrom: Int32?
+    var announcedTo: Int32?
+    var minAmount: Int128?
+    var maxAmount: Int128?
+    var amountCurrency: String?
+    var strategicTerm: String?
+    var strategicTermKind: Dealstore_V1_StrategicTermKind?
+    var query: String?
+    /// Organizations whose name, id or alias contains `query`.
+    var queryOrganizations: Set<String> = []
+    /// The filter's canonical bytes (for page tokens).
+    var fingerprint: UInt32
+
+    init(_ filter: Dealstore_V1_DealFilter, state: DealStoreState) throws(DealStoreError) {
+        func resolve(_ key: String, _ field: String) throws(DealStoreError) -> String {
+            guard let id = state.resolveOrganization(key) else {
+                throw .invalid("filter.\(field)", "unknown organization '\(key)' (not an id, name or alias)")
+            }
+            return id
+        }
+        for (index, key) in filter.investorIds.enumerated() {
+            self.investorIDs.insert(try resolve(key, "investor_ids[\(index)]"))
+        }
+        if !filter.targetID.isEmpty { self.targetID = try resolve(filter.targetID, "target_id") }
+        if !filter.leadInvestorID.isEmpty { self.leadID = try resolve(filter.leadInvestorID, "lead_investor_id") }
+        self.types = Set(filter.types.map(\.rawValue))
+        self.statuses = Set(filter.statuses.map(\.rawValue))
+        if filter.hasAnnouncedFrom {
+            try DealValidator.checkDate(filter.announcedFrom, field: "filter.announced_from")
+            self.announcedFrom = filter.announcedFrom.dayRange.start
+        }
+        if filter.hasAnnouncedTo {
+            try DealValidator.checkDate(filter.announcedTo, field: "filter.announced_to")
+            self.announcedTo = filter.announcedTo.dayRange.end
+        }
+        var currency: String?
+        if !filter.currencyCode.isEmpty {
+            if !DealCurrency.isKnown(filter.currencyCode) {
+                throw .invalid("filter.currency_code", "unknown currency '\(filter.currencyCode)'")
+            }
+            currency = filter.currencyCode
+        }
+        for (money, field) in [(filter.minAmount, "min_amount"), (filter.maxAmount, "max_amount")]
+        where money.currencyCode != "" || money.units != 0 || money.nanos != 0 {
+            try DealValidator.checkMoney(money, field: "filter.\(field)")
+            if let existing = currency, existing != money.currencyCode {
+                throw .invalid("filter.\(field).currency_code", "must match the filter's other currency \(existing)")
+            }
+            currency = money.currencyCode
+            if field == "min_amount" { self.minAmount = money.totalNanos } else { self.maxAmount = money.totalNanos }
+        }
+        self.amountCurrency = currency
+        if !filter.strategicTerm.isEmpty { self.strategicTerm = filter.strategicTerm.lowercased() }
+        if filter.strategicTermKind != .unspecified { self.strategicTermKind = filter.strategicTermKind }
+        if !filter.query.isEmpty {
+            let query = filter.query.lowercased()
+            self.query = query
+            for (id, organization) in state.organizations
+            where DealStoreState.lookupKeys(of: organization).contains(where: { $0.contains(query) }) {
+                self.queryOrganizations.insert(id)
+            }
+        }
+        let bytes: [UInt8] = (try? filter.serializedBytes()) ?? []
+        self.fingerprint = DealCRC32C.checksum(bytes)
+    }
+
+    var needsDecode: Bool { self.strategicTerm != nil || self.strategicTermKind != nil || self.query != nil }
+
+    /// The smallest index-served candidate set, or nil to scan every deal.
+    func candidates(_ state: DealStoreState) -> Set<String>? {
+        var best: Set<String>?
+        func consider(_ set: Set<String>) {
+            if best == nil || set.count < best!.count { best = set }
+        }
+        if let target = self.targetID { consider(state.dealsByTarget[target] ?? []) }
+        if let lead = self.leadID { consider(state.dealsByInvestor[lead] ?? []) }
+        if !self.investorIDs.isEmpty {
+            var union: Set<String> = []
+            for investor in self.investorIDs { union.formUnion(state.dealsByInvestor[investor] ?? []) }
+            consider(union)
+        }
+        return best
+    }
+
+    /// Whether the entry matches; `deal` is decoded only when the filter needs it.
+    func matches(_ entry: DealIndexEntry, deal: () -> Dealstore_V1_Deal?) -> Bool {
+        if let target = self.targetID, entry.targetID != target { return false }
+        if let lead = self.leadID, !entry.leadIDs.contains(lead) { return false }
+        if !self.investorIDs.isEmpty && !entry.investorIDs.contains(where: { self.investorIDs.contains($0) }) {
+            return false
+        }
+        if !self.types.isEmpty && !self.types.contains(entry.type) { return false }
+        if !self.statuses.isEmpty && !self.statuses.contains(entry.status) { return false }
+        if let from = self.announcedFrom, entry.announcedStart == 0 || entry.announcedEnd < from { return false }
+        if let to = self.announcedTo, entry.announcedStart == 0 || entry.announcedStart > to { return false }
+        if let currency = self.amountCurrency, !entry.hasAmount || entry.amountCurrency != currency { return false }
+        if let minimum = self.minAmount, entry.amountNanos < minimum { return false }
+        if let maximum = self.maxAmount, entry.amountNanos > maximum { return false }
+        guard self.needsDecode else { return true }
+        guard let deal = deal() else { return false }
+        if self.strategicTerm != nil || self.strategicTermKind != nil {
+            let found = deal.strategicTerms.contains { term in
+                (self.strategicTerm.map { term.value.lowercased() == $0 } ?? true)
+                    && (self.strategicTermKind.map { term.kind == $0 } ?? true)
+            }
+            if !found { return false }
+        }
+        if let query = self.query {
+            let inOrganizations =
+                self.queryOrganizations.contains(entry.targetID)
+                || entry.investorIDs.contains(where: { self.queryOrganizations.contains($0) })
+            if !inOrganizations && !deal.title.lowercased().contains(query) && !deal.notes.lowercased().contains(query)
+            {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Whether a change event passes the filter (organization events never do).
+    func matches(event: Dealstore_V1_ChangeEvent) -> Bool {
+        guard case .deal(let deal) = event.record.record else { return false }
+        let entry = DealIndexEntry(deal: deal, bytes: [])
+        return self.matches(entry, deal: { deal })
+    }
+}

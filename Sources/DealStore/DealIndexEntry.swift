@@ -1,0 +1,162 @@
+import DealModel
+import SwiftProtobuf
+
+/// The compact in-memory form of one stored deal: its serialized bytes plus the few fields that filters, ordering,
+/// summaries and referential checks read, so those never decode the message.
+///
+/// Why bytes rather than the decoded `Dealstore_V1_Deal`: a decoded deal with its nested messages costs several
+/// kilobytes of heap (one class box per message with presence, arrays, unknown-field storage); the serialized form
+/// of a typical deal is a few hundred bytes, and `get` decodes one message in about a microsecond.
+struct DealIndexEntry: Sendable {
+    /// The serialized `Dealstore_V1_Deal`, meta included.
+    var bytes: [UInt8]
+    var id: String
+    var targetID: String
+    /// Distinct investors of the participations, in order of first appearance.
+    var investorIDs: [String]
+    var leadIDs: [String]
+    /// Every organization the deal refers to (target, investors, option holders, strategic-term parties).
+    var references: [String]
+    var type: Int
+    var status: Int
+    /// `yyyymmdd` of the first and last day the announced date can denote; 0 when unknown.
+    var announcedStart: Int32
+    var announcedEnd: Int32
+    var announcedYear: Int32
+    var announcedQuarter: Int32
+    var amountCurrency: String
+    var amountNanos: Int128
+    var hasAmount: Bool
+    var updateRevision: UInt64
+    var claimCount: Int
+    /// Per investor and currency: committed and funded totals in nanos.
+    var contributions: [DealContribution]
+
+    init(deal: Dealstore_V1_Deal, bytes: [UInt8]) {
+        self.bytes = bytes
+        self.id = deal.id
+        self.targetID = deal.targetID
+        var investors: [String] = []
+        var leads: [String] = []
+        var contributions: [DealContribution] = []
+        for participation in deal.participations {
+            if !investors.contains(participation.investorID) { investors.append(participation.investorID) }
+            if participation.role == .lead && !leads.contains(participation.investorID) {
+                leads.append(participation.investorID)
+            }
+            if participation.hasCommitted {
+                DealContribution.add(
+                    investor: participation.investorID,
+                    currency: participation.committed.currencyCode,
+                    committed: participation.committed.totalNanos,
+                    funded: 0,
+                    to: &contributions
+                )
+            }
+        }
+        for tranche in deal.tranches where tranche.status == .funded && tranche.hasAmount {
+            DealContribution.add(
+                investor: tranche.investorID,
+                currency: tranche.amount.currencyCode,
+                committed: 0,
+                funded: tranche.amount.totalNanos,
+                to: &contributions
+            )
+        }
+        var references = [deal.targetID]
+        func reference(_ id: String) {
+            if !id.isEmpty && !references.contains(id) { references.append(id) }
+        }
+        for id in investors { reference(id) }
+        for tranche in deal.tranches { reference(tranche.investorID) }
+        for option in deal.options { reference(option.holderID) }
+        for term in deal.strategicTerms { reference(term.partyID) }
+        self.investorIDs = investors
+        self.leadIDs = leads
+        self.references = references
+        self.contributions = contributions
+        self.type = deal.type.rawValue
+        self.status = deal.status.rawValue
+        if deal.hasAnnounced {
+            let range = deal.announced.dayRange
+            self.announcedStart = range.start
+            self.announcedEnd = range.end
+            self.announcedYear = deal.announced.year
+            self.announcedQuarter = deal.announced.month > 0 ? (deal.announced.month - 1) / 3 + 1 : 0
+        } else {
+            self.announcedStart = 0
+            self.announcedEnd = 0
+            self.announcedYear = 0
+            self.announcedQuarter = 0
+        }
+        self.hasAmount = deal.hasAmount
+        self.amountCurrency = deal.amount.currencyCode
+        self.amountNanos = deal.amount.totalNanos
+        self.updateRevision = deal.meta.updateRevision
+        self.claimCount = deal.disputedClaims.count
+    }
+
+    func decode() throws -> Dealstore_V1_Deal {
+        try Dealstore_V1_Deal(serializedBytes: self.bytes)
+    }
+}
+
+/// One investor's committed and funded totals in one currency within one deal.
+struct DealContribution: Sendable {
+    var investorID: String
+    var currency: String
+    var committed: Int128
+    var funded: Int128
+
+    static func add(
+        investor: String,
+        currency: String,
+        committed: Int128,
+        funded: Int128,
+        to list: inout [DealContribution]
+    ) {
+        if let index = list.firstIndex(where: { $0.investorID == investor && $0.currency == currency }) {
+            list[index].committed += committed
+            list[index].funded += funded
+        } else {
+            list.append(
+                DealContribution(investorID: investor, currency: currency, committed: committed, funded: funded)
+            )
+        }
+    }
+}
+
+extension Dealstore_V1_Money {
+    /// The amount in nanos (units × 10⁹ + nanos); Int128 because $10B is already 10¹⁹ nanos.
+    var totalNanos: Int128 {
+        Int128(self.units) * 1_000_000_000 + Int128(self.nanos)
+    }
+
+    init(currencyCode: String, totalNanos: Int128) {
+        self.init()
+        self.currencyCode = currencyCode
+        self.units = Int64(totalNanos / 1_000_000_000)
+        self.nanos = Int32(totalNanos % 1_000_000_000)
+    }
+}
+
+extension Dealstore_V1_PartialDate {
+    /// `yyyymmdd` of the first and last day this date can denote.
+    var dayRange: (start: Int32, end: Int32) {
+        let year = self.year
+        switch self.precision {
+        case .day:
+            let value = year * 10_000 + self.month * 100 + self.day
+            return (value, value)
+        case .month:
+            return (year * 10_000 + self.month * 100 + 1, year * 10_000 + self.month * 100 + 31)
+        case .quarter:
+            return (year * 10_000 + (self.month - 2) * 100 + 1, year * 10_000 + self.month * 100 + 31)
+        default:
+            return (year * 10_000 + 101, year * 10_000 + 1231)
+        }
+    }
+
+    /// A sortable key: the first day the date can denote.
+    var sortKey: Int32 { self.dayRange.start }
+}

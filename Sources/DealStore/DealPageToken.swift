@@ -1,0 +1,136 @@
+import Foundation
+
+/// Opaque page tokens: base64url of `scope|fingerprint|sort key values|last id`.
+///
+/// A token carries the last returned item's sort key and id, not an offset, so the next page starts strictly
+/// after that item in sort order: records created or deleted meanwhile shift nothing, and no item is returned
+/// twice or skipped unless its own sort key changed. The fingerprint (of the filter and ordering) rejects a token
+/// reused with another query.
+enum DealPageToken {
+    struct Position: Equatable {
+        var keys: [Int128]
+        var id: String
+    }
+
+    static func encode(_ position: Position, fingerprint: UInt32) -> String {
+        let text = "d|\(fingerprint)|" + position.keys.map { String($0) }.joined(separator: ",") + "|" + position.id
+        return Self.base64url(Array(text.utf8))
+    }
+
+    static func decode(_ token: String, fingerprint: UInt32) throws(DealStoreError) -> Position? {
+        if token.isEmpty { return nil }
+        guard let text = Self.unbase64url(token) else { throw Self.malformed }
+        let parts = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "d" else { throw Self.malformed }
+        guard UInt32(parts[1]) == fingerprint else {
+            throw .invalid(
+                "page_token",
+                "was issued for another filter or order_by: keep the request's other fields unchanged"
+            )
+        }
+        var keys: [Int128] = []
+        if !parts[2].isEmpty {
+            for value in parts[2].split(separator: ",") {
+                guard let key = Int128(value) else { throw Self.malformed }
+                keys.append(key)
+            }
+        }
+        return Position(keys: keys, id: String(parts[3]))
+    }
+
+    static func encodeSimple(_ lastID: String, scope: String) -> String {
+        Self.base64url(Array("\(scope)|\(lastID)".utf8))
+    }
+
+    static func decodeSimple(_ token: String, scope: String) throws(DealStoreError) -> String? {
+        if token.isEmpty { return nil }
+        guard let text = Self.unbase64url(token), text.hasPrefix(scope + "|") else { throw Self.malformed }
+        return String(text.dropFirst(scope.count + 1))
+    }
+
+    static let malformed = DealStoreError.invalid(
+        "page_token",
+        "is malformed: pass the next_page_token of the previous response unchanged"
+    )
+
+    static func base64url(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func unbase64url(_ token: String) -> String? {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return String(bytes: data, encoding: .utf8)
+    }
+}
+
+/// A parsed `order_by`: fields with directions, `id` last as the tie-breaker.
+struct DealOrdering: Sendable {
+    enum Field: String, Sendable {
+        case amount
+        case announced
+        case updateRevision = "update_revision"
+    }
+
+    var fields: [(field: Field, descending: Bool)] = []
+    var idDescending = false
+    var canonical: String
+
+    /// Parses e.g. `"amount desc, id"`; empty means `id`.
+    init(_ text: String) throws(DealStoreError) {
+        var canonical: [String] = []
+        var sawID = false
+        for (index, part) in text.split(separator: ",").enumerated() {
+            let words = part.split(separator: " ").map { $0.lowercased() }
+            guard let name = words.first, words.count <= 2 else {
+                throw .invalid("order_by", "'\(part)' is not `field [asc|desc]`")
+            }
+            let descending: Bool
+            switch words.count == 2 ? words[1] : "asc" {
+            case "asc": descending = false
+            case "desc": descending = true
+            default: throw .invalid("order_by", "direction must be asc or desc, not '\(words[1])'")
+            }
+            if name == "id" {
+                self.idDescending = descending
+                sawID = true
+                canonical.append("id" + (descending ? " desc" : ""))
+                continue
+            }
+            if sawID {
+                throw .invalid("order_by", "id must be the last field (it is unique, so later fields never apply)")
+            }
+            let aliases = ["revision": "update_revision", "updated": "update_revision"]
+            guard let field = Field(rawValue: aliases[name] ?? name) else {
+                throw .invalid(
+                    "order_by[\(index)]",
+                    "cannot order by '\(name)': use amount, announced, update_revision or id"
+                )
+            }
+            self.fields.append((field, descending))
+            canonical.append(field.rawValue + (descending ? " desc" : ""))
+        }
+        if !sawID { canonical.append("id") }
+        self.canonical = canonical.joined(separator: ", ")
+    }
+
+    func keys(_ entry: DealIndexEntry) -> [Int128] {
+        self.fields.map { item in
+            switch item.field {
+            case .amount: entry.amountNanos
+            case .announced: Int128(entry.announcedStart)
+            case .updateRevision: Int128(entry.updateRevision)
+            }
+        }
+    }
+
+    /// Strict "comes before" in this ordering.
+    func precedes(_ a: DealPageToken.Position, _ b: DealPageToken.Position) -> Bool {
+        for (index, item) in self.fields.enumerated() where a.keys[index] != b.keys[index] {
+            return item.descending ? a.keys[index] > b.keys[index] : a.keys[index] < b.keys[index]
+        }
+        return self.idDescending ? a.id > b.id : a.id < b.id
+    }
+}

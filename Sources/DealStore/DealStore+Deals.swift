@@ -1,0 +1,250 @@
+import DealModel
+import SwiftProtobuf
+
+extension DealStore {
+    /// The fields of a deal an update mask may name (proto field names).
+    static let dealMaskFields: Set<String> = [
+        "target_id", "type", "status", "title", "announced", "closed", "amount", "commitment_cap", "participations",
+        "tranches", "options", "valuations", "strategic_terms", "sources", "disputed_claims", "notes",
+    ]
+
+    static func etag(for revision: UInt64) -> String {
+        "r" + String(revision, radix: 36)
+    }
+
+    /// Returns the deal with this id.
+    ///
+    /// Synchronous and served from memory (no thread hop, never waits for the disk). Throws
+    /// ``DealStoreError/Code/notFound``.
+    public func deal(id: String) throws(DealStoreError) -> Dealstore_V1_Deal {
+        let bytes = try self.dealBytes(id: id)
+        do {
+            return try Dealstore_V1_Deal(serializedBytes: bytes)
+        } catch {
+            throw DealStoreError(code: .internal, message: "stored deal '\(id)' does not decode", cause: error)
+        }
+    }
+
+    /// Returns the deal with this id in protobuf binary form, as stored: a server can send it without decoding.
+    public func dealBytes(id: String) throws(DealStoreError) -> [UInt8] {
+        let bytes = self.state.withLock { $0.deals[id]?.bytes }
+        guard let bytes else {
+            throw DealStoreError(code: .notFound, message: "deal '\(id)' not found")
+        }
+        return bytes
+    }
+
+    /// Creates a deal; with `validateOnly`, only validates it and returns it as it would be stored (without meta).
+    ///
+    /// A deal without id gets a generated one. Organization references may be ids, names or aliases; they are
+    /// stored as ids. Fails with ``DealStoreError/Code/invalidArgument`` (the message names the field) or
+    /// ``DealStoreError/Code/alreadyExists``. `completion` runs once the deal is durable, on the store's committer
+    /// thread (or at once on the caller's thread when nothing was written): hop to your own executor from there.
+    public func createDeal(
+        _ deal: Dealstore_V1_Deal,
+        validateOnly: Bool = false,
+        completion: @escaping @Sendable (Result<Dealstore_V1_Deal, DealStoreError>) -> Void
+    ) {
+        self.submit(
+            { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+                try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
+            },
+            completion: completion
+        )
+    }
+
+    /// Creates a deal once durable; see ``createDeal(_:validateOnly:completion:)``.
+    public func createDeal(
+        _ deal: Dealstore_V1_Deal,
+        validateOnly: Bool = false
+    ) async throws(DealStoreError)
+        -> Dealstore_V1_Deal
+    {
+        try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+            try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
+        }
+    }
+
+    static func createDeal(
+        _ deal: Dealstore_V1_Deal,
+        validateOnly: Bool,
+        state: inout DealStoreState,
+        batch: inout DealWriteBatch
+    ) throws(DealStoreError) -> Dealstore_V1_Deal {
+        var deal = deal
+        if deal.id.isEmpty {
+            var counter = state.revision + 1
+            repeat {
+                deal.id = "deal-" + String(counter, radix: 36)
+                counter += 1
+            } while state.deals[deal.id] != nil
+        }
+        try DealValidator.checkID(deal.id, field: "id")
+        if state.deals[deal.id] != nil {
+            throw DealStoreError(
+                code: .alreadyExists,
+                message: "deal '\(deal.id)' already exists: choose another id or update it"
+            )
+        }
+        deal.clearMeta()
+        var validated = try DealValidator(state: state).validate(deal)
+        if validateOnly { return validated }
+        let revision = state.revision + 1
+        validated.meta = Self.meta(revision: revision, created: nil, time: batch.timeMicros)
+        var record = Dealstore_V1_DealRecord()
+        record.deal = validated
+        try batch.emit(.created, record, state: &state)
+        return validated
+    }
+
+    static func meta(revision: UInt64, created: Dealstore_V1_RecordMeta?, time: Int64) -> Dealstore_V1_RecordMeta {
+        var meta = Dealstore_V1_RecordMeta()
+        meta.createRevision = created?.createRevision ?? revision
+        meta.createTimeMicros = created?.createTimeMicros ?? time
+        meta.updateRevision = revision
+        meta.updateTimeMicros = time
+        meta.etag = Self.etag(for: revision)
+        return meta
+    }
+
+    /// Updates the fields of `deal` named by `updateMask` (proto field names; empty means every field).
+    ///
+    /// When `expectedEtag` is not empty and differs from the stored etag the update is refused with
+    /// ``DealStoreError/Code/aborted`` and nothing is merged. The id and meta cannot be changed.
+    public func updateDeal(
+        _ deal: Dealstore_V1_Deal,
+        updateMask: [String] = [],
+        expectedEtag: String = "",
+        completion: @escaping @Sendable (Result<Dealstore_V1_Deal, DealStoreError>) -> Void
+    ) {
+        self.submit(
+            { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+                try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
+            },
+            completion: completion
+        )
+    }
+
+    /// Updates a deal once durable; see ``updateDeal(_:updateMask:expectedEtag:completion:)``.
+    public func updateDeal(
+        _ deal: Dealstore_V1_Deal,
+        updateMask: [String] = [],
+        expectedEtag: String = ""
+    ) async throws(DealStoreError) -> Dealstore_V1_Deal {
+        try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+            try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
+        }
+    }
+
+    static func storedDeal(_ id: String, state: DealStoreState) throws(DealStoreError) -> Dealstore_V1_Deal {
+        guard let entry = state.deals[id] else {
+            throw DealStoreError(code: .notFound, message: "deal '\(id)' not found")
+        }
+        do {
+            return try entry.decode()
+        } catch {
+            throw DealStoreError(code: .internal, message: "stored deal '\(id)' does not decode", cause: error)
+        }
+    }
+
+    static func checkEtag(_ expected: String, stored: String, what: String) throws(DealStoreError) {
+        if !expected.isEmpty && expected != stored {
+            throw DealStoreError(
+                code: .aborted,
+                message: "etag '\(expected)' does not match the current etag '\(stored)' of \(what): "
+                    + "it changed since you read it; read it again and reapply your change"
+            )
+        }
+    }
+
+    static func updateDeal(
+        _ deal: Dealstore_V1_Deal,
+        mask: [String],
+        etag: String,
+        state: inout DealStoreState,
+        batch: inout DealWriteBatch
+    ) throws(DealStoreError) -> Dealstore_V1_Deal {
+        if deal.id.isEmpty { throw .invalid("id", "is required") }
+        let old = try Self.storedDeal(deal.id, state: state)
+        try Self.checkEtag(etag, stored: old.meta.etag, what: "deal '\(deal.id)'")
+        var merged = old
+        let paths = mask.isEmpty ? Array(Self.dealMaskFields) : mask
+        for (index, path) in paths.enumerated() {
+            switch path {
+            case "target_id": merged.targetID = deal.targetID
+            case "type": merged.type = deal.type
+            case "status": merged.status = deal.status
+            case "title": merged.title = deal.title
+            case "announced":
+                if deal.hasAnnounced { merged.announced = deal.announced } else { merged.clearAnnounced() }
+            case "closed":
+                if deal.hasClosed { merged.closed = deal.closed } else { merged.clearClosed() }
+            case "amount":
+                if deal.hasAmount { merged.amount = deal.amount } else { merged.clearAmount() }
+            case "commitment_cap":
+                if deal.hasCommitmentCap {
+                    merged.commitmentCap = deal.commitmentCap
+                } else {
+                    merged.clearCommitmentCap()
+                }
+            case "participations": merged.participations = deal.participations
+            case "tranches": merged.tranches = deal.tranches
+            case "options": merged.options = deal.options
+            case "valuations": merged.valuations = deal.valuations
+            case "strategic_terms": merged.strategicTerms = deal.strategicTerms
+            case "sources": merged.sources = deal.sources
+            case "disputed_claims": merged.disputedClaims = deal.disputedClaims
+            case "notes": merged.notes = deal.notes
+            default:
+                throw .invalid(
+                    "update_mask[\(index)]",
+                    "'\(path)' is not an updatable deal field; use one of \(Self.dealMaskFields.sorted().joined(separator: ", "))"
+                )
+            }
+        }
+        var validated = try DealValidator(state: state).validate(merged)
+        validated.meta = Self.meta(revision: state.revision + 1, created: old.meta, time: batch.timeMicros)
+        var record = Dealstore_V1_DealRecord()
+        record.deal = validated
+        try batch.emit(.updated, record, state: &state)
+        return validated
+    }
+
+    /// Deletes a deal and returns the revision of the deletion.
+    ///
+    /// Refused with ``DealStoreError/Code/aborted`` when `expectedEtag` is set and stale.
+    public func deleteDeal(
+        id: String,
+        expectedEtag: String = "",
+        completion: @escaping @Sendable (Result<UInt64, DealStoreError>) -> Void
+    ) {
+        self.submit(
+            { (state, batch) throws(DealStoreError) -> UInt64 in
+                try Self.deleteDeal(id: id, etag: expectedEtag, state: &state, batch: &batch)
+            },
+            completion: completion
+        )
+    }
+
+    /// Deletes a deal once durable; see ``deleteDeal(id:expectedEtag:completion:)``.
+    @discardableResult
+    public func deleteDeal(id: String, expectedEtag: String = "") async throws(DealStoreError) -> UInt64 {
+        try await self.submit { (state, batch) throws(DealStoreError) -> UInt64 in
+            try Self.deleteDeal(id: id, etag: expectedEtag, state: &state, batch: &batch)
+        }
+    }
+
+    static func deleteDeal(
+        id: String,
+        etag: String,
+        state: inout DealStoreState,
+        batch: inout DealWriteBatch
+    ) throws(DealStoreError) -> UInt64 {
+        let old = try Self.storedDeal(id, state: state)
+        try Self.checkEtag(etag, stored: old.meta.etag, what: "deal '\(id)'")
+        var record = Dealstore_V1_DealRecord()
+        record.deal = old
+        try batch.emit(.deleted, record, state: &state)
+        return batch.lastRevision
+    }
+}

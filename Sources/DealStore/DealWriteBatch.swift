@@ -1,0 +1,99 @@
+import DealModel
+import Foundation
+import SwiftProtobuf
+
+/// The log records one write produces, built under the state lock: each change gets the next revision, is
+/// applied to the in-memory state, and is framed for the log.
+struct DealWriteBatch {
+    var frames: [UInt8] = []
+    var count = 0
+    var lastRevision: UInt64 = 0
+    let timeMicros: Int64
+
+    init(timeMicros: Int64) {
+        self.timeMicros = timeMicros
+    }
+
+    /// Records one change at revision `state.revision + 1` (which the caller already wrote into the record's meta).
+    mutating func emit(
+        _ kind: Dealstore_V1_ChangeKind,
+        _ record: Dealstore_V1_DealRecord,
+        state: inout DealStoreState
+    ) throws(DealStoreError) {
+        var event = Dealstore_V1_ChangeEvent()
+        event.revision = state.revision + 1
+        event.kind = kind
+        event.record = record
+        event.timeMicros = self.timeMicros
+        do {
+            let payload: [UInt8] = try event.serializedBytes()
+            try state.apply(event)
+            DealLogFrame.append(payload, to: &self.frames)
+        } catch let error as DealStoreError {
+            throw error
+        } catch {
+            throw DealStoreError(code: .internal, message: "cannot encode change \(event.revision)", cause: error)
+        }
+        self.count += 1
+        self.lastRevision = event.revision
+    }
+}
+
+extension DealStore {
+    static func nowMicros() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1_000_000)
+    }
+
+    /// Runs `body` under the state lock, then completes once its log records are durable.
+    ///
+    /// `body` validates and emits changes into the batch. The completion runs on the caller's thread when nothing
+    /// was logged (validation errors, validate-only, no-ops) and on the committer thread otherwise.
+    func submit<T: Sendable>(
+        _ body: (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T,
+        completion: @escaping @Sendable (Result<T, DealStoreError>) -> Void
+    ) {
+        let time = Self.nowMicros()
+        let outcome: Result<T, DealStoreError>? = self.state.withLock { state -> Result<T, DealStoreError>? in
+            if state.closed {
+                return .failure(DealStoreError(code: .failedPrecondition, message: "the store is closed"))
+            }
+            if case .readOnly(let reason) = state.health {
+                return .failure(
+                    DealStoreError(code: .readOnly, message: "the store is read-only after a disk failure: \(reason)")
+                )
+            }
+            var batch = DealWriteBatch(timeMicros: time)
+            let value: T
+            do throws(DealStoreError) {
+                value = try body(&state, &batch)
+            } catch {
+                return .failure(error)
+            }
+            if batch.count > 0 {
+                self.committer.enqueue(
+                    .write(bytes: batch.frames, records: batch.count, lastRevision: batch.lastRevision) { error in
+                        if let error {
+                            completion(.failure(error))
+                        } else {
+                            completion(.success(value))
+                        }
+                    }
+                )
+                return nil
+            }
+            return .success(value)
+        }
+        if let outcome { completion(outcome) }
+    }
+
+    /// The `async` form of ``submit(_:completion:)``.
+    func submit<T: Sendable>(
+        _ body: (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T
+    ) async throws(DealStoreError) -> T {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, DealStoreError>, Never>) in
+            self.submit(body) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+}

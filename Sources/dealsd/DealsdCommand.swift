@@ -1,0 +1,193 @@
+import ArgumentParser
+import DealServer
+import DealStore
+import Foundation
+import Logging
+
+@main
+struct DealsdCommand: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "dealsd",
+        abstract: "The DealStore daemon: serves the deal store over TLS.",
+        discussion: """
+            With no configuration, dealsd keeps its data in $XDG_STATE_HOME/dealstore (or ~/.local/state/dealstore),
+            creates a development CA and an admin token there on first start, loads the bundled dataset, and listens
+            on 127.0.0.1:7443. Settings come from flags, then DEALSD_* environment variables, then the --config file.
+
+            Examples:
+              dealsd                                  # start with defaults
+              dealsd --listen 0.0.0.0:7443 --config /etc/dealstore/dealsd.yaml
+              dealsd check --data-dir /var/lib/dealstore
+            """,
+        version: Self.version,
+        subcommands: [Serve.self, Check.self, Repair.self, Token.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct DaemonLocation: ParsableArguments {
+    @Option(help: "YAML configuration file (or DEALSD_CONFIG).")
+    var config: String?
+
+    @Option(help: "Data directory: store, development CA, tokens (or DEALSD_DATA_DIR).")
+    var dataDir: String?
+
+    func resolve() throws -> DealDaemonConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = DealDaemonConfiguration()
+        if let path = self.config ?? environment["DEALSD_CONFIG"] {
+            configuration = try DealDaemonConfiguration.load(path: path)
+        }
+        configuration.apply(environment: environment)
+        if let dataDir = self.dataDir {
+            configuration.dataDir = dataDir
+        }
+        return configuration
+    }
+}
+
+extension DealsdCommand {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the daemon (the default).",
+            discussion: "Example: dealsd serve --listen 127.0.0.1:7443 --log-level debug"
+        )
+
+        @OptionGroup var location: DaemonLocation
+
+        @Option(help: "HOST:PORT to listen on (default 127.0.0.1:7443).")
+        var listen: String?
+
+        @Option(help: "trace, debug, info, notice, warning, error or critical.")
+        var logLevel: String?
+
+        @Option(help: "HOST:PORT for Prometheus metrics (GET /metrics); off by default.")
+        var metricsListen: String?
+
+        @Option(help: "always, batch or none: when a write is acknowledged.")
+        var fsync: String?
+
+        func run() async throws {
+            // Keys, tokens, the store: nothing the daemon creates may be readable by other users.
+            umask(0o077)
+            var configuration = try self.location.resolve()
+            if let listen { configuration.listen = listen }
+            if let logLevel { configuration.logLevel = logLevel }
+            if let metricsListen { configuration.metricsListen = metricsListen }
+            if let fsync { configuration.store.fsync = fsync }
+            guard let level = Logger.Level(rawValue: configuration.logLevel) else {
+                throw ValidationError(
+                    "log level \"\(configuration.logLevel)\" is not one of trace, debug, info, "
+                        + "notice, warning, error, critical"
+                )
+            }
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "dealsd")
+            do {
+                try await DealDaemon.run(
+                    configuration: configuration,
+                    environment: ProcessInfo.processInfo.environment,
+                    version: DealsdCommand.version,
+                    logger: logger
+                ) { message in
+                    FileHandle.standardOutput.write(Data((message + "\n").utf8))
+                }
+            } catch let error as DealServerError {
+                FileHandle.standardError.write(Data("dealsd: \(error.message)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the store's snapshot and log without changing them.",
+            discussion: "Example: dealsd check --data-dir /var/lib/dealstore   (exit 0 healthy, 1 problems found)"
+        )
+
+        @OptionGroup var location: DaemonLocation
+
+        func run() async throws {
+            let configuration = try self.location.resolve()
+            let directory = DealDaemon.dataDirectory(
+                configuration: configuration,
+                environment: ProcessInfo.processInfo.environment
+            )
+            let report = try DealStore.check(directory: directory + "/store")
+            print(report)
+            if !report.isHealthy {
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Repair: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cut the log at its first damaged record so the daemon can start; keeps a backup.",
+            discussion: "Example: dealsd repair --data-dir /var/lib/dealstore   (run dealsd check first)"
+        )
+
+        @OptionGroup var location: DaemonLocation
+
+        func run() async throws {
+            let configuration = try self.location.resolve()
+            let directory = DealDaemon.dataDirectory(
+                configuration: configuration,
+                environment: ProcessInfo.processInfo.environment
+            )
+            let report = try DealStore.repair(directory: directory + "/store")
+            print(report)
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage bearer tokens.",
+            subcommands: [Create.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a token, store its hash, and print it once.",
+                discussion: """
+                    Example: dealsd token create --role read --name reporting
+                    A running daemon picks the new token up on SIGHUP (systemctl reload dealsd).
+                    """
+            )
+
+            @OptionGroup var location: DaemonLocation
+
+            @Option(help: "read, write or admin.")
+            var role: String
+
+            @Option(help: "A label for people and logs.")
+            var name: String
+
+            func run() async throws {
+                guard let role = DealRole(name: self.role), role != .none else {
+                    throw ValidationError("--role must be read, write or admin")
+                }
+                let configuration = try self.location.resolve()
+                let (layout, _) = try DealDaemon.prepare(
+                    configuration: configuration,
+                    environment: ProcessInfo.processInfo.environment
+                )
+                let token = DealTokensFile.generateToken()
+                let handle = try FileHandle(forUpdating: URL(fileURLWithPath: layout.tokensFile))
+                try handle.seekToEnd()
+                try handle.write(
+                    contentsOf: Data((DealTokensFile.line(for: token, role: role, name: self.name) + "\n").utf8)
+                )
+                try handle.synchronize()
+                try handle.close()
+                print(token)
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("dealsd: not implemented yet")

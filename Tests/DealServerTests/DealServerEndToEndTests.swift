@@ -1,0 +1,40 @@
+import DealClient
+import DealModel
+import DealProtocol
+import DealServer
+import Foundation
+import Testing
+
+@Suite("dealsd in process, over real TLS")
+struct DealServerEndToEndTests {
+    @Test("server info reports versions, the store and every method")
+    func serverInfo() async throws {
+        try await DealServerHarness.with { harness, _ in
+            try await withDealClient(configuration: harness.clientConfiguration(token: harness.readToken)) { client in
+                let info = try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest())
+                #expect(info.minProtocolVersion == 1)
+                #expect(info.tlsLibraryVersion.hasPrefix("OpenSSL 3"))
+                #expect(info.methods.count == DealMethod.all.count)
+                #expect(info.dealCount > 0)
+                #expect(info.callerRole == "read")
+            }
+        }
+    }
+
+    @Test("the seed deals are listed and fetched")
+    func listAndGet() async throws {
+        try await DealServerHarness.with { harness, _ in
+            try await withDealClient(configuration: harness.clientConfiguration(token: harness.readToken)) { client in
+                var request = Dealstore_V1_ListDealsRequest()
+                request.filter.investorIds = ["Amazon"]
+                let page = try await client.listDeals(request)
+                #expect(page.deals.count >= 1)
+                #expect(page.deals.allSatisfy { $0.participations.contains { $0.investorID == "amazon" } })
+                var get = Dealstore_V1_GetDealRequest()
+                get.id = page.deals[0].id
+                let deal = try await client.getDeal(get)
+                #expect(deal.id == page.deals[0].id)
+            }
+        }
+    }
+}

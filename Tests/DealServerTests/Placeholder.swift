@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct DealServerTestsPlaceholder {
-    @Test func builds() {}
-}

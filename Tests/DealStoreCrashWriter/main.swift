@@ -1,0 +1,28 @@
+// The crash test's child: writes the DealCrashScenario ops with fsync always and prints `ack N` (flushed) after
+// each acknowledged write, until the test kills it with SIGKILL.
+//
+//   dealstore-crash-writer DIRECTORY
+import DealStore
+import Foundation
+import Logging
+
+guard CommandLine.arguments.count == 2 else {
+    FileHandle.standardError.write(Data("usage: dealstore-crash-writer DIRECTORY\n".utf8))
+    exit(2)
+}
+var logger = Logger(label: "dealstore-crash-writer")
+logger.logLevel = .error
+let store = try await DealStore.open(
+    directory: CommandLine.arguments[1],
+    // Frequent snapshots so that kills also land during snapshot writing and segment deletion.
+    options: DealStoreOptions(fsyncPolicy: .always, segmentSize: 16 << 10, snapshotEvery: 40, seedIfEmpty: false),
+    logger: logger
+)
+var index = DealCrashScenario.progress(of: store)
+// FileHandle writes straight to the descriptor (no stdio buffer), so each line is out before the next write.
+FileHandle.standardOutput.write(Data("start \(index)\n".utf8))
+while true {
+    try await DealCrashScenario.apply(index, to: store)
+    FileHandle.standardOutput.write(Data("ack \(index)\n".utf8))
+    index += 1
+}

@@ -1,0 +1,79 @@
+import DealModel
+import DealStore
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite("Crash recovery (SIGKILL)")
+struct DealCrashTests {
+    /// The crash writer binary, built beside the test bundle (it is a dependency of the test target).
+    static func writerPath() -> String? {
+        var candidates: [String] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(exe)
+        }
+        candidates.append(CommandLine.arguments[0])
+        if let path = Bundle.main.executablePath { candidates.append(path) }
+        for candidate in candidates {
+            var directory = URL(fileURLWithPath: candidate).deletingLastPathComponent()
+            for _ in 0..<5 {
+                let path = directory.appendingPathComponent("dealstore-crash-writer").path
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    @Test("every acknowledged write survives SIGKILL at random moments", .timeLimit(.minutes(2)))
+    func killedWriter() async throws {
+        let writer = try #require(Self.writerPath(), "dealstore-crash-writer not found next to the test bundle")
+        let directory = TemporaryDirectory()
+        let modelDirectory = TemporaryDirectory()
+        let model = try await TestStores.open(modelDirectory.path)
+        var modelProgress = 0
+        var acknowledged = -1
+        var generator = SystemRandomNumberGenerator()
+        let rounds = 18
+        for round in 0..<rounds {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: writer)
+            process.arguments = [directory.path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let delay = UInt64.random(in: 30...400, using: &generator)
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            for line in text.split(separator: "\n") where line.hasPrefix("ack ") {
+                acknowledged = max(acknowledged, Int(line.dropFirst(4)) ?? -1)
+            }
+
+            let store = try await TestStores.open(directory.path)
+            let progress = DealCrashScenario.progress(of: store)
+            // Every acknowledged op is there; at most the one op in flight beyond it.
+            #expect(progress >= acknowledged + 1, "round \(round): acknowledged op \(acknowledged) lost")
+            #expect(progress <= acknowledged + 2, "round \(round): ops beyond the one in flight")
+            while modelProgress < progress {
+                try await DealCrashScenario.apply(modelProgress, to: model)
+                modelProgress += 1
+            }
+            #expect(
+                store.stateDigest(includingMeta: false) == model.stateDigest(includingMeta: false),
+                "round \(round): state differs from a replay of ops 0..<\(progress)"
+            )
+            try await store.close()
+        }
+        #expect(acknowledged > 10, "the writer made too little progress to test anything")
+        try await model.close()
+    }
+}

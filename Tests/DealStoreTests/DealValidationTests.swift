@@ -1,0 +1,126 @@
+import DealModel
+import DealStore
+import Testing
+
+@Suite("Validation")
+struct DealValidationTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let field: String
+        let mutate: @Sendable (inout Dealstore_V1_Deal) -> Void
+        var testDescription: String { self.name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "bad id", field: "id") { $0.id = "Bad_ID" },
+        Case(name: "id too long", field: "id") { $0.id = String(repeating: "a", count: 64) },
+        Case(name: "unknown target", field: "target_id") { $0.targetID = "nobody" },
+        Case(name: "unknown investor", field: "participations[0].investor_id") {
+            $0.participations[0].investorID = "nobody"
+        },
+        Case(name: "negative amount", field: "amount") { $0.amount.units = -5 },
+        Case(name: "nanos out of range", field: "amount.nanos") { $0.amount.nanos = 1_000_000_000 },
+        Case(name: "mixed signs", field: "amount") {
+            $0.amount.units = 1
+            $0.amount.nanos = -1
+        },
+        Case(name: "unknown currency", field: "amount.currency_code") { $0.amount.currencyCode = "XYZ" },
+        Case(name: "lower-case currency", field: "participations[0].committed.currency_code") {
+            $0.participations[0].committed.currencyCode = "usd"
+        },
+        Case(name: "tranches above cap", field: "tranches") { deal in
+            deal.commitmentCap = TestStores.usd(100)
+            var tranche = Dealstore_V1_Tranche()
+            tranche.id = "t1"
+            tranche.investorID = "investor"
+            tranche.amount = TestStores.usd(150)
+            tranche.status = .committed
+            deal.tranches = [tranche]
+        },
+        Case(name: "quarter month", field: "announced.month") {
+            $0.announced.precision = .quarter
+            $0.announced.month = 5
+        },
+        Case(name: "unknown source", field: "participations[0].source_ids[0]") {
+            $0.participations[0].sourceIds = ["nowhere"]
+        },
+        Case(name: "stake denominator", field: "participations[0].stake.denominator") {
+            $0.participations[0].stake.numerator = 1
+        },
+        Case(name: "claim without source", field: "disputed_claims[0].source_id") { deal in
+            var claim = Dealstore_V1_DisputedClaim()
+            claim.id = "c1"
+            claim.field = "target_id"
+            claim.sourceID = "missing"
+            deal.disputedClaims = [claim]
+        },
+        Case(name: "exercised by unknown tranche", field: "options[0].exercised_by_tranche_id") { deal in
+            var option = Dealstore_V1_InvestmentOption()
+            option.id = "o1"
+            option.holderID = "investor"
+            option.exercisedByTrancheID = "t9"
+            deal.options = [option]
+        },
+    ]
+
+    @Test("invalid deals are refused with a message naming the field", arguments: Self.cases)
+    func invalidDeal(testCase: Case) async throws {
+        try await TestStores.withStore { store in
+            for id in ["target", "investor"] { _ = try await store.createOrganization(TestStores.organization(id)) }
+            var deal = TestStores.deal("d1")
+            testCase.mutate(&deal)
+            let error = await #expect(throws: DealStoreError.self) { try await store.createDeal(deal) }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.hasPrefix(testCase.field + ":") == true, "\(error?.message ?? "")")
+            #expect(store.dealCount == 0)
+        }
+    }
+
+    @Test("duplicate ids, referenced organizations, and names are refused")
+    func preconditions() async throws {
+        try await TestStores.withStore { store in
+            for id in ["target", "investor"] { _ = try await store.createOrganization(TestStores.organization(id)) }
+            _ = try await store.createDeal(TestStores.deal("d1"))
+            let duplicate = await #expect(throws: DealStoreError.self) {
+                try await store.createDeal(TestStores.deal("d1"))
+            }
+            #expect(duplicate?.code == .alreadyExists)
+            let referenced = await #expect(throws: DealStoreError.self) {
+                try await store.deleteOrganization(id: "target")
+            }
+            #expect(referenced?.code == .failedPrecondition)
+            let sameName = await #expect(throws: DealStoreError.self) {
+                try await store.createOrganization(TestStores.organization("target-2", name: "TARGET"))
+            }
+            #expect(sameName?.code == .alreadyExists)
+            _ = try await store.deleteDeal(id: "d1")
+            try await store.deleteOrganization(id: "target")
+            #expect(store.organizationCount == 1)
+        }
+    }
+
+    @Test("names and aliases are rewritten to ids; validate-only writes nothing")
+    func referencesByName() async throws {
+        try await TestStores.withStore { store in
+            _ = try await store.createOrganization(
+                TestStores.organization("target", name: "Target Inc", aliases: ["TGT"])
+            )
+            _ = try await store.createOrganization(TestStores.organization("investor"))
+            let checked = try await store.createDeal(
+                TestStores.deal("d1", target: "tgt", investor: "INVESTOR"),
+                validateOnly: true
+            )
+            #expect(checked.targetID == "target")
+            #expect(store.dealCount == 0)
+            let created = try await store.createDeal(TestStores.deal("", target: "Target Inc"))
+            #expect(created.id.isEmpty == false)
+            #expect(created.participations[0].investorID == "investor")
+        }
+    }
+
+    @Test("CRC-32C matches the standard check value")
+    func crc() {
+        #expect(DealCRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(DealCRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+    }
+}

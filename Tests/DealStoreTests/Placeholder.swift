@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct DealStoreTestsPlaceholder {
-    @Test func builds() {}
-}

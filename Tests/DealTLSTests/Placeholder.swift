@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct DealTLSTestsPlaceholder {
-    @Test func builds() {}
-}
