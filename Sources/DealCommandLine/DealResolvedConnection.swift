@@ -18,6 +18,8 @@ public struct DealResolvedConnection: Sendable, Equatable {
     public var caFile: String?
     /// Where the CA file setting came from.
     public var caSource: String?
+    /// Every place looked for a CA file when none was set (for TLS errors).
+    public var caSearch: [String] = []
     /// Client certificate chain for mutual TLS.
     public var certificateFile: String?
     /// Where the certificate setting came from.

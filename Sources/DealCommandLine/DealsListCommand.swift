@@ -98,7 +98,8 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
             }
             return (Array(deals.prefix(self.limit ?? Int.max)), total)
         }
-        let footer = Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : "\(deals.count) deals"
+        let footer =
+            Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : DealViews.count(deals.count, "deal")
         try context.emit(DealViews.deals(deals, footer: footer), as: self.format.output)
     }
 }

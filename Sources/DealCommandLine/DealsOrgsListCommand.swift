@@ -53,7 +53,7 @@ public struct DealsOrgsListCommand: AsyncParsableCommand, DealCommandRunnable {
             return Array(organizations.prefix(limit))
         }
         try context.emit(
-            DealViews.organizations(organizations, footer: "\(organizations.count) organizations"),
+            DealViews.organizations(organizations, footer: DealViews.count(organizations.count, "organization")),
             as: self.format.output
         )
     }

@@ -90,5 +90,10 @@ import Testing
         #expect(text.contains("$2.75B"))
         let google = try DealViews.deal(DealTestFixtures.googleAnthropic).render(as: .table)
         #expect(google.contains("~10%"))
+        var minority = DealTestFixtures.amazonAnthropic
+        minority.participations[0].stake.numerator = 1
+        minority.participations[0].stake.denominator = 2
+        minority.participations[0].stake.upperBound = true
+        #expect(try DealViews.deal(minority).render(as: .table).contains("<50%"))
     }
 }

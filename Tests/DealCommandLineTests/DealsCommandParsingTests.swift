@@ -132,3 +132,28 @@ import Testing
         #expect(request.updateMask == ["aliases"])
     }
 }
+
+@Suite struct DealsGlobalOptionTests {
+    @Test(arguments: [
+        (["--addr", "h:1", "list"], ["list", "--addr", "h:1"]),
+        (["--addr=h:1", "-o", "json", "orgs", "list"], ["orgs", "list", "--addr=h:1", "-o", "json"]),
+        (["--token", "t", "get", "x", "--", "-y"], ["get", "x", "--token", "t", "--", "-y"]),
+        (["list", "--addr", "h:1"], ["list", "--addr", "h:1"]),
+        (["--help"], ["--help"]),
+    ])
+    func hoistsLeadingConnectionOptions(_ arguments: [String], _ expected: [String]) {
+        #expect(DealsCommand.hoistingGlobalOptions(arguments) == expected)
+    }
+
+    @Test func dealsdBannerSpellingParses() throws {
+        let command = try DealsCommand.parseAsRoot(
+            DealsCommand.hoistingGlobalOptions([
+                "--addr", "127.0.0.1:7443", "--ca", "/x/ca.pem", "--token", "secret", "list",
+            ])
+        )
+        let list = try #require(command as? DealsListCommand)
+        #expect(list.connection.address == "127.0.0.1:7443")
+        #expect(list.connection.ca == "/x/ca.pem")
+        #expect(list.connection.token == "secret")
+    }
+}
