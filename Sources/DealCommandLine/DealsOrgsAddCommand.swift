@@ -18,31 +18,31 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Option(help: ArgumentHelp("An Organization as JSON (protobuf JSON mapping); - reads stdin.", valueName: "file"))
-    public var file: String?
+    var file: String?
 
     @Option(help: "The id (default: derived from the name).")
-    public var id: String?
+    var id: String?
 
     @Option(help: "The name.")
-    public var name: String?
+    var name: String?
 
     @Option(help: "Kind: company, investment-firm, ai-lab, publisher, other.")
-    public var kind: String?
+    var kind: String?
 
     @Option(help: "Another name it is known by; repeatable.")
-    public var alias: [String] = []
+    var alias: [String] = []
 
     @Option(help: "Web site URL.")
-    public var website: String?
+    var website: String?
 
     @Option(help: "A short description.")
-    public var description: String?
+    var description: String?
 
     @Flag(name: .customLong("dry-run"), help: "Validate on the server without storing.")
-    public var dryRun = false
+    var dryRun = false
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

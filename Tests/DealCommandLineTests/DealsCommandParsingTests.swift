@@ -1,5 +1,5 @@
 import ArgumentParser
-import DealCommandLine
+@testable import DealCommandLine
 import DealModel
 import Testing
 
