@@ -1,7 +1,8 @@
 import ArgumentParser
-@testable import DealCommandLine
 import DealModel
 import Testing
+
+@testable import DealCommandLine
 
 @Suite struct DealsCommandParsingTests {
     @Test func listWithFilterAndDescendingSort() throws {
