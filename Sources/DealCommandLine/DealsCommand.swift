@@ -119,6 +119,23 @@ public struct DealsCommand: AsyncParsableCommand {
         return rest
     }
 
+    /// ArgumentParser's multi-line usage error as one line: the message and which `--help` to read.
+    static func oneLineUsageError(_ error: any Error, fullMessage: String) -> String {
+        var text = Self.message(for: error).trimmingSpaces()
+        if text.hasPrefix("Error: ") {
+            text.removeFirst("Error: ".count)
+        }
+        text = text.split(separator: "\n").first.map(String.init) ?? text
+        // The full message ends "See 'deals list --help' for more information."; keep the command it names.
+        if let seeLine = fullMessage.split(separator: "\n").last(where: { $0.contains("See '") }),
+            let start = seeLine.range(of: "See '")?.upperBound,
+            let end = seeLine[start...].firstIndex(of: "'")
+        {
+            text += " (see `\(seeLine[start..<end])`)"
+        }
+        return text
+    }
+
     /// Prints `error` as one line (or ArgumentParser's help/usage text) and returns its exit status.
     static func report(_ error: any Error, context: DealCommandContext) -> Int32 {
         let failure: DealCommandFailure
@@ -146,7 +163,7 @@ public struct DealsCommand: AsyncParsableCommand {
                 return exitCode.rawValue
             }
             if exitCode == .validationFailure || error is ValidationError {
-                context.output.errorLine(message)
+                context.output.errorLine("deals: " + Self.oneLineUsageError(error, fullMessage: message))
                 return DealExitCode.usage.rawValue
             }
             failure = DealCommandFailure(message.isEmpty ? "\(error)" : message, exitCode: .failure)

@@ -45,7 +45,25 @@ import Testing
     @Test func unknownCommandIsUsageError() async {
         let (status, _, error) = await Self.run(["frobnicate"])
         #expect(status == 2)
-        #expect(error.contains("frobnicate"))
+        #expect(error == "deals: Unexpected argument 'frobnicate' (see `deals --help`)\n")
+    }
+
+    @Test(arguments: [["list", "--limit", "0"], ["update", "x"], ["get"], ["list", "--output", "xml"]])
+    func usageErrorsAreOneLineNamingTheHelpToRead(_ arguments: [String]) async {
+        let (status, out, error) = await Self.run(arguments)
+        #expect(status == 2)
+        #expect(out.isEmpty)
+        #expect(error.split(separator: "\n").count == 1)
+        #expect(error.contains("(see `deals \(arguments[0]) --help`)"))
+    }
+
+    @Test func connectionRefusedIsExitFiveAndNamesTheAddress() async {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        let (status, out, error) = await Self.run(["health", "--addr", "127.0.0.1:1"])
+        #expect(status == 5)
+        #expect(out.isEmpty)
+        #expect(error.hasPrefix("deals: cannot reach dealsd at 127.0.0.1:1 (from --addr)"))
+        #expect(error.split(separator: "\n").count == 1)
     }
 
     @Test func badDateIsUsageError() async {
