@@ -51,9 +51,10 @@ public struct DealResolvedConnection: Sendable, Equatable {
         configuration.privateKeyFile = self.keyFile
         configuration.token = self.token
         configuration.agent = "deals/\(configuration.agent)"
-        // A command line should fail fast when dealsd is not running rather than retry for the library's 15 s.
+        // A command line should fail fast when dealsd is not running rather than retry for the library's 15 s;
+        // two seconds of retries still ride over a daemon restart.
         configuration.connectTimeout = .seconds(5)
-        configuration.waitForConnectionTimeout = .seconds(5)
+        configuration.waitForConnectionTimeout = .seconds(2)
         return configuration
     }
 }
