@@ -85,3 +85,16 @@ import Testing
         }
     }
 }
+
+@Suite struct DealSlugTests {
+    @Test(arguments: [
+        ("Mistral AI", "mistral-ai"),
+        ("Société Générale", "societe-generale"),
+        ("  Amazon.com, Inc. ", "amazon-com-inc"),
+        ("OpenAI", "openai"),
+        ("42 Capital", "42-capital"),
+    ])
+    func slugs(_ name: String, _ slug: String) {
+        #expect(DealSlug.make(from: name) == slug)
+    }
+}
