@@ -67,7 +67,10 @@ public struct DealConnectionResolver: Sendable {
             resolved.port = port
             resolved.addressSource = source
         }
-        let dataDirectory = DealLocalDefaults.dataDirectory(environment: self.environment)
+        // dealsd also honours its own DEALSD_DATA_DIR; a shell that exports it for the daemon should work here too.
+        let dataDirectory =
+            self.environment["DEALSD_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? DealLocalDefaults.dataDirectory(environment: self.environment)
         let localCA = dataDirectory + "/" + DealLocalDefaults.caFileName
         let localToken = dataDirectory + "/" + DealLocalDefaults.adminTokenFileName
         let useLocalDefaults = resolved.isLoopback
@@ -75,9 +78,14 @@ public struct DealConnectionResolver: Sendable {
         if let (ca, source) = pick(\.caFile, flag: "ca", variable: "DEALS_CA") {
             resolved.caFile = ca
             resolved.caSource = source
-        } else if useLocalDefaults, FileManager.default.fileExists(atPath: localCA) {
-            resolved.caFile = localCA
-            resolved.caSource = "the local dealsd data directory"
+        } else if useLocalDefaults {
+            resolved.caSearch = ["--ca", "DEALS_CA", localCA]
+            if FileManager.default.fileExists(atPath: localCA) {
+                resolved.caFile = localCA
+                resolved.caSource = "the local dealsd data directory"
+            }
+        } else {
+            resolved.caSearch = ["--ca", "DEALS_CA"]
         }
         if let (certificate, source) = pick(\.certificateFile, flag: "cert", variable: "DEALS_CERT") {
             resolved.certificateFile = certificate

@@ -45,7 +45,9 @@ extension DealViews {
         return DealOutputDocument(
             columns: [
                 .init("group"), .init("deals", alignment: .right), .init("committed", alignment: .right),
-                .init("funded", alignment: .right), .init(funded ? "funded" : "committed"),
+                .init("funded", alignment: .right),
+                // The bar column needs no header: the bars follow the column named by --funded.
+                .init(""),
             ],
             tableRows: tableRows,
             csvHeader: ["key", "label", "deal_count", "currency", "committed", "funded"],

@@ -20,19 +20,19 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
             """
     )
 
-    @OptionGroup(title: "Filter Options") public var filter: DealFilterOptions
+    @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Sort order, e.g. -amount or announced,-amount.", valueName: "fields")
     )
-    public var sort: String?
+    var sort: String?
 
     @Option(help: "Print at most this many deals (default: all).")
-    public var limit: Int?
+    var limit: Int?
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 
@@ -98,7 +98,8 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
             }
             return (Array(deals.prefix(self.limit ?? Int.max)), total)
         }
-        let footer = Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : "\(deals.count) deals"
+        let footer =
+            Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : DealViews.count(deals.count, "deal")
         try context.emit(DealViews.deals(deals, footer: footer), as: self.format.output)
     }
 }

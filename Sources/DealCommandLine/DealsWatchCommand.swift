@@ -27,13 +27,13 @@ public struct DealsWatchCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(
         help: ArgumentHelp("Replay changes after this revision first (default: only new changes).", valueName: "rev")
     )
-    public var from: UInt64 = 0
+    var from: UInt64 = 0
 
     @Flag(help: "Include organization changes.")
-    public var orgs = false
+    var orgs = false
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 
