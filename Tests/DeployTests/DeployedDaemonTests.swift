@@ -107,7 +107,11 @@ struct DeployedDaemonTests {
         }
 
         /// Expects a verified TLS 1.3 handshake that agreed on ALPN dealstore/1.
-        func expectVerifiedHandshake(port: Int, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation)
+        func expectVerifiedHandshake(
+            port: Int,
+            _ arguments: [String],
+            sourceLocation: SourceLocation = #_sourceLocation
+        )
             async throws
         {
             let result = try await self.handshake(
@@ -120,7 +124,11 @@ struct DeployedDaemonTests {
                 "\(arguments): \(result.combined)",
                 sourceLocation: sourceLocation
             )
-            #expect(result.output.contains("ALPN protocol: dealstore/1"), "\(result.output)", sourceLocation: sourceLocation)
+            #expect(
+                result.output.contains("ALPN protocol: dealstore/1"),
+                "\(result.output)",
+                sourceLocation: sourceLocation
+            )
             #expect(result.output.contains("TLSv1.3"), "\(result.output)", sourceLocation: sourceLocation)
         }
     }

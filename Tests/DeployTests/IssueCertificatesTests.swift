@@ -7,7 +7,10 @@ struct IssueCertificatesTests {
     static let script = DeployPaths.deploy("issue-certificates.sh")
 
     /// Runs the script with `arguments`.
-    static func issue(_ arguments: [String], in directory: DeployTemporaryDirectory) async throws
+    static func issue(
+        _ arguments: [String],
+        in directory: DeployTemporaryDirectory
+    ) async throws
         -> DeployProcess.Result
     {
         try await DeployProcess.run(["/bin/bash", Self.script] + arguments, timeoutSeconds: 120, directory: directory)

@@ -42,8 +42,11 @@ struct SystemdUnitTests {
         let text = try String(contentsOfFile: Self.unitPath, encoding: .utf8)
         #expect(text.contains("ExecStart=\(Self.installedBinary) "))
         let path = directory.file("dealsd.service")
-        try text.replacingOccurrences(of: "ExecStart=\(Self.installedBinary) ", with: "ExecStart=\(try DeployPaths.dealsd()) ")
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "ExecStart=\(Self.installedBinary) ",
+            with: "ExecStart=\(try DeployPaths.dealsd()) "
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -103,7 +106,10 @@ struct SystemdUnitTests {
         #expect(seconds >= longest + 15, "TimeoutStopSec=\(value) vs drain_grace_seconds \(longest)")
     }
 
-    @Test("passes systemd-analyze verify", .enabled(if: SystemdUnitTests.systemdAnalyze != nil, SystemdUnitTests.skipReason))
+    @Test(
+        "passes systemd-analyze verify",
+        .enabled(if: SystemdUnitTests.systemdAnalyze != nil, SystemdUnitTests.skipReason)
+    )
     func verify() async throws {
         let directory = try DeployTemporaryDirectory()
         let unit = try Self.unitForBuiltBinary(in: directory)
