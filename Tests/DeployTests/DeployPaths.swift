@@ -45,7 +45,8 @@ enum DeployPaths {
     /// The absolute path of a program on `PATH`, or `nil`.
     static func program(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+        for directory in directories {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) {
                 return candidate

@@ -92,7 +92,7 @@ struct DeployedDaemonTests {
                 let port = try #require(Int(address.dropFirst("127.0.0.1:".count)), "\(line)")
                 return (daemon, port)
             } catch {
-                try? await daemon.stop(graceSeconds: 5)
+                _ = try? await daemon.stop(graceSeconds: 5)
                 throw error
             }
         }
@@ -204,7 +204,7 @@ struct DeployedDaemonTests {
                 ["-servername", "renewed.example", "-verify_hostname", "renewed.example"]
             )
         } catch {
-            try? await daemon.stop(graceSeconds: 5)
+            _ = try? await daemon.stop(graceSeconds: 5)
             throw error
         }
 
@@ -238,7 +238,7 @@ struct DeployedDaemonTests {
             try await daemon.waitFor("reloaded certificates and tokens", inErrorOutput: true)
             try await deployment.expectVerifiedHandshake(port: port, ["-verify_ip", "127.0.0.1"])
         } catch {
-            try? await daemon.stop(graceSeconds: 5)
+            _ = try? await daemon.stop(graceSeconds: 5)
             throw error
         }
         let status = try await daemon.stop(graceSeconds: 30)

@@ -141,6 +141,7 @@ struct ExampleConfigurationTests {
             ("tls:\n  private_kye: /k.pem\n", "tls.private_kye"),
             ("limits:\n  max_conections: 5\n", "limits.max_conections"),
             ("limits:\n  max_connections: many\n", "max_connections"),
+            ("listen: [unclosed\n", "is not a valid dealsd configuration"),
         ]
     )
     func refusesUnknownSettings(text: String, named: String) throws {

@@ -77,7 +77,8 @@ struct SystemdUnitTests {
         ]
     )
     func directive(key: String, value: String) throws {
-        #expect(try Self.service(key).contains(value), "[Service] \(key)=\(value) missing: \(try Self.service(key))")
+        let values = try Self.service(key)
+        #expect(values.contains(value), "[Service] \(key)=\(value) missing: \(values)")
     }
 
     @Test("runs dealsd serve with the installed configuration, and INSTALL.md installs those paths")
