@@ -231,5 +231,10 @@ let package = Package(
             path: "Benchmarks/DealStoreBench",
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["DealServer", "DealTLS"],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -127,6 +127,7 @@ public enum DealDaemon {
         serverConfiguration.tokensFile = layout.tokensFile
         serverConfiguration.anonymousMethods = Set(configuration.auth.anonymousMethods)
         serverConfiguration.maximumConnections = configuration.limits.maxConnections
+        serverConfiguration.maximumImportRecords = configuration.limits.maxImportRecords
         serverConfiguration.limits = try Self.limits(configuration.limits)
         for (name, role) in configuration.auth.certificateRoles {
             guard let parsed = DealRole(name: role) else {

@@ -178,6 +178,13 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         } catch let error as DealServerError {
             throw DealServerError(code: error.code, message: "\(path): \(error.message)")
         } catch {
+            // Yams reports an error thrown by a decoding initializer (an unknown setting) as "not valid YAML";
+            // the message worth showing is the one underneath.
+            if case DecodingError.dataCorrupted(let context) = error,
+                let underlying = context.underlyingError as? DealServerError
+            {
+                throw DealServerError(code: underlying.code, message: "\(path): \(underlying.message)")
+            }
             throw DealServerError(
                 code: .invalidConfiguration,
                 message: "\(path) is not a valid dealsd configuration: \(Self.describe(error))",

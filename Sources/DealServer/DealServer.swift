@@ -30,6 +30,8 @@ public final class DealServer: Service, Sendable {
         public var anonymousMethods: Set<String>
         /// Reported in HELLO and Server/GetInfo.
         public var serverVersion: String
+        /// Most request messages one ImportDeals call may carry (`limits.max_import_records`).
+        public var maximumImportRecords: Int
 
         /// Creates a configuration with the default limits.
         public init(host: String, port: Int, tls: DealTLSConfiguration) {
@@ -42,6 +44,7 @@ public final class DealServer: Service, Sendable {
             self.certificateRoles = [:]
             self.anonymousMethods = []
             self.serverVersion = "0.1.0"
+            self.maximumImportRecords = 1_000_000
         }
     }
 
@@ -87,7 +90,8 @@ public final class DealServer: Service, Sendable {
             authorizer: self.authorizer,
             runner: self.runner,
             serverVersion: configuration.serverVersion,
-            tlsLibraryVersion: DealTLSLibrary.versionString
+            tlsLibraryVersion: DealTLSLibrary.versionString,
+            maximumImportRecords: configuration.maximumImportRecords
         )
         (self.bound, self.boundContinuation) = AsyncStream.makeStream(of: SocketAddress.self)
     }

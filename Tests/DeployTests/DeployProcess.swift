@@ -1,0 +1,190 @@
+import Foundation
+
+/// Runs programs for the tests: never with a terminal, stdin from a file (or /dev/null), output into files so
+/// nothing blocks on a full pipe, and always under a time limit.
+enum DeployProcess {
+    struct Result: Sendable {
+        var status: Int32
+        var output: String
+        var errorOutput: String
+        var combined: String { self.output + "\n" + self.errorOutput }
+    }
+
+    /// The environment children get: the test's, minus anything that would change what dealsd reads.
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { key, _ in
+            !key.hasPrefix("DEALSD_") && key != "DEALSTORE_DATA_DIR"
+        }
+        environment["CI"] = "true"
+        return environment
+    }
+
+    /// Runs `arguments` to completion; `timeout(1)` kills it (TERM, then KILL 5 s later) after `timeoutSeconds`.
+    static func run(
+        _ arguments: [String],
+        input: String = "",
+        timeoutSeconds: Int = 60,
+        directory: DeployTemporaryDirectory
+    ) async throws -> Result {
+        let id = UUID().uuidString
+        let inputPath = directory.file(".stdin-\(id)")
+        let outputPath = directory.file(".stdout-\(id)")
+        let errorPath = directory.file(".stderr-\(id)")
+        try input.write(toFile: inputPath, atomically: false, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer {
+            for path in [inputPath, outputPath, errorPath] {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["-k", "5", "\(timeoutSeconds)"] + arguments
+        process.standardInput = FileHandle(forReadingAtPath: inputPath)
+        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+        process.standardError = FileHandle(forWritingAtPath: errorPath)
+        process.environment = Self.environment
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in
+                continuation.resume(returning: finished.terminationStatus)
+            }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return Result(
+            status: status,
+            output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+            errorOutput: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        )
+    }
+}
+
+/// A long-running `dealsd`, stopped (SIGTERM, then SIGKILL) by ``stop()`` or, as a last resort, when released.
+final class RunningDaemon: @unchecked Sendable {
+    private let process: Process
+    private let outputPath: String
+    private let errorPath: String
+    /// Whether the started program is a tracer whose child is the daemon (strace).
+    private let daemonIsChild: Bool
+
+    /// Starts `launcher + [dealsd] + arguments`; `launcher` may be empty, or a wrapper that execs dealsd (same pid)
+    /// or a tracer that forks it (`daemonIsChild`).
+    init(
+        dealsd: String,
+        arguments: [String],
+        launcher: [String] = [],
+        daemonIsChild: Bool = false,
+        directory: DeployTemporaryDirectory
+    ) throws {
+        let id = UUID().uuidString
+        self.outputPath = directory.file(".dealsd-stdout-\(id)")
+        self.errorPath = directory.file(".dealsd-stderr-\(id)")
+        self.daemonIsChild = daemonIsChild
+        _ = FileManager.default.createFile(atPath: self.outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: self.errorPath, contents: nil)
+        let command = launcher + [dealsd] + arguments
+        self.process = Process()
+        self.process.executableURL = URL(fileURLWithPath: command[0])
+        self.process.arguments = Array(command.dropFirst())
+        self.process.standardInput = FileHandle.nullDevice
+        self.process.standardOutput = FileHandle(forWritingAtPath: self.outputPath)
+        self.process.standardError = FileHandle(forWritingAtPath: self.errorPath)
+        self.process.environment = DeployProcess.environment
+        try self.process.run()
+    }
+
+    deinit {
+        if self.process.isRunning {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.process.waitUntilExit()
+        }
+    }
+
+    var output: String { (try? String(contentsOfFile: self.outputPath, encoding: .utf8)) ?? "" }
+    var errorOutput: String { (try? String(contentsOfFile: self.errorPath, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { self.process.isRunning }
+
+    /// The daemon's pid: the started process, or its child when started under a tracer.
+    func daemonPID() throws -> pid_t {
+        let launched = self.process.processIdentifier
+        guard self.daemonIsChild else { return launched }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // "pid (comm) state ppid ...": the fields after the command name.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, pid_t(fields[1]) == launched {
+                return pid
+            }
+        }
+        throw DeployTestError("no child of the tracer \(launched) found")
+    }
+
+    /// Sends `signal` to the daemon.
+    func signal(_ signal: Int32) throws {
+        guard kill(try self.daemonPID(), signal) == 0 else {
+            throw DeployTestError("kill(\(signal)) failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Waits until stdout (or stderr) contains `text`; throws with both outputs after `timeoutSeconds`.
+    @discardableResult
+    func waitFor(
+        _ text: String,
+        inErrorOutput: Bool = false,
+        timeoutSeconds: Double = 60
+    ) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
+        while ContinuousClock.now < deadline {
+            let current = inErrorOutput ? self.errorOutput : self.output
+            if current.contains(text) {
+                return current
+            }
+            if !self.process.isRunning {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DeployTestError(
+            "dealsd did not print \"\(text)\" (running: \(self.process.isRunning))\n"
+                + "stdout:\n\(self.output)\nstderr:\n\(self.errorOutput)"
+        )
+    }
+
+    /// Waits up to `timeoutSeconds` for the process to exit; returns its status, or `nil` if it is still running.
+    func waitForExit(timeoutSeconds: Double) async throws -> Int32? {
+        let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
+        while self.process.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard !self.process.isRunning else { return nil }
+        self.process.waitUntilExit()
+        return self.process.terminationStatus
+    }
+
+    /// SIGTERM, then SIGKILL if it has not exited after `graceSeconds`; returns the exit status after SIGTERM, or
+    /// `nil` when it had to be killed.
+    @discardableResult
+    func stop(graceSeconds: Double = 30) async throws -> Int32? {
+        guard self.process.isRunning else { return self.process.terminationStatus }
+        try? self.signal(SIGTERM)
+        if let status = try await self.waitForExit(timeoutSeconds: graceSeconds) {
+            return status
+        }
+        if self.daemonIsChild, let child = try? self.daemonPID() {
+            kill(child, SIGKILL)
+        }
+        kill(self.process.processIdentifier, SIGKILL)
+        _ = try await self.waitForExit(timeoutSeconds: 10)
+        return nil
+    }
+}
