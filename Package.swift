@@ -200,7 +200,11 @@ let package = Package(
         .testTarget(
             name: "DealClientTests",
             dependencies: [
-                "DealClient"
+                "DealClient",
+                "DealProtocol",
+                "DealTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -237,6 +237,9 @@ final class DealClientConnectionManager: Sendable {
                 for try await response in responses {
                     collected.append(response)
                 }
+                if Task.isCancelled {
+                    throw DealRPCError(code: .cancelled, message: "the call was cancelled")
+                }
                 return collected
             } onCancel: {
                 connection.cancel(streamID: id)
