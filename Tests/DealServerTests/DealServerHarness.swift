@@ -23,7 +23,7 @@ struct DealServerHarness {
         var configuration = DealClientConfiguration(host: "127.0.0.1", port: self.port)
         configuration.trustRootsFile = self.caFile
         configuration.token = token
-        configuration.waitForConnectionTimeout = .seconds(2)
+        configuration.waitForConnectionTimeout = .seconds(10)
         return configuration
     }
 
