@@ -130,6 +130,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Fuzzing (see Fuzz/README.md: built with -DDEALSTORE_FUZZING -sanitize=fuzzer for libFuzzer)
+        .executableTarget(
+            name: "dealframe-fuzz",
+            dependencies: [
+                "DealProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/DealFrameFuzzer",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Executables (thin shells over the libraries)
         .executableTarget(
             name: "dealsd",
