@@ -118,4 +118,25 @@ struct DealsEndToEndTests {
             #expect(await daemon.run(["get", "e2e-deal"]).status == 3)
         }
     }
+
+    @Test func watchPrintsChangesUntilCancelled() async throws {
+        try await Self.withDaemon { daemon in
+            let captured = DealCapturedOutput()
+            let context = DealCommandContext(output: captured.output, environment: daemon.environment)
+            let status = try await withThrowingTaskGroup(of: Int32.self) { group in
+                group.addTask {
+                    await DealsCommand.run(arguments: ["watch", "--from", "1", "--orgs"], context: context)
+                }
+                #expect(await daemon.run(["orgs", "add", "--name", "Watch Test"]).status == 0)
+                for _ in 0..<50 where !captured.standardOutput.contains("organization watch-test") {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                group.cancelAll()
+                return try await group.next() ?? -1
+            }
+            #expect(status == 0)
+            #expect(captured.standardOutput.contains("created  organization watch-test  \"Watch Test\""))
+            #expect(captured.standardOutput.contains("deal amazon-anthropic-2023"))
+        }
+    }
 }
