@@ -60,7 +60,7 @@ public struct DealCommandContext: Sendable {
 
     /// Writes a rendered document to stdout.
     public func emit(_ document: DealOutputDocument, as format: DealOutputFormat) throws {
-        self.output.writeOut(try document.render(as: format))
+        self.output.writeOut(try document.render(as: format, width: self.output.terminalWidth))
     }
 
     /// Resolves the connection and runs `body` with a connected client, turning call failures into one-line
