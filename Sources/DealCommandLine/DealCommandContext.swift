@@ -46,6 +46,9 @@ public struct DealCommandContext: Sendable {
         if path == "-" {
             data = self.readStandardInput()
         } else {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw DealInputError("cannot read \(path): no such file")
+            }
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path))
             } catch {

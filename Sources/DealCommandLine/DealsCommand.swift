@@ -166,7 +166,11 @@ public struct DealsCommand: AsyncParsableCommand {
                 context.output.errorLine("deals: " + Self.oneLineUsageError(error, fullMessage: message))
                 return DealExitCode.usage.rawValue
             }
-            failure = DealCommandFailure(message.isEmpty ? "\(error)" : message, exitCode: .failure)
+            var text = message.isEmpty ? "\(error)" : message
+            if text.hasPrefix("Error: ") {
+                text.removeFirst("Error: ".count)
+            }
+            failure = DealCommandFailure(text, exitCode: .failure)
         }
         context.output.errorLine("deals: " + failure.message)
         return failure.exitCode.rawValue
