@@ -38,7 +38,9 @@ public enum DealErrorDescriber {
                 "permission denied: \(detail) (token from \(connection.tokenSource ?? "nowhere"));"
                 + " use a token with a higher role"
         case .notFound:
-            message = "not found: \(detail)"
+            let list = detail.contains("organization") ? "deals orgs list" : "deals list"
+            let what = detail.lowercased().contains("not found") ? Self.sentence(detail) : "not found: " + detail
+            message = what + "; `\(list)` shows what exists"
         case .aborted:
             let hint =
                 detail.contains("read it again")

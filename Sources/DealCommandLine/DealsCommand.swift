@@ -46,7 +46,7 @@ public struct DealsCommand: AsyncParsableCommand {
               5  server unreachable or unavailable (is dealsd running?)
               6  conflict: stale --if-match etag, already exists, still referenced
             """,
-        version: "deals \(DealProtocolVersion.current)",
+        version: "deals \(DealsCommand.version) (protocol dealstore/\(DealProtocolVersion.current))",
         subcommands: [
             DealsListCommand.self, DealsGetCommand.self, DealsAddCommand.self, DealsUpdateCommand.self,
             DealsDeleteCommand.self, DealsOrgsCommand.self, DealsTotalsCommand.self, DealsTimelineCommand.self,
@@ -55,6 +55,9 @@ public struct DealsCommand: AsyncParsableCommand {
             DealsCompletionCommand.self,
         ]
     )
+
+    /// The release of `deals`, kept equal to `dealsd`'s.
+    public static let version = "0.1.0"
 
     public init() {}
 
@@ -166,7 +169,11 @@ public struct DealsCommand: AsyncParsableCommand {
                 context.output.errorLine("deals: " + Self.oneLineUsageError(error, fullMessage: message))
                 return DealExitCode.usage.rawValue
             }
-            failure = DealCommandFailure(message.isEmpty ? "\(error)" : message, exitCode: .failure)
+            var text = message.isEmpty ? "\(error)" : message
+            if text.hasPrefix("Error: ") {
+                text.removeFirst("Error: ".count)
+            }
+            failure = DealCommandFailure(text, exitCode: .failure)
         }
         context.output.errorLine("deals: " + failure.message)
         return failure.exitCode.rawValue

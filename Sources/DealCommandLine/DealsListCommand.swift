@@ -41,7 +41,12 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
             throw ValidationError("--limit must be at least 1")
         }
         if let sort = self.sort {
-            _ = try Self.orderBy(sort)
+            do {
+                _ = try Self.orderBy(sort)
+            } catch {
+                // A ValidationError, so ArgumentParser reports it as a usage error (exit status 2).
+                throw ValidationError(error.message)
+            }
         }
     }
 

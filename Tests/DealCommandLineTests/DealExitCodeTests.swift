@@ -68,6 +68,20 @@ import Testing
         #expect(failure.message.contains("--token, DEALS_TOKEN, /state/admin.token"))
     }
 
+    @Test func notFoundPointsAtTheListCommand() {
+        let deal = DealErrorDescriber.failure(
+            for: DealRPCError(code: .notFound, message: "deal 'x' not found"),
+            connection: Self.local
+        )
+        #expect(deal.exitCode == .notFound)
+        #expect(deal.message == "deal 'x' not found; `deals list` shows what exists")
+        let organization = DealErrorDescriber.failure(
+            for: DealRPCError(code: .notFound, message: "organization 'x' not found"),
+            connection: Self.local
+        )
+        #expect(organization.message.hasSuffix("`deals orgs list` shows what exists"))
+    }
+
     @Test func staleEtagIsAConflict() {
         let failure = DealErrorDescriber.failure(
             for: DealRPCError(code: .aborted, message: "etag mismatch"),

@@ -35,6 +35,9 @@ import Testing
         Case(input: "1.234567891B", units: 1_234_567_891, nanos: 0, currency: "USD"),
         Case(input: "2.75 billion EUR", units: 2_750_000_000, nanos: 0, currency: "EUR"),
         Case(input: "  42 usd  ", units: 42, nanos: 0, currency: "USD"),
+        Case(input: "10 Mrd. €", units: 10_000_000_000, nanos: 0, currency: "EUR"),
+        Case(input: "2,5 M€", units: 2_500_000, nanos: 0, currency: "EUR"),
+        Case(input: "USD 1.25 BN", units: 1_250_000_000, nanos: 0, currency: "USD"),
     ]
 
     @Test(arguments: Self.accepted)

@@ -23,6 +23,19 @@ import Testing
         #expect(renderer.render([["abcdefgh"], ["x\ny"]]) == "A\nabcd…\nx y\n")
     }
 
+    @Test func fitsTheTerminalByCuttingOnlyFlexibleColumns() {
+        let renderer = DealTableRenderer(
+            columns: [.init("id"), .init("amount", alignment: .right), .init("title", flexible: true)],
+            maximumTableWidth: 40
+        )
+        let text = renderer.render([
+            ["amazon-anthropic-2023", "$1.25B", "Amazon invests up to $4B in Anthropic"]
+        ])
+        let lines = text.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 40 })
+        #expect(lines[1] == "amazon-anthropic-2023  $1.25B  Amazon i…")
+    }
+
     @Test(arguments: [
         (1.0, 4, "████"),
         (0.5, 4, "██"),
