@@ -67,10 +67,7 @@ public struct DealConnectionResolver: Sendable {
             resolved.port = port
             resolved.addressSource = source
         }
-        // dealsd also honours its own DEALSD_DATA_DIR; a shell that exports it for the daemon should work here too.
-        let dataDirectory =
-            self.environment["DEALSD_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? DealLocalDefaults.dataDirectory(environment: self.environment)
+        let dataDirectory = DealLocalDefaults.dataDirectory(environment: self.environment)
         let localCA = dataDirectory + "/" + DealLocalDefaults.caFileName
         let localToken = dataDirectory + "/" + DealLocalDefaults.adminTokenFileName
         let useLocalDefaults = resolved.isLoopback

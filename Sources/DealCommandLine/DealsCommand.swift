@@ -29,7 +29,7 @@ public struct DealsCommand: AsyncParsableCommand {
                  (keys: addr, token, tokenFile, ca, cert, key; all optional)
               4. the local dealsd: 127.0.0.1:7443 and, for loopback addresses,
                  the ca.pem and admin.token dealsd writes to its data directory
-                 ($DEALSTORE_DATA_DIR, else $XDG_STATE_HOME/dealstore, else
+                 ($DEALSD_DATA_DIR, else $XDG_STATE_HOME/dealstore, else
                  ~/.local/state/dealstore). So right after `dealsd` starts on
                  this machine, `deals list` just works.
 

@@ -25,7 +25,7 @@ import Testing
             }
             try "profile-file-token\n".write(toFile: self.root + "/prod.token", atomically: true, encoding: .utf8)
             self.environment = [
-                "HOME": self.root, "XDG_CONFIG_HOME": self.root + "/config", "DEALSTORE_DATA_DIR": data,
+                "HOME": self.root, "XDG_CONFIG_HOME": self.root + "/config", "DEALSD_DATA_DIR": data,
             ]
         }
 
@@ -47,9 +47,9 @@ import Testing
         let resolved = try DealConnectionResolver(environment: sandbox.environment)
             .resolve(flags: DealConnectionSettings(), profileName: nil)
         #expect(resolved.address == "127.0.0.1:7443")
-        #expect(resolved.caFile == sandbox.environment["DEALSTORE_DATA_DIR"]! + "/ca.pem")
+        #expect(resolved.caFile == sandbox.environment["DEALSD_DATA_DIR"]! + "/ca.pem")
         #expect(resolved.token == "local-admin-token")
-        #expect(resolved.tokenSource == sandbox.environment["DEALSTORE_DATA_DIR"]! + "/admin.token")
+        #expect(resolved.tokenSource == sandbox.environment["DEALSD_DATA_DIR"]! + "/admin.token")
         let configuration = resolved.clientConfiguration
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 7443)
