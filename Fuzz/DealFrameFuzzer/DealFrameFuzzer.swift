@@ -42,11 +42,28 @@ enum DealFrameFuzzer {
 }
 
 #if DEALSTORE_FUZZING
-/// libFuzzer's entry point; built only with `-DDEALSTORE_FUZZING -sanitize=fuzzer` (libFuzzer supplies `main`).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func dealFrameFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    DealFrameFuzzer.run(UnsafeBufferPointer(start: data, count: size))
-    return 0
+/// libFuzzer's driver, from the runtime `-sanitize=fuzzer` links.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func llvmFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// Built with `-DDEALSTORE_FUZZING -sanitize=fuzzer`: hands control to libFuzzer with the harness as its target.
+/// (SwiftPM renames an executable's `main`, so libFuzzer's own `main` cannot be used; its driver entry can.)
+@main
+enum DealFrameFuzzerMain {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        let status = llvmFuzzerRunDriver(&argc, &argv) { data, size in
+            guard let data else { return 0 }
+            DealFrameFuzzer.run(UnsafeBufferPointer(start: data, count: size))
+            return 0
+        }
+        exit(status)
+    }
 }
 #else
 /// Without libFuzzer the same harness replays the files named on the command line (a corpus, or crash inputs).
