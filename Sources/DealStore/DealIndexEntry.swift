@@ -6,31 +6,34 @@ import SwiftProtobuf
 ///
 /// Why bytes rather than the decoded `Dealstore_V1_Deal`: a decoded deal with its nested messages costs several
 /// kilobytes of heap (one class box per message with presence, arrays, unknown-field storage); the serialized form
-/// of a typical deal is a few hundred bytes, and `get` decodes one message in about a microsecond.
-struct DealIndexEntry: Sendable {
+/// of a typical deal is a few hundred bytes, and `get` decodes one message in a few microseconds.
+///
+/// A final class with only `let` properties (so `Sendable` without `@unchecked`): dictionary storage holds one
+/// pointer per deal, and handing an entry out of the lock costs one retain instead of one per array and string.
+final class DealIndexEntry: Sendable {
     /// The serialized `Dealstore_V1_Deal`, meta included.
-    var bytes: [UInt8]
-    var id: String
-    var targetID: String
+    let bytes: [UInt8]
+    let id: String
+    let targetID: String
     /// Distinct investors of the participations, in order of first appearance.
-    var investorIDs: [String]
-    var leadIDs: [String]
+    let investorIDs: [String]
+    let leadIDs: [String]
     /// Every organization the deal refers to (target, investors, option holders, strategic-term parties).
-    var references: [String]
-    var type: Int
-    var status: Int
+    let references: [String]
+    let type: Int
+    let status: Int
     /// `yyyymmdd` of the first and last day the announced date can denote; 0 when unknown.
-    var announcedStart: Int32
-    var announcedEnd: Int32
-    var announcedYear: Int32
-    var announcedQuarter: Int32
-    var amountCurrency: String
-    var amountNanos: Int128
-    var hasAmount: Bool
-    var updateRevision: UInt64
-    var claimCount: Int
+    let announcedStart: Int32
+    let announcedEnd: Int32
+    let announcedYear: Int32
+    let announcedQuarter: Int32
+    let amountCurrency: String
+    let amountNanos: Int128
+    let hasAmount: Bool
+    let updateRevision: UInt64
+    let claimCount: Int
     /// Per investor and currency: committed and funded totals in nanos.
-    var contributions: [DealContribution]
+    let contributions: [DealContribution]
 
     init(deal: Dealstore_V1_Deal, bytes: [UInt8]) {
         self.bytes = bytes
@@ -94,6 +97,42 @@ struct DealIndexEntry: Sendable {
         self.amountNanos = deal.amount.totalNanos
         self.updateRevision = deal.meta.updateRevision
         self.claimCount = deal.disputedClaims.count
+    }
+
+    /// Rebuilds an entry from its snapshot encoding (see `DealIndexEntry+Codec.swift`).
+    init(
+        bytes: [UInt8],
+        id: String,
+        targetID: String,
+        investorIDs: [String],
+        leadIDs: [String],
+        references: [String],
+        type: Int,
+        status: Int,
+        announced: (start: Int32, end: Int32, year: Int32, quarter: Int32),
+        amount: (currency: String, nanos: Int128, present: Bool),
+        updateRevision: UInt64,
+        claimCount: Int,
+        contributions: [DealContribution]
+    ) {
+        self.bytes = bytes
+        self.id = id
+        self.targetID = targetID
+        self.investorIDs = investorIDs
+        self.leadIDs = leadIDs
+        self.references = references
+        self.type = type
+        self.status = status
+        self.announcedStart = announced.start
+        self.announcedEnd = announced.end
+        self.announcedYear = announced.year
+        self.announcedQuarter = announced.quarter
+        self.amountCurrency = amount.currency
+        self.amountNanos = amount.nanos
+        self.hasAmount = amount.present
+        self.updateRevision = updateRevision
+        self.claimCount = claimCount
+        self.contributions = contributions
     }
 
     func decode() throws -> Dealstore_V1_Deal {
