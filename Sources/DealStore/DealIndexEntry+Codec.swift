@@ -12,8 +12,9 @@ extension DealIndexEntry {
         writer.string(self.id)
         writer.string(self.targetID)
         writer.strings(self.investorIDs)
-        writer.strings(self.leadIDs)
-        writer.strings(self.references)
+        writer.varint(self.leadMask)
+        writer.strings(self.extraLeadIDs)
+        writer.strings(self.extraReferences)
         writer.varint(UInt64(self.type))
         writer.varint(UInt64(self.status))
         for value in [self.announcedStart, self.announcedEnd, self.announcedYear, self.announcedQuarter] {
@@ -41,8 +42,9 @@ extension DealIndexEntry {
         let id = try reader.string()
         let targetID = try reader.string()
         let investorIDs = try reader.strings()
-        let leadIDs = try reader.strings()
-        let references = try reader.strings()
+        let leadMask = try reader.varint()
+        let extraLeadIDs = try reader.strings()
+        let extraReferences = try reader.strings()
         let type = Int(try reader.varint())
         let status = Int(try reader.varint())
         var announced: [Int32] = []
@@ -71,8 +73,9 @@ extension DealIndexEntry {
             id: id,
             targetID: targetID,
             investorIDs: investorIDs,
-            leadIDs: leadIDs,
-            references: references,
+            leadMask: leadMask,
+            extraLeadIDs: extraLeadIDs,
+            extraReferences: extraReferences,
             type: type,
             status: status,
             announced: (announced[0], announced[1], announced[2], announced[3]),

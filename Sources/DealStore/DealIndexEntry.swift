@@ -17,9 +17,13 @@ final class DealIndexEntry: Sendable {
     let targetID: String
     /// Distinct investors of the participations, in order of first appearance.
     let investorIDs: [String]
-    let leadIDs: [String]
+    /// Bit i set: `investorIDs[i]` leads the deal (a mask rather than a second array: one allocation less per
+    /// deal). Leads beyond the 64th investor are in `extraLeadIDs`.
+    let leadMask: UInt64
+    let extraLeadIDs: [String]
     /// Every organization the deal refers to (target, investors, option holders, strategic-term parties).
-    let references: [String]
+    /// Referenced organizations other than the target and the investors (usually none, so no allocation).
+    let extraReferences: [String]
     let type: Int
     let status: Int
     /// `yyyymmdd` of the first and last day the announced date can denote; 0 when unknown.
@@ -66,17 +70,23 @@ final class DealIndexEntry: Sendable {
                 to: &contributions
             )
         }
-        var references = [deal.targetID]
+        var extra: [String] = []
         func reference(_ id: String) {
-            if !id.isEmpty && !references.contains(id) { references.append(id) }
+            if !id.isEmpty && id != deal.targetID && !investors.contains(id) && !extra.contains(id) { extra.append(id) }
         }
-        for id in investors { reference(id) }
         for tranche in deal.tranches { reference(tranche.investorID) }
         for option in deal.options { reference(option.holderID) }
         for term in deal.strategicTerms { reference(term.partyID) }
         self.investorIDs = investors
-        self.leadIDs = leads
-        self.references = references
+        var mask: UInt64 = 0
+        var extraLeads: [String] = []
+        for lead in leads {
+            let index = investors.firstIndex(of: lead) ?? 0
+            if index < 64 { mask |= 1 << UInt64(index) } else { extraLeads.append(lead) }
+        }
+        self.leadMask = mask
+        self.extraLeadIDs = extraLeads
+        self.extraReferences = extra
         self.contributions = contributions
         self.type = deal.type.rawValue
         self.status = deal.status.rawValue
@@ -105,8 +115,9 @@ final class DealIndexEntry: Sendable {
         id: String,
         targetID: String,
         investorIDs: [String],
-        leadIDs: [String],
-        references: [String],
+        leadMask: UInt64,
+        extraLeadIDs: [String],
+        extraReferences: [String],
         type: Int,
         status: Int,
         announced: (start: Int32, end: Int32, year: Int32, quarter: Int32),
@@ -119,8 +130,9 @@ final class DealIndexEntry: Sendable {
         self.id = id
         self.targetID = targetID
         self.investorIDs = investorIDs
-        self.leadIDs = leadIDs
-        self.references = references
+        self.leadMask = leadMask
+        self.extraLeadIDs = extraLeadIDs
+        self.extraReferences = extraReferences
         self.type = type
         self.status = status
         self.announcedStart = announced.start
@@ -133,6 +145,19 @@ final class DealIndexEntry: Sendable {
         self.updateRevision = updateRevision
         self.claimCount = claimCount
         self.contributions = contributions
+    }
+
+    /// Whether `id` leads the deal.
+    func isLead(_ id: String) -> Bool {
+        guard let index = self.investorIDs.firstIndex(of: id) else { return false }
+        return index < 64 ? self.leadMask & (1 << UInt64(index)) != 0 : self.extraLeadIDs.contains(id)
+    }
+
+    /// Every organization the deal refers to, each once.
+    var references: [String] {
+        var references = [self.targetID]
+        for id in self.investorIDs where id != self.targetID { references.append(id) }
+        return references + self.extraReferences
     }
 
     func decode() throws -> Dealstore_V1_Deal {

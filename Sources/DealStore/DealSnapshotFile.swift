@@ -184,6 +184,9 @@ extension DealStore {
         let rotateError = Mutex<DealStoreError?>(nil)
         let captured = try self.state.withLock {
             state throws(DealStoreError) -> (UInt64, [String: Dealstore_V1_Organization], [String: DealIndexEntry]) in
+            if state.closed {
+                throw DealStoreError(code: .failedPrecondition, message: "the store is closed")
+            }
             if state.snapshotInProgress {
                 throw DealStoreError(code: .failedPrecondition, message: "a snapshot is already being written")
             }
