@@ -27,6 +27,13 @@ func residentBytes() -> Int {
     return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }
 
+/// CPU time of the whole process: on this shared 2-core machine, wall time depends on the other tenants' load.
+func processCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
@@ -128,7 +135,14 @@ func generate(directory: String, deals: Int) async throws {
             start = end
         }
     }
-    print(String(format: "generate: %d deals imported in %.1f s (%.0f deals/s, fsync none)", snapshotted, time, Double(snapshotted) / time))
+    print(
+        String(
+            format: "generate: %d deals imported in %.1f s (%.0f deals/s, fsync none)",
+            snapshotted,
+            time,
+            Double(snapshotted) / time
+        )
+    )
     let snapshotTime = try await secondsAsync { try await store.snapshot() }
     print(String(format: "snapshot: %.2f s", snapshotTime))
     _ = try await store.importRecords((snapshotted..<deals).map(generatedDeal))
@@ -139,13 +153,16 @@ func generate(directory: String, deals: Int) async throws {
 /// Child process: recovery time, memory per deal, reads.
 func recoverAndRead(directory: String) async throws {
     let before = residentBytes()
+    let cpuBefore = processCPUSeconds()
     let start = ContinuousClock.now
     let store = try await DealStore.open(directory: directory, options: options(.none), logger: logger)
     let elapsed = ContinuousClock.now - start
     let recovery = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let cpu = processCPUSeconds() - cpuBefore
     let after = residentBytes()
     let count = store.dealCount
     print("RECOVERY \(recovery) \(after - before) \(count)")
+    print("RECOVERYCPU \(cpu)")
 
     var generator = SystemRandomNumberGenerator()
     let ids = (0..<200_000).map { _ in "deal-\(Int.random(in: 0..<count, using: &generator))" }
@@ -199,7 +216,11 @@ func writeThroughput(writers: Int, duration: Double) async throws -> Double {
     let directory = NSTemporaryDirectory() + "dealstore-bench-writes-\(writers)"
     try? FileManager.default.removeItem(atPath: directory)
     let store = try await DealStore.open(directory: directory, options: options(.always), logger: logger)
-    _ = try await store.importRecords([organization("i-0", "Investor 0"), organization("t-0", "Target 0")] + (1..<investorCount).map { organization("i-\($0)", "I \($0)") } + (1..<targetCount).map { organization("t-\($0)", "T \($0)") })
+    _ = try await store.importRecords(
+        [organization("i-0", "Investor 0"), organization("t-0", "Target 0")]
+            + (1..<investorCount).map { organization("i-\($0)", "I \($0)") }
+            + (1..<targetCount).map { organization("t-\($0)", "T \($0)") }
+    )
     let deadline = ContinuousClock.now + .milliseconds(Int(duration * 1000))
     let start = ContinuousClock.now
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -232,6 +253,7 @@ if let recoverDirectory = argument("--recover") {
 let deals = Int(argument("--deals") ?? "1000000") ?? 1_000_000
 print("dealstore-bench: \(deals) deals, \(ProcessInfo.processInfo.activeProcessorCount) cores, directory \(directory)")
 try await generate(directory: directory, deals: deals)
+if CommandLine.arguments.contains("--generate-only") { exit(0) }
 
 var recoveries: [Double] = []
 var memory: [Double] = []
@@ -257,13 +279,32 @@ for _ in 0..<3 {
         if fields.count == 3 { extra[String(fields[0])] = String(fields[2]) }
     }
 }
-print(String(format: "recovery (snapshot + log) to serving: median %.2f s over 3 runs, %@ deals", median(lines["RECOVERY"] ?? []), extra["count"] ?? "?"))
+print(
+    String(
+        format: "recovery (snapshot + log) to serving: median %.2f s over 3 runs, %@ deals",
+        median(lines["RECOVERY"] ?? []),
+        extra["count"] ?? "?"
+    )
+)
+print(String(format: "recovery CPU time (all threads): median %.2f s", median(lines["RECOVERYCPU"] ?? [])))
 print(String(format: "memory: median %.0f bytes per deal (RSS delta of the open store / deals)", median(memory)))
 print(String(format: "get by id (decoded message): median %.0f gets/s (1 thread)", median(lines["GET"] ?? [])))
 print(String(format: "get by id (stored bytes): median %.0f gets/s (1 thread)", median(lines["GETBYTES"] ?? [])))
-print(String(format: "list, investor filter (index) + amount desc, 50/page: median %.3f ms (%@ matches)", median(lines["LIST"] ?? []) * 1000, extra["LIST"] ?? "?"))
+print(
+    String(
+        format: "list, investor filter (index) + amount desc, 50/page: median %.3f ms (%@ matches)",
+        median(lines["LIST"] ?? []) * 1000,
+        extra["LIST"] ?? "?"
+    )
+)
 print(String(format: "list, year filter (full scan): median %.1f ms", median(lines["SCAN"] ?? []) * 1000))
-print(String(format: "summary by investor over all deals: median %.1f ms (%@ groups)", median(lines["SUMMARY"] ?? []) * 1000, extra["SUMMARY"] ?? "?"))
+print(
+    String(
+        format: "summary by investor over all deals: median %.1f ms (%@ groups)",
+        median(lines["SUMMARY"] ?? []) * 1000,
+        extra["SUMMARY"] ?? "?"
+    )
+)
 
 for writers in [1, 64] {
     var rates: [Double] = []

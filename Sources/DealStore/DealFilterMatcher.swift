@@ -95,7 +95,7 @@ struct DealFilterMatcher: Sendable {
     /// Whether the entry matches; `deal` is decoded only when the filter needs it.
     func matches(_ entry: DealIndexEntry, deal: () -> Dealstore_V1_Deal?) -> Bool {
         if let target = self.targetID, entry.targetID != target { return false }
-        if let lead = self.leadID, !entry.leadIDs.contains(lead) { return false }
+        if let lead = self.leadID, !entry.isLead(lead) { return false }
         if !self.investorIDs.isEmpty && !entry.investorIDs.contains(where: { self.investorIDs.contains($0) }) {
             return false
         }

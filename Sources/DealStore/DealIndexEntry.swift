@@ -6,31 +6,38 @@ import SwiftProtobuf
 ///
 /// Why bytes rather than the decoded `Dealstore_V1_Deal`: a decoded deal with its nested messages costs several
 /// kilobytes of heap (one class box per message with presence, arrays, unknown-field storage); the serialized form
-/// of a typical deal is a few hundred bytes, and `get` decodes one message in about a microsecond.
-struct DealIndexEntry: Sendable {
+/// of a typical deal is a few hundred bytes, and `get` decodes one message in a few microseconds.
+///
+/// A final class with only `let` properties (so `Sendable` without `@unchecked`): dictionary storage holds one
+/// pointer per deal, and handing an entry out of the lock costs one retain instead of one per array and string.
+final class DealIndexEntry: Sendable {
     /// The serialized `Dealstore_V1_Deal`, meta included.
-    var bytes: [UInt8]
-    var id: String
-    var targetID: String
+    let bytes: [UInt8]
+    let id: String
+    let targetID: String
     /// Distinct investors of the participations, in order of first appearance.
-    var investorIDs: [String]
-    var leadIDs: [String]
+    let investorIDs: [String]
+    /// Bit i set: `investorIDs[i]` leads the deal (a mask rather than a second array: one allocation less per
+    /// deal). Leads beyond the 64th investor are in `extraLeadIDs`.
+    let leadMask: UInt64
+    let extraLeadIDs: [String]
     /// Every organization the deal refers to (target, investors, option holders, strategic-term parties).
-    var references: [String]
-    var type: Int
-    var status: Int
+    /// Referenced organizations other than the target and the investors (usually none, so no allocation).
+    let extraReferences: [String]
+    let type: Int
+    let status: Int
     /// `yyyymmdd` of the first and last day the announced date can denote; 0 when unknown.
-    var announcedStart: Int32
-    var announcedEnd: Int32
-    var announcedYear: Int32
-    var announcedQuarter: Int32
-    var amountCurrency: String
-    var amountNanos: Int128
-    var hasAmount: Bool
-    var updateRevision: UInt64
-    var claimCount: Int
+    let announcedStart: Int32
+    let announcedEnd: Int32
+    let announcedYear: Int32
+    let announcedQuarter: Int32
+    let amountCurrency: String
+    let amountNanos: Int128
+    let hasAmount: Bool
+    let updateRevision: UInt64
+    let claimCount: Int
     /// Per investor and currency: committed and funded totals in nanos.
-    var contributions: [DealContribution]
+    let contributions: [DealContribution]
 
     init(deal: Dealstore_V1_Deal, bytes: [UInt8]) {
         self.bytes = bytes
@@ -63,17 +70,23 @@ struct DealIndexEntry: Sendable {
                 to: &contributions
             )
         }
-        var references = [deal.targetID]
+        var extra: [String] = []
         func reference(_ id: String) {
-            if !id.isEmpty && !references.contains(id) { references.append(id) }
+            if !id.isEmpty && id != deal.targetID && !investors.contains(id) && !extra.contains(id) { extra.append(id) }
         }
-        for id in investors { reference(id) }
         for tranche in deal.tranches { reference(tranche.investorID) }
         for option in deal.options { reference(option.holderID) }
         for term in deal.strategicTerms { reference(term.partyID) }
         self.investorIDs = investors
-        self.leadIDs = leads
-        self.references = references
+        var mask: UInt64 = 0
+        var extraLeads: [String] = []
+        for lead in leads {
+            let index = investors.firstIndex(of: lead) ?? 0
+            if index < 64 { mask |= 1 << UInt64(index) } else { extraLeads.append(lead) }
+        }
+        self.leadMask = mask
+        self.extraLeadIDs = extraLeads
+        self.extraReferences = extra
         self.contributions = contributions
         self.type = deal.type.rawValue
         self.status = deal.status.rawValue
@@ -94,6 +107,57 @@ struct DealIndexEntry: Sendable {
         self.amountNanos = deal.amount.totalNanos
         self.updateRevision = deal.meta.updateRevision
         self.claimCount = deal.disputedClaims.count
+    }
+
+    /// Rebuilds an entry from its snapshot encoding (see `DealIndexEntry+Codec.swift`).
+    init(
+        bytes: [UInt8],
+        id: String,
+        targetID: String,
+        investorIDs: [String],
+        leadMask: UInt64,
+        extraLeadIDs: [String],
+        extraReferences: [String],
+        type: Int,
+        status: Int,
+        announced: (start: Int32, end: Int32, year: Int32, quarter: Int32),
+        amount: (currency: String, nanos: Int128, present: Bool),
+        updateRevision: UInt64,
+        claimCount: Int,
+        contributions: [DealContribution]
+    ) {
+        self.bytes = bytes
+        self.id = id
+        self.targetID = targetID
+        self.investorIDs = investorIDs
+        self.leadMask = leadMask
+        self.extraLeadIDs = extraLeadIDs
+        self.extraReferences = extraReferences
+        self.type = type
+        self.status = status
+        self.announcedStart = announced.start
+        self.announcedEnd = announced.end
+        self.announcedYear = announced.year
+        self.announcedQuarter = announced.quarter
+        self.amountCurrency = amount.currency
+        self.amountNanos = amount.nanos
+        self.hasAmount = amount.present
+        self.updateRevision = updateRevision
+        self.claimCount = claimCount
+        self.contributions = contributions
+    }
+
+    /// Whether `id` leads the deal.
+    func isLead(_ id: String) -> Bool {
+        guard let index = self.investorIDs.firstIndex(of: id) else { return false }
+        return index < 64 ? self.leadMask & (1 << UInt64(index)) != 0 : self.extraLeadIDs.contains(id)
+    }
+
+    /// Every organization the deal refers to, each once.
+    var references: [String] {
+        var references = [self.targetID]
+        for id in self.investorIDs where id != self.targetID { references.append(id) }
+        return references + self.extraReferences
     }
 
     func decode() throws -> Dealstore_V1_Deal {

@@ -5,7 +5,8 @@ import SwiftProtobuf
 import Synchronization
 
 /// The snapshot file format: frames (see ``DealLogFrame``) whose payload starts with a tag byte: `H` header
-/// (revision, counts), `O` an organization, `D` a deal (protobuf binary), `E` trailer repeating the header.
+/// (revision, counts), `O` an organization, `I` a deal (protobuf binary plus its index entry, see
+/// `DealIndexEntry+Codec.swift`; `D`, protobuf only, is also read), `E` trailer repeating the header.
 ///
 /// Written to `snapshot-<revision>.snap.tmp`, fsynced, renamed, and the directory fsynced, so a snapshot file
 /// under its final name is always complete; the trailer guards against a copy truncated by other means.
@@ -70,14 +71,13 @@ enum DealSnapshotFile {
             DealLogFrame.append(payload, to: &buffer)
             try flushIfFull()
         }
+        var payload: [UInt8] = []
         for entry in deals.values {
-            // Frame header, tag, bytes: written without building an intermediate payload array.
-            let crc = [UInt8(ascii: "D")].withUnsafeBytes { tag in
-                entry.bytes.withUnsafeBytes { DealCRC32C.checksum($0, continuing: DealCRC32C.checksum(tag)) }
-            }
-            DealLogFrame.appendHeader(length: UInt32(entry.bytes.count + 1), crc: crc, to: &buffer)
-            buffer.append(UInt8(ascii: "D"))
-            buffer.append(contentsOf: entry.bytes)
+            // The deal's bytes with its index entry, so recovery needs no protobuf decoding.
+            payload.removeAll(keepingCapacity: true)
+            payload.append(UInt8(ascii: "I"))
+            entry.encode(into: &payload)
+            DealLogFrame.append(payload, to: &buffer)
             try flushIfFull()
         }
         DealLogFrame.append(
@@ -122,8 +122,8 @@ enum DealSnapshotFile {
                     serializedBytes: Array(bytes[(range.lowerBound + 1)..<range.upperBound])
                 )
                 state.putOrganization(organization)
-            case UInt8(ascii: "D"):
-                dealRanges.append((range.lowerBound + 1)..<range.upperBound)
+            case UInt8(ascii: "D"), UInt8(ascii: "I"):
+                dealRanges.append(range)
             default:
                 throw Invalid(description: "\(path): unknown record tag at offset \(range.lowerBound)")
             }
@@ -147,10 +147,17 @@ enum DealSnapshotFile {
             var entries: [DealIndexEntry] = []
             entries.reserveCapacity(end - start)
             do {
-                for range in ranges[start..<end] {
-                    let dealBytes = Array(bytes[range])
-                    let deal = try Dealstore_V1_Deal(serializedBytes: dealBytes)
-                    entries.append(DealIndexEntry(deal: deal, bytes: dealBytes))
+                try bytes.withUnsafeBytes { buffer in
+                    for range in ranges[start..<end] {
+                        let body = UnsafeRawBufferPointer(rebasing: buffer[(range.lowerBound + 1)..<range.upperBound])
+                        if buffer[range.lowerBound] == UInt8(ascii: "I") {
+                            entries.append(try DealIndexEntry.decode(body))
+                        } else {
+                            let dealBytes = Array(body)
+                            let deal = try Dealstore_V1_Deal(serializedBytes: dealBytes)
+                            entries.append(DealIndexEntry(deal: deal, bytes: dealBytes))
+                        }
+                    }
                 }
                 results.withLock { $0[worker] = entries }
             } catch {
@@ -177,6 +184,9 @@ extension DealStore {
         let rotateError = Mutex<DealStoreError?>(nil)
         let captured = try self.state.withLock {
             state throws(DealStoreError) -> (UInt64, [String: Dealstore_V1_Organization], [String: DealIndexEntry]) in
+            if state.closed {
+                throw DealStoreError(code: .failedPrecondition, message: "the store is closed")
+            }
             if state.snapshotInProgress {
                 throw DealStoreError(code: .failedPrecondition, message: "a snapshot is already being written")
             }

@@ -107,22 +107,25 @@ extension DealStore {
     ) throws(DealStoreError) -> [Dealstore_V1_SummaryGroup] {
         if groupBy == .unspecified { throw .invalid("group_by", "is required") }
         let (entries, state) = try self.matching(filter)
-        struct Accumulator {
-            var totals: [String: (committed: Int128, funded: Int128)] = [:]
-            var deals = 0
+        // One flat dictionary keyed by (group, currency): a single hash lookup per contribution.
+        struct Key: Hashable {
+            var group: String
+            var currency: String
         }
-        var groups: [String: Accumulator] = [:]
+        var totals: [Key: (committed: Int128, funded: Int128)] = [:]
+        var dealCounts: [String: Int] = [:]
+        var counted: [String] = []
         for entry in entries where entry.status != Dealstore_V1_DealStatus.cancelled.rawValue {
             if groupBy == .investor {
-                var counted: Set<String> = []
+                counted.removeAll(keepingCapacity: true)
                 for contribution in entry.contributions {
-                    groups[contribution.investorID, default: Accumulator()].totals[
-                        contribution.currency,
-                        default: (0, 0)
-                    ].committed += contribution.committed
-                    groups[contribution.investorID]!.totals[contribution.currency]!.funded += contribution.funded
-                    if counted.insert(contribution.investorID).inserted {
-                        groups[contribution.investorID]!.deals += 1
+                    totals[Key(group: contribution.investorID, currency: contribution.currency), default: (0, 0)]
+                        .committed += contribution.committed
+                    totals[Key(group: contribution.investorID, currency: contribution.currency)]!.funded +=
+                        contribution.funded
+                    if !counted.contains(contribution.investorID) {
+                        counted.append(contribution.investorID)
+                        dealCounts[contribution.investorID, default: 0] += 1
                     }
                 }
                 continue
@@ -138,22 +141,25 @@ extension DealStore {
                     : "\(entry.announcedYear)-Q" + (entry.announcedQuarter == 0 ? "?" : String(entry.announcedQuarter))
             default: key = Self.dealTypeName(entry.type)
             }
-            groups[key, default: Accumulator()].deals += 1
+            dealCounts[key, default: 0] += 1
             for contribution in entry.contributions {
-                groups[key]!.totals[contribution.currency, default: (0, 0)].committed += contribution.committed
-                groups[key]!.totals[contribution.currency]!.funded += contribution.funded
+                totals[Key(group: key, currency: contribution.currency), default: (0, 0)].committed +=
+                    contribution.committed
+                totals[Key(group: key, currency: contribution.currency)]!.funded += contribution.funded
             }
         }
-        return groups.keys.sorted().map { key in
+        var currencies: [String: [String]] = [:]
+        for key in totals.keys { currencies[key.group, default: []].append(key.currency) }
+        return dealCounts.keys.sorted().map { key in
             var group = Dealstore_V1_SummaryGroup()
             group.key = key
             group.label =
                 (groupBy == .investor || groupBy == .target) ? (state.organizations[key]?.name ?? key) : key
-            group.dealCount = UInt64(groups[key]!.deals)
-            group.totals = groups[key]!.totals.keys.sorted().map { currency in
+            group.dealCount = UInt64(dealCounts[key] ?? 0)
+            group.totals = (currencies[key] ?? []).sorted().map { currency in
                 var total = Dealstore_V1_CurrencyTotal()
                 total.currencyCode = currency
-                let sums = groups[key]!.totals[currency]!
+                let sums = totals[Key(group: key, currency: currency)] ?? (0, 0)
                 total.committed = Dealstore_V1_Money(currencyCode: currency, totalNanos: sums.committed)
                 total.funded = Dealstore_V1_Money(currencyCode: currency, totalNanos: sums.funded)
                 return total

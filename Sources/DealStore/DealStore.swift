@@ -57,13 +57,20 @@ public final class DealStore: Sendable {
         options: DealStoreOptions = DealStoreOptions(),
         logger: Logger = Logger(label: "DealStore")
     ) async throws -> DealStore {
-        let recovered = try await DealBlocking.run {
-            try DealRecovery.recover(
-                directory: directory,
-                mode: .open,
-                historyLimit: options.changeHistoryLimit,
-                logger: logger
-            )
+        let recovered: DealRecovery.Result
+        do {
+            recovered = try await DealBlocking.run {
+                try DealRecovery.recover(
+                    directory: directory,
+                    mode: .open,
+                    historyLimit: options.changeHistoryLimit,
+                    logger: logger
+                )
+            }
+        } catch let error as DealStoreError {
+            throw error
+        } catch {
+            throw DealStoreError(code: .internal, message: "cannot open the deal store in \(directory)", cause: error)
         }
         let store = DealStore(directory: directory, options: options, logger: logger, state: recovered.state)
         do {
