@@ -101,11 +101,13 @@ class Checker:
                     self.deadline, self.cancel_watch, self.ping, self.http_inside_tls, self.concurrent_calls]
         for section in sections:
             print(f"{section.__name__}: {section.__doc__}")
+            started = time.monotonic()
             try:
                 section()
             except Exception as error:  # a section that crashes is a deviation too
                 self.check(f"{section.__name__} ran to completion", False,
                            f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+            print(f"          ({time.monotonic() - started:.2f} s)")
         print(f"\n{self.passed} checks passed, {len(self.known)} known deviations tolerated, "
               f"{len(self.failures)} failed")
         for known in self.known:

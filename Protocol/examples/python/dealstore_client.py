@@ -379,6 +379,11 @@ class DealStoreConnection:
             self._shutdown(DealStoreError(UNAVAILABLE, f"connection failed: {error}", local=True))
         finally:
             selector.close()
+            for closeable in (self.sock, self._wake_r, self._wake_w):
+                try:
+                    closeable.close()
+                except OSError:
+                    pass
 
     def _close_reason(self) -> str:
         if self.goaway is not None:
@@ -532,11 +537,10 @@ class DealStoreConnection:
         for call in calls:
             call.done = True
             call.events.put(("error", error))
-        for closeable in (self.sock, self._wake_r, self._wake_w):
-            try:
-                closeable.close()
-            except OSError:
-                pass
+        try:  # the I/O thread closes the sockets on its way out
+            self._wake_w.send(b"x")
+        except OSError:
+            pass
 
 
 def tls_client_context(ca_file: str, *, alpn: bool = True, minimum=ssl.TLSVersion.TLSv1_3) -> ssl.SSLContext:
