@@ -65,6 +65,16 @@ extension DealStore {
         }
     }
 
+    /// `<first investor>-<target>-<year>` (as the bundled deals are named), made unique with `-2`, `-3`…; parts
+    /// that are missing or not valid ids are left out, and `deal` stands in when nothing is left.
+    static func derivedDealID(_ deal: Dealstore_V1_Deal, state: DealStoreState) -> String {
+        let investor = deal.participations.first.map { state.resolveOrganization($0.investorID) ?? $0.investorID }
+        let target = state.resolveOrganization(deal.targetID) ?? deal.targetID
+        let year = deal.announced.year > 0 ? String(deal.announced.year) : nil
+        let parts = [investor, target, year].compactMap { $0 }.map(DealStoreState.slug).filter { !$0.isEmpty }
+        return state.uniqueID(parts.isEmpty ? "deal" : parts.joined(separator: "-")) { state.deals[$0] != nil }
+    }
+
     static func createDeal(
         _ deal: Dealstore_V1_Deal,
         validateOnly: Bool,
@@ -73,11 +83,7 @@ extension DealStore {
     ) throws(DealStoreError) -> Dealstore_V1_Deal {
         var deal = deal
         if deal.id.isEmpty {
-            var counter = state.revision + 1
-            repeat {
-                deal.id = "deal-" + String(counter, radix: 36)
-                counter += 1
-            } while state.deals[deal.id] != nil
+            deal.id = Self.derivedDealID(deal, state: state)
         }
         try DealValidator.checkID(deal.id, field: "id")
         if state.deals[deal.id] != nil {

@@ -71,6 +71,10 @@ extension DealStore {
     ) throws(DealStoreError) -> Dealstore_V1_Organization {
         var organization = organization
         organization.clearMeta()
+        if organization.id.isEmpty && !organization.name.allSatisfy(\.isWhitespace) {
+            let base = DealStoreState.slug(organization.name)
+            organization.id = state.uniqueID(base.isEmpty ? "org" : base) { state.organizations[$0] != nil }
+        }
         try DealValidator.checkID(organization.id, field: "id")
         if state.organizations[organization.id] != nil {
             throw DealStoreError(

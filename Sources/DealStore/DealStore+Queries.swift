@@ -99,8 +99,9 @@ extension DealStore {
     /// Committed and funded totals per currency, grouped by investor, target, year, quarter or deal type.
     ///
     /// Committed sums the participations' committed amounts; funded sums tranches with status FUNDED; cancelled
-    /// deals are excluded. Groups are in key order: organization ids, `"2023"`, `"2023-Q4"` (`"2023-Q?"` when only
-    /// the year is known, `"unknown"` without a date), or the DealType name.
+    /// deals are excluded. Keys are organization ids, `"2023"`, `"2023-Q4"` (`"2023-Q?"` when only the year is
+    /// known, `"unknown"` without a date), or the DealType name. Year and quarter groups come in time order; the
+    /// others largest committed USD total first (then largest in any currency), then by key.
     public func summarize(
         groupBy: Dealstore_V1_SummaryGrouping,
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter()
@@ -150,7 +151,21 @@ extension DealStore {
         }
         var currencies: [String: [String]] = [:]
         for key in totals.keys { currencies[key.group, default: []].append(key.currency) }
-        return dealCounts.keys.sorted().map { key in
+        // Time groups read best in time order; the others largest first (USD, then any currency), then by key.
+        let chronological = groupBy == .year || groupBy == .quarter
+        func weight(_ key: String) -> (usd: Int128, any: Int128) {
+            let usd = totals[Key(group: key, currency: "USD")]?.committed ?? 0
+            let any = (currencies[key] ?? []).map { totals[Key(group: key, currency: $0)]?.committed ?? 0 }.max() ?? 0
+            return (usd, any)
+        }
+        let ordered = dealCounts.keys.sorted { a, b in
+            if chronological { return a < b }
+            let (x, y) = (weight(a), weight(b))
+            if x.usd != y.usd { return x.usd > y.usd }
+            if x.any != y.any { return x.any > y.any }
+            return a < b
+        }
+        return ordered.map { key in
             var group = Dealstore_V1_SummaryGroup()
             group.key = key
             group.label =
