@@ -130,6 +130,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Fuzzing (see Fuzz/README.md: built with -DDEALSTORE_FUZZING -sanitize=fuzzer for libFuzzer)
+        .executableTarget(
+            name: "dealframe-fuzz",
+            dependencies: [
+                "DealProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/DealFrameFuzzer",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Executables (thin shells over the libraries)
         .executableTarget(
             name: "dealsd",
@@ -181,6 +192,7 @@ let package = Package(
             name: "DealServerTests",
             dependencies: [
                 "DealServer",
+                "dealsd",
                 "DealClient",
                 "DealTLS",
                 "DealStore",
@@ -199,7 +211,11 @@ let package = Package(
         .testTarget(
             name: "DealClientTests",
             dependencies: [
-                "DealClient"
+                "DealClient",
+                "DealProtocol",
+                "DealTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

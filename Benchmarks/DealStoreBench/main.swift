@@ -1,1 +1,273 @@
-print("placeholder")
+// dealstore-bench: DealStore's performance figures with a million generated deals.
+//
+//   swift build -c release --product dealstore-bench
+//   .build/release/dealstore-bench [--deals 1000000] [--dir /tmp/dealstore-bench]
+//
+// Phases: generate (import, snapshot, then extra records in the log), recovery + reads + memory in fresh child
+// processes (so RSS reflects only the loaded store), then write throughput with fsync always (1 vs 64 writers).
+import DealModel
+import DealStore
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func argument(_ name: String) -> String? {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else {
+        return nil
+    }
+    return CommandLine.arguments[index + 1]
+}
+
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func secondsAsync(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+let investorCount = 1_000
+let targetCount = 20_000
+
+func organization(_ id: String, _ name: String) -> Dealstore_V1_DealRecord {
+    var record = Dealstore_V1_DealRecord()
+    record.organization.id = id
+    record.organization.name = name
+    record.organization.kind = .company
+    return record
+}
+
+func money(_ units: Int64) -> Dealstore_V1_Money {
+    var money = Dealstore_V1_Money()
+    money.currencyCode = "USD"
+    money.units = units
+    return money
+}
+
+/// A deal of typical size: two participations, one tranche, one source, a title and a date.
+func generatedDeal(_ index: Int) -> Dealstore_V1_DealRecord {
+    var deal = Dealstore_V1_Deal()
+    deal.id = "deal-\(index)"
+    deal.targetID = "t-\(index % targetCount)"
+    deal.type = index % 3 == 0 ? .venture : .corporateStrategic
+    deal.status = .announced
+    deal.title = "Generated deal \(index)"
+    deal.announced.year = Int32(2000 + index % 25)
+    deal.announced.month = Int32(index % 12 + 1)
+    deal.announced.precision = .month
+    let amount = Int64((index * 7_919) % 1_000_000) * 1_000
+    deal.amount = money(amount)
+    var lead = Dealstore_V1_Participation()
+    lead.investorID = "i-\(index % investorCount)"
+    lead.role = .lead
+    lead.committed = money(amount / 2)
+    var other = Dealstore_V1_Participation()
+    other.investorID = "i-\((index * 31 + 7) % investorCount)"
+    other.role = .participant
+    other.committed = money(amount / 2)
+    deal.participations = other.investorID == lead.investorID ? [lead] : [lead, other]
+    var tranche = Dealstore_V1_Tranche()
+    tranche.id = "t1"
+    tranche.investorID = lead.investorID
+    tranche.amount = money(amount / 2)
+    tranche.kind = .upfront
+    tranche.status = .funded
+    deal.tranches = [tranche]
+    var source = Dealstore_V1_Source()
+    source.id = "s1"
+    source.publisher = "Bench Wire"
+    source.url = "https://example.com/deal/\(index)"
+    deal.sources = [source]
+    var record = Dealstore_V1_DealRecord()
+    record.deal = deal
+    return record
+}
+
+var logger = Logger(label: "dealstore-bench")
+logger.logLevel = .warning
+
+func options(_ policy: DealFsyncPolicy) -> DealStoreOptions {
+    DealStoreOptions(fsyncPolicy: policy, snapshotEvery: 0, seedIfEmpty: false, changeHistoryLimit: 1_000)
+}
+
+func generate(directory: String, deals: Int) async throws {
+    try? FileManager.default.removeItem(atPath: directory)
+    let store = try await DealStore.open(directory: directory, options: options(.none), logger: logger)
+    var organizations: [Dealstore_V1_DealRecord] = []
+    for index in 0..<investorCount { organizations.append(organization("i-\(index)", "Investor \(index)")) }
+    for index in 0..<targetCount { organizations.append(organization("t-\(index)", "Target \(index)")) }
+    _ = try await store.importRecords(organizations)
+    let logged = min(20_000, deals / 10)
+    let snapshotted = deals - logged
+    let time = try await secondsAsync {
+        var start = 0
+        while start < snapshotted {
+            let end = min(snapshotted, start + 10_000)
+            let result = try await store.importRecords((start..<end).map(generatedDeal))
+            precondition(result.rejections.isEmpty, "\(result.rejections.first!)")
+            start = end
+        }
+    }
+    print(String(format: "generate: %d deals imported in %.1f s (%.0f deals/s, fsync none)", snapshotted, time, Double(snapshotted) / time))
+    let snapshotTime = try await secondsAsync { try await store.snapshot() }
+    print(String(format: "snapshot: %.2f s", snapshotTime))
+    _ = try await store.importRecords((snapshotted..<deals).map(generatedDeal))
+    print("log: \(logged) more deals in the write-ahead log after the snapshot")
+    try await store.close()
+}
+
+/// Child process: recovery time, memory per deal, reads.
+func recoverAndRead(directory: String) async throws {
+    let before = residentBytes()
+    let start = ContinuousClock.now
+    let store = try await DealStore.open(directory: directory, options: options(.none), logger: logger)
+    let elapsed = ContinuousClock.now - start
+    let recovery = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let after = residentBytes()
+    let count = store.dealCount
+    print("RECOVERY \(recovery) \(after - before) \(count)")
+
+    var generator = SystemRandomNumberGenerator()
+    let ids = (0..<200_000).map { _ in "deal-\(Int.random(in: 0..<count, using: &generator))" }
+    var getRates: [Double] = []
+    for _ in 0..<5 {
+        let time = try seconds { for id in ids { _ = try store.deal(id: id) } }
+        getRates.append(Double(ids.count) / time)
+    }
+    print("GET \(median(getRates))")
+    var rawRates: [Double] = []
+    for _ in 0..<5 {
+        let time = try seconds { for id in ids { _ = try store.dealBytes(id: id) } }
+        rawRates.append(Double(ids.count) / time)
+    }
+    print("GETBYTES \(median(rawRates))")
+
+    var filter = Dealstore_V1_DealFilter()
+    filter.investorIds = ["i-42"]
+    var listTimes: [Double] = []
+    var total = 0
+    for _ in 0..<7 {
+        listTimes.append(
+            try seconds {
+                for _ in 0..<20 {
+                    total = try store.listDeals(filter: filter, orderBy: "amount desc, id", pageSize: 50).totalSize
+                }
+            } / 20
+        )
+    }
+    print("LIST \(median(listTimes)) \(total)")
+    var fullScan: [Double] = []
+    var yearFilter = Dealstore_V1_DealFilter()
+    yearFilter.announcedFrom.year = 2010
+    yearFilter.announcedFrom.precision = .year
+    yearFilter.announcedTo.year = 2010
+    yearFilter.announcedTo.precision = .year
+    for _ in 0..<5 {
+        fullScan.append(try seconds { _ = try store.listDeals(filter: yearFilter, orderBy: "amount desc, id") })
+    }
+    print("SCAN \(median(fullScan))")
+    var summaryTimes: [Double] = []
+    var groups = 0
+    for _ in 0..<5 {
+        summaryTimes.append(try seconds { groups = try store.summarize(groupBy: .investor).count })
+    }
+    print("SUMMARY \(median(summaryTimes)) \(groups)")
+    try await store.close()
+}
+
+func writeThroughput(writers: Int, duration: Double) async throws -> Double {
+    let directory = NSTemporaryDirectory() + "dealstore-bench-writes-\(writers)"
+    try? FileManager.default.removeItem(atPath: directory)
+    let store = try await DealStore.open(directory: directory, options: options(.always), logger: logger)
+    _ = try await store.importRecords([organization("i-0", "Investor 0"), organization("t-0", "Target 0")] + (1..<investorCount).map { organization("i-\($0)", "I \($0)") } + (1..<targetCount).map { organization("t-\($0)", "T \($0)") })
+    let deadline = ContinuousClock.now + .milliseconds(Int(duration * 1000))
+    let start = ContinuousClock.now
+    let total = try await withThrowingTaskGroup(of: Int.self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                var count = 0
+                while ContinuousClock.now < deadline {
+                    var record = generatedDeal(writer * 10_000_000 + count)
+                    record.deal.id = "w\(writer)-\(count)"
+                    _ = try await store.createDeal(record.deal)
+                    count += 1
+                }
+                return count
+            }
+        }
+        return try await group.reduce(0, +)
+    }
+    let elapsed = ContinuousClock.now - start
+    let time = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    try await store.close()
+    try? FileManager.default.removeItem(atPath: directory)
+    return Double(total) / time
+}
+
+let directory = argument("--dir") ?? NSTemporaryDirectory() + "dealstore-bench"
+if let recoverDirectory = argument("--recover") {
+    try await recoverAndRead(directory: recoverDirectory)
+    exit(0)
+}
+let deals = Int(argument("--deals") ?? "1000000") ?? 1_000_000
+print("dealstore-bench: \(deals) deals, \(ProcessInfo.processInfo.activeProcessorCount) cores, directory \(directory)")
+try await generate(directory: directory, deals: deals)
+
+var recoveries: [Double] = []
+var memory: [Double] = []
+var lines: [String: [Double]] = [:]
+var extra: [String: String] = [:]
+for _ in 0..<3 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    process.arguments = ["--recover", directory]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    for line in output.split(separator: "\n") {
+        let fields = line.split(separator: " ")
+        guard fields.count >= 2, let value = Double(fields[1]) else { continue }
+        lines[String(fields[0]), default: []].append(value)
+        if fields[0] == "RECOVERY", fields.count == 4, let rss = Double(fields[2]), let count = Double(fields[3]) {
+            memory.append(rss / count)
+            extra["count"] = String(fields[3])
+        }
+        if fields.count == 3 { extra[String(fields[0])] = String(fields[2]) }
+    }
+}
+print(String(format: "recovery (snapshot + log) to serving: median %.2f s over 3 runs, %@ deals", median(lines["RECOVERY"] ?? []), extra["count"] ?? "?"))
+print(String(format: "memory: median %.0f bytes per deal (RSS delta of the open store / deals)", median(memory)))
+print(String(format: "get by id (decoded message): median %.0f gets/s (1 thread)", median(lines["GET"] ?? [])))
+print(String(format: "get by id (stored bytes): median %.0f gets/s (1 thread)", median(lines["GETBYTES"] ?? [])))
+print(String(format: "list, investor filter (index) + amount desc, 50/page: median %.3f ms (%@ matches)", median(lines["LIST"] ?? []) * 1000, extra["LIST"] ?? "?"))
+print(String(format: "list, year filter (full scan): median %.1f ms", median(lines["SCAN"] ?? []) * 1000))
+print(String(format: "summary by investor over all deals: median %.1f ms (%@ groups)", median(lines["SUMMARY"] ?? []) * 1000, extra["SUMMARY"] ?? "?"))
+
+for writers in [1, 64] {
+    var rates: [Double] = []
+    for _ in 0..<3 { rates.append(try await writeThroughput(writers: writers, duration: 2)) }
+    print(String(format: "writes, fsync always, %d writer(s): median %.0f writes/s", writers, median(rates)))
+}
+try? FileManager.default.removeItem(atPath: directory)

@@ -69,7 +69,9 @@ final class DealClientConnectionManager: Sendable {
             do {
                 return try await self.connectOnce()
             } catch {
-                if error.code != .unavailable || ContinuousClock.now + backoff > deadline {
+                // A refused or dropped connection may be a daemon restarting; a failed certificate check will fail
+                // the same way every time, so it is reported at once.
+                if error.code != .unavailable || Self.isTLSFailure(error) || ContinuousClock.now + backoff > deadline {
                     throw lastError.map { last in error.code == .unavailable ? last : error } ?? error
                 }
                 lastError = error
@@ -237,6 +239,9 @@ final class DealClientConnectionManager: Sendable {
                 for try await response in responses {
                     collected.append(response)
                 }
+                if Task.isCancelled {
+                    throw DealRPCError(code: .cancelled, message: "the call was cancelled")
+                }
                 return collected
             } onCancel: {
                 connection.cancel(streamID: id)
@@ -244,6 +249,15 @@ final class DealClientConnectionManager: Sendable {
         } catch {
             throw Self.rpcError(error)
         }
+    }
+
+    static func isTLSFailure(_ error: DealRPCError) -> Bool {
+        var cause = error.cause
+        while let current = cause {
+            if current is DealTLSError { return true }
+            cause = (current as? DealRPCError)?.cause
+        }
+        return false
     }
 
     static func rpcError(_ error: any Error) -> DealRPCError {

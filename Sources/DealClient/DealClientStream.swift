@@ -56,6 +56,10 @@ final class DealClientStream: Sendable {
                     return next
                 }
                 self.state.withLock { $0 = .finished }
+                // A cancelled task's stream ends without an error: that is a cancelled call, not a complete one.
+                if Task.isCancelled {
+                    throw DealRPCError(code: .cancelled, message: "the call was cancelled")
+                }
                 return nil
             } catch let error as DealClientUnprocessedError where !receivedAny && attempts < Self.maximumAttempts {
                 // Not processed: safe to run again on a new connection.

@@ -13,16 +13,21 @@ public struct DealCommandContext: Sendable {
     public var environment: [String: String]
     /// Reads all of standard input (for `-` file arguments).
     public var readStandardInput: @Sendable () -> Data
+    /// True when commands may install process-wide signal handlers (`deals watch` exits 0 on SIGINT); false in
+    /// tests, which stop a watch by cancelling its task instead.
+    public var handlesSignals: Bool
 
     /// Creates a context.
     public init(
         output: DealOutput,
         environment: [String: String],
-        readStandardInput: @escaping @Sendable () -> Data = { Data() }
+        readStandardInput: @escaping @Sendable () -> Data = { Data() },
+        handlesSignals: Bool = false
     ) {
         self.output = output
         self.environment = environment
         self.readStandardInput = readStandardInput
+        self.handlesSignals = handlesSignals
     }
 
     /// The process's own stdout, stderr, stdin and environment.
@@ -30,7 +35,8 @@ public struct DealCommandContext: Sendable {
         DealCommandContext(
             output: .standard,
             environment: ProcessInfo.processInfo.environment,
-            readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() }
+            readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() },
+            handlesSignals: true
         )
     }
 
@@ -40,6 +46,9 @@ public struct DealCommandContext: Sendable {
         if path == "-" {
             data = self.readStandardInput()
         } else {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw DealInputError("cannot read \(path): no such file")
+            }
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path))
             } catch {
@@ -54,7 +63,7 @@ public struct DealCommandContext: Sendable {
 
     /// Writes a rendered document to stdout.
     public func emit(_ document: DealOutputDocument, as format: DealOutputFormat) throws {
-        self.output.writeOut(try document.render(as: format))
+        self.output.writeOut(try document.render(as: format, width: self.output.terminalWidth))
     }
 
     /// Resolves the connection and runs `body` with a connected client, turning call failures into one-line

@@ -6,22 +6,22 @@ public struct DealConnectionOptions: ParsableArguments, Sendable {
         name: .customLong("addr"),
         help: ArgumentHelp("Server address host:port (env DEALS_ADDR).", valueName: "host:port")
     )
-    public var address: String?
+    var address: String?
 
     @Option(help: ArgumentHelp("Bearer token (env DEALS_TOKEN).", valueName: "token"))
-    public var token: String?
+    var token: String?
 
     @Option(help: ArgumentHelp("PEM file of the CA to trust (env DEALS_CA).", valueName: "file"))
-    public var ca: String?
+    var ca: String?
 
     @Option(help: ArgumentHelp("PEM client certificate for mutual TLS (env DEALS_CERT).", valueName: "file"))
-    public var cert: String?
+    var cert: String?
 
     @Option(help: ArgumentHelp("PEM key of --cert (env DEALS_KEY).", valueName: "file"))
-    public var key: String?
+    var key: String?
 
     @Option(help: ArgumentHelp("Profile from ~/.config/deals/profile.json (see `deals --help`).", valueName: "name"))
-    public var profile: String?
+    var profile: String?
 
     /// Creates empty options (every field from the environment, profile or defaults).
     public init() {}

@@ -75,9 +75,14 @@ public struct DealConnectionResolver: Sendable {
         if let (ca, source) = pick(\.caFile, flag: "ca", variable: "DEALS_CA") {
             resolved.caFile = ca
             resolved.caSource = source
-        } else if useLocalDefaults, FileManager.default.fileExists(atPath: localCA) {
-            resolved.caFile = localCA
-            resolved.caSource = "the local dealsd data directory"
+        } else if useLocalDefaults {
+            resolved.caSearch = ["--ca", "DEALS_CA", localCA]
+            if FileManager.default.fileExists(atPath: localCA) {
+                resolved.caFile = localCA
+                resolved.caSource = "the local dealsd data directory"
+            }
+        } else {
+            resolved.caSearch = ["--ca", "DEALS_CA"]
         }
         if let (certificate, source) = pick(\.certificateFile, flag: "cert", variable: "DEALS_CERT") {
             resolved.certificateFile = certificate

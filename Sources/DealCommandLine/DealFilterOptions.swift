@@ -6,46 +6,46 @@ public struct DealFilterOptions: ParsableArguments, Sendable {
     @Option(
         help: ArgumentHelp("Deals this organization invested in (id, name or alias); repeatable.", valueName: "org")
     )
-    public var investor: [String] = []
+    var investor: [String] = []
 
     @Option(help: ArgumentHelp("Deals in this organization.", valueName: "org"))
-    public var target: String?
+    var target: String?
 
     @Option(help: ArgumentHelp("Deals led by this organization.", valueName: "org"))
-    public var lead: String?
+    var lead: String?
 
     @Option(help: ArgumentHelp("Deal type, e.g. corporate-strategic, venture; repeatable.", valueName: "type"))
-    public var type: [String] = []
+    var type: [String] = []
 
     @Option(help: ArgumentHelp("Deal status: rumored, announced, closed, cancelled; repeatable.", valueName: "status"))
-    public var status: [String] = []
+    var status: [String] = []
 
     @Option(help: ArgumentHelp("Announced on or after: 2023, 2023-09, Q3-2023, 2023-09-25.", valueName: "date"))
-    public var since: String?
+    var since: String?
 
     @Option(help: ArgumentHelp("Announced on or before (the end of the period): 2024, Q1-2024.", valueName: "date"))
-    public var until: String?
+    var until: String?
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Headline amount at least: 1B, $500M, \"2 milliards\".", valueName: "amount")
     )
-    public var min: String?
+    var min: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Headline amount at most.", valueName: "amount"))
-    public var max: String?
+    var max: String?
 
     @Option(help: ArgumentHelp("Headline amount in this currency (ISO 4217), e.g. USD.", valueName: "code"))
-    public var currency: String?
+    var currency: String?
 
     @Option(help: ArgumentHelp("Strategic term value, e.g. AWS, TPU, Azure.", valueName: "value"))
-    public var term: String?
+    var term: String?
 
     @Option(
         name: [.customShort("q"), .long],
         help: ArgumentHelp("Free text in titles, notes and names.", valueName: "text")
     )
-    public var query: String?
+    var query: String?
 
     /// Creates an empty filter.
     public init() {}

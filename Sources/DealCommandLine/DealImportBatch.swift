@@ -1,5 +1,6 @@
 import DealModel
 import DealProtocol
+import Foundation
 import SwiftProtobuf
 
 /// The records of a JSON Lines import file, each with its line number, and the lines that could not be read.
@@ -32,34 +33,38 @@ public struct DealImportBatch: Sendable {
                 self.records.append(record)
                 self.lineNumbers.append(lineNumber)
             } catch {
-                self.badLines.append((lineNumber, Self.describe(error)))
+                self.badLines.append((lineNumber, Self.describe(error, line: trimmed)))
             }
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? JSONDecodingError {
-            return "not a DealRecord in the protobuf JSON mapping (\(error))"
+    private static func describe(_ error: any Error, line: String) -> String {
+        // SwiftProtobuf's errors say little ("failure") for text that is not JSON at all; say that plainly.
+        guard (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any] else {
+            return "not a JSON object"
         }
         return "not a DealRecord in the protobuf JSON mapping (\(error))"
     }
 
     /// The summary lines: bad lines, the counts, and every rejection with its line number, id and reason.
     public func summary(of response: Dealstore_V1_ImportDealsResponse) -> [String] {
-        var lines: [String] = []
+        var numbered: [(line: Int, text: String)] = []
         for bad in self.badLines {
-            lines.append("line \(bad.line): skipped, \(bad.reason)")
+            numbered.append((bad.line, "line \(bad.line): skipped, \(bad.reason)"))
         }
         for rejection in response.rejected {
             let index = Int(rejection.index)
-            let line = index < self.lineNumbers.count ? "line \(self.lineNumbers[index])" : "record \(index)"
+            let lineNumber = index < self.lineNumbers.count ? self.lineNumbers[index] : 0
+            let line = lineNumber > 0 ? "line \(lineNumber)" : "record \(index)"
             let id = rejection.id.isEmpty ? "" : " (\(rejection.id))"
-            lines.append("\(line)\(id): rejected, \(rejection.reason)")
+            numbered.append((lineNumber, "\(line)\(id): rejected, \(rejection.reason)"))
         }
+        // In file order, so people can walk through the file fixing lines from the top.
+        var lines = numbered.sorted { $0.line < $1.line }.map(\.text)
         lines.append(
             "created \(response.created), updated \(response.updated), skipped \(response.skipped), "
                 + "rejected \(response.rejected.count + self.badLines.count)"
-                + (self.badLines.isEmpty ? "" : " (\(self.badLines.count) unreadable lines)")
+                + (self.badLines.isEmpty ? "" : " (\(DealViews.count(self.badLines.count, "unreadable line")))")
                 + (response.revision == 0 ? "" : "; store revision \(response.revision)")
         )
         return lines

@@ -178,6 +178,9 @@ public struct DealMoneyParser: Sendable {
                     flush()
                     words.append(String(character))
                 }
+            } else if character == "." && !current.isEmpty {
+                // An abbreviation's period: "10 Mrd. €", "5 mln.".
+                flush()
             } else if character == "'" {
                 current.append(character)
                 flush()

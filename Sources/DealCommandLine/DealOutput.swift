@@ -16,11 +16,14 @@ public struct DealOutput: Sendable {
     public var outputIsTerminal: Bool
     /// True when stderr is a terminal (progress bars are drawn only then).
     public var errorIsTerminal: Bool
+    /// The width of the terminal stdout writes to, to fit tables; `nil` when stdout is not a terminal.
+    public var terminalWidth: Int?
 
     /// Creates an output from writer functions.
     public init(
         outputIsTerminal: Bool = false,
         errorIsTerminal: Bool = false,
+        terminalWidth: Int? = nil,
         writeOut: @escaping @Sendable (String) -> Void,
         writeError: @escaping @Sendable (String) -> Void
     ) {
@@ -28,6 +31,7 @@ public struct DealOutput: Sendable {
         self.writeError = writeError
         self.outputIsTerminal = outputIsTerminal
         self.errorIsTerminal = errorIsTerminal
+        self.terminalWidth = terminalWidth
     }
 
     /// The process's stdout and stderr, unbuffered per call so output survives an interrupt.
@@ -35,9 +39,21 @@ public struct DealOutput: Sendable {
         DealOutput(
             outputIsTerminal: isatty(STDOUT_FILENO) == 1,
             errorIsTerminal: isatty(STDERR_FILENO) == 1,
+            terminalWidth: Self.terminalWidth(of: STDOUT_FILENO),
             writeOut: { text in Self.writeAll(text, to: STDOUT_FILENO) },
             writeError: { text in Self.writeAll(text, to: STDERR_FILENO) }
         )
+    }
+
+    /// The column count of the terminal on `descriptor`, or `nil` when it is not a terminal.
+    private static func terminalWidth(of descriptor: Int32) -> Int? {
+        guard isatty(descriptor) == 1 else { return nil }
+        var size = winsize()
+        // TIOCGWINSZ fails on some pseudo-terminals; COLUMNS is the conventional fallback.
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        return getenv("COLUMNS").flatMap { Int(String(cString: $0)) }
     }
 
     private static func writeAll(_ text: String, to descriptor: Int32) {

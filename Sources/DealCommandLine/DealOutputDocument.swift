@@ -44,13 +44,15 @@ public struct DealOutputDocument: Sendable {
     }
 
     /// The document as text in `format`, ending in a newline (empty for an empty JSON Lines result).
-    public func render(as format: DealOutputFormat) throws -> String {
+    ///
+    /// `width` is the terminal's width, to which list tables are fitted; `nil` when stdout is not a terminal.
+    public func render(as format: DealOutputFormat, width: Int? = nil) throws -> String {
         switch format {
         case .table:
             if let customTable = self.customTable {
                 return customTable
             }
-            var text = DealTableRenderer(columns: self.columns).render(self.tableRows)
+            var text = DealTableRenderer(columns: self.columns, maximumTableWidth: width).render(self.tableRows)
             if let footer = self.footer {
                 text += footer + "\n"
             }

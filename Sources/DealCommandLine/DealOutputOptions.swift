@@ -6,7 +6,7 @@ public struct DealOutputOptions: ParsableArguments, Sendable {
         name: [.short, .long],
         help: "Output format: table (default), json, jsonl or csv. JSON uses the protobuf JSON mapping."
     )
-    public var output: DealOutputFormat = .table
+    var output: DealOutputFormat = .table
 
     /// Creates the default (table) options.
     public init() {}

@@ -18,6 +18,8 @@ public struct DealResolvedConnection: Sendable, Equatable {
     public var caFile: String?
     /// Where the CA file setting came from.
     public var caSource: String?
+    /// Every place looked for a CA file when none was set (for TLS errors).
+    public var caSearch: [String] = []
     /// Client certificate chain for mutual TLS.
     public var certificateFile: String?
     /// Where the certificate setting came from.
@@ -49,9 +51,10 @@ public struct DealResolvedConnection: Sendable, Equatable {
         configuration.privateKeyFile = self.keyFile
         configuration.token = self.token
         configuration.agent = "deals/\(configuration.agent)"
-        // A command line should fail fast when dealsd is not running rather than retry for the library's 15 s.
+        // A command line should fail fast when dealsd is not running rather than retry for the library's 15 s;
+        // two seconds of retries still ride over a daemon restart.
         configuration.connectTimeout = .seconds(5)
-        configuration.waitForConnectionTimeout = .seconds(5)
+        configuration.waitForConnectionTimeout = .seconds(2)
         return configuration
     }
 }

@@ -15,11 +15,14 @@ public struct DealTableRenderer: Sendable {
         public var header: String
         /// How cells line up.
         public var alignment: Alignment
+        /// True for free text (titles, descriptions) that may be cut to fit the terminal; ids and amounts never are.
+        public var flexible: Bool
 
         /// Creates a column.
-        public init(_ header: String, alignment: Alignment = .left) {
+        public init(_ header: String, alignment: Alignment = .left, flexible: Bool = false) {
             self.header = header
             self.alignment = alignment
+            self.flexible = flexible
         }
     }
 
@@ -28,15 +31,20 @@ public struct DealTableRenderer: Sendable {
     /// Cells longer than this are cut with an ellipsis; `nil` never cuts.
     public var maximumCellWidth: Int?
 
+    /// The terminal width to fit: the widest flexible columns are narrowed (down to 8 characters) until the
+    /// table fits; `nil` never narrows (pipes and files get whole cells up to ``maximumCellWidth``).
+    public var maximumTableWidth: Int?
+
     /// Creates a renderer for `columns`.
-    public init(columns: [Column], maximumCellWidth: Int? = 48) {
+    public init(columns: [Column], maximumCellWidth: Int? = 48, maximumTableWidth: Int? = nil) {
         self.columns = columns
         self.maximumCellWidth = maximumCellWidth
+        self.maximumTableWidth = maximumTableWidth
     }
 
     /// Renders the header and `rows` as lines ending in a newline; missing cells are empty, trailing spaces trimmed.
     public func render(_ rows: [[String]]) -> String {
-        let cells = rows.map { row in
+        var cells = rows.map { row in
             self.columns.indices.map { index in
                 self.truncated(index < row.count ? row[index] : "")
             }
@@ -46,6 +54,20 @@ public struct DealTableRenderer: Sendable {
         for row in cells {
             for (index, cell) in row.enumerated() {
                 widths[index] = max(widths[index], cell.count)
+            }
+        }
+        if let limit = self.maximumTableWidth {
+            // Narrow the widest free-text column one character at a time; ids, dates and amounts keep their
+            // width because people copy them into the next command. A table that still does not fit wraps.
+            while widths.reduce(0, +) + 2 * max(widths.count - 1, 0) > limit {
+                let candidates = widths.indices.filter { self.columns[$0].flexible && widths[$0] > 8 }
+                guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[widest] -= 1
+            }
+            cells = cells.map { row in
+                row.enumerated().map { index, cell in
+                    cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
+                }
             }
         }
         var output = ""

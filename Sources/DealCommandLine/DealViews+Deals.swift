@@ -5,8 +5,9 @@ extension DealViews {
     public static func deals(_ deals: [Dealstore_V1_Deal], footer: String? = nil) -> DealOutputDocument {
         DealOutputDocument(
             columns: [
-                .init("id"), .init("announced"), .init("target"), .init("investors"), .init("type"),
-                .init("status"), .init("amount", alignment: .right), .init("cap", alignment: .right), .init("title"),
+                .init("id"), .init("announced"), .init("target"), .init("investors", flexible: true), .init("type"),
+                .init("status"), .init("amount", alignment: .right), .init("cap", alignment: .right),
+                .init("title", flexible: true),
             ],
             tableRows: deals.map { deal in
                 [

@@ -7,7 +7,10 @@ extension DealViews {
         footer: String? = nil
     ) -> DealOutputDocument {
         DealOutputDocument(
-            columns: [.init("id"), .init("name"), .init("kind"), .init("aliases"), .init("website")],
+            columns: [
+                .init("id"), .init("name"), .init("kind"), .init("aliases", flexible: true),
+                .init("website", flexible: true),
+            ],
             tableRows: organizations.map {
                 [$0.id, $0.name, DealEnumNames.name($0.kind), $0.aliases.joined(separator: ", "), $0.website]
             },

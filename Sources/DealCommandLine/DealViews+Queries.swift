@@ -45,7 +45,9 @@ extension DealViews {
         return DealOutputDocument(
             columns: [
                 .init("group"), .init("deals", alignment: .right), .init("committed", alignment: .right),
-                .init("funded", alignment: .right), .init(funded ? "funded" : "committed"),
+                .init("funded", alignment: .right),
+                // The bar column needs no header: the bars follow the column named by --funded.
+                .init(""),
             ],
             tableRows: tableRows,
             csvHeader: ["key", "label", "deal_count", "currency", "committed", "funded"],
@@ -64,7 +66,7 @@ extension DealViews {
         var document = DealOutputDocument(
             columns: [
                 .init("date"), .init("event"), .init("deal"), .init("amount", alignment: .right),
-                .init("description"),
+                .init("description", flexible: true),
             ],
             tableRows: timeline.events.map {
                 [
@@ -103,7 +105,9 @@ extension DealViews {
     /// The organizations that invested alongside an investor.
     public static func coInvestors(_ response: Dealstore_V1_ListCoInvestorsResponse) -> DealOutputDocument {
         DealOutputDocument(
-            columns: [.init("id"), .init("name"), .init("shared targets"), .init("deals")],
+            columns: [
+                .init("id"), .init("name"), .init("shared targets", flexible: true), .init("deals", flexible: true),
+            ],
             tableRows: response.coInvestors.map {
                 [
                     $0.organizationID, $0.name, $0.sharedTargetIds.joined(separator: ", "),
@@ -125,8 +129,8 @@ extension DealViews {
     public static func conflicts(_ conflicts: [Dealstore_V1_Conflict]) -> DealOutputDocument {
         DealOutputDocument(
             columns: [
-                .init("deal"), .init("field"), .init("claimed"), .init("accepted"), .init("source"),
-                .init("explanation"),
+                .init("deal"), .init("field"), .init("claimed", flexible: true), .init("accepted", flexible: true),
+                .init("source", flexible: true), .init("explanation", flexible: true),
             ],
             tableRows: conflicts.map {
                 [

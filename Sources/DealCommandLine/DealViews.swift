@@ -14,12 +14,25 @@ public enum DealViews {
         money.currencyCode.isEmpty && money.units == 0 && money.nanos == 0 ? "" : DealMoneyFormatter.plainDecimal(money)
     }
 
-    /// A fraction as a percentage for people: `10%`, `~10%`, `33.3%`.
+    /// A fraction as a percentage for people: `10%`, `~10%`, `33.3%`, `<50%` (an upper bound).
     static func percentage(_ fraction: Dealstore_V1_Fraction) -> String {
-        guard fraction.denominator > 0 else { return "" }
-        // Tenths of a percent, rounded half up, in integers.
-        let tenths = (fraction.numerator * 1000 * 2 + fraction.denominator) / (fraction.denominator * 2)
+        // Tenths of a percent, rounded half up, in integers; a fraction too large to scale is not shown rather
+        // than trapping on overflow.
+        let (scaled, overflow) = fraction.numerator.multipliedReportingOverflow(by: 2000)
+        guard fraction.denominator > 0, fraction.numerator >= 0, !overflow,
+            fraction.denominator <= Int64.max / 2 - 1, scaled <= Int64.max - fraction.denominator
+        else { return "" }
+        let tenths = (scaled + fraction.denominator) / (fraction.denominator * 2)
         let text = tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+        // An upper bound ("a minority stake" is below 1/2) is not a value: print it as one.
+        if fraction.upperBound {
+            return "<" + text
+        }
         return (fraction.approximate ? "~" : "") + text
+    }
+
+    /// "1 deal", "5 deals".
+    static func count(_ count: Int, _ noun: String) -> String {
+        count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
     }
 }

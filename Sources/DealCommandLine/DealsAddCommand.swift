@@ -22,55 +22,55 @@ public struct DealsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Option(help: ArgumentHelp("A Deal as JSON (protobuf JSON mapping); - reads stdin.", valueName: "file"))
-    public var file: String?
+    var file: String?
 
     @Option(help: "The deal id (default: derived by the server).")
-    public var id: String?
+    var id: String?
 
     @Option(help: ArgumentHelp("The organization invested in.", valueName: "org"))
-    public var target: String?
+    var target: String?
 
     @Option(help: ArgumentHelp("An investing organization; repeatable.", valueName: "org"))
-    public var investor: [String] = []
+    var investor: [String] = []
 
     @Option(help: ArgumentHelp("Which --investor led the deal.", valueName: "org"))
-    public var lead: String?
+    var lead: String?
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Headline amount, e.g. 1.25B, \"300 millions\".", valueName: "amount")
     )
-    public var amount: String?
+    var amount: String?
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Most the deal can reach (\"up to\"), e.g. 4B.", valueName: "amount")
     )
-    public var cap: String?
+    var cap: String?
 
     @Option(help: ArgumentHelp("When announced, e.g. \"Sep 2023\", Q1-2024.", valueName: "date"))
-    public var announced: String?
+    var announced: String?
 
     @Option(help: ArgumentHelp("When closed.", valueName: "date"))
-    public var closed: String?
+    var closed: String?
 
     @Option(help: "Deal type, e.g. corporate-strategic, venture, seed.")
-    public var type: String?
+    var type: String?
 
     @Option(help: "Deal status: rumored, announced, closed, cancelled.")
-    public var status: String?
+    var status: String?
 
     @Option(help: "A short title.")
-    public var title: String?
+    var title: String?
 
     @Option(help: "Free-form notes.")
-    public var notes: String?
+    var notes: String?
 
     @Flag(name: .customLong("dry-run"), help: "Validate on the server without storing.")
-    public var dryRun = false
+    var dryRun = false
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -15,10 +15,10 @@ public struct DealsCoinvestorsCommand: AsyncParsableCommand, DealCommandRunnable
     )
 
     @Argument(help: "An investor id, name or alias.")
-    public var investor: String
+    var investor: String
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

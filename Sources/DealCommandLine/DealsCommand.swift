@@ -15,7 +15,8 @@ public struct DealsCommand: AsyncParsableCommand {
               deals timeline Anthropic
               deals export > all.jsonl && deals import all.jsonl
 
-            Connection settings, each from the first place that sets it:
+            Connection options go before or after the subcommand. Each setting
+            is taken from the first place that sets it:
               1. flags: --addr host:port, --token, --ca, --cert, --key
               2. environment: DEALS_ADDR (host:port), DEALS_TOKEN, DEALS_CA,
                  DEALS_CERT, DEALS_KEY
@@ -28,7 +29,7 @@ public struct DealsCommand: AsyncParsableCommand {
                  (keys: addr, token, tokenFile, ca, cert, key; all optional)
               4. the local dealsd: 127.0.0.1:7443 and, for loopback addresses,
                  the ca.pem and admin.token dealsd writes to its data directory
-                 ($DEALSTORE_DATA_DIR, else $XDG_STATE_HOME/dealstore, else
+                 ($DEALSD_DATA_DIR, else $XDG_STATE_HOME/dealstore, else
                  ~/.local/state/dealstore). So right after `dealsd` starts on
                  this machine, `deals list` just works.
 
@@ -45,7 +46,7 @@ public struct DealsCommand: AsyncParsableCommand {
               5  server unreachable or unavailable (is dealsd running?)
               6  conflict: stale --if-match etag, already exists, still referenced
             """,
-        version: "deals \(DealProtocolVersion.current)",
+        version: "deals \(DealsCommand.version) (protocol dealstore/\(DealProtocolVersion.current))",
         subcommands: [
             DealsListCommand.self, DealsGetCommand.self, DealsAddCommand.self, DealsUpdateCommand.self,
             DealsDeleteCommand.self, DealsOrgsCommand.self, DealsTotalsCommand.self, DealsTimelineCommand.self,
@@ -54,6 +55,9 @@ public struct DealsCommand: AsyncParsableCommand {
             DealsCompletionCommand.self,
         ]
     )
+
+    /// The release of `deals`, kept equal to `dealsd`'s.
+    public static let version = "0.1.0"
 
     public init() {}
 
@@ -69,7 +73,7 @@ public struct DealsCommand: AsyncParsableCommand {
     public static func run(arguments: [String], context: DealCommandContext) async -> Int32 {
         let command: any ParsableCommand
         do {
-            command = try Self.parseAsRoot(arguments)
+            command = try Self.parseAsRoot(Self.hoistingGlobalOptions(arguments))
         } catch {
             return Self.report(error, context: context)
         }
@@ -86,6 +90,53 @@ public struct DealsCommand: AsyncParsableCommand {
         } catch {
             return Self.report(error, context: context)
         }
+    }
+
+    /// Moves connection and output options given before the subcommand after it, where the subcommand parses them.
+    ///
+    /// `deals --addr h:1 --token t list` becomes `deals list --addr h:1 --token t`, so the spelling people copy from
+    /// etcdctl-style tools (and from dealsd's start-up banner) works as well as options after the subcommand.
+    public static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        let valued: Set<String> = ["--addr", "--token", "--ca", "--cert", "--key", "--profile", "--output", "-o"]
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard valued.contains(name) else { break }
+            leading.append(argument)
+            if !argument.contains("=") && index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        guard !leading.isEmpty else { return arguments }
+        var rest = Array(arguments[index...])
+        if let terminator = rest.firstIndex(of: "--") {
+            rest.insert(contentsOf: leading, at: terminator)
+        } else {
+            rest += leading
+        }
+        return rest
+    }
+
+    /// ArgumentParser's multi-line usage error as one line: the message and which `--help` to read.
+    static func oneLineUsageError(_ error: any Error, fullMessage: String) -> String {
+        var text = Self.message(for: error).trimmingSpaces()
+        if text.hasPrefix("Error: ") {
+            text.removeFirst("Error: ".count)
+        }
+        text = text.split(separator: "\n").first.map(String.init) ?? text
+        // The full message ends "See 'deals list --help' for more information."; keep the command it names.
+        if let seeLine = fullMessage.split(separator: "\n").last(where: { $0.contains("See '") }),
+            let start = seeLine.range(of: "See '")?.upperBound,
+            let end = seeLine[start...].firstIndex(of: "'")
+        {
+            text += " (see `\(seeLine[start..<end])`)"
+        }
+        return text
     }
 
     /// Prints `error` as one line (or ArgumentParser's help/usage text) and returns its exit status.
@@ -115,10 +166,14 @@ public struct DealsCommand: AsyncParsableCommand {
                 return exitCode.rawValue
             }
             if exitCode == .validationFailure || error is ValidationError {
-                context.output.errorLine(message)
+                context.output.errorLine("deals: " + Self.oneLineUsageError(error, fullMessage: message))
                 return DealExitCode.usage.rawValue
             }
-            failure = DealCommandFailure(message.isEmpty ? "\(error)" : message, exitCode: .failure)
+            var text = message.isEmpty ? "\(error)" : message
+            if text.hasPrefix("Error: ") {
+                text.removeFirst("Error: ".count)
+            }
+            failure = DealCommandFailure(text, exitCode: .failure)
         }
         context.output.errorLine("deals: " + failure.message)
         return failure.exitCode.rawValue

@@ -14,7 +14,7 @@ public struct DealsCompletionCommand: AsyncParsableCommand, DealCommandRunnable 
     )
 
     @Argument(help: "bash, zsh or fish.")
-    public var shell: String
+    var shell: String
 
     public init() {}
 

@@ -15,10 +15,10 @@ public struct DealsConflictsCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Option(help: "Only this deal's claims.")
-    public var deal: String?
+    var deal: String?
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -17,15 +17,15 @@ public struct DealsDeleteCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Argument(help: "The deal id.")
-    public var id: String
+    var id: String
 
     @Option(
         name: .customLong("if-match"),
         help: ArgumentHelp("Delete only if the stored etag is this.", valueName: "etag")
     )
-    public var ifMatch: String?
+    var ifMatch: String?
 
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

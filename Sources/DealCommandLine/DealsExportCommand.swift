@@ -18,8 +18,8 @@ public struct DealsExportCommand: AsyncParsableCommand, DealCommandRunnable {
             """
     )
 
-    @OptionGroup(title: "Filter Options") public var filter: DealFilterOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -16,10 +16,10 @@ public struct DealsGetCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Argument(help: "The deal id.")
-    public var id: String
+    var id: String
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -18,10 +18,10 @@ public struct DealsHealthCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Option(help: "A service name, e.g. dealstore.v1.Deals (default: the whole server).")
-    public var service: String?
+    var service: String?
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

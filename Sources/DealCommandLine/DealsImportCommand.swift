@@ -30,15 +30,15 @@ public struct DealsImportCommand: AsyncParsableCommand, DealCommandRunnable {
     }
 
     @Argument(help: "The JSON Lines file; - reads stdin.")
-    public var file: String
+    var file: String
 
     @Option(name: .customLong("on-conflict"), help: "skip (default) or replace records whose id exists.")
-    public var onConflict: ConflictPolicy = .skip
+    var onConflict: ConflictPolicy = .skip
 
     @Flag(help: "Only read and check the lines; send nothing.")
-    public var check = false
+    var check = false
 
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

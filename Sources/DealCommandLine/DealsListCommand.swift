@@ -20,19 +20,19 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
             """
     )
 
-    @OptionGroup(title: "Filter Options") public var filter: DealFilterOptions
+    @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Sort order, e.g. -amount or announced,-amount.", valueName: "fields")
     )
-    public var sort: String?
+    var sort: String?
 
     @Option(help: "Print at most this many deals (default: all).")
-    public var limit: Int?
+    var limit: Int?
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 
@@ -41,7 +41,12 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
             throw ValidationError("--limit must be at least 1")
         }
         if let sort = self.sort {
-            _ = try Self.orderBy(sort)
+            do {
+                _ = try Self.orderBy(sort)
+            } catch {
+                // A ValidationError, so ArgumentParser reports it as a usage error (exit status 2).
+                throw ValidationError(error.message)
+            }
         }
     }
 
@@ -98,7 +103,8 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
             }
             return (Array(deals.prefix(self.limit ?? Int.max)), total)
         }
-        let footer = Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : "\(deals.count) deals"
+        let footer =
+            Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : DealViews.count(deals.count, "deal")
         try context.emit(DealViews.deals(deals, footer: footer), as: self.format.output)
     }
 }

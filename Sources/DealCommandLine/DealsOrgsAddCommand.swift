@@ -13,36 +13,36 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
               deals orgs add --name "Mistral AI" --kind ai-lab --alias Mistral --website https://mistral.ai
               deals orgs add --file org.json    # an Organization in the protobuf JSON mapping
 
-            Without --id the server derives one from the name.
+            Without --id the id is derived from the name: "Mistral AI" gets mistral-ai.
             """
     )
 
     @Option(help: ArgumentHelp("An Organization as JSON (protobuf JSON mapping); - reads stdin.", valueName: "file"))
-    public var file: String?
+    var file: String?
 
-    @Option(help: "The id (default: derived from the name).")
-    public var id: String?
+    @Option(help: "The id (default: the name in lower case with dashes, e.g. mistral-ai).")
+    var id: String?
 
     @Option(help: "The name.")
-    public var name: String?
+    var name: String?
 
     @Option(help: "Kind: company, investment-firm, ai-lab, publisher, other.")
-    public var kind: String?
+    var kind: String?
 
     @Option(help: "Another name it is known by; repeatable.")
-    public var alias: [String] = []
+    var alias: [String] = []
 
     @Option(help: "Web site URL.")
-    public var website: String?
+    var website: String?
 
     @Option(help: "A short description.")
-    public var description: String?
+    var description: String?
 
     @Flag(name: .customLong("dry-run"), help: "Validate on the server without storing.")
-    public var dryRun = false
+    var dryRun = false
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 
@@ -69,6 +69,10 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
             organization.kind = try DealEnumNames.parse(kind, as: Dealstore_V1_OrganizationKind.self, what: "kind")
         }
         organization.aliases += self.alias
+        if organization.id.isEmpty {
+            // Derived here rather than by the server so the id is predictable (and shown by --dry-run).
+            organization.id = DealSlug.make(from: organization.name)
+        }
         if let website = self.website { organization.website = website }
         if let description = self.description { organization.description_p = description }
         return organization

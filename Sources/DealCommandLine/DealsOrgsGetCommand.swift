@@ -15,10 +15,10 @@ public struct DealsOrgsGetCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Argument(help: "An id, name or alias.")
-    public var id: String
+    var id: String
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -15,16 +15,16 @@ public struct DealsOrgsListCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Option(name: [.customShort("q"), .long], help: "Text in the name, aliases or id.")
-    public var query: String?
+    var query: String?
 
     @Option(help: "Kind: company, investment-firm, ai-lab, publisher, other.")
-    public var kind: String?
+    var kind: String?
 
     @Option(help: "Print at most this many organizations (default: all).")
-    public var limit: Int?
+    var limit: Int?
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 
@@ -53,7 +53,7 @@ public struct DealsOrgsListCommand: AsyncParsableCommand, DealCommandRunnable {
             return Array(organizations.prefix(limit))
         }
         try context.emit(
-            DealViews.organizations(organizations, footer: "\(organizations.count) organizations"),
+            DealViews.organizations(organizations, footer: DealViews.count(organizations.count, "organization")),
             as: self.format.output
         )
     }

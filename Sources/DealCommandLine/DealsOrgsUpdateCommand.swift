@@ -17,23 +17,23 @@ public struct DealsOrgsUpdateCommand: AsyncParsableCommand, DealCommandRunnable 
     )
 
     @Argument(help: "The organization id.")
-    public var id: String
+    var id: String
 
     @Option(
         name: .customLong("set"),
         parsing: .unconditionalSingleValue,
         help: ArgumentHelp("field=value; repeatable.", valueName: "field=value")
     )
-    public var assignments: [String] = []
+    var assignments: [String] = []
 
     @Option(
         name: .customLong("if-match"),
         help: ArgumentHelp("Update only if the stored etag is this.", valueName: "etag")
     )
-    public var ifMatch: String?
+    var ifMatch: String?
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

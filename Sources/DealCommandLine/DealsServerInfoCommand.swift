@@ -14,8 +14,8 @@ public struct DealsServerInfoCommand: AsyncParsableCommand, DealCommandRunnable 
             """
     )
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -15,10 +15,10 @@ public struct DealsTimelineCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Argument(help: "An organization id, name or alias.")
-    public var organization: String
+    var organization: String
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -15,11 +15,11 @@ public struct DealsTopCommand: AsyncParsableCommand, DealCommandRunnable {
     )
 
     @Argument(help: "How many deals (1 to 1000).")
-    public var count: Int = 10
+    var count: Int = 10
 
-    @OptionGroup(title: "Filter Options") public var filter: DealFilterOptions
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -36,14 +36,14 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
     }
 
     @Option(help: "Group by investor, target, year, quarter or type.")
-    public var by: Grouping = .investor
+    var by: Grouping = .investor
 
     @Flag(help: "Draw bars from funded tranches instead of committed amounts.")
-    public var funded = false
+    var funded = false
 
-    @OptionGroup(title: "Filter Options") public var filter: DealFilterOptions
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 

@@ -27,13 +27,13 @@ public struct DealsWatchCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(
         help: ArgumentHelp("Replay changes after this revision first (default: only new changes).", valueName: "rev")
     )
-    public var from: UInt64 = 0
+    var from: UInt64 = 0
 
     @Flag(help: "Include organization changes.")
-    public var orgs = false
+    var orgs = false
 
-    @OptionGroup public var format: DealOutputOptions
-    @OptionGroup(title: "Connection Options") public var connection: DealConnectionOptions
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
 
@@ -65,17 +65,24 @@ public struct DealsWatchCommand: AsyncParsableCommand, DealCommandRunnable {
     public func run(in context: DealCommandContext) async throws {
         // Ctrl-C is the normal way to stop watching, so it exits 0. Output is written with write(2) per event,
         // unbuffered, so nothing is lost by exiting from the handler; _exit is async-signal-safe.
-        signal(SIGINT) { _ in _exit(0) }
+        if context.handlesSignals {
+            signal(SIGINT) { _ in _exit(0) }
+        }
         var request = Dealstore_V1_WatchDealsRequest()
         request.fromRevision = self.from
         request.includeOrganizations = self.orgs
         if self.format.output == .csv {
             context.output.writeOut(DealOutputDocument.csvLine(["revision", "change", "record", "id", "time_micros"]))
         }
-        try await context.withClient(self.connection) { client in
-            for try await event in client.watchDeals(request) {
-                context.output.writeOut(try Self.render(event, as: self.format.output))
+        do {
+            try await context.withClient(self.connection) { client in
+                for try await event in client.watchDeals(request) {
+                    context.output.writeOut(try Self.render(event, as: self.format.output))
+                }
             }
+        } catch  where Task.isCancelled {
+            // Cancelling the watching task (an embedding program's Ctrl-C) is the normal end of a watch.
+            return
         }
     }
 }

@@ -13,10 +13,10 @@ public enum DealLocalDefaults {
     /// The admin token file name inside the data directory (mode 0600).
     public static let adminTokenFileName = "admin.token"
 
-    /// The default data directory: `$DEALSTORE_DATA_DIR`, else `$XDG_STATE_HOME/dealstore`, else
+    /// The default data directory: `$DEALSD_DATA_DIR`, else `$XDG_STATE_HOME/dealstore`, else
     /// `$HOME/.local/state/dealstore`, else `./dealstore-data`.
     public static func dataDirectory(environment: [String: String]) -> String {
-        if let explicit = environment["DEALSTORE_DATA_DIR"], !explicit.isEmpty {
+        if let explicit = environment["DEALSD_DATA_DIR"], !explicit.isEmpty {
             return explicit
         }
         if let state = environment["XDG_STATE_HOME"], !state.isEmpty {

@@ -111,6 +111,11 @@ public final class DealServer: Service, Sendable {
         self.observer.connectionCount
     }
 
+    /// Calls currently in progress, across all connections.
+    public var activeCallCount: Int {
+        self.observer.callCount
+    }
+
     /// Re-reads the certificate, key and tokens files; established connections are not touched.
     public func reload() throws {
         do {

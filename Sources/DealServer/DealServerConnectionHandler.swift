@@ -194,6 +194,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
                 self?.deadlineExpired(streamID: streamID)
             }
         }
+        self.observer.callStarted()
         self.calls[streamID] = ActiveCall(
             call: DealServerPendingCall(),
             method: method,

@@ -9,6 +9,8 @@ import Synchronization
 /// so the per-call cost is a dictionary lookup under a lock and a few atomic adds.
 final class DealServerConnectionObserver: Sendable {
     private let openConnections = Atomic<Int>(0)
+    private let openCalls = Atomic<Int>(0)
+    private let openCallsGauge = Gauge(label: "dealstore_streams")
     private let openConnectionsGauge = Gauge(label: "dealstore_connections")
     private let connectionsTotal = Counter(label: "dealstore_connections_total")
     private let handles = Mutex<[String: CallHandles]>([:])
@@ -25,6 +27,15 @@ final class DealServerConnectionObserver: Sendable {
         self.openConnections.load(ordering: .relaxed)
     }
 
+    /// Calls currently in progress across all connections.
+    var callCount: Int {
+        self.openCalls.load(ordering: .relaxed)
+    }
+
+    func callStarted() {
+        self.openCallsGauge.record(self.openCalls.add(1, ordering: .relaxed).newValue)
+    }
+
     func connectionOpened() {
         let now = self.openConnections.add(1, ordering: .relaxed).newValue
         self.openConnectionsGauge.record(now)
@@ -37,6 +48,7 @@ final class DealServerConnectionObserver: Sendable {
     }
 
     func callEnded(method: DealMethod, code: DealStatusCode, duration: TimeAmount) {
+        self.openCallsGauge.record(self.openCalls.subtract(1, ordering: .relaxed).newValue)
         let key = method.path + " " + code.name
         let handles = self.handles.withLock { handles in
             if let existing = handles[key] {

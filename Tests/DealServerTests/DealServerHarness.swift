@@ -16,26 +16,34 @@ struct DealServerHarness {
     let adminToken: String
     let readToken: String
     let writeToken: String
+    /// Starts the server's graceful shutdown (as SIGTERM would).
+    let shutdown: @Sendable () async -> Void
 
     func clientConfiguration(token: String?) -> DealClientConfiguration {
         var configuration = DealClientConfiguration(host: "127.0.0.1", port: self.port)
         configuration.trustRootsFile = self.caFile
         configuration.token = token
-        configuration.waitForConnectionTimeout = .seconds(2)
+        configuration.waitForConnectionTimeout = .seconds(10)
         return configuration
     }
 
     /// Starts a server, runs `body`, then shuts the server down gracefully.
     static func with<Result: Sendable>(
         limits: DealConnectionLimits = DealConnectionLimits(),
+        directory explicitDirectory: String? = nil,
         configure: (inout DealServer.Configuration) -> Void = { _ in },
         _ body: (DealServerHarness, DealServer) async throws -> Result
     ) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "dealserver-test-\(UUID().uuidString)"
-        ).path
+        let directory =
+            explicitDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("dealserver-test-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer {
+            if explicitDirectory == nil {
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+        }
         let files = try DealDevelopmentCA.create(in: directory)
         let tokens = (
             admin: DealTokensFile.generateToken(), read: DealTokensFile.generateToken(),
@@ -60,6 +68,9 @@ struct DealServerHarness {
         configuration.limits = limits
         configuration.anonymousMethods = ["/dealstore.v1.Health/Check"]
         configure(&configuration)
+        if configuration.tls.clientCertificatePolicy != .none && configuration.tls.clientTrustRootsFile == nil {
+            configuration.tls.clientTrustRootsFile = files.caCertificateFile
+        }
         let server = try DealServer(configuration: configuration, store: store, logger: logger)
         let group = ServiceGroup(services: [server], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -73,7 +84,8 @@ struct DealServerHarness {
                 port: port,
                 adminToken: tokens.admin,
                 readToken: tokens.read,
-                writeToken: tokens.write
+                writeToken: tokens.write,
+                shutdown: { await group.triggerGracefulShutdown() }
             )
             do {
                 let result = try await body(harness, server)

@@ -13,7 +13,7 @@ enum DeployProcess {
     /// The environment children get: the test's, minus anything that would change what dealsd reads.
     static var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { key, _ in
-            !key.hasPrefix("DEALSD_") && key != "DEALSTORE_DATA_DIR"
+            !key.hasPrefix("DEALSD_") && key != "DEALSD_DATA_DIR"
         }
         environment["CI"] = "true"
         return environment

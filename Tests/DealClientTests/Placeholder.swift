@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct DealClientTestsPlaceholder {
-    @Test func builds() {}
-}

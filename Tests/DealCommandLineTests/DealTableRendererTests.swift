@@ -1,0 +1,52 @@
+import DealCommandLine
+import Testing
+
+@Suite struct DealTableRendererTests {
+    @Test func alignsColumnsLeftAndRight() {
+        let renderer = DealTableRenderer(columns: [.init("name"), .init("amount", alignment: .right), .init("note")])
+        let text = renderer.render([
+            ["Amazon", "$4B", "x"], ["Google", "$300M", ""], ["Microsoft", "€2.5M", "long note"],
+        ])
+        #expect(
+            text == """
+                NAME       AMOUNT  NOTE
+                Amazon        $4B  x
+                Google      $300M
+                Microsoft   €2.5M  long note
+
+                """
+        )
+    }
+
+    @Test func truncatesLongCellsWithEllipsisAndFlattensNewlines() {
+        let renderer = DealTableRenderer(columns: [.init("a")], maximumCellWidth: 5)
+        #expect(renderer.render([["abcdefgh"], ["x\ny"]]) == "A\nabcd…\nx y\n")
+    }
+
+    @Test func fitsTheTerminalByCuttingOnlyFlexibleColumns() {
+        let renderer = DealTableRenderer(
+            columns: [.init("id"), .init("amount", alignment: .right), .init("title", flexible: true)],
+            maximumTableWidth: 40
+        )
+        let text = renderer.render([
+            ["amazon-anthropic-2023", "$1.25B", "Amazon invests up to $4B in Anthropic"]
+        ])
+        let lines = text.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 40 })
+        #expect(lines[1] == "amazon-anthropic-2023  $1.25B  Amazon i…")
+    }
+
+    @Test(arguments: [
+        (1.0, 4, "████"),
+        (0.5, 4, "██"),
+        (0.0, 4, ""),
+        (0.01, 4, "▏"),
+        (0.5625, 2, "█▏"),
+        (2.0, 3, "███"),
+        (-1.0, 3, ""),
+        (Double.nan, 3, ""),
+    ])
+    func drawsBarsWithEighthBlocks(_ fraction: Double, _ width: Int, _ expected: String) {
+        #expect(DealTableRenderer.bar(fraction: fraction, width: width) == expected)
+    }
+}

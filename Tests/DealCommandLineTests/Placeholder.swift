@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct DealCommandLineTestsPlaceholder {
-    @Test func builds() {}
-}

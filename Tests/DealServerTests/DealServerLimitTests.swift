@@ -1,0 +1,138 @@
+import DealClient
+import DealModel
+import DealProtocol
+import DealServer
+import Foundation
+import NIOCore
+import Testing
+
+@Suite("Limits and protection")
+struct DealServerLimitTests {
+    static func headers(_ method: DealMethod, token: String) -> Dealstore_V1_CallHeaders {
+        var headers = Dealstore_V1_CallHeaders()
+        headers.method = method.path
+        var entry = Dealstore_V1_MetadataEntry()
+        entry.key = "authorization"
+        entry.value = Data("Bearer \(token)".utf8)
+        headers.metadata = [entry]
+        return headers
+    }
+
+    static func call(_ id: UInt32, _ method: DealMethod, token: String) throws -> [DealFrame] {
+        [
+            try DealFrame(kind: .headers, streamID: id, message: Self.headers(method, token: token)),
+            DealFrame(kind: .message, flags: .endStream, streamID: id),
+        ]
+    }
+
+    static func goAwayCode(_ raw: DealRawConnection) throws -> DealStatusCode? {
+        try raw.goAway().map { DealStatusCode(rawValue: $0.code) }
+    }
+
+    @Test("a frame over the announced maximum gets GOAWAY RESOURCE_EXHAUSTED before its payload is sent")
+    func frameTooLarge() async throws {
+        try await DealServerHarness.with { harness, _ in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            try await raw.sendHello()
+            var header = ByteBuffer()
+            header.writeInteger(UInt32(8 + DealFrame.defaultMaximumPayloadSize + 1))
+            header.writeBytes([0x03, 0, 0, 0, 0, 0, 0, 1])
+            try await raw.send(Array(header.readableBytesView))
+            #expect(await raw.waitForClose())
+            #expect(try Self.goAwayCode(raw) == .resourceExhausted)
+        }
+    }
+
+    @Test("connections over the limit are refused with GOAWAY; the ones inside keep working")
+    func connectionLimit() async throws {
+        let oneConnection: (inout DealServer.Configuration) -> Void = { $0.maximumConnections = 1 }
+        try await DealServerHarness.with(configure: oneConnection) { harness, server in
+            let first = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            defer { first.close() }
+            try await first.sendHello()
+            _ = try await first.waitForFrames(1)
+            let second = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            try await second.sendHello()
+            #expect(await second.waitForClose())
+            let goAway = try #require(try second.goAway())
+            #expect(goAway.code == DealStatusCode.resourceExhausted.rawValue)
+            #expect(goAway.reason.contains("too many connections"))
+            try await first.send(try Self.call(1, .getServerInfo, token: harness.readToken))
+            let frames = try await first.waitForFrames(3)
+            #expect(frames.contains { $0.kind == .trailers && $0.streamID == 1 })
+        }
+    }
+
+    @Test("a call beyond max concurrent streams is refused with RESOURCE_EXHAUSTED, the others run")
+    func streamLimit() async throws {
+        var limits = DealConnectionLimits()
+        limits.maximumConcurrentStreams = 2
+        try await DealServerHarness.with(limits: limits) { harness, _ in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            defer { raw.close() }
+            try await raw.sendHello()
+            try await raw.send(
+                try Self.call(1, .watchDeals, token: harness.readToken)
+                    + Self.call(2, .watchDeals, token: harness.readToken)
+                    + Self.call(3, .watchDeals, token: harness.readToken)
+            )
+            let frames = try await raw.waitForFrames(2)
+            let trailers = try #require(frames.first { $0.kind == .trailers })
+            #expect(trailers.streamID == 3)
+            let status: Dealstore_V1_Trailers = try trailers.decodePayload()
+            #expect(status.code == DealStatusCode.resourceExhausted.rawValue)
+            #expect(raw.channel.isActive)
+        }
+    }
+
+    @Test("pinging faster than the policy allows ends the connection with GOAWAY RESOURCE_EXHAUSTED")
+    func pingAbuse() async throws {
+        try await DealServerHarness.with { harness, _ in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            try await raw.sendHello()
+            let pings = (0..<5).map { _ in DealFrame(kind: .ping, streamID: 0) }
+            try await raw.send(pings)
+            #expect(await raw.waitForClose())
+            #expect(try Self.goAwayCode(raw) == .resourceExhausted)
+            #expect(try raw.frames().filter { $0.kind == .pong }.count == 3)
+        }
+    }
+
+    @Test("an idle connection is closed with GOAWAY UNAVAILABLE")
+    func idleTimeout() async throws {
+        var limits = DealConnectionLimits()
+        limits.idleTimeout = .milliseconds(300)
+        try await DealServerHarness.with(limits: limits) { harness, _ in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            try await raw.sendHello()
+            #expect(await raw.waitForClose(timeout: .seconds(5)))
+            #expect(try Self.goAwayCode(raw) == .unavailable)
+        }
+    }
+
+    @Test("a client that never reads is cut off instead of growing the server's memory")
+    func outputBufferCap() async throws {
+        var limits = DealConnectionLimits()
+        limits.maximumOutputBuffer = 64 * 1024
+        limits.maximumConcurrentStreams = 1000
+        try await DealServerHarness.with(limits: limits) { harness, server in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            defer { raw.close() }
+            try await raw.sendHello()
+            _ = try await raw.waitForFrames(1)
+            try await raw.channel.setOption(.autoRead, value: false).get()
+            var frames: [DealFrame] = []
+            for id in 1...3000 {
+                frames += try Self.call(UInt32(id), .exportDeals, token: harness.readToken)
+            }
+            try await raw.send(frames)
+            #expect(
+                await DealServerCallLifecycleTests.eventually(timeout: .seconds(20)) { server.connectionCount == 0 }
+            )
+            try await withDealClient(configuration: harness.clientConfiguration(token: harness.readToken)) { client in
+                let info = try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest())
+                #expect(info.dealCount > 0)
+            }
+        }
+    }
+}
