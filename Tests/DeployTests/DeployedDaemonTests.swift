@@ -144,6 +144,12 @@ struct DeployedDaemonTests {
             #expect(try permissions(of: deployment.data + "/tokens") == 0o600)
             #expect(try permissions(of: deployment.data + "/admin.token") == 0o600)
             #expect(!FileManager.default.fileExists(atPath: deployment.data + "/ca.pem"))
+            // The journal (stdout and stderr under systemd) names the admin token's file, never the token.
+            let adminToken = try String(contentsOfFile: deployment.data + "/admin.token", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(adminToken.hasPrefix("dst_"))
+            #expect(daemon.output.contains(deployment.data + "/admin.token"), "\(daemon.output)")
+            #expect(!daemon.output.contains(adminToken) && !daemon.errorOutput.contains(adminToken))
 
             // The certificate verifies for its DNS name and its IP address, with and without a client certificate.
             try await deployment.expectVerifiedHandshake(

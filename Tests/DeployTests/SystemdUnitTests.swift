@@ -90,6 +90,9 @@ struct SystemdUnitTests {
         #expect(install.contains("install -m 0644 Deploy/dealsd.yaml /etc/dealstore/dealsd.yaml"))
         #expect(install.contains("install -m 0644 Deploy/dealsd.service /etc/systemd/system/dealsd.service"))
         #expect(install.contains("systemctl reload dealsd"))
+        let documentation = try #require(try Self.directives()["Unit", default: []].first { $0.key == "Documentation" })
+        #expect(documentation.value.hasPrefix("file:"))
+        #expect(install.contains("Deploy/INSTALL.md \(documentation.value.dropFirst("file:".count))"))
         #expect(install.contains("dealsd token create --config /etc/dealstore/dealsd.yaml"))
         #expect(install.contains("dealsd check --config /etc/dealstore/dealsd.yaml"))
         // The example configuration keeps its data where StateDirectory= puts it.
