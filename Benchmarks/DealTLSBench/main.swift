@@ -6,6 +6,11 @@ import NIOPosix
 // dealtls-bench: how much of OpenSSL's own speed DealTLSHandler keeps over loopback.
 // Build and run in release: swift run -c release dealtls-bench [runs]
 
+/// Unbuffered output, so progress shows up even when the output goes to a file or pipe.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted[sorted.count / 2]
@@ -56,12 +61,13 @@ let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 let tls = LoopbackBench(group: group, serverContext: serverContext, clientContext: clientContext)
 let plain = LoopbackBench(group: group, serverContext: nil, clientContext: nil)
 
-print("dealtls-bench: \(DealTLSLibrary.versionString), \(runs) runs each, medians reported")
+say("dealtls-bench: \(DealTLSLibrary.versionString), \(runs) runs each, medians reported")
 
 var tlsBulk: [Double] = []
 var plainBulk: [Double] = []
 var negotiated = ""
-for _ in 0..<runs {
+for run in 0..<runs {
+    say("bulk run \(run + 1)/\(runs)...")
     let (rate, cipher) = try await tls.bulk(rounds: 16, roundBytes: 16 << 20)
     tlsBulk.append(rate)
     negotiated = cipher
@@ -100,34 +106,34 @@ let pipelineCeiling = min(encrypt, decrypt)
 let evpCipher = libraryCipher.contains("AES_256_GCM") ? "aes-256-gcm" : "aes-128-gcm"
 let speed = opensslSpeed(cipher: evpCipher)
 
-print("negotiated: \(negotiated); in-process OpenSSL pair: \(libraryCipher)")
-print("")
-print("bulk, one way, 256 MiB per run (MiB/s of plaintext)")
-print("  DealTLSHandler over loopback          \(format(median(tlsBulk)))")
-print("  plain TCP over loopback (NIO)         \(format(median(plainBulk)))")
-print("  OpenSSL memory BIOs, encrypt+decrypt  \(format(both))  (one thread)")
-print("  OpenSSL memory BIOs, encrypt only     \(format(encrypt))")
-print("  OpenSSL memory BIOs, decrypt (derived)\(format(decrypt))")
+say("negotiated: \(negotiated); in-process OpenSSL pair: \(libraryCipher)")
+say("")
+say("bulk, one way, 256 MiB per run (MiB/s of plaintext)")
+say("  DealTLSHandler over loopback          \(format(median(tlsBulk)))")
+say("  plain TCP over loopback (NIO)         \(format(median(plainBulk)))")
+say("  OpenSSL memory BIOs, encrypt+decrypt  \(format(both))  (one thread)")
+say("  OpenSSL memory BIOs, encrypt only     \(format(encrypt))")
+say("  OpenSSL memory BIOs, decrypt (derived)\(format(decrypt))")
 if let speed {
-    print("  openssl speed -evp \(evpCipher) 16 KiB \(format(speed))")
+    say("  openssl speed -evp \(evpCipher) 16 KiB \(format(speed))")
 }
-print(
+say(
     "  handler keeps \(String(format: "%.0f", 100 * median(tlsBulk) / pipelineCeiling))% of OpenSSL's two-thread "
         + "ceiling (min of encrypt, decrypt) and \(String(format: "%.0f", 100 * median(tlsBulk) / both))% of its "
         + "one-thread encrypt+decrypt figure"
 )
-print("")
-print("64-byte round trips on one connection (per second)")
-print("  DealTLSHandler over loopback          \(format(median(tlsPingPong)))")
-print("  plain TCP over loopback (NIO)         \(format(median(plainPingPong)))")
-print("  OpenSSL memory BIOs, one thread       \(format(median(libraryPingPong)))")
-print(
+say("")
+say("64-byte round trips on one connection (per second)")
+say("  DealTLSHandler over loopback          \(format(median(tlsPingPong)))")
+say("  plain TCP over loopback (NIO)         \(format(median(plainPingPong)))")
+say("  OpenSSL memory BIOs, one thread       \(format(median(libraryPingPong)))")
+say(
     "  handler keeps \(String(format: "%.0f", 100 * median(tlsPingPong) / median(plainPingPong)))% of plain-TCP "
         + "round trips; TLS costs \(String(format: "%.1f", 1e6 / median(libraryPingPong))) µs of CPU per round trip "
         + "in OpenSSL itself"
 )
-print("")
-print("raw runs: tlsBulk=\(tlsBulk.map(format)) plainBulk=\(plainBulk.map(format))")
-print(
+say("")
+say("raw runs: tlsBulk=\(tlsBulk.map(format)) plainBulk=\(plainBulk.map(format))")
+say(
     "          tlsRT=\(tlsPingPong.map(format)) plainRT=\(plainPingPong.map(format)) libRT=\(libraryPingPong.map(format))"
 )

@@ -28,6 +28,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
     private var receivedPlaintext: ByteBuffer?
     private var closeFuture: EventLoopFuture<Void>?
     private var isFlushingWrites = false
+    private var hasUnflushedCiphertext = false
 
     /// What the handshake negotiated, once it has completed; read it on the channel's event loop.
     public private(set) var handshakeInfo: DealTLSHandshakeInfo?
@@ -203,6 +204,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
                 Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)),
                 promise: promiseForCiphertext
             )
+            self.hasUnflushedCiphertext = false
             context.flush()
         } else {
             self.writeCiphertext(context: context, promise: promiseForCiphertext, flush: true)
@@ -212,11 +214,14 @@ public final class DealTLSHandler: ChannelDuplexHandler {
     private func writeCiphertext(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?, flush: Bool) {
         if let ciphertext = self.connection.takeCiphertext(allocator: context.channel.allocator) {
             context.write(Self.wrapOutboundOut(ciphertext), promise: promise)
-            if flush {
-                context.flush()
-            }
+            self.hasUnflushedCiphertext = true
         } else {
             promise?.succeed()
+        }
+        // Earlier unflushed pieces of a large write must go out even when this call found nothing new.
+        if flush && self.hasUnflushedCiphertext {
+            self.hasUnflushedCiphertext = false
+            context.flush()
         }
     }
 
