@@ -100,10 +100,3 @@ struct LoopbackBench {
         return Double(count) / elapsed.seconds
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let parts = self.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
