@@ -84,8 +84,6 @@ let both = median(libraryBoth)
 let encrypt = median(libraryEncrypt)
 // Time per byte adds up: 1/both = 1/encrypt + 1/decrypt.
 let decrypt = 1 / max(1 / both - 1 / encrypt, 1e-12)
-// Over loopback encryption and decryption run on two event loops at once, so the ceiling is the slower half.
-let pipelineCeiling = min(encrypt, decrypt)
 // `openssl speed` is not used: a child spawned from a Swift concurrency thread inherits blocked signals, and
 // speed's SIGALRM-based timing then never ends. The same EVP call in-process gives the raw cipher figure.
 let rawCipher = median(
@@ -103,11 +101,6 @@ say("  OpenSSL memory BIOs, decrypt (derived)\(format(decrypt))")
 say("  DealTLSHandler, MiB per CPU-second    \(format(median(tlsBulkCPU)))  (client+server+kernel)")
 say("  plain TCP, MiB per CPU-second         \(format(median(plainBulkCPU)))")
 say("  raw EVP AES-GCM encrypt, 16 KiB blocks  \(format(rawCipher))")
-say(
-    "  handler keeps \(String(format: "%.0f", 100 * median(tlsBulk) / pipelineCeiling))% of OpenSSL's two-thread "
-        + "ceiling (min of encrypt, decrypt) and \(String(format: "%.0f", 100 * median(tlsBulk) / both))% of its "
-        + "one-thread encrypt+decrypt figure (wall clock)"
-)
 say(
     "  per CPU-second the handler keeps \(String(format: "%.0f", 100 * median(tlsBulkCPU) / both))% of OpenSSL's "
         + "encrypt+decrypt figure (all figures per CPU-second)"
