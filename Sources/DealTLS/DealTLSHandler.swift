@@ -9,9 +9,13 @@ import NIOCore
 /// before the channel closes, including a peer closing without close_notify (``DealTLSError/Code/uncleanShutdown``).
 /// Closing the channel sends close_notify first. Not thread-safe: use it only on its channel's event loop.
 public final class DealTLSHandler: ChannelDuplexHandler {
+    /// Ciphertext from the socket.
     public typealias InboundIn = ByteBuffer
+    /// Plaintext for the handlers after this one.
     public typealias InboundOut = ByteBuffer
+    /// Plaintext from the handlers after this one.
     public typealias OutboundIn = ByteBuffer
+    /// Ciphertext for the socket.
     public typealias OutboundOut = ByteBuffer
 
     /// Large writes are encrypted and sent in pieces of this size so memory stays bounded and linear.
@@ -28,6 +32,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
     private var receivedPlaintext: ByteBuffer?
     private var closeFuture: EventLoopFuture<Void>?
     private var isFlushingWrites = false
+    private var hasUnflushedCiphertext = false
 
     /// What the handshake negotiated, once it has completed; read it on the channel's event loop.
     public private(set) var handshakeInfo: DealTLSHandshakeInfo?
@@ -39,23 +44,27 @@ public final class DealTLSHandler: ChannelDuplexHandler {
 
     // MARK: Lifecycle
 
+    /// Starts the handshake if the channel is already active.
     public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive {
             self.perform(self.stateMachine.channelActive(), context: context)
         }
     }
 
+    /// Cancels the handshake timeout and fails queued writes.
     public func handlerRemoved(context: ChannelHandlerContext) {
         self.handshakeTimeoutTask?.cancel()
         self.handshakeTimeoutTask = nil
         self.failPendingWrites(with: ChannelError.ioOnClosedChannel)
     }
 
+    /// Starts the handshake (a client sends its ClientHello) and the handshake timeout.
     public func channelActive(context: ChannelHandlerContext) {
         context.fireChannelActive()
         self.perform(self.stateMachine.channelActive(), context: context)
     }
 
+    /// Reports a close without close_notify, or during the handshake, as a ``DealTLSError``.
     public func channelInactive(context: ChannelHandlerContext) {
         self.handshakeTimeoutTask?.cancel()
         self.handshakeTimeoutTask = nil
@@ -65,6 +74,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
 
     // MARK: Inbound
 
+    /// Feeds ciphertext to OpenSSL and advances the handshake or decrypts.
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = Self.unwrapInboundIn(data)
         switch self.stateMachine.state {
@@ -80,6 +90,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Hands on everything decrypted during this read burst as one buffer.
     public func channelReadComplete(context: ChannelHandlerContext) {
         self.deliverReceivedPlaintext(context: context)
         context.fireChannelReadComplete()
@@ -87,6 +98,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
 
     // MARK: Outbound
 
+    /// Queues plaintext; it is encrypted on flush, after the handshake has completed.
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch self.stateMachine.state {
         case .idle, .handshaking, .active:
@@ -96,6 +108,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Encrypts the flushed writes and sends the ciphertext.
     public func flush(context: ChannelHandlerContext) {
         self.flushedWriteCount = self.pendingWrites.count
         if self.stateMachine.isActive {
@@ -103,6 +116,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Sends close_notify (after the flushed writes) before closing the channel.
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         guard mode == .all else {
             context.close(mode: mode, promise: promise)
@@ -203,6 +217,7 @@ public final class DealTLSHandler: ChannelDuplexHandler {
                 Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)),
                 promise: promiseForCiphertext
             )
+            self.hasUnflushedCiphertext = false
             context.flush()
         } else {
             self.writeCiphertext(context: context, promise: promiseForCiphertext, flush: true)
@@ -212,11 +227,14 @@ public final class DealTLSHandler: ChannelDuplexHandler {
     private func writeCiphertext(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?, flush: Bool) {
         if let ciphertext = self.connection.takeCiphertext(allocator: context.channel.allocator) {
             context.write(Self.wrapOutboundOut(ciphertext), promise: promise)
-            if flush {
-                context.flush()
-            }
+            self.hasUnflushedCiphertext = true
         } else {
             promise?.succeed()
+        }
+        // Earlier unflushed pieces of a large write must go out even when this call found nothing new.
+        if flush && self.hasUnflushedCiphertext {
+            self.hasUnflushedCiphertext = false
+            context.flush()
         }
     }
 

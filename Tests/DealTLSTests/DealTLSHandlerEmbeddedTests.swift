@@ -49,6 +49,21 @@ struct DealTLSHandlerEmbeddedTests {
         #expect(pair.serverLog.received == payload)
     }
 
+    @Test(
+        "A write that ends on an internal chunk boundary is still flushed completely",
+        arguments: [256 * 1024, 512 * 1024, 256 * 1024 + 1, 1 << 20]
+    )
+    func largeWriteIsFlushed(size: Int) throws {
+        let (pair, _) = try self.makePair()
+        try pair.connectAndInteract()
+        let payload = testPayload(count: size)
+        pair.client.writeAndFlush(ByteBuffer(bytes: payload), promise: nil)
+        let ciphertext = try #require(try EmbeddedTLSPair.drainOutbound(pair.client))
+        #expect(ciphertext.readableBytes > size)
+        try pair.server.writeInbound(ciphertext)
+        #expect(pair.serverLog.received == payload)
+    }
+
     @Test("Closing sends close_notify; the peer answers and neither side reports an error")
     func cleanClose() throws {
         let (pair, _) = try self.makePair()

@@ -27,7 +27,8 @@ enum ExternalProcess {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["\(timeoutSeconds)"] + arguments
+        // -k: the child may inherit blocked signals from a Swift concurrency thread and ignore the first SIGTERM.
+        process.arguments = ["-k", "5", "\(timeoutSeconds)"] + arguments
         process.standardInput = FileHandle(forReadingAtPath: inputPath)
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: errorPath)
