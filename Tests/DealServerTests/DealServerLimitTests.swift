@@ -101,10 +101,11 @@ struct DealServerLimitTests {
     @Test("an idle connection is closed with GOAWAY UNAVAILABLE")
     func idleTimeout() async throws {
         var limits = DealConnectionLimits()
-        limits.idleTimeout = .milliseconds(300)
+        limits.idleTimeout = .seconds(1)
         try await DealServerHarness.with(limits: limits) { harness, _ in
             let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
-            try await raw.sendHello()
+            // A loaded machine may reach the idle timeout before HELLO is written; the GOAWAY comes either way.
+            try? await raw.sendHello()
             #expect(await raw.waitForClose(timeout: .seconds(5)))
             #expect(try Self.goAwayCode(raw) == .unavailable)
         }
