@@ -4,7 +4,7 @@
 This is an independent encoder: plain Python, no protobuf library and no DealStore code, so the vectors check our
 Swift codec rather than restate it. Run it from anywhere: `python3 Protocol/vectors/make_vectors.py`.
 
-File format (see README.md beside this script): line 1 is `# <description>`; malformed vectors add
+File format (see PROTOCOL.md, section 13): line 1 is `# <description>`; malformed vectors add
 `# error: <code>` (and, where the error depends on the receiver's limit, `# max-frame-size: <bytes>`); then the
 bytes as hex, one frame per line, whitespace ignored.
 """
@@ -88,20 +88,20 @@ def write(folder, name, description, frames, extra=()):
 def main():
     token = "Bearer dst_0123456789abcdef"
     write("valid", "hello-client", "client HELLO: versions 1..1, agent deals/0.1.0, accepts 4 MiB frames, "
-          "1 MiB initial window", [frame(HELLO, 0, hello(1, 1, "deals/0.1.0", 4 << 20, 0, 1 << 20))])
-    write("valid", "hello-server", "server HELLO answer: version 1, 4 MiB frames, 100 streams, 1 MiB window, "
+          "4 MiB initial window", [frame(HELLO, 0, hello(1, 1, "deals/0.1.0", 4 << 20, 0, 4 << 20))])
+    write("valid", "hello-server", "server HELLO answer: version 1, 4 MiB frames, 100 streams, 4 MiB window, "
           "pings no more often than 10 s, idle timeout 300 s",
-          [frame(HELLO, 0, hello(1, 1, "dealsd/0.1.0", 4 << 20, 100, 1 << 20, 10000, 300000))])
+          [frame(HELLO, 0, hello(1, 1, "dealsd/0.1.0", 4 << 20, 100, 4 << 20, 10000, 300000))])
     write("valid", "unary-get-deal-request", "unary call, client to server: HEADERS for "
           "/dealstore.v1.Deals/GetDeal with a 5 s deadline and a bearer token on stream 1, then the GetDealRequest "
           "MESSAGE with END_STREAM",
           [frame(HEADERS, 1, call_headers("/dealstore.v1.Deals/GetDeal", 5_000_000, [("authorization", token)])),
            frame(MESSAGE, 1, field_bytes(1, "google-anthropic-2023-10"), END_STREAM)])
     deal = (field_bytes(1, "google-anthropic-2023-10") + field_bytes(2, "anthropic") + field_varint(3, 3)
-            + field_varint(4, 2) + field_message(8, money("USD", 500_000_000))
+            + field_varint(4, 2) + field_message(8, money("USD", 2_000_000_000))
             + field_message(9, money("USD", 2_000_000_000)))
     write("valid", "unary-get-deal-response", "unary call, server to client: the Deal MESSAGE on stream 1 "
-          "(id, target, CORPORATE_STRATEGIC, ANNOUNCED, $500M headline, $2B cap), then TRAILERS OK with END_STREAM",
+          "(id, target, CORPORATE_STRATEGIC, ANNOUNCED, $2B headline, $2B cap), then TRAILERS OK with END_STREAM",
           [frame(MESSAGE, 1, deal), frame(TRAILERS, 1, trailers(0), END_STREAM)])
     write("valid", "server-streaming-export-request", "server-streaming call, client to server: HEADERS for "
           "/dealstore.v1.Deals/ExportDeals on stream 3, then an empty ExportDealsRequest MESSAGE with END_STREAM",

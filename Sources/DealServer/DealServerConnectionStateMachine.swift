@@ -160,6 +160,14 @@ struct DealServerConnectionStateMachine {
         if hello.initialWindowSize != 0 {
             self.peerInitialWindowSize = min(Int(hello.initialWindowSize), Int(Int32.max))
         }
+        // A window below the frame size could leave a response that fits a frame stuck forever.
+        guard self.peerInitialWindowSize >= self.peerMaximumFrameSize else {
+            return self.connectionError(
+                .failedPrecondition,
+                "initial_window_size \(self.peerInitialWindowSize) is below max_frame_size \(self.peerMaximumFrameSize); "
+                    + "a peer's window must hold its largest frame"
+            )
+        }
         self.phase = .active
         var answer = Dealstore_V1_Hello()
         answer.minVersion = version

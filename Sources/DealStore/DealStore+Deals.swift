@@ -29,7 +29,12 @@ extension DealStore {
     public func dealBytes(id: String) throws(DealStoreError) -> [UInt8] {
         let bytes = self.state.withLock { $0.deals[id]?.bytes }
         guard let bytes else {
-            throw DealStoreError(code: .notFound, message: "deal '\(id)' not found")
+            // A malformed id is the caller's mistake, not a missing record: say which.
+            try DealValidator.checkID(id, field: "id")
+            throw DealStoreError(
+                code: .notFound,
+                message: "deal '\(id)' not found; `deals list` (ListDeals) shows the ids"
+            )
         }
         return bytes
     }

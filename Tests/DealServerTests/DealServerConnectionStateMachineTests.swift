@@ -14,6 +14,9 @@ struct DealServerConnectionStateMachineTests {
         hello.minVersion = min
         hello.maxVersion = max
         hello.initialWindowSize = window
+        // A small window needs a frame size no larger than it (section 8).
+        hello.maxFrameSize =
+            window == 0 ? 0 : Swift.max(16 * 1024, Swift.min(window, UInt32(DealFrame.defaultMaximumPayloadSize)))
         return Machine.frame(.hello, streamID: 0, hello)
     }
 
@@ -84,6 +87,20 @@ struct DealServerConnectionStateMachineTests {
         let action = machine.receive(frame, now: .now())
         #expect(Self.goAwayCode(action) != nil)
         #expect(machine.phase == .closed)
+    }
+
+    @Test("a HELLO whose window is smaller than its frame size is refused with FAILED_PRECONDITION")
+    func windowBelowFrameSize() {
+        var machine = Machine(limits: DealConnectionLimits(), agent: "test")
+        var hello = Dealstore_V1_Hello()
+        hello.minVersion = 1
+        hello.maxVersion = 1
+        hello.initialWindowSize = 64 * 1024
+        hello.maxFrameSize = 1 << 20
+        #expect(
+            Self.goAwayCode(machine.receive(Machine.frame(.hello, streamID: 0, hello), now: .now()))
+                == .failedPrecondition
+        )
     }
 
     @Test("a second HELLO, TRAILERS from the client and non-increasing ids are connection errors")

@@ -57,8 +57,9 @@ public nonisolated struct Dealstore_V1_ListDealsRequest: Sendable {
   /// Clears the value of `filter`. Subsequent reads from it will return its default value.
   public mutating func clearFilter() {self._filter = nil}
 
-  /// Comma-separated fields, each optionally followed by " desc": id, announced, amount, target, revision.
-  /// Default "id". The id is always the final tie-breaker, so pages are stable.
+  /// Comma-separated fields, each optionally followed by " asc" or " desc" (case-insensitive): announced, amount,
+  /// update_revision (alias "revision"), id. Default "id". The id is always the final tie-breaker (and, when named,
+  /// must come last), so pages are stable.
   public var orderBy: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -91,7 +92,8 @@ public nonisolated struct Dealstore_V1_CreateDealRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// `deal.id` may be empty: one is derived from the target, first investor and year.
+  /// `deal.id` may be empty: one is derived as `<first investor>-<target>-<announced year>` (the bundled deals'
+  /// form, e.g. "amazon-anthropic-2023"), with "-2", "-3"... appended when taken.
   public var deal: DealModel.Dealstore_V1_Deal {
     get {_deal ?? DealModel.Dealstore_V1_Deal()}
     set {_deal = newValue}
@@ -257,7 +259,8 @@ public nonisolated struct Dealstore_V1_SummarizeDealsResponse: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Ordered by the largest committed total first (USD before other currencies), then key.
+  /// YEAR and QUARTER groups in time order; the others by the largest committed USD total first (then the largest
+  /// total in any currency), then key.
   public var groups: [DealModel.Dealstore_V1_SummaryGroup] = []
 
   public var revision: UInt64 = 0

@@ -72,7 +72,7 @@ public nonisolated struct Dealstore_V1_HealthCheckRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Empty for the whole server, or a service name such as "dealstore.v1.Deals".
+  /// Empty for the whole server, or a service name such as "dealstore.v1.Deals"; an unknown name is NOT_FOUND.
   public var service: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

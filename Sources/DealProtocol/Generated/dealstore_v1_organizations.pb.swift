@@ -79,7 +79,8 @@ public nonisolated struct Dealstore_V1_CreateOrganizationRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// `organization.id` may be empty: one is derived from the name.
+  /// `organization.id` may be empty: one is derived from the name ("Mistral AI" -> "mistral-ai"), with "-2", "-3"...
+  /// appended when taken.
   public var organization: DealModel.Dealstore_V1_Organization {
     get {_organization ?? DealModel.Dealstore_V1_Organization()}
     set {_organization = newValue}

@@ -58,7 +58,7 @@ public nonisolated struct Dealstore_V1_ServerInfo: Sendable {
 
   public var organizationCount: UInt64 = 0
 
-  /// The oldest revision the change feed can still deliver (WatchDeals from_revision >= this - 1).
+  /// Changes at or below this revision are no longer kept: WatchDeals needs from_revision >= compacted_revision.
   public var compactedRevision: UInt64 = 0
 
   /// The caller's role as the server sees it: "read", "write", "admin" or "" when anonymous.
