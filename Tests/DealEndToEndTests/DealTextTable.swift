@@ -71,11 +71,15 @@ struct DealTextTable {
     /// True when, in every row, the cell under left-aligned `name` starts exactly at the header's start (a space
     /// before it, text at it) or is empty.
     func isLeftAligned(_ name: String) -> Bool {
-        guard let column = self.columns.first(where: { $0.name == name }) else { return false }
+        guard let index = self.columns.firstIndex(where: { $0.name == name }) else { return false }
+        let column = self.columns[index]
         return self.rows.allSatisfy { row in
             guard column.start < row.count, row[column.start] != " " else {
-                // An empty cell.
-                return true
+                // An empty cell: blank up to the two spaces before the next header, so a cell shifted right fails.
+                let end = index + 1 < self.columns.count ? self.columns[index + 1].start - 2 : row.count
+                return column.start >= row.count
+                    || row[column.start..<min(max(end, column.start), row.count)]
+                        .allSatisfy { $0 == " " }
             }
             return column.start == 0 || row[column.start - 1] == " "
         }

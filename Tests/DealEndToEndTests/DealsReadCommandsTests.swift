@@ -386,6 +386,14 @@ struct DealsReadCommandsTests {
         let parsed = try DealTextTable(table.output, footerLines: 1)
         #expect(Array(parsed.names.prefix(3)) == ["ID", "NAME", "KIND"], "\(table)")
         #expect(parsed.row(where: "ID", is: "microsoft").map { parsed.cell("NAME", in: $0) } == "Microsoft")
+        #expect(parsed.rows.count == 7, "\(table)")
+        for name in parsed.names {
+            #expect(parsed.isLeftAligned(name), "column \(name) is not left-aligned:\n\(table.output)")
+        }
+        // TechCrunch has no alias: its empty cell keeps the website in its column.
+        let techcrunch = try #require(parsed.row(where: "ID", is: "techcrunch"), "\(table)")
+        #expect(parsed.cell("ALIASES", in: techcrunch) == "", "\(table)")
+        #expect(parsed.cell("WEBSITE", in: techcrunch) == "https://techcrunch.com", "\(table)")
     }
 
     @Test("health and server-info")
