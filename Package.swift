@@ -251,5 +251,6 @@ let package = Package(
             dependencies: ["DealServer", "DealTLS"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "DealEndToEndTests", dependencies: ["dealsd", "deals"], swiftSettings: strictSettings),
     ]
 )

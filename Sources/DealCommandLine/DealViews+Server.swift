@@ -34,7 +34,7 @@ extension DealViews {
         return DealOutputDocument(
             columns: [.init("field"), .init("value")],
             tableRows: fields.map { [$0.0 + ":", $0.1] },
-            csvHeader: fields.map { $0.0.replacingAll(" ", with: "_") },
+            csvHeader: fields.map { $0.0.replacingAll(" ", with: "_").lowercased() },
             csvRows: [fields.map(\.1)],
             records: [info],
             isSingleRecord: true,

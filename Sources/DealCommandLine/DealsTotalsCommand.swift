@@ -58,6 +58,15 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
         let response = try await context.withClient(self.connection) { client in
             try await client.summarizeDeals(request)
         }
-        try context.emit(DealViews.totals(response.groups, funded: self.funded), as: self.format.output)
+        var groups = response.groups
+        if self.by == .type {
+            // The server labels deal-type groups with the protobuf name; show the name used everywhere else.
+            for index in groups.indices {
+                if let type = try? DealEnumNames.parse(groups[index].key, as: Dealstore_V1_DealType.self, what: "") {
+                    groups[index].label = DealEnumNames.name(type)
+                }
+            }
+        }
+        try context.emit(DealViews.totals(groups, funded: self.funded), as: self.format.output)
     }
 }

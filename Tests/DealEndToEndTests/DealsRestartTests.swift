@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A client session across a daemon restart: SIGTERM, then a new `dealsd` on the same port and data directory.
+@Suite("dealsd restart in the middle of a session", .timeLimit(.minutes(2)))
+struct DealsRestartTests {
+    @Test("commands before and after a restart on the same port; a running watch ends with exit 5 and says why")
+    func restartOnTheSamePort() async throws {
+        let sandbox = try DealSandbox()
+        defer { sandbox.remove() }
+        try await DealProcessGroup.with { processes in
+            let first = try await DealsdProcess.start(in: sandbox)
+            processes.add(first.child)
+            let deals = try DealsCommandRunner(sandbox: sandbox, address: first.address)
+
+            let before = try await DealsWatchTests.revision(deals)
+            #expect(try await deals.run(["list"]).status == 0)
+            let added = try await deals.run([
+                "add", "--id", "e2e-before-restart", "--target", "openai", "--investor", "microsoft", "--amount", "1M",
+            ])
+            #expect(added.status == 0, "\(added)")
+            let watch = processes.add(try deals.start(["watch", "--from", "\(before)", "-o", "jsonl"]))
+            #expect(
+                await watch.waitForOutput(containing: "e2e-before-restart", timeout: .seconds(15)),
+                "watch: \(watch.standardOutput) \(watch.standardError)"
+            )
+
+            // SIGTERM: GOAWAY, in-flight calls finish within the drain grace period (the watch never finishes by
+            // itself, so it is cut at the end of the period), snapshot, exit 0.
+            let stopped = await first.stop(grace: .seconds(40))
+            #expect(stopped == 0 && first.child.exitedNormally, "dealsd SIGTERM: \(String(describing: stopped))")
+
+            // The watch does not reconnect: it reports the lost connection and exits 5 (server unavailable).
+            let watchStatus = await watch.waitForExit(timeout: .seconds(15))
+            #expect(watchStatus == 5, "watch after SIGTERM: \(String(describing: watchStatus)) \(watch.standardError)")
+            #expect(
+                watch.standardError.hasPrefix("deals: cannot reach dealsd at \(first.address)"),
+                "\(watch.standardError)"
+            )
+            #expect(watch.standardError.filter { $0 == "\n" }.count == 1, "\(watch.standardError)")
+            #expect(!watch.standardOutput.contains("\n\n"), "\(watch.standardOutput)")
+
+            // While no daemon listens, commands fail with 5 within the client's bounded wait.
+            let down = try await deals.run(["list"])
+            #expect(down.status == 5, "\(down)")
+
+            let second = try await DealsdProcess.start(in: sandbox, port: first.port)
+            processes.add(second.child)
+            #expect(second.port == first.port)
+
+            // The same settings keep working: same CA, same token, the data survived.
+            let got = try await deals.run(["get", "e2e-before-restart", "-o", "json"])
+            #expect(got.status == 0, "\(got)")
+            #expect(DealMoneyValue(json: try got.jsonObject()["amount"]) == DealMoneyValue("USD", units: 1_000_000))
+            let after = try await deals.run([
+                "add", "--id", "e2e-after-restart", "--target", "anthropic", "--investor", "google", "--amount", "2M",
+            ])
+            #expect(after.status == 0, "\(after)")
+            let list = try await deals.run(["list", "-o", "json"])
+            let ids = try list.jsonArray().compactMap { $0["id"] as? String }
+            #expect(
+                ids.contains("e2e-before-restart") && ids.contains("e2e-after-restart") && ids.count == 7,
+                "\(list)"
+            )
+            #expect(try await deals.run(["health"]).status == 0)
+
+            // The shutdown snapshot compacted the change log: the old revision cannot be replayed, and the
+            // message says what to do instead.
+            let info = try await deals.run(["server-info", "-o", "json"])
+            let compacted = try #require(DealJSONNumber.uint64(try info.jsonObject()["compactedRevision"]), "\(info)")
+            #expect(compacted > before, "\(info)")
+            let old = try await deals.run(["watch", "--from", "\(before)"], timeout: .seconds(15))
+            #expect(old.status == 2, "\(old)")
+            #expect(old.error.contains("revision \(before) is compacted"), "\(old)")
+            #expect(old.error.contains("re-read the deals and watch from revision "), "\(old)")
+
+            // From the compacted revision on, the watch replays what happened after the restart.
+            let replay = processes.add(try deals.start(["watch", "--from", "\(compacted)", "-o", "jsonl"]))
+            #expect(
+                await replay.waitForOutput(containing: "e2e-after-restart", timeout: .seconds(15)),
+                "\(replay.standardOutput) \(replay.standardError)"
+            )
+            let replayed = replay.standardOutput.split(separator: "\n").compactMap { line in
+                let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return ((event?["record"] as? [String: Any])?["deal"] as? [String: Any])?["id"] as? String
+            }
+            #expect(replayed == ["e2e-after-restart"], "\(replay.standardOutput)")
+            replay.send(SIGINT)
+            #expect(await replay.waitForExit(timeout: .seconds(10)) == 0)
+
+            let secondStopped = await second.stop(grace: .seconds(30))
+            #expect(secondStopped == 0, "\(second.log)")
+        }
+    }
+}
