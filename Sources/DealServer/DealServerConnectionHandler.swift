@@ -343,6 +343,16 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             streamID: 0,
             code: nil
         )
+        // Watches never end by themselves: end them now rather than hold the drain for its whole grace period.
+        let watches = self.calls.filter { $0.value.method == .watchDeals || $0.value.method == .healthWatch }
+        for (streamID, active) in watches {
+            self.finish(
+                streamID: streamID,
+                code: .unavailable,
+                message: "the server is shutting down; watch again (from the last revision you saw) once it is back"
+            )
+            active.call.cancel()
+        }
         self.flushOutput()
         let grace = self.machine.limits.drainGracePeriod
         self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(grace.nanoseconds)) {

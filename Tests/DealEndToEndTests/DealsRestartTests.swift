@@ -29,12 +29,12 @@ struct DealsRestartTests {
                 "watch: \(watch.standardOutput) \(watch.standardError)"
             )
 
-            // SIGTERM: GOAWAY, in-flight calls finish within the drain grace period (the watch never finishes by
-            // itself, so it is cut at the end of the period), snapshot, exit 0.
+            // SIGTERM: GOAWAY, in-flight calls finish within the drain grace period, open watches are ended at once
+            // with UNAVAILABLE, snapshot, exit 0.
             let stopped = await first.stop(grace: .seconds(40))
             #expect(stopped == 0 && first.child.exitedNormally, "dealsd SIGTERM: \(String(describing: stopped))")
 
-            // The watch does not reconnect: it reports the lost connection and exits 5 (server unavailable).
+            // The watch does not reconnect: it reports the server going away and exits 5 (server unavailable).
             let watchStatus = await watch.waitForExit(timeout: .seconds(15))
             #expect(watchStatus == 5, "watch after SIGTERM: \(String(describing: watchStatus)) \(watch.standardError)")
             #expect(

@@ -133,10 +133,8 @@ struct DealsWriteCommandsTests {
         ])
         #expect(derived.status == 0, "\(derived)")
         let derivedID = try #require(try derived.jsonObject()["id"] as? String, "\(derived)")
-        withKnownIssue("product bug: the server names the deal deal-<revision>, not from target, investor and year") {
-            // deals add --help, deals.proto and PROTOCOL.md §16: the id is derived from target, investor and date.
-            #expect(derivedID.contains("anthropic") && derivedID.contains("microsoft"), "\(derived)")
-        }
+        // deals add --help, deals.proto and PROTOCOL.md section 16: `<first investor>-<target>-<year>`.
+        #expect(derivedID == "microsoft-anthropic-2025", "\(derived)")
         #expect(try await deals.run(["get", derivedID]).status == 0)
     }
 
