@@ -43,7 +43,7 @@ struct DealSandbox: Sendable {
             "XDG_STATE_HOME": self.home + "/.local/state",
             "XDG_DATA_HOME": self.home + "/.local/share",
             "XDG_CACHE_HOME": self.home + "/.cache",
-            "DEALSTORE_DATA_DIR": self.home + "/no-local-dealsd",
+            "DEALSD_DATA_DIR": self.home + "/no-local-dealsd",
             "CI": "true",
             "TERM": "dumb",
             "LANG": "C.UTF-8",

@@ -9,12 +9,12 @@ struct DealsConnectionSettingsTests {
         server.deals.environment.filter { !$0.key.hasPrefix("DEALS_") }
     }
 
-    @Test("the CA and admin token are found in the local dealsd's data directory (DEALSTORE_DATA_DIR)")
+    @Test("the CA and admin token are found in the local dealsd's data directory (DEALSD_DATA_DIR)")
     func localDataDirectory() async throws {
         let server = try DealEndToEndServer.shared
         var deals = server.deals
         deals.environment = Self.bareEnvironment(server)
-        deals.environment["DEALSTORE_DATA_DIR"] = server.sandbox.dataDirectory
+        deals.environment["DEALSD_DATA_DIR"] = server.sandbox.dataDirectory
         deals.environment["DEALS_ADDR"] = server.daemon.address
         let result = try await deals.run(["server-info", "-o", "json"])
         #expect(result.status == 0, "\(result)")
