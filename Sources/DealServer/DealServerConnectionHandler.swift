@@ -27,6 +27,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     /// Bytes handed to the channel whose writes have not completed: what a client that never reads makes us hold.
     private var bytesInFlight = 0
     private var peer: DealServerPeer
+    private var authorizationCache = DealAuthorizationCache()
+    private var callMetrics: DealServerCallMetrics
     /// Set when the connection is over a limit: the first frame is answered with GOAWAY carrying this reason.
     private let refusal: String?
 
@@ -45,6 +47,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         )
         self.router = router
         self.observer = observer
+        self.callMetrics = DealServerCallMetrics(observer: observer)
         self.logger = logger
         self.output = ByteBuffer()
         self.peer = DealServerPeer(address: "unknown", identity: nil)
@@ -200,7 +203,11 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             startedAt: callContext.startedAt,
             requestID: callContext.metadata(DealProtocolVersion.requestIDMetadataKey)
         )
-        let call = self.router.makeCall(context: callContext, writer: writer)
+        let call = self.router.makeCall(
+            context: callContext,
+            writer: writer,
+            authorizationCache: &self.authorizationCache
+        )
         // The router may have answered at once (an auth failure): only a call still open keeps its handler.
         if let call, self.calls[streamID] != nil {
             self.calls[streamID]?.call = call
@@ -224,6 +231,57 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     func send(_ message: ByteBuffer, streamID: UInt32) {
         self.applySend(self.machine.send(message: message, streamID: streamID), streamID: streamID, code: nil)
         self.flushIfOutsideReadBurst()
+    }
+
+    /// A unary answer: MESSAGE and an OK TRAILERS written straight into the output buffer when the window allows
+    /// (always, for answers below the 4 MiB initial window), so the common case builds no frames and no arrays.
+    func respond(_ payload: ByteBuffer, streamID: UInt32) {
+        self.respond(payloadLength: payload.readableBytes, streamID: streamID) { $0.writeImmutableBuffer(payload) } slow: {
+            payload
+        }
+    }
+
+    /// ``respond(_:streamID:)-(ByteBuffer,_)`` for serialized bytes held as an array (the store's records).
+    func respond(_ payload: [UInt8], streamID: UInt32) {
+        self.respond(payloadLength: payload.count, streamID: streamID) { $0.writeBytes(payload) } slow: {
+            ByteBuffer(bytes: payload)
+        }
+    }
+
+    private func respond(
+        payloadLength: Int,
+        streamID: UInt32,
+        write: (inout ByteBuffer) -> Void,
+        slow: () -> ByteBuffer
+    ) {
+        switch self.machine.answerUnary(streamID: streamID, messageSize: payloadLength) {
+        case .drop:
+            return
+        case .queue:
+            // Flow control or queued output: the general path keeps the order and the window right.
+            self.send(slow(), streamID: streamID)
+            self.finish(streamID: streamID, code: .ok, message: "")
+        case .write(let close):
+            self.output.reserveCapacity(
+                minimumWritableBytes: 2 * DealFrame.headerLength + payloadLength
+            )
+            DealFrame.writeHeader(kind: .message, streamID: streamID, payloadLength: payloadLength, to: &self.output)
+            write(&self.output)
+            // TRAILERS OK with no message is the empty Trailers message: a bare header.
+            DealFrame.writeHeader(
+                kind: .trailers,
+                flags: .endStream,
+                streamID: streamID,
+                payloadLength: 0,
+                to: &self.output
+            )
+            self.endCall(streamID, code: .ok)
+            if close {
+                self.flushAndClose()
+            } else {
+                self.flushIfOutsideReadBurst()
+            }
+        }
     }
 
     func finish(streamID: UInt32, code: DealStatusCode, message: String) {
@@ -267,13 +325,16 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         }
         let code = code ?? active.finalCode ?? .unknown
         let duration = NIODeadline.now() - active.startedAt
-        self.observer.callEnded(method: active.method, code: code, duration: duration)
+        self.callMetrics.callEnded(method: active.method, code: code, duration: duration)
+        // One line per call, as the daemon promises. The metadata is built only when info is enabled (the argument
+        // is an autoclosure), from strings that already exist where possible: interpolating a 27-byte method
+        // path would copy it to the heap for every call.
         self.logger.info(
             "call",
             metadata: [
-                "request_id": "\(active.requestID ?? "-")", "stream": "\(streamID)",
-                "method": "\(active.method.path)", "status": "\(code.name)",
-                "duration_us": "\(duration.nanoseconds / 1000)",
+                "request_id": .string(active.requestID ?? "-"), "stream": .string(String(streamID)),
+                "method": .string(active.method.path), "status": .string(code.name),
+                "duration_us": .string(String(duration.nanoseconds / 1000)),
             ]
         )
         if self.machine.openStreamCount == 0 {
@@ -312,7 +373,14 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             self?.bytesInFlight -= bytes
         }
         context.writeAndFlush(self.wrapOutboundOut(self.output), promise: promise)
-        self.output = context.channel.allocator.buffer(capacity: 4096)
+        if self.output.capacity <= 64 * 1024 {
+            // The TLS handler encrypts during the flush and lets go of the buffer: clearing reuses its storage
+            // (and copies on write, safely, if anything still holds it).
+            self.output.clear()
+        } else {
+            // Do not keep a large export's buffer for the rest of the connection.
+            self.output = context.channel.allocator.buffer(capacity: 4096)
+        }
     }
 
     private func flushAndClose() {

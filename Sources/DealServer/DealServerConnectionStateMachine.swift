@@ -371,6 +371,33 @@ struct DealServerConnectionStateMachine {
         return .write([], writable: false)
     }
 
+    /// What the handler does with a unary call's one response and OK status.
+    enum UnaryAnswer: Equatable {
+        /// The stream is gone: drop the answer.
+        case drop
+        /// Output is queued or the window is too small: take the general path (``send(message:streamID:)`` then
+        /// ``finish(streamID:code:message:)``).
+        case queue
+        /// Write MESSAGE and TRAILERS OK now; the stream is closed. With `close`, close the connection after.
+        case write(close: Bool)
+    }
+
+    /// Ends a unary call with its response and OK in one step, when nothing stands in the way.
+    mutating func answerUnary(streamID: UInt32, messageSize: Int) -> UnaryAnswer {
+        guard let stream = self.streams[streamID], stream.pendingTrailers == nil else {
+            return .drop
+        }
+        guard stream.pendingMessages.isEmpty, messageSize <= stream.sendWindow else {
+            return .queue
+        }
+        self.streams.removeValue(forKey: streamID)
+        if self.isDraining && self.streams.isEmpty {
+            self.phase = .closed
+            return .write(close: true)
+        }
+        return .write(close: false)
+    }
+
     /// Ends a call with a status. Queued responses are sent first, so the TRAILERS always come last.
     mutating func finish(streamID: UInt32, code: DealStatusCode, message: String) -> SendAction {
         guard var stream = self.streams[streamID], stream.pendingTrailers == nil else {

@@ -37,12 +37,17 @@ final class DealServerRouter: Sendable {
     }
 
     /// Authorizes the call and creates its handler; answers at once (and returns `nil`) when refused.
-    func makeCall(context: DealServerCallContext, writer: DealServerCallWriter) -> (any DealServerCall)? {
+    func makeCall(
+        context: DealServerCallContext,
+        writer: DealServerCallWriter,
+        authorizationCache: inout DealAuthorizationCache
+    ) -> (any DealServerCall)? {
         var context = context
         switch self.authorizer.authorize(
             method: context.method,
             authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
-            identity: context.peer.identity
+            identity: context.peer.identity,
+            cache: &authorizationCache
         ) {
         case .unauthenticated(let message):
             writer.finish(code: .unauthenticated, message: message)
@@ -61,8 +66,13 @@ final class DealServerRouter: Sendable {
         let store = self.store
         switch context.method {
         case .getDeal:
-            return self.unary(writer) { (request: Dealstore_V1_GetDealRequest) in
-                try store.deal(id: request.id)
+            // The store keeps each deal serialized: those bytes are the response, with no decode and re-encode.
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_GetDealRequest) in
+                do {
+                    writer.respond(serialized: try store.dealBytes(id: request.id))
+                } catch {
+                    writer.finish(error)
+                }
             }
         case .listDeals:
             return self.unary(writer) { (request: Dealstore_V1_ListDealsRequest) in
