@@ -146,8 +146,23 @@ struct DealBenchCommand: AsyncParsableCommand {
         tlsConfiguration.serverHostname = host
         let tls = try DealTLSContext(configuration: tlsConfiguration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threads)
-        defer { try? group.syncShutdownGracefully() }
+        do {
+            try await self.runPoints(host: host, port: port, tls: tls, group: group, workload: workload, mix: mix)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
 
+    private func runPoints(
+        host: String,
+        port: Int,
+        tls: DealTLSContext,
+        group: MultiThreadedEventLoopGroup,
+        workload: DealBenchWorkload,
+        mix: DealBenchMix
+    ) async throws {
         let nonce = UInt64.random(in: 0..<(1 << 24))
         var connectionSerial: UInt64 = 0
         for point in try self.points() {

@@ -14,8 +14,12 @@ final class DealBenchConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let processor = NIOSingleStepByteToMessageProcessor(DealFrameDecoder())
-    /// The pool for each of the mix's 256 slots.
-    private let slotPools: [[DealBenchCallTemplate]]
+    /// Every template's bytes (this connection's own copy).
+    private let arena: ByteBuffer
+    /// The templates of every operation of the mix, one after the other.
+    private let templates: [DealBenchCallTemplate]
+    /// For each of the mix's 256 slots: where its operation's templates start in ``templates``, and how many.
+    private let slotRanges: [(start: Int, count: Int)]
     private var random: DealBenchRandom
     private var context: ChannelHandlerContext?
     private var output = ByteBuffer()
@@ -33,7 +37,15 @@ final class DealBenchConnectionHandler: ChannelInboundHandler {
     private var watchdog: Scheduled<Void>?
 
     init(workload: DealBenchWorkload, seed: UInt64, readyPromise: EventLoopPromise<Void>) {
-        self.slotPools = workload.slots.map { workload.templates[$0] ?? [] }
+        self.arena = workload.arena
+        var templates: [DealBenchCallTemplate] = []
+        var ranges: [DealBenchOperation: (start: Int, count: Int)] = [:]
+        for (operation, pool) in workload.templates {
+            ranges[operation] = (templates.count, pool.count)
+            templates.append(contentsOf: pool)
+        }
+        self.templates = templates
+        self.slotRanges = workload.slots.map { ranges[$0] ?? (0, 0) }
         self.random = DealBenchRandom(seed: seed)
         self.readyPromise = readyPromise
     }
@@ -177,12 +189,14 @@ final class DealBenchConnectionHandler: ChannelInboundHandler {
     }
 
     private func issueCall(now: UInt64) {
-        let pool = self.slotPools[Int(self.random.next() & 0xFF)]
-        let template = pool[self.random.below(pool.count)]
+        let range = self.slotRanges[Int(self.random.next() & 0xFF)]
+        let template = self.templates[range.start + self.random.below(range.count)]
         let streamID = self.nextStreamID
         self.nextStreamID &+= 1
         self.uniqueCounter &+= 1
-        template.write(to: &self.output, streamID: streamID, unique: self.uniqueCounter)
+        self.arena.withUnsafeReadableBytes { arena in
+            template.write(from: arena, to: &self.output, streamID: streamID, unique: self.uniqueCounter)
+        }
         self.startTimes[streamID] = now
     }
 

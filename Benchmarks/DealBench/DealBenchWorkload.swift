@@ -11,12 +11,15 @@ struct DealBenchWorkload: Sendable {
     static let uniqueIDPlaceholder = "bench-new-0000000000000000"
     static let uniqueIDPrefixLength = "bench-new-".utf8.count
 
+    /// Every template's bytes, back to back.
+    let arena: ByteBuffer
     let templates: [DealBenchOperation: [DealBenchCallTemplate]]
     let slots: [DealBenchOperation]
 
     /// Builds the pools. `ids` are stored deal ids for get and update (a random sample of at most `poolSize`).
     init(mix: DealBenchMix, ids: [String], token: String?, timeoutMicros: UInt64, poolSize: Int) throws {
         var random = DealBenchRandom(seed: 0x5EED)
+        var arena = ByteBuffer()
         var templates: [DealBenchOperation: [DealBenchCallTemplate]] = [:]
         let headers = try Self.headers(token: token, timeoutMicros: timeoutMicros)
         for operation in mix.operations where templates[operation] == nil {
@@ -31,13 +34,13 @@ struct DealBenchWorkload: Sendable {
                     if operation == .get {
                         var request = Dealstore_V1_GetDealRequest()
                         request.id = id
-                        pool.append(try Self.template(operation, headers: headers[operation]!, request))
+                        pool.append(try Self.template(operation, headers: headers[operation]!, request, arena: &arena))
                     } else {
                         var request = Dealstore_V1_UpdateDealRequest()
                         request.deal.id = id
                         request.deal.notes = "Updated by dealbench."
                         request.updateMask = ["notes"]
-                        pool.append(try Self.template(operation, headers: headers[operation]!, request))
+                        pool.append(try Self.template(operation, headers: headers[operation]!, request, arena: &arena))
                     }
                 }
             case .list:
@@ -45,24 +48,25 @@ struct DealBenchWorkload: Sendable {
                     var request = Dealstore_V1_ListDealsRequest()
                     request.pageSize = 20
                     request.filter.investorIds = [DealBenchDealGenerator.organizationID(index)]
-                    pool.append(try Self.template(operation, headers: headers[operation]!, request))
+                    pool.append(try Self.template(operation, headers: headers[operation]!, request, arena: &arena))
                 }
             case .summarize:
                 for index in 0..<min(poolSize, DealBenchDealGenerator.organizationCount) {
                     var request = Dealstore_V1_SummarizeDealsRequest()
                     request.groupBy = .investor
                     request.filter.targetID = DealBenchDealGenerator.organizationID(index)
-                    pool.append(try Self.template(operation, headers: headers[operation]!, request))
+                    pool.append(try Self.template(operation, headers: headers[operation]!, request, arena: &arena))
                 }
             case .create:
                 for index in 0..<min(poolSize, 1000) {
                     var request = Dealstore_V1_CreateDealRequest()
                     request.deal = DealBenchDealGenerator.deal(index: index, id: Self.uniqueIDPlaceholder)
-                    pool.append(try Self.template(operation, headers: headers[operation]!, request))
+                    pool.append(try Self.template(operation, headers: headers[operation]!, request, arena: &arena))
                 }
             }
             templates[operation] = pool
         }
+        self.arena = arena
         self.templates = templates
         self.slots = mix.slots
     }
@@ -90,15 +94,16 @@ struct DealBenchWorkload: Sendable {
     private static func template(
         _ operation: DealBenchOperation,
         headers: Dealstore_V1_CallHeaders,
-        _ request: some SwiftProtobuf.Message
+        _ request: some SwiftProtobuf.Message,
+        arena: inout ByteBuffer
     ) throws -> DealBenchCallTemplate {
-        var buffer = ByteBuffer()
-        try DealFrame(kind: .headers, streamID: 0, message: headers).write(to: &buffer)
-        let messageOffset = buffer.writerIndex
-        try DealFrame(kind: .message, flags: .endStream, streamID: 0, message: request).write(to: &buffer)
-        var uniqueOffset: Int? = nil
+        let start = arena.writerIndex
+        try DealFrame(kind: .headers, streamID: 0, message: headers).write(to: &arena)
+        let messageOffset = arena.writerIndex - start
+        try DealFrame(kind: .message, flags: .endStream, streamID: 0, message: request).write(to: &arena)
+        var uniqueOffset = -1
         if operation == .create {
-            let bytes = buffer.readableBytesView
+            let bytes = arena.viewBytes(at: start, length: arena.writerIndex - start)!
             let placeholder = Array(Self.uniqueIDPlaceholder.utf8)
             guard let range = bytes.firstRange(of: placeholder) else {
                 throw DealBenchError("internal: the id placeholder is missing from the create template")
@@ -106,32 +111,29 @@ struct DealBenchWorkload: Sendable {
             uniqueOffset = range.lowerBound - bytes.startIndex + Self.uniqueIDPrefixLength
         }
         return DealBenchCallTemplate(
-            bytes: buffer,
+            offset: start,
+            length: arena.writerIndex - start,
             messageFrameOffset: messageOffset,
-            uniqueDigitsOffset: uniqueOffset,
-            operation: operation
+            uniqueDigitsOffset: uniqueOffset
         )
     }
 
-    /// A copy whose buffers share no storage with other copies, so connections on different threads never touch
+    /// A copy whose arena shares no storage with other copies, so connections on different threads never touch
     /// one reference count.
     func privateCopy() -> DealBenchWorkload {
         DealBenchWorkload(
-            templates: self.templates.mapValues { pool in
-                pool.map { template in
-                    DealBenchCallTemplate(
-                        bytes: ByteBuffer(bytes: template.bytes.readableBytesView),
-                        messageFrameOffset: template.messageFrameOffset,
-                        uniqueDigitsOffset: template.uniqueDigitsOffset,
-                        operation: template.operation
-                    )
-                }
-            },
+            arena: ByteBuffer(bytes: self.arena.readableBytesView),
+            templates: self.templates,
             slots: self.slots
         )
     }
 
-    private init(templates: [DealBenchOperation: [DealBenchCallTemplate]], slots: [DealBenchOperation]) {
+    private init(
+        arena: ByteBuffer,
+        templates: [DealBenchOperation: [DealBenchCallTemplate]],
+        slots: [DealBenchOperation]
+    ) {
+        self.arena = arena
         self.templates = templates
         self.slots = slots
     }

@@ -8,8 +8,12 @@ import Logging
 public struct DealLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadataProvider: Logger.MetadataProvider?
-    public var metadata: Logger.Metadata = [:]
+    public var metadata: Logger.Metadata = [:] {
+        didSet { self.prettyMetadata = Self.prettify(self.metadata) }
+    }
 
+    /// The handler's own metadata formatted once, when it is set (a connection's logger sets `peer` once).
+    private var prettyMetadata = ""
     private let label: String
     private let output: DealLogOutput
 
@@ -25,30 +29,32 @@ public struct DealLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = self.metadata
-        if let provided = self.metadataProvider?.get(), !provided.isEmpty {
-            merged.merge(provided) { _, new in new }
-        }
-        if let explicit = event.metadata, !explicit.isEmpty {
-            merged.merge(explicit) { _, new in new }
-        }
-        if let error = event.error {
-            merged["error.message"] = "\(error)"
-            merged["error.type"] = "\(String(reflecting: type(of: error)))"
-        }
         var line = " "
-        line.reserveCapacity(192)
+        line.reserveCapacity(224)
         line += event.level.rawValue
         if !self.label.isEmpty {
             line += " "
             line += self.label
         }
         line += ":"
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += " "
-            line += key
-            line += "="
-            line += value.description
+        let provided = self.metadataProvider?.get() ?? [:]
+        let explicit = event.metadata ?? [:]
+        if provided.isEmpty, event.error == nil, !self.metadata.keys.contains(where: { explicit[$0] != nil }) {
+            // The per-call path: the handler's metadata as formatted when set, then the call's own keys sorted.
+            // No merged dictionary is built.
+            line += self.prettyMetadata
+            if !explicit.isEmpty {
+                Self.append(explicit, to: &line)
+            }
+        } else {
+            var merged = self.metadata
+            merged.merge(provided) { _, new in new }
+            merged.merge(explicit) { _, new in new }
+            if let error = event.error {
+                merged["error.message"] = "\(error)"
+                merged["error.type"] = "\(String(reflecting: type(of: error)))"
+            }
+            Self.append(merged, to: &line)
         }
         line += " ["
         line += event.source
@@ -56,5 +62,21 @@ public struct DealLogHandler: LogHandler {
         line += event.message.description
         line += "\n"
         self.output.write(line, urgent: event.level >= .warning)
+    }
+
+    private static func prettify(_ metadata: Logger.Metadata) -> String {
+        var text = ""
+        Self.append(metadata, to: &text)
+        return text
+    }
+
+    /// Appends ` key=value` for each entry, in key order.
+    private static func append(_ metadata: Logger.Metadata, to line: inout String) {
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            line += " "
+            line += key
+            line += "="
+            line += value.description
+        }
     }
 }
