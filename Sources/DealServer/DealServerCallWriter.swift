@@ -41,6 +41,11 @@ struct DealServerCallWriter: Sendable {
         self.onLoop { $0.respond(bytes, streamID: self.streamID) }
     }
 
+    /// Sends an already serialized response and ends the call with OK: one assembled from stored records.
+    func respond(serialized buffer: ByteBuffer) {
+        self.onLoop { $0.respond(buffer, streamID: self.streamID) }
+    }
+
     /// Ends the call with a status.
     func finish(code: DealStatusCode, message: String) {
         self.onLoop { $0.finish(streamID: self.streamID, code: code, message: message) }

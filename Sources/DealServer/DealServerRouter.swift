@@ -75,18 +75,25 @@ final class DealServerRouter: Sendable {
                 }
             }
         case .listDeals:
-            return self.unary(writer) { (request: Dealstore_V1_ListDealsRequest) in
-                let page = try store.listDeals(
-                    filter: request.filter,
-                    orderBy: request.orderBy,
-                    pageSize: Int(request.pageSize),
-                    pageToken: request.pageToken
-                )
-                var response = Dealstore_V1_ListDealsResponse()
-                response.deals = page.deals
-                response.nextPageToken = page.nextPageToken
-                response.totalSize = Int64(page.totalSize)
-                return response
+            // The page is framed from the stored bytes of its deals: no decode and re-encode of each deal.
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_ListDealsRequest) in
+                do {
+                    let page = try store.listDealBytes(
+                        filter: request.filter,
+                        orderBy: request.orderBy,
+                        pageSize: Int(request.pageSize),
+                        pageToken: request.pageToken
+                    )
+                    writer.respond(
+                        serialized: DealResponseEncoding.listDealsResponse(
+                            deals: page.deals,
+                            nextPageToken: page.nextPageToken,
+                            totalSize: page.totalSize
+                        )
+                    )
+                } catch {
+                    writer.finish(error)
+                }
             }
         case .createDeal:
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateDealRequest) in
