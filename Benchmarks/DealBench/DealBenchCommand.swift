@@ -189,7 +189,12 @@ struct DealBenchCommand: AsyncParsableCommand {
                     let base = nonce << 40 | ((connectionSerial - UInt64(connections.count - index)) & 0xFFF) << 28
                     futures.append(
                         connection.run(
-                            DealBenchPlan(measureFrom: measureFrom, end: end, inFlight: point.inFlight, uniqueBase: base)
+                            DealBenchPlan(
+                                measureFrom: measureFrom,
+                                end: end,
+                                inFlight: point.inFlight,
+                                uniqueBase: base
+                            )
                         )
                     )
                 }

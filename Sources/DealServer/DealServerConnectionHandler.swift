@@ -238,14 +238,18 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     /// A unary answer: MESSAGE and an OK TRAILERS written straight into the output buffer when the window allows
     /// (always, for answers below the 4 MiB initial window), so the common case builds no frames and no arrays.
     func respond(_ payload: ByteBuffer, streamID: UInt32) {
-        self.respond(payloadLength: payload.readableBytes, streamID: streamID) { $0.writeImmutableBuffer(payload) } slow: {
+        self.respond(payloadLength: payload.readableBytes, streamID: streamID) {
+            $0.writeImmutableBuffer(payload)
+        } slow: {
             payload
         }
     }
 
     /// ``respond(_:streamID:)-(ByteBuffer,_)`` for serialized bytes held as an array (the store's records).
     func respond(_ payload: [UInt8], streamID: UInt32) {
-        self.respond(payloadLength: payload.count, streamID: streamID) { $0.writeBytes(payload) } slow: {
+        self.respond(payloadLength: payload.count, streamID: streamID) {
+            $0.writeBytes(payload)
+        } slow: {
             ByteBuffer(bytes: payload)
         }
     }
