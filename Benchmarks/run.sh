@@ -52,7 +52,8 @@ stop_pid() {
   [[ -n "$pid" ]] || return 0
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # dealsd writes a snapshot when it stops: up to a minute with a million deals on a busy machine.
+    for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
@@ -85,7 +86,7 @@ start_server() {
     addr="$(sed -n 's/^dealsd is serving on \([0-9.]*:[0-9]*\).*/\1/p' "$work/dealsd.out" | head -1)"
     [[ -n "$addr" ]] && break
     kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.05
+    sleep 0.2
   done
   [[ -n "$addr" ]] || { log "dealsd did not start"; cat "$work/dealsd.out" "$work/dealsd-$fsync.log" >&2; exit 1; }
   log "dealsd pid=$server_pid addr=$addr fsync=$fsync"
@@ -115,16 +116,18 @@ if [[ -z "$skip_memory" ]]; then
   log "loading $big deals for the memory and restart figures"
   bench --preload "$big" --preload-only
   rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")"
-  deals="$(timeout 60 "$bin/dealbench" --addr "$addr" --ca "$big_data/ca.pem" --probe | sed -n 's/.*deals=//p')"
+  deals="$(timeout 120 "$bin/dealbench" --addr "$addr" --ca "$big_data/ca.pem" --probe | sed -n 's/.*deals=//p')"
   echo "dealsd memory deals=$deals rss_kb=$rss_kb bytes_per_deal=$(( rss_kb * 1024 / (deals > 0 ? deals : 1) ))" \
     | tee -a "$work/results.txt"
   stop_pid "$server_pid"; server_pid=""
   t0=$(date +%s.%N)
   start_server "$big_data" none
-  probe="$(timeout 60 "$bin/dealbench" --addr "$addr" --ca "$big_data/ca.pem" --probe)"
+  probe="$(timeout 120 "$bin/dealbench" --addr "$addr" --ca "$big_data/ca.pem" --probe)"
   t1=$(date +%s.%N)
-  echo "dealsd restart deals=$(sed -n 's/.*deals=//p' <<<"$probe") serving_after_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')" \
-    | tee -a "$work/results.txt"
+  rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")"
+  deals="$(sed -n 's/.*deals=//p' <<<"$probe")"
+  echo "dealsd restart deals=$deals serving_after_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')" \
+    "rss_kb=$rss_kb bytes_per_deal=$(( rss_kb * 1024 / (deals > 0 ? deals : 1) ))" | tee -a "$work/results.txt"
   stop_pid "$server_pid"; server_pid=""
 fi
 

@@ -64,7 +64,8 @@ def main(path):
         print("\nmemory: %s deals, RSS %s kB, %s bytes per deal (target < 2048)" % (
             f.get("deals"), f.get("rss_kb"), f.get("bytes_per_deal")))
     for f in restart:
-        print("restart: %s deals, serving again after %s s (target < 3)" % (f.get("deals"), f.get("serving_after_s")))
+        print("restart: %s deals, serving again after %s s (target < 3); then RSS %s kB, %s bytes per deal" % (
+            f.get("deals"), f.get("serving_after_s"), f.get("rss_kb"), f.get("bytes_per_deal")))
     always = {k: v for k, v in dealbench.items() if k[0] == "create" and k[3] == "always"}
     if (("create", 8, 8, "always") in always) and (("create", 1, 1, "always") in always):
         ratio = med(always[("create", 8, 8, "always")], 0) / med(always[("create", 1, 1, "always")], 0)

@@ -222,10 +222,15 @@ struct DealServerConnectionStateMachine {
             ])
         }
         let headers: Dealstore_V1_CallHeaders
-        do {
-            headers = try frame.decodePayload()
-        } catch {
-            return .write([Self.trailers(streamID: id, code: .invalidArgument, message: error.message)])
+        if let decoded = DealCallHeadersDecoder.decode(frame.payload) {
+            headers = decoded
+        } else {
+            // Whatever the fast path declines gets protobuf's own verdict and error message.
+            do {
+                headers = try frame.decodePayload()
+            } catch {
+                return .write([Self.trailers(streamID: id, code: .invalidArgument, message: error.message)])
+            }
         }
         guard let method = DealMethod.named(headers.method) else {
             return .write([

@@ -149,7 +149,10 @@ enum DealSnapshotFile {
             do {
                 for range in ranges[start..<end] {
                     let dealBytes = Array(bytes[range])
-                    let deal = try Dealstore_V1_Deal(serializedBytes: dealBytes)
+                    // Only the indexed fields, unless the bytes hold something the skeleton reader declines.
+                    let deal =
+                        try DealIndexSkeletonDecoder.skeleton(dealBytes)
+                        ?? Dealstore_V1_Deal(serializedBytes: dealBytes)
                     entries.append(DealIndexEntry(deal: deal, bytes: dealBytes))
                 }
                 results.withLock { $0[worker] = entries }
