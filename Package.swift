@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "dealsd", targets: ["dealsd"]),
         .executable(name: "deals", targets: ["deals"]),
         .library(name: "DealCommandLine", targets: ["DealCommandLine"]),
+        .executable(name: "dealbench", targets: ["dealbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -230,6 +231,24 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/DealTLSBench",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: dealbench: load generator for a running dealsd (run in release: Benchmarks/run.sh)
+        .executableTarget(
+            name: "dealbench",
+            dependencies: [
+                "DealModel",
+                "DealProtocol",
+                "DealTLS",
+                "DealClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/DealBench",
             swiftSettings: strictSettings
         ),
 

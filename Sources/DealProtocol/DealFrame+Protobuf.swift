@@ -41,10 +41,13 @@ extension DealFrame {
     }
 
     /// Decodes a protobuf message from a buffer without copying it.
+    ///
+    /// `what` names the payload in the error message; it is evaluated only on failure, so a hot path can pass an
+    /// interpolated string without paying for it on every frame.
     public static func decode<M: SwiftProtobuf.Message>(
         _ type: M.Type,
         from buffer: ByteBuffer,
-        what: String = "message",
+        what: @autoclosure () -> String = "message",
         errorCode: DealStatusCode = .invalidArgument
     ) throws(DealRPCError) -> M {
         do {
@@ -52,7 +55,7 @@ extension DealFrame {
         } catch {
             throw DealRPCError(
                 code: errorCode,
-                message: "\(what) of \(buffer.readableBytes) bytes is not a valid \(M.protoMessageName): \(error)",
+                message: "\(what()) of \(buffer.readableBytes) bytes is not a valid \(M.protoMessageName): \(error)",
                 cause: error
             )
         }

@@ -26,11 +26,34 @@ extension DealFrame {
     /// The caller keeps payloads within the peer's announced maximum; an oversized frame is the sender's bug.
     public func write(to buffer: inout ByteBuffer) {
         buffer.reserveCapacity(minimumWritableBytes: self.encodedLength)
-        buffer.writeInteger(UInt32(DealFrame.headerLengthAfterLengthField + self.payload.readableBytes))
-        buffer.writeInteger(self.kind.rawValue)
-        buffer.writeInteger(self.flags.rawValue)
-        buffer.writeInteger(UInt16(0))
-        buffer.writeInteger(self.streamID)
+        Self.writeHeader(
+            kind: self.kind,
+            flags: self.flags,
+            streamID: self.streamID,
+            payloadLength: self.payload.readableBytes,
+            to: &buffer
+        )
         buffer.writeImmutableBuffer(self.payload)
+    }
+
+    /// Appends a frame's 12-byte header; the caller appends exactly `payloadLength` payload bytes after it.
+    ///
+    /// Lets a sender copy a payload it already holds (stored bytes, a template) straight behind the header, with
+    /// no ``DealFrame`` and no intermediate buffer.
+    public static func writeHeader(
+        kind: Kind,
+        flags: Flags = [],
+        streamID: UInt32,
+        payloadLength: Int,
+        to buffer: inout ByteBuffer
+    ) {
+        // One 12-byte write: the length, then type, flags and reserved packed big-endian, then the stream id.
+        buffer.writeMultipleIntegers(
+            UInt32(DealFrame.headerLengthAfterLengthField + payloadLength),
+            kind.rawValue,
+            flags.rawValue,
+            UInt16(0),
+            streamID
+        )
     }
 }

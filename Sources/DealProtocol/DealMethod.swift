@@ -14,9 +14,13 @@ public struct DealMethod: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The service name, e.g. `dealstore.v1.Deals`.
-    public var service: String
+    public var service: String {
+        didSet { self.path = Self.path(service: self.service, name: self.name) }
+    }
     /// The method name, e.g. `GetDeal`.
-    public var name: String
+    public var name: String {
+        didSet { self.path = Self.path(service: self.service, name: self.name) }
+    }
     /// The call shape.
     public var kind: Kind
     /// Whether the method changes the store (and so needs the write role).
@@ -28,11 +32,16 @@ public struct DealMethod: Hashable, Sendable, CustomStringConvertible {
         self.name = name
         self.kind = kind
         self.isMutation = isMutation
+        self.path = Self.path(service: service, name: name)
     }
 
     /// The path sent in `CallHeaders.method`: `/dealstore.v1.Deals/GetDeal`.
-    public var path: String {
-        "/\(self.service)/\(self.name)"
+    ///
+    /// Stored, not computed: servers name the method in every call's log line and metrics key.
+    public private(set) var path: String
+
+    private static func path(service: String, name: String) -> String {
+        "/\(service)/\(name)"
     }
 
     public var description: String {

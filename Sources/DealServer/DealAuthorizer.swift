@@ -17,6 +17,8 @@ final class DealAuthorizer: Sendable {
     }
 
     private let table: Mutex<Table>
+    /// Bumped after every reload, so a connection's ``DealAuthorizationCache`` knows when its answer is stale.
+    private let generation = Atomic<UInt64>(0)
 
     init(tokens: [DealTokensFile.Entry], certificateRoles: [String: DealRole], anonymousMethods: Set<String>) {
         self.table = Mutex(
@@ -29,6 +31,53 @@ final class DealAuthorizer: Sendable {
         self.table.withLock {
             $0.tokens = tokens
             $0.certificateRoles = certificateRoles
+        }
+        // After the swap: a cache filled from the old table is then seen as stale.
+        self.generation.add(1, ordering: .releasing)
+    }
+
+    /// ``authorize(method:authorization:identity:)`` remembering the last token's role per connection.
+    ///
+    /// A client sends the same `authorization` on every call; hashing it (SHA-256) and scanning the table under
+    /// the shared lock per call cost more than serving a read. The cache answers a repeated token without the
+    /// hash or the lock until the table is reloaded.
+    func authorize(
+        method: DealMethod,
+        authorization: String?,
+        identity: DealTLSPeerIdentity?,
+        cache: inout DealAuthorizationCache
+    ) -> Decision {
+        // Loaded before the table is read, so an entry is never newer than the generation it is filed under.
+        let generation = self.generation.load(ordering: .acquiring)
+        if let authorization, let role = cache.role(for: authorization, generation: generation) {
+            let required: DealRole = method.isMutation ? .write : .read
+            guard role >= required else {
+                return .permissionDenied("\(method.path) needs the \(required) role; the caller has \(role)")
+            }
+            return .allowed(role)
+        }
+        let decision = self.authorize(method: method, authorization: authorization, identity: identity)
+        if let authorization {
+            switch decision {
+            case .allowed(let role) where role != .none:
+                cache.store(authorization: authorization, role: role, generation: generation)
+            case .permissionDenied:
+                // A valid token with too small a role: its role is still worth remembering.
+                if let role = self.tokenRole(authorization) {
+                    cache.store(authorization: authorization, role: role, generation: generation)
+                }
+            default:
+                break
+            }
+        }
+        return decision
+    }
+
+    private func tokenRole(_ authorization: String) -> DealRole? {
+        guard authorization.hasPrefix("Bearer "), authorization.count > 7 else { return nil }
+        let digest = DealTokensFile.hash(token: String(authorization.dropFirst(7)))
+        return self.table.withLock { table in
+            table.tokens.first(where: { DealTokensFile.constantTimeEqual($0.hash, digest) })?.role
         }
     }
 

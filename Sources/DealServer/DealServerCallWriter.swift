@@ -30,13 +30,20 @@ struct DealServerCallWriter: Sendable {
     func respond(_ message: some SwiftProtobuf.Message) {
         do {
             let buffer = try DealFrame.encode(message)
-            self.onLoop {
-                $0.send(buffer, streamID: self.streamID)
-                $0.finish(streamID: self.streamID, code: .ok, message: "")
-            }
+            self.onLoop { $0.respond(buffer, streamID: self.streamID) }
         } catch {
             self.finish(error)
         }
+    }
+
+    /// Sends an already serialized response and ends the call with OK: the store's bytes of a record.
+    func respond(serialized bytes: [UInt8]) {
+        self.onLoop { $0.respond(bytes, streamID: self.streamID) }
+    }
+
+    /// Sends an already serialized response and ends the call with OK: one assembled from stored records.
+    func respond(serialized buffer: ByteBuffer) {
+        self.onLoop { $0.respond(buffer, streamID: self.streamID) }
     }
 
     /// Ends the call with a status.

@@ -5,8 +5,9 @@ import Synchronization
 
 /// Counts connections and calls for metrics and for the connection limit.
 ///
-/// Shared by every connection; counters are atomics and metric handles are created once per method and status,
-/// so the per-call cost is a dictionary lookup under a lock and a few atomic adds.
+/// Shared by every connection; counters are atomics and metric handles are created once per method and status.
+/// Connections keep the handles they have used in a ``DealServerCallMetrics`` of their own, so the per-call cost
+/// is a dictionary lookup without a lock and the metric backend's own increments.
 final class DealServerConnectionObserver: Sendable {
     private let openConnections = Atomic<Int>(0)
     private let openCalls = Atomic<Int>(0)
@@ -15,9 +16,15 @@ final class DealServerConnectionObserver: Sendable {
     private let connectionsTotal = Counter(label: "dealstore_connections_total")
     private let handles = Mutex<[String: CallHandles]>([:])
 
-    private struct CallHandles: Sendable {
+    /// The metric handles of one method and status.
+    struct CallHandles: Sendable {
         let counter: Counter
         let latency: Metrics.Timer
+
+        func record(_ duration: TimeAmount) {
+            self.counter.increment()
+            self.latency.recordNanoseconds(duration.nanoseconds)
+        }
     }
 
     init() {}
@@ -47,10 +54,15 @@ final class DealServerConnectionObserver: Sendable {
         self.openConnectionsGauge.record(now)
     }
 
-    func callEnded(method: DealMethod, code: DealStatusCode, duration: TimeAmount) {
+    /// One call fewer in progress (the per-connection ``DealServerCallMetrics`` records its count and latency).
+    func callFinished() {
         self.openCallsGauge.record(self.openCalls.subtract(1, ordering: .relaxed).newValue)
+    }
+
+    /// The handles for a method and status, created on first use; takes the shared lock.
+    func handles(method: DealMethod, code: DealStatusCode) -> CallHandles {
         let key = method.path + " " + code.name
-        let handles = self.handles.withLock { handles in
+        return self.handles.withLock { handles in
             if let existing = handles[key] {
                 return existing
             }
@@ -68,7 +80,5 @@ final class DealServerConnectionObserver: Sendable {
             handles[key] = created
             return created
         }
-        handles.counter.increment()
-        handles.latency.recordNanoseconds(duration.nanoseconds)
     }
 }

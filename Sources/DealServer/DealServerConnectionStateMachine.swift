@@ -230,10 +230,15 @@ struct DealServerConnectionStateMachine {
             ])
         }
         let headers: Dealstore_V1_CallHeaders
-        do {
-            headers = try frame.decodePayload()
-        } catch {
-            return .write([Self.trailers(streamID: id, code: .invalidArgument, message: error.message)])
+        if let decoded = DealCallHeadersDecoder.decode(frame.payload) {
+            headers = decoded
+        } else {
+            // Whatever the fast path declines gets protobuf's own verdict and error message.
+            do {
+                headers = try frame.decodePayload()
+            } catch {
+                return .write([Self.trailers(streamID: id, code: .invalidArgument, message: error.message)])
+            }
         }
         guard let method = DealMethod.named(headers.method) else {
             return .write([
@@ -377,6 +382,33 @@ struct DealServerConnectionStateMachine {
         stream.pendingBytes += size
         self.streams[streamID] = stream
         return .write([], writable: false)
+    }
+
+    /// What the handler does with a unary call's one response and OK status.
+    enum UnaryAnswer: Equatable {
+        /// The stream is gone: drop the answer.
+        case drop
+        /// Output is queued or the window is too small: take the general path (``send(message:streamID:)`` then
+        /// ``finish(streamID:code:message:)``).
+        case queue
+        /// Write MESSAGE and TRAILERS OK now; the stream is closed. With `close`, close the connection after.
+        case write(close: Bool)
+    }
+
+    /// Ends a unary call with its response and OK in one step, when nothing stands in the way.
+    mutating func answerUnary(streamID: UInt32, messageSize: Int) -> UnaryAnswer {
+        guard let stream = self.streams[streamID], stream.pendingTrailers == nil else {
+            return .drop
+        }
+        guard stream.pendingMessages.isEmpty, messageSize <= stream.sendWindow else {
+            return .queue
+        }
+        self.streams.removeValue(forKey: streamID)
+        if self.isDraining && self.streams.isEmpty {
+            self.phase = .closed
+            return .write(close: true)
+        }
+        return .write(close: false)
     }
 
     /// Ends a call with a status. Queued responses are sent first, so the TRAILERS always come last.

@@ -37,12 +37,17 @@ final class DealServerRouter: Sendable {
     }
 
     /// Authorizes the call and creates its handler; answers at once (and returns `nil`) when refused.
-    func makeCall(context: DealServerCallContext, writer: DealServerCallWriter) -> (any DealServerCall)? {
+    func makeCall(
+        context: DealServerCallContext,
+        writer: DealServerCallWriter,
+        authorizationCache: inout DealAuthorizationCache
+    ) -> (any DealServerCall)? {
         var context = context
         switch self.authorizer.authorize(
             method: context.method,
             authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
-            identity: context.peer.identity
+            identity: context.peer.identity,
+            cache: &authorizationCache
         ) {
         case .unauthenticated(let message):
             writer.finish(code: .unauthenticated, message: message)
@@ -61,22 +66,34 @@ final class DealServerRouter: Sendable {
         let store = self.store
         switch context.method {
         case .getDeal:
-            return self.unary(writer) { (request: Dealstore_V1_GetDealRequest) in
-                try store.deal(id: request.id)
+            // The store keeps each deal serialized: those bytes are the response, with no decode and re-encode.
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_GetDealRequest) in
+                do {
+                    writer.respond(serialized: try store.dealBytes(id: request.id))
+                } catch {
+                    writer.finish(error)
+                }
             }
         case .listDeals:
-            return self.unary(writer) { (request: Dealstore_V1_ListDealsRequest) in
-                let page = try store.listDeals(
-                    filter: request.filter,
-                    orderBy: request.orderBy,
-                    pageSize: Int(request.pageSize),
-                    pageToken: request.pageToken
-                )
-                var response = Dealstore_V1_ListDealsResponse()
-                response.deals = page.deals
-                response.nextPageToken = page.nextPageToken
-                response.totalSize = Int64(page.totalSize)
-                return response
+            // The page is framed from the stored bytes of its deals: no decode and re-encode of each deal.
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_ListDealsRequest) in
+                do {
+                    let page = try store.listDealBytes(
+                        filter: request.filter,
+                        orderBy: request.orderBy,
+                        pageSize: Int(request.pageSize),
+                        pageToken: request.pageToken
+                    )
+                    writer.respond(
+                        serialized: DealResponseEncoding.listDealsResponse(
+                            deals: page.deals,
+                            nextPageToken: page.nextPageToken,
+                            totalSize: page.totalSize
+                        )
+                    )
+                } catch {
+                    writer.finish(error)
+                }
             }
         case .createDeal:
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateDealRequest) in

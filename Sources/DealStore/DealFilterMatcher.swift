@@ -84,7 +84,10 @@ struct DealFilterMatcher: Sendable {
         }
         if let target = self.targetID { consider(state.dealsByTarget[target] ?? []) }
         if let lead = self.leadID { consider(state.dealsByInvestor[lead] ?? []) }
-        if !self.investorIDs.isEmpty {
+        if self.investorIDs.count == 1 {
+            // One investor: its index set as it is, not copied element by element into a union.
+            consider(state.dealsByInvestor[self.investorIDs.first!] ?? [])
+        } else if !self.investorIDs.isEmpty {
             var union: Set<String> = []
             for investor in self.investorIDs { union.formUnion(state.dealsByInvestor[investor] ?? []) }
             consider(union)

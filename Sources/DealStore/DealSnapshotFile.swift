@@ -154,7 +154,10 @@ enum DealSnapshotFile {
                             entries.append(try DealIndexEntry.decode(body))
                         } else {
                             let dealBytes = Array(body)
-                            let deal = try Dealstore_V1_Deal(serializedBytes: dealBytes)
+                            // Only the indexed fields, unless the bytes hold something the skeleton reader declines.
+                            let deal =
+                                try DealIndexSkeletonDecoder.skeleton(dealBytes)
+                                ?? Dealstore_V1_Deal(serializedBytes: dealBytes)
                             entries.append(DealIndexEntry(deal: deal, bytes: dealBytes))
                         }
                     }

@@ -27,7 +27,12 @@ extension DealStore {
 
     /// Returns the deal with this id in protobuf binary form, as stored: a server can send it without decoding.
     public func dealBytes(id: String) throws(DealStoreError) -> [UInt8] {
-        let bytes = self.state.withLock { $0.deals[id]?.bytes }
+        // Through an index, not `deals[id]?.bytes`: the optional subscript copies the whole entry (a dozen
+        // retains and releases of its strings and arrays) just to read one field, under the lock.
+        let bytes = self.state.withLock { state -> [UInt8]? in
+            guard let index = state.deals.index(forKey: id) else { return nil }
+            return state.deals.values[index].bytes
+        }
         guard let bytes else {
             // A malformed id is the caller's mistake, not a missing record: say which.
             try DealValidator.checkID(id, field: "id")

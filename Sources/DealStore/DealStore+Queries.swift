@@ -24,6 +24,22 @@ extension DealStore {
         pageSize: Int = 50,
         pageToken: String = ""
     ) throws(DealStoreError) -> DealListPage {
+        let page = try self.listDealBytes(filter: filter, orderBy: orderBy, pageSize: pageSize, pageToken: pageToken)
+        return DealListPage(
+            deals: try page.deals.map(Self.decodeDeal),
+            nextPageToken: page.nextPageToken,
+            totalSize: page.totalSize
+        )
+    }
+
+    /// ``listDeals(filter:orderBy:pageSize:pageToken:)`` with each deal in protobuf binary form, as stored: a server
+    /// can frame them into its response without decoding and re-encoding every deal of the page.
+    public func listDealBytes(
+        filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter(),
+        orderBy: String = "",
+        pageSize: Int = 50,
+        pageToken: String = ""
+    ) throws(DealStoreError) -> (deals: [[UInt8]], nextPageToken: String, totalSize: Int) {
         let ordering = try DealOrdering(orderBy)
         let size = Self.clampPageSize(pageSize)
         let (bytes, next, total) = try self.state.withLock {
@@ -50,7 +66,10 @@ extension DealStore {
                 if page.count > size + 1 { page.removeLast() }
             }
             if let candidates = matcher.candidates(state) {
-                for id in candidates { if let entry = state.deals[id] { consider(entry) } }
+                for id in candidates {
+                    // Through an index: `deals[id]` would copy the whole entry for every candidate.
+                    if let index = state.deals.index(forKey: id) { consider(state.deals.values[index]) }
+                }
             } else {
                 for entry in state.deals.values { consider(entry) }
             }
@@ -61,7 +80,7 @@ extension DealStore {
             }
             return (page.map(\.bytes), next, total)
         }
-        return DealListPage(deals: try bytes.map(Self.decodeDeal), nextPageToken: next, totalSize: total)
+        return (bytes, next, total)
     }
 
     static func decodeDeal(_ bytes: [UInt8]) throws(DealStoreError) -> Dealstore_V1_Deal {
@@ -83,7 +102,9 @@ extension DealStore {
             var entries: [DealIndexEntry] = []
             if let candidates = matcher.candidates(state) {
                 for id in candidates {
-                    if let entry = state.deals[id], matcher.matches(entry, deal: { try? entry.decode() }) {
+                    guard let index = state.deals.index(forKey: id) else { continue }
+                    let entry = state.deals.values[index]
+                    if matcher.matches(entry, deal: { try? entry.decode() }) {
                         entries.append(entry)
                     }
                 }

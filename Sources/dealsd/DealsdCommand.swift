@@ -83,11 +83,13 @@ extension DealsdCommand {
                         + "notice, warning, error, critical"
                 )
             }
+            // Buffered: the server logs one info line per call (see DealLogOutput for why not StreamLogHandler).
             LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = DealLogHandler(label: label)
                 handler.logLevel = level
                 return handler
             }
+            defer { DealLogOutput.standardError.flush() }
             let logger = Logger(label: "dealsd")
             do {
                 try await DealDaemon.run(
