@@ -186,6 +186,7 @@ let package = Package(
                 "DealStore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "dealstore-crash-writer",
+                "DealStoreCrashScenario",
             ],
             swiftSettings: strictSettings
         ),
@@ -253,9 +254,17 @@ let package = Package(
         ),
 
         // MARK: DealStore crash test child and benchmark
+        // The scenario both the SIGKILLed child and the test that checks it replay (an executable cannot be
+        // imported by a test target, so it is a library of its own).
+        .target(
+            name: "DealStoreCrashScenario",
+            dependencies: ["DealStore"],
+            path: "Tests/DealStoreCrashScenario",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "dealstore-crash-writer",
-            dependencies: ["DealStore"],
+            dependencies: ["DealStore", "DealStoreCrashScenario"],
             path: "Tests/DealStoreCrashWriter",
             swiftSettings: strictSettings
         ),

@@ -1,8 +1,9 @@
+import DealStore
 // The crash test's child: writes the DealCrashScenario ops with fsync always and prints `ack N` (flushed) after
 // each acknowledged write, until the test kills it with SIGKILL.
 //
 //   dealstore-crash-writer DIRECTORY
-import DealStore
+import DealStoreCrashScenario
 import Foundation
 import Logging
 

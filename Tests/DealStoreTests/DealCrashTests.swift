@@ -1,5 +1,6 @@
 import DealModel
 import DealStore
+import DealStoreCrashScenario
 import Foundation
 import Testing
 

@@ -1,14 +1,13 @@
 import DealModel
 import DealStore
 
-/// The deterministic write sequence of the crash test (this file exists twice, identical: in the crash writer
-/// and in DealStoreTests, which cannot import an executable's code).
+/// The deterministic write sequence of the crash test, shared by the crash writer and DealStoreTests.
 ///
 /// Op 0 and 1 create the organizations; from op 2 on, op `i` with `i % 3 == 1` updates the notes of the deal op
 /// `i - 1` created, and every other op creates deal `c-i`. Whether op `i` is applied can be read back from the
 /// state, so a restarted writer knows where to resume.
-enum DealCrashScenario {
-    static func deal(_ index: Int) -> Dealstore_V1_Deal {
+public enum DealCrashScenario {
+    public static func deal(_ index: Int) -> Dealstore_V1_Deal {
         var deal = Dealstore_V1_Deal()
         deal.id = "c-\(index)"
         deal.targetID = "target"
@@ -25,11 +24,11 @@ enum DealCrashScenario {
         return deal
     }
 
-    static func isUpdate(_ index: Int) -> Bool {
+    public static func isUpdate(_ index: Int) -> Bool {
         index >= 4 && index % 3 == 1
     }
 
-    static func apply(_ index: Int, to store: DealStore) async throws {
+    public static func apply(_ index: Int, to store: DealStore) async throws {
         switch index {
         case 0, 1:
             var organization = Dealstore_V1_Organization()
@@ -46,7 +45,7 @@ enum DealCrashScenario {
         }
     }
 
-    static func isApplied(_ index: Int, in store: DealStore) -> Bool {
+    public static func isApplied(_ index: Int, in store: DealStore) -> Bool {
         switch index {
         case 0: (try? store.organization(id: "target")) != nil
         case 1: (try? store.organization(id: "investor")) != nil
@@ -56,7 +55,7 @@ enum DealCrashScenario {
     }
 
     /// The number of ops applied (they are applied in order).
-    static func progress(of store: DealStore) -> Int {
+    public static func progress(of store: DealStore) -> Int {
         var index = 0
         while Self.isApplied(index, in: store) { index += 1 }
         return index
