@@ -162,6 +162,14 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(
+            name: "DealModelTests",
+            dependencies: [
+                "DealModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "DealProtocolTests",
             dependencies: [
                 "DealProtocol",
