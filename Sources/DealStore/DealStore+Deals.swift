@@ -38,7 +38,7 @@ extension DealStore {
             try DealValidator.checkID(id, field: "id")
             throw DealStoreError(
                 code: .notFound,
-                message: "deal '\(id)' not found; `deals list` (ListDeals) shows the ids"
+                message: "deal '\(id)' not found (ListDeals shows the ids)"
             )
         }
         return bytes
