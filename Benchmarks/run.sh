@@ -20,7 +20,7 @@ warmup=2
 runs=3
 preload=100000
 big=1000000
-threads=1
+threads=""
 log_level=info
 with_references=""
 references=/work/shared/references
@@ -95,7 +95,8 @@ start_server() {
 bench() { # bench ARGS...: one dealbench invocation, bounded in time; its lines go to stdout and results.txt
   local budget=$(( (${duration%.*} + ${warmup%.*} + 15) * runs * 4 + 600 ))
   timeout "$budget" "$bin/dealbench" --addr "$addr" --ca "$data/ca.pem" --token "$(cat "$data/admin.token")" \
-    --duration "$duration" --warmup "$warmup" --runs "$runs" --threads "$threads" "$@" | tee -a "$work/results.txt"
+    --duration "$duration" --warmup "$warmup" --runs "$runs" ${threads:+--threads "$threads"} "$@" \
+    | tee -a "$work/results.txt"
 }
 
 data="$work/data"

@@ -50,8 +50,11 @@ struct DealBenchCommand: AsyncParsableCommand {
     @Option(help: "Runs per point (each is reported).")
     var runs = 1
 
-    @Option(help: "Client event loop threads (connections are spread over them; each stays on one).")
-    var threads = 1
+    @Option(
+        help:
+            "Client event loop threads; connections are spread over them and each stays on one (default: one per core, at most one per connection)."
+    )
+    var threads: Int?
 
     @Option(help: "Import the bench organizations and N generated deals before running (existing ids skipped).")
     var preload = 0
@@ -75,7 +78,7 @@ struct DealBenchCommand: AsyncParsableCommand {
     var probe = false
 
     mutating func validate() throws {
-        guard self.connections > 0, self.inFlight > 0, self.runs > 0, self.threads > 0 else {
+        guard self.connections > 0, self.inFlight > 0, self.runs > 0, (self.threads ?? 1) > 0 else {
             throw ValidationError("connections, in-flight, runs and threads must be positive")
         }
         guard self.duration > 0, self.warmup >= 0 else {
@@ -145,7 +148,11 @@ struct DealBenchCommand: AsyncParsableCommand {
         var tlsConfiguration = DealTLSConfiguration.client(trustRootsFile: caFile)
         tlsConfiguration.serverHostname = host
         let tls = try DealTLSContext(configuration: tlsConfiguration)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threads)
+        // One loop per core (at most one per connection): a single client thread serving 8 connections made
+        // 8:8 wait on the client (62k/s, p99 3.5 ms, against 101k/s, p99 0.9 ms with two on this 2-core machine).
+        let widest = try self.points().map(\.connections).max() ?? 1
+        let threads = self.threads ?? min(widest, System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         do {
             try await self.runPoints(host: host, port: port, tls: tls, group: group, workload: workload, mix: mix)
         } catch {

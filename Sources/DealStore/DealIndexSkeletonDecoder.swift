@@ -13,7 +13,8 @@ enum DealIndexSkeletonDecoder {
         bytes.withUnsafeBytes { raw -> Dealstore_V1_Deal? in
             var reader = Reader(bytes: raw)
             var deal = Dealstore_V1_Deal()
-            var seen = Set<Int>()
+            // Singular message fields seen so far, as bits (6, 8, 31): no allocation per deal.
+            var seen: UInt64 = 0
             while !reader.isAtEnd {
                 guard let (field, wire) = reader.tag() else { return nil }
                 switch (field, wire) {
@@ -31,7 +32,9 @@ enum DealIndexSkeletonDecoder {
                     deal.status = Dealstore_V1_DealStatus(rawValue: Int(value)) ?? .UNRECOGNIZED(Int(value))
                 case (6, 2), (8, 2), (31, 2):
                     // Singular messages merge when repeated on the wire: leave that to the full decoder.
-                    guard seen.insert(field).inserted, let nested = reader.lengthDelimited() else { return nil }
+                    let bit: UInt64 = 1 << UInt64(field)
+                    guard seen & bit == 0, let nested = reader.lengthDelimited() else { return nil }
+                    seen |= bit
                     var inner = Reader(bytes: nested)
                     if field == 6 {
                         guard let date = Self.date(&inner) else { return nil }

@@ -130,8 +130,7 @@ enum DealSnapshotFile {
         }
         // Decoding the deals to build their index entries is the bulk of recovery: use every core.
         let entries = try Self.decodeInParallel(bytes: bytes, ranges: dealRanges)
-        state.deals.reserveCapacity(entries.count)
-        for entry in entries { state.putDeal(entry) }
+        state.putDealsInBulk(entries)
         return state
     }
 
