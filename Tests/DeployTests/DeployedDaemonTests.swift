@@ -321,8 +321,10 @@ struct DeployedDaemonTests {
         // strace -c: a table whose last column is the system call; "total" ends it.
         let table = try String(contentsOfFile: summary, encoding: .utf8)
         let used = table.split(separator: "\n").compactMap { line -> String? in
+            // Lines like "27382 ???( <detached ...>" (a thread strace lost track of) are not table rows.
             guard let name = line.split(separator: " ").last, let first = line.split(separator: " ").first,
-                Double(first) != nil, name != "total"
+                Double(first) != nil, name != "total",
+                name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             else { return nil }
             return String(name)
         }
