@@ -11,6 +11,7 @@
 #
 # Usage: Benchmarks/run.sh [--duration S] [--warmup S] [--runs N] [--preload N] [--big N] [--threads T]
 #                          [--log-level L] [--with-references] [--references DIR] [--skip-build] [--skip-memory]
+#                          [--skip-matrix]
 # Output: every dealbench line, then a summary table (medians over --runs) on stdout; progress on stderr.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ with_references=""
 references=/work/shared/references
 skip_build=""
 skip_memory=""
+skip_matrix=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -39,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --references) references="$2"; shift 2 ;;
     --skip-build) skip_build=1; shift ;;
     --skip-memory) skip_memory=1; shift ;;
+    --skip-matrix) skip_matrix=1; shift ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -100,6 +103,7 @@ bench() { # bench ARGS...: one dealbench invocation, bounded in time; its lines 
 }
 
 data="$work/data"
+if [[ -z "$skip_matrix" ]]; then
 start_server "$data" always
 log "preloading $preload deals"
 bench --preload "$preload" --preload-only
@@ -110,9 +114,11 @@ stop_pid "$server_pid"; server_pid=""
 start_server "$data" none
 bench --op create --matrix "8:8 1:1" --label fsync=none
 stop_pid "$server_pid"; server_pid=""
+fi
 
 if [[ -z "$skip_memory" ]]; then
   big_data="$work/big"
+  data="$big_data"  # bench() reads the CA and token of the server it talks to from $data
   start_server "$big_data" none
   log "loading $big deals for the memory and restart figures"
   bench --preload "$big" --preload-only
