@@ -222,6 +222,7 @@ let package = Package(
             name: "DealClientTests",
             dependencies: [
                 "DealClient",
+                "DealModel",
                 "DealProtocol",
                 "DealTLS",
                 .product(name: "NIOCore", package: "swift-nio"),

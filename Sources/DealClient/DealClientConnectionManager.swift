@@ -223,13 +223,14 @@ final class DealClientConnectionManager: Sendable {
                     message: "the server is shutting down and did not process the call; it is safe to retry"
                 )
             }
-            // An answer that arrived early (the server refused the call) explains more than the send failure.
-            var early: [ByteBuffer] = []
+            // A status the server sent early (it refused the call) explains more than the send failure. The
+            // cancel above is a no-op for a call the server already ended; for an open call it ends the stream
+            // with our own CANCELLED, which must not hide the original error.
             do {
-                for try await response in responses { early.append(response) }
-            } catch {
-                throw Self.rpcError(error)
-            }
+                for try await _ in responses {}
+            } catch let answer as DealRPCError where answer.code != .cancelled {
+                throw answer
+            } catch {}
             throw Self.rpcError(error)
         }
         let id = streamID ?? 0

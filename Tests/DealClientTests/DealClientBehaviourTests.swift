@@ -1,4 +1,5 @@
 import DealClient
+import DealModel
 import DealProtocol
 import Foundation
 import NIOCore
@@ -166,5 +167,39 @@ struct DealClientBehaviourTests {
         }
         #expect(error?.code == .unavailable)
         #expect(error?.message.contains(other.caFile) == true, "\(error?.message ?? "")")
+    }
+
+    @Test("a client-streaming call the server refuses while requests are still being sent reports the server's status")
+    func clientStreamingRefused() async throws {
+        let server = try await DealScriptedServer.start { _, frame in
+            switch frame.kind {
+            case .hello: return .init(frames: [DealScriptedServer.hello()])
+            case .headers:
+                var trailers = Dealstore_V1_Trailers()
+                trailers.code = DealStatusCode.permissionDenied.rawValue
+                trailers.message = "needs the write role"
+                return .init(frames: [
+                    try! DealFrame(kind: .trailers, flags: .endStream, streamID: frame.streamID, message: trailers)
+                ])
+            default: return .init()
+            }
+        }
+        defer { server.stop() }
+        let error = await #expect(throws: DealRPCError.self) {
+            try await withDealClient(configuration: Self.configuration(server)) { client in
+                let records = AsyncStream<Dealstore_V1_DealRecord> { continuation in
+                    for i in 0..<2000 {
+                        var record = Dealstore_V1_DealRecord()
+                        record.organization.id = "org-\(i)"
+                        record.organization.name = String(repeating: "x", count: 4000)
+                        continuation.yield(record)
+                    }
+                    continuation.finish()
+                }
+                _ = try await client.importDeals(records)
+            }
+        }
+        #expect(error?.code == .permissionDenied, "\(String(describing: error))")
+        #expect(error?.message == "needs the write role")
     }
 }
