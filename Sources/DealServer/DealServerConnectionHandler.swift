@@ -26,8 +26,6 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     private var context: ChannelHandlerContext?
     private var output: ByteBuffer
     private var inReadBurst = false
-    /// Bytes handed to the channel whose writes have not completed: what a client that never reads makes us hold.
-    private var bytesInFlight = 0
     private var peer: DealServerPeer
     private var authorizationCache = DealAuthorizationCache()
     private var callMetrics: DealServerCallMetrics
@@ -63,6 +61,14 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         self.peer.address = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
         self.logger[metadataKey: "peer"] = "\(self.peer.address)"
         self.observer.connectionOpened()
+        // The output buffer cap: what a client that never reads makes us hold is what the channel has not written
+        // yet, which the channel already counts; it turns unwritable past the high mark (see
+        // channelWritabilityChanged). Counting it here instead cost a promise and a callback per flush.
+        let cap = self.machine.limits.maximumOutputBuffer
+        try? context.channel.syncOptions?.setOption(
+            ChannelOptions.writeBufferWaterMark,
+            value: ChannelOptions.Types.WriteBufferWaterMark(low: cap / 2, high: cap)
+        )
         self.armIdleTimer()
     }
 
@@ -112,6 +118,19 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         self.inReadBurst = false
         self.flushOutput()
         context.fireChannelReadComplete()
+    }
+
+    /// Closes a connection whose client has stopped reading once its unwritten output passes the cap.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if !context.channel.isWritable {
+            self.logger.warning(
+                "closing connection: client is not reading",
+                metadata: ["buffered_bytes_limit": "\(self.machine.limits.maximumOutputBuffer)"]
+            )
+            self.output.clear()
+            context.close(promise: nil)
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -348,7 +367,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             line += code.name
             line += " stream="
             line += String(streamID)
-            self.logger.info(Logger.Message(stringLiteral: line))
+            // An explicit source: otherwise swift-log derives it from #fileID (a string search) for every line.
+            self.logger.info(Logger.Message(stringLiteral: line), source: "DealServer")
         }
         if self.machine.openStreamCount == 0 {
             self.armIdleTimer()
@@ -370,22 +390,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
 
     private func flushOutput() {
         guard let context = self.context, self.output.readableBytes > 0 else { return }
-        let bytes = self.output.readableBytes
-        self.bytesInFlight += bytes
-        if self.bytesInFlight > self.machine.limits.maximumOutputBuffer {
-            self.logger.warning(
-                "closing connection: client is not reading",
-                metadata: ["buffered_bytes": "\(self.bytesInFlight)"]
-            )
-            self.output.clear()
-            context.close(promise: nil)
-            return
-        }
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { [weak self] _ in
-            self?.bytesInFlight -= bytes
-        }
-        context.writeAndFlush(self.wrapOutboundOut(self.output), promise: promise)
+        context.writeAndFlush(self.wrapOutboundOut(self.output), promise: nil)
         if self.output.capacity <= 64 * 1024 {
             // The TLS handler encrypts during the flush and lets go of the buffer: clearing reuses its storage
             // (and copies on write, safely, if anything still holds it).
