@@ -42,7 +42,8 @@ public final class DealStore: Sendable {
             directory: directory,
             policy: options.fsyncPolicy,
             segmentSize: options.segmentSize,
-            logger: logger
+            logger: logger,
+            dataSync: options.logDataSync
         )
     }
 

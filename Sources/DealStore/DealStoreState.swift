@@ -112,6 +112,14 @@ struct DealStoreState: Sendable {
         self.appendHistory(event)
     }
 
+    /// Applies a live deal write whose entry was built from the bytes already serialized for the log (the replay
+    /// path, ``apply(_:)``, serializes the deal itself).
+    mutating func applyDeal(_ entry: DealIndexEntry, event: Dealstore_V1_ChangeEvent) {
+        self.putDeal(entry)
+        self.revision = event.revision
+        self.appendHistory(event)
+    }
+
     mutating func appendHistory(_ event: Dealstore_V1_ChangeEvent) {
         self.history.append(event)
         if self.history.count > self.historyLimit * 2 {

@@ -37,6 +37,42 @@ struct DealWriteBatch {
         self.count += 1
         self.lastRevision = event.revision
     }
+
+    /// Records a created or updated deal at revision `state.revision + 1` (`deal` already carries that meta) and
+    /// returns its serialized bytes.
+    ///
+    /// The deal is serialized once: the same bytes are the store's record, the log record's payload (the change
+    /// event is framed around them) and a server's response.
+    mutating func emitDeal(
+        _ kind: Dealstore_V1_ChangeKind,
+        _ deal: Dealstore_V1_Deal,
+        state: inout DealStoreState
+    ) throws(DealStoreError) -> [UInt8] {
+        let revision = state.revision + 1
+        let bytes: [UInt8]
+        do {
+            bytes = try deal.serializedBytes()
+        } catch {
+            throw DealStoreError(code: .internal, message: "cannot encode change \(revision)", cause: error)
+        }
+        DealLogFrame.appendDealEvent(
+            revision: revision,
+            kind: kind,
+            dealBytes: bytes,
+            timeMicros: self.timeMicros,
+            to: &self.frames
+        )
+        // The history keeps the event as a message for the change feed: building it shares the deal's storage.
+        var event = Dealstore_V1_ChangeEvent()
+        event.revision = revision
+        event.kind = kind
+        event.record.deal = deal
+        event.timeMicros = self.timeMicros
+        state.applyDeal(DealIndexEntry(deal: deal, bytes: bytes), event: event)
+        self.count += 1
+        self.lastRevision = revision
+        return bytes
+    }
 }
 
 extension DealStore {
@@ -47,8 +83,10 @@ extension DealStore {
     /// Runs `body` under the state lock, then completes once its log records are durable.
     ///
     /// `body` validates and emits changes into the batch. The completion runs on the caller's thread when nothing
-    /// was logged (validation errors, validate-only, no-ops) and on the committer thread otherwise.
+    /// was logged (validation errors, validate-only, no-ops); otherwise through `executor` when given (with the
+    /// rest of its commit batch) and on the committer thread when not.
     func submit<T: Sendable>(
+        executor: (any DealCompletionExecutor)? = nil,
         _ body: (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T,
         completion: @escaping @Sendable (Result<T, DealStoreError>) -> Void
     ) {
@@ -71,7 +109,12 @@ extension DealStore {
             }
             if batch.count > 0 {
                 self.committer.enqueue(
-                    .write(bytes: batch.frames, records: batch.count, lastRevision: batch.lastRevision) { error in
+                    .write(
+                        bytes: batch.frames,
+                        records: batch.count,
+                        lastRevision: batch.lastRevision,
+                        executor: executor
+                    ) { error in
                         if let error {
                             completion(.failure(error))
                         } else {
