@@ -29,6 +29,8 @@ struct DealStoreState: Sendable {
     var watchers: [UInt64: DealWatcher] = [:]
     var nextWatcherID: UInt64 = 1
     var publishedRevision: UInt64 = 0
+    /// How to take back each live write above `durableRevision`, oldest first (see ``rollBackUndurable()``).
+    var pendingUndo: [DealUndo] = []
 
     // MARK: Organizations
 
@@ -118,6 +120,47 @@ struct DealStoreState: Sendable {
         self.putDeal(entry)
         self.revision = event.revision
         self.appendHistory(event)
+    }
+
+    /// Remembers what the live write at `revision` replaces, before it is applied.
+    mutating func rememberUndo(revision: UInt64, record: Dealstore_V1_DealRecord.OneOf_Record?) {
+        switch record {
+        case .deal(let deal):
+            self.pendingUndo.append(
+                DealUndo(revision: revision, previous: .deal(id: deal.id, entry: self.deals[deal.id]))
+            )
+        case .organization(let organization):
+            self.pendingUndo.append(
+                DealUndo(
+                    revision: revision,
+                    previous: .organization(id: organization.id, organization: self.organizations[organization.id])
+                )
+            )
+        case nil:
+            break
+        }
+    }
+
+    /// Forgets the undo records of writes that are now durable.
+    mutating func forgetUndo(upTo revision: UInt64) {
+        let durable = self.pendingUndo.prefix { $0.revision <= revision }.count
+        if durable > 0 { self.pendingUndo.removeFirst(durable) }
+    }
+
+    /// After a failed log write or sync: takes back every write above `durableRevision`, newest first, so that
+    /// what readers see is what the log holds. The store is read-only from then on, so no revision is reused.
+    mutating func rollBackUndurable() {
+        for undo in self.pendingUndo.reversed() where undo.revision > self.durableRevision {
+            switch undo.previous {
+            case .deal(let id, let entry):
+                if let entry { self.putDeal(entry) } else { self.removeDeal(id: id) }
+            case .organization(let id, let organization):
+                if let organization { self.putOrganization(organization) } else { self.removeOrganization(id: id) }
+            }
+        }
+        self.pendingUndo.removeAll()
+        if self.revision > self.durableRevision { self.revision = self.durableRevision }
+        while let last = self.history.last, last.revision > self.durableRevision { self.history.removeLast() }
     }
 
     mutating func appendHistory(_ event: Dealstore_V1_ChangeEvent) {

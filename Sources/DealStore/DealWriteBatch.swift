@@ -27,6 +27,7 @@ struct DealWriteBatch {
         event.timeMicros = self.timeMicros
         do {
             let payload: [UInt8] = try event.serializedBytes()
+            state.rememberUndo(revision: event.revision, record: record.record)
             try state.apply(event)
             DealLogFrame.append(payload, to: &self.frames)
         } catch let error as DealStoreError {
@@ -68,6 +69,9 @@ struct DealWriteBatch {
         event.kind = kind
         event.record.deal = deal
         event.timeMicros = self.timeMicros
+        state.pendingUndo.append(
+            DealUndo(revision: revision, previous: .deal(id: deal.id, entry: state.deals[deal.id]))
+        )
         state.applyDeal(DealIndexEntry(deal: deal, bytes: bytes), event: event)
         self.count += 1
         self.lastRevision = revision
