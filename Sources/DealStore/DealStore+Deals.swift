@@ -75,6 +75,16 @@ extension DealStore {
         executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<[UInt8], DealStoreError>) -> Void
     ) {
+        if !validateOnly, let prepared = self.prepareCreate(deal) {
+            self.submit(
+                executor: executor,
+                { (state, batch) throws(DealStoreError) -> [UInt8] in
+                    try Self.createPrepared(prepared, original: deal, state: &state, batch: &batch)
+                },
+                completion: completion
+            )
+            return
+        }
         self.submit(
             executor: executor,
             { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
@@ -143,6 +153,52 @@ extension DealStore {
         deal.meta = Self.meta(revision: revision, created: nil, time: batch.timeMicros)
         let bytes = try batch.emitDeal(.created, deal, state: &state)
         return DealWrittenDeal(deal: deal, bytes: bytes)
+    }
+
+    /// Validates and serializes a new deal off the lock (see ``DealPreparedDeal``); `nil` when the deal has no id
+    /// yet (deriving one needs the lock) or is refused: the locked path then reports its errors in their usual
+    /// order (an existing id before an invalid field).
+    func prepareCreate(_ deal: Dealstore_V1_Deal) -> DealPreparedDeal? {
+        guard !deal.id.isEmpty else { return nil }
+        // Two retains under the lock: the organization tables, which validation reads.
+        let (validator, version) = self.state.withLock { state in
+            (DealValidator(state: state), state.organizationsVersion)
+        }
+        var deal = deal
+        if deal.hasMeta { deal.clearMeta() }
+        do throws(DealStoreError) {
+            try DealValidator.checkID(deal.id, field: "id")
+            try validator.validate(&deal)
+        } catch {
+            return nil
+        }
+        guard let body: [UInt8] = try? deal.serializedBytes() else { return nil }
+        return DealPreparedDeal(deal: deal, body: body, organizationsVersion: version)
+    }
+
+    /// Stores a prepared create under the lock; when an organization changed since it was validated, validates
+    /// `original` again here instead.
+    static func createPrepared(
+        _ prepared: DealPreparedDeal,
+        original: Dealstore_V1_Deal,
+        state: inout DealStoreState,
+        batch: inout DealWriteBatch
+    ) throws(DealStoreError) -> [UInt8] {
+        guard state.organizationsVersion == prepared.organizationsVersion else {
+            return try Self.createDeal(original, validateOnly: false, state: &state, batch: &batch).bytes
+        }
+        if state.deals.index(forKey: prepared.deal.id) != nil {
+            throw DealStoreError(
+                code: .alreadyExists,
+                message: "deal '\(prepared.deal.id)' already exists: choose another id or update it"
+            )
+        }
+        let meta = Self.meta(revision: state.revision + 1, created: nil, time: batch.timeMicros)
+        let bytes = try prepared.bytes(meta: meta)
+        var deal = prepared.deal
+        deal.meta = meta
+        batch.emitDeal(.created, deal, bytes: bytes, state: &state)
+        return bytes
     }
 
     static func meta(revision: UInt64, created: Dealstore_V1_RecordMeta?, time: Int64) -> Dealstore_V1_RecordMeta {

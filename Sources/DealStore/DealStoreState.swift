@@ -15,6 +15,9 @@ struct DealStoreState: Sendable {
     var organizations: [String: Dealstore_V1_Organization] = [:]
     /// Lower-cased id, name and aliases → organization id.
     var organizationLookup: [String: String] = [:]
+    /// Bumped by every change to `organizations`: a create validated off the lock against the organizations it
+    /// read is stored only if this has not moved since (see `DealStore.prepareCreate`).
+    var organizationsVersion: UInt64 = 0
     /// How many deals refer to each organization.
     var referenceCounts: [String: Int] = [:]
     /// Recent change events, oldest first, contiguous revisions.
@@ -40,6 +43,7 @@ struct DealStoreState: Sendable {
     }
 
     mutating func putOrganization(_ organization: Dealstore_V1_Organization) {
+        self.organizationsVersion &+= 1
         if let old = self.organizations[organization.id] {
             for key in Self.lookupKeys(of: old) where self.organizationLookup[key] == old.id {
                 self.organizationLookup[key] = nil
@@ -53,6 +57,7 @@ struct DealStoreState: Sendable {
 
     mutating func removeOrganization(id: String) {
         guard let old = self.organizations.removeValue(forKey: id) else { return }
+        self.organizationsVersion &+= 1
         for key in Self.lookupKeys(of: old) where self.organizationLookup[key] == id {
             self.organizationLookup[key] = nil
         }

@@ -49,13 +49,24 @@ struct DealWriteBatch {
         _ deal: Dealstore_V1_Deal,
         state: inout DealStoreState
     ) throws(DealStoreError) -> [UInt8] {
-        let revision = state.revision + 1
         let bytes: [UInt8]
         do {
             bytes = try deal.serializedBytes()
         } catch {
-            throw DealStoreError(code: .internal, message: "cannot encode change \(revision)", cause: error)
+            throw DealStoreError(code: .internal, message: "cannot encode change \(state.revision + 1)", cause: error)
         }
+        self.emitDeal(kind, deal, bytes: bytes, state: &state)
+        return bytes
+    }
+
+    /// ``emitDeal(_:_:state:)`` for a deal already serialized (meta included) as `bytes`.
+    mutating func emitDeal(
+        _ kind: Dealstore_V1_ChangeKind,
+        _ deal: Dealstore_V1_Deal,
+        bytes: [UInt8],
+        state: inout DealStoreState
+    ) {
+        let revision = state.revision + 1
         DealLogFrame.appendDealEvent(
             revision: revision,
             kind: kind,
@@ -75,7 +86,6 @@ struct DealWriteBatch {
         state.applyDeal(DealIndexEntry(deal: deal, bytes: bytes), event: event)
         self.count += 1
         self.lastRevision = revision
-        return bytes
     }
 }
 

@@ -165,6 +165,8 @@ struct DealBatchCompletionTests {
             }
             #expect(try store.dealBytes(id: "d1") == created)
             let deal = try Dealstore_V1_Deal(serializedBytes: created)
+            // Prepared off the lock with the meta appended: still exactly SwiftProtobuf's encoding.
+            #expect(try deal.serializedBytes() == created)
             #expect(deal == (try store.deal(id: "d1")))
             #expect(deal.meta.updateRevision == store.revision)
             var patch = Dealstore_V1_Deal()
@@ -174,6 +176,11 @@ struct DealBatchCompletionTests {
                 store.updateDealSerialized(patch, updateMask: ["notes"], expectedEtag: deal.meta.etag, completion: $0)
             }
             #expect(try store.dealBytes(id: "d1") == updated)
+            // An existing id is refused before anything is stored, on the prepared path too.
+            let again = await #expect(throws: DealStoreError.self) {
+                try await Self.serialized { store.createDealSerialized(TestStores.deal("d1"), completion: $0) }
+            }
+            #expect(again?.code == .alreadyExists)
             #expect(try Dealstore_V1_Deal(serializedBytes: updated).notes == "changed")
             // Validate-only stores nothing but still answers with the deal as it would be stored.
             let checked = try await Self.serialized {
