@@ -91,7 +91,8 @@ public final class DealServer: Service, Sendable {
             runner: self.runner,
             serverVersion: configuration.serverVersion,
             tlsLibraryVersion: DealTLSLibrary.versionString,
-            maximumImportRecords: configuration.maximumImportRecords
+            maximumImportRecords: configuration.maximumImportRecords,
+            eventLoops: Array(eventLoopGroup.makeIterator())
         )
         (self.bound, self.boundContinuation) = AsyncStream.makeStream(of: SocketAddress.self)
     }

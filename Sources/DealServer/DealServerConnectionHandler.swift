@@ -26,6 +26,9 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     private var context: ChannelHandlerContext?
     private var output: ByteBuffer
     private var inReadBurst = false
+    /// Set while a commit batch's completions answer calls here (see ``DealServerLoopCompletions``): their
+    /// answers go out in one flush at the batch's end, as a read burst's do.
+    private var flushesHeld = false
     private var peer: DealServerPeer
     private var authorizationCache = DealAuthorizationCache()
     private var callMetrics: DealServerCallMetrics
@@ -383,9 +386,22 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     }
 
     private func flushIfOutsideReadBurst() {
-        if !self.inReadBurst {
+        if !self.inReadBurst && !self.flushesHeld {
             self.flushOutput()
         }
+    }
+
+    /// Holds flushes until ``releaseFlushes()``; returns false when they were already held.
+    func holdFlushes() -> Bool {
+        if self.flushesHeld { return false }
+        self.flushesHeld = true
+        return true
+    }
+
+    /// Ends ``holdFlushes()`` and flushes what was written meanwhile.
+    func releaseFlushes() {
+        self.flushesHeld = false
+        self.flushIfOutsideReadBurst()
     }
 
     private func flushOutput() {

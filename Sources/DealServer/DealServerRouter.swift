@@ -18,6 +18,9 @@ final class DealServerRouter: Sendable {
     let tlsLibraryVersion: String
     let startedAt: ContinuousClock.Instant
     let maximumImportRecords: Int
+    /// One completion executor per event loop of the server's group, so durable writes are answered one commit
+    /// batch per loop hop; built once and never changed, so looking one up per call takes no lock.
+    let loopCompletions: [ObjectIdentifier: DealServerLoopCompletions]
 
     init(
         store: DealStore,
@@ -25,7 +28,8 @@ final class DealServerRouter: Sendable {
         runner: DealServerTaskRunner,
         serverVersion: String,
         tlsLibraryVersion: String,
-        maximumImportRecords: Int = 1_000_000
+        maximumImportRecords: Int = 1_000_000,
+        eventLoops: [any EventLoop] = []
     ) {
         self.store = store
         self.authorizer = authorizer
@@ -34,6 +38,17 @@ final class DealServerRouter: Sendable {
         self.tlsLibraryVersion = tlsLibraryVersion
         self.startedAt = .now
         self.maximumImportRecords = maximumImportRecords
+        var loopCompletions: [ObjectIdentifier: DealServerLoopCompletions] = [:]
+        for eventLoop in eventLoops {
+            loopCompletions[ObjectIdentifier(eventLoop)] = DealServerLoopCompletions(eventLoop: eventLoop)
+        }
+        self.loopCompletions = loopCompletions
+    }
+
+    /// The batch executor of `eventLoop`; `nil` for a loop outside the server's group (then each write's answer
+    /// hops from the committer thread on its own, as in tests on embedded loops).
+    func completions(on eventLoop: any EventLoop) -> DealServerLoopCompletions? {
+        self.loopCompletions[ObjectIdentifier(eventLoop)]
     }
 
     /// Authorizes the call and creates its handler; answers at once (and returns `nil`) when refused.
@@ -96,18 +111,31 @@ final class DealServerRouter: Sendable {
                 }
             }
         case .createDeal:
+            // The answer is the stored deal's bytes, the same that were logged: no second encoding. The store
+            // hands the completion to this loop's executor with the rest of its commit batch.
+            let completions = self.completions(on: writer.eventLoop)
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateDealRequest) in
-                store.createDeal(request.deal, validateOnly: request.validateOnly) { writer.complete($0) }
+                store.createDealSerialized(
+                    request.deal,
+                    validateOnly: request.validateOnly,
+                    executor: completions
+                ) { writer.complete(serialized: $0, batchedBy: completions) }
             }
         case .updateDeal:
+            let completions = self.completions(on: writer.eventLoop)
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_UpdateDealRequest) in
-                store.updateDeal(request.deal, updateMask: request.updateMask, expectedEtag: request.etag) {
-                    writer.complete($0)
-                }
+                store.updateDealSerialized(
+                    request.deal,
+                    updateMask: request.updateMask,
+                    expectedEtag: request.etag,
+                    executor: completions
+                ) { writer.complete(serialized: $0, batchedBy: completions) }
             }
         case .deleteDeal:
+            let completions = self.completions(on: writer.eventLoop)
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_DeleteDealRequest) in
-                store.deleteDeal(id: request.id, expectedEtag: request.etag) { result in
+                store.deleteDeal(id: request.id, expectedEtag: request.etag, executor: completions) { result in
+                    writer.holdFlushes(batchedBy: completions)
                     writer.complete(
                         result.map { revision in
                             var response = Dealstore_V1_DeleteDealResponse()
@@ -332,6 +360,27 @@ final class DealServerRouter: Sendable {
 }
 
 extension DealServerCallWriter {
+    /// Inside a commit batch run by `completions` (on this call's loop), holds this connection's flushes until
+    /// the batch is done, so the batch's answers on it leave in one flush.
+    func holdFlushes(batchedBy completions: DealServerLoopCompletions?) {
+        if let completions, self.eventLoop.inEventLoop {
+            completions.holdFlushes(of: self.connection.value)
+        }
+    }
+
+    /// Answers a unary write from a store callback with the stored record's bytes, or the status its error maps
+    /// to.
+    func complete(
+        serialized result: Result<[UInt8], DealStoreError>,
+        batchedBy completions: DealServerLoopCompletions?
+    ) {
+        self.holdFlushes(batchedBy: completions)
+        switch result {
+        case .success(let bytes): self.respond(serialized: bytes)
+        case .failure(let error): self.finish(error)
+        }
+    }
+
     /// Answers a unary call from a store callback: the value, or the status its error maps to.
     func complete<Response: SwiftProtobuf.Message>(_ result: Result<Response, DealStoreError>) {
         switch result {

@@ -7,13 +7,21 @@ import Synchronization
 /// concurrent writers share one `fdatasync` (group commit) and no caller's thread ever blocks on the disk.
 ///
 /// Callers enqueue under the store's state lock, so the queue is in revision order. The thread takes everything
-/// queued, writes it with one `write`, syncs once per the policy, then completes every item of the batch. After a
+/// queued, writes it with one `write`, syncs once per the policy, then completes every item of the batch: items
+/// submitted with a ``DealCompletionExecutor`` go to it as one ``DealCompletionBatch`` per executor (one thread hop
+/// per event loop and batch instead of one per call), the others run on this thread. After a
 /// write or sync error it completes every later item with ``DealStoreError/Code/readOnly`` and never writes again:
 /// after a failed fsync the kernel may have dropped the dirty pages, so retrying could acknowledge lost data.
 final class DealCommitter: Sendable {
     enum Work: Sendable {
         /// Log records (framed) ending at `lastRevision`.
-        case write(bytes: [UInt8], records: Int, lastRevision: UInt64, completion: @Sendable (DealStoreError?) -> Void)
+        case write(
+            bytes: [UInt8],
+            records: Int,
+            lastRevision: UInt64,
+            executor: (any DealCompletionExecutor)?,
+            completion: @Sendable (DealStoreError?) -> Void
+        )
         /// Start a new segment whose first revision will be `firstRevision`.
         case rotate(firstRevision: UInt64, completion: @Sendable (DealStoreError?) -> Void)
         /// Sync and stop.
@@ -40,15 +48,30 @@ final class DealCommitter: Sendable {
     let policy: DealFsyncPolicy
     let segmentSize: Int
     let logger: Logger
+    /// `fdatasync` of the log; tests substitute a failing one to check that a failed sync fails its whole batch.
+    let dataSync: @Sendable (Int32, String) throws(DealIOError) -> Void
     private let queue = Mutex(Queue())
     private let segment = Mutex(Segment())
     private let wake = DispatchSemaphore(value: 0)
 
-    init(directory: String, policy: DealFsyncPolicy, segmentSize: Int, logger: Logger) {
+    init(
+        directory: String,
+        policy: DealFsyncPolicy,
+        segmentSize: Int,
+        logger: Logger,
+        dataSync: (@Sendable (Int32, String) throws(DealIOError) -> Void)? = nil
+    ) {
         self.directory = directory
         self.policy = policy
         self.segmentSize = segmentSize
         self.logger = logger
+        if let dataSync {
+            self.dataSync = dataSync
+        } else {
+            self.dataSync = { (fd: Int32, path: String) throws(DealIOError) in
+                try DealFileIO.dataSync(fd, path: path)
+            }
+        }
     }
 
     static func segmentName(firstRevision: UInt64) -> String {
@@ -110,7 +133,7 @@ final class DealCommitter: Sendable {
     /// Returns true when the thread must stop.
     private func processBatch(_ items: [Work], store: DealStore) -> Bool {
         var buffer: [UInt8] = []
-        var pending: [@Sendable (DealStoreError?) -> Void] = []
+        var pending: [Completion] = []
         var lastRevision: UInt64 = 0
         var records = 0
 
@@ -124,7 +147,7 @@ final class DealCommitter: Sendable {
             if error == nil, lastRevision > 0 {
                 store.committerDurable(upTo: lastRevision, records: records)
             }
-            for completion in pending { completion(error) }
+            Self.complete(pending, error: error)
             buffer.removeAll(keepingCapacity: true)
             pending.removeAll()
             records = 0
@@ -132,9 +155,9 @@ final class DealCommitter: Sendable {
 
         for item in items {
             switch item {
-            case .write(let bytes, let count, let revision, let completion):
+            case .write(let bytes, let count, let revision, let executor, let completion):
                 buffer.append(contentsOf: bytes)
-                pending.append(completion)
+                pending.append(Completion(executor: executor, body: completion))
                 lastRevision = revision
                 records += count
             case .rotate(let firstRevision, let completion):
@@ -167,6 +190,31 @@ final class DealCommitter: Sendable {
         return false
     }
 
+    private struct Completion {
+        var executor: (any DealCompletionExecutor)?
+        var body: @Sendable (DealStoreError?) -> Void
+    }
+
+    /// Completes one batch: one ``DealCompletionBatch`` per executor (commit order kept within each), the rest here.
+    private static func complete(_ pending: [Completion], error: DealStoreError?) {
+        // A server has one executor per event loop: a linear search over a handful beats hashing.
+        var groups: [(executor: any DealCompletionExecutor, completions: [@Sendable (DealStoreError?) -> Void])] = []
+        for completion in pending {
+            guard let executor = completion.executor else {
+                completion.body(error)
+                continue
+            }
+            if let index = groups.firstIndex(where: { $0.executor === executor }) {
+                groups[index].completions.append(completion.body)
+            } else {
+                groups.append((executor, [completion.body]))
+            }
+        }
+        for group in groups {
+            group.executor.enqueue(DealCompletionBatch(completions: group.completions, error: error))
+        }
+    }
+
     private func writeAndSync(_ buffer: [UInt8]) -> DealStoreError? {
         self.segment.withLock { segment -> DealStoreError? in
             if let failure = segment.failure { return failure }
@@ -177,7 +225,7 @@ final class DealCommitter: Sendable {
                     segment.dirty = true
                 }
                 if case .always = self.policy, segment.dirty {
-                    try DealFileIO.dataSync(segment.fd, path: segment.path)
+                    try self.dataSync(segment.fd, segment.path)
                     segment.dirty = false
                     segment.lastSync = .now
                 }
@@ -200,7 +248,7 @@ final class DealCommitter: Sendable {
             if let failure = segment.failure { return failure }
             guard segment.dirty, segment.fd >= 0 else { return nil }
             do throws(DealIOError) {
-                try DealFileIO.dataSync(segment.fd, path: segment.path)
+                try self.dataSync(segment.fd, segment.path)
                 segment.dirty = false
                 segment.lastSync = .now
                 return nil

@@ -56,10 +56,52 @@ extension DealStore {
         completion: @escaping @Sendable (Result<Dealstore_V1_Deal, DealStoreError>) -> Void
     ) {
         self.submit(
-            { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
                 try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
             },
-            completion: completion
+            completion: { completion($0.map(\.deal)) }
+        )
+    }
+
+    /// Creates a deal like ``createDeal(_:validateOnly:completion:)`` and answers with the stored deal in protobuf
+    /// binary form: the bytes that were logged and stored, so a server sends them without encoding the deal again.
+    ///
+    /// With an `executor`, a durable write's completion runs through it together with the other calls of its
+    /// commit batch (one hop per batch); without, on the committer thread. A call that writes nothing (refused,
+    /// validate-only) completes at once on the caller's thread.
+    public func createDealSerialized(
+        _ deal: Dealstore_V1_Deal,
+        validateOnly: Bool = false,
+        executor: (any DealCompletionExecutor)? = nil,
+        completion: @escaping @Sendable (Result<[UInt8], DealStoreError>) -> Void
+    ) {
+        if !validateOnly, let prepared = self.prepareCreate(deal) {
+            self.submit(
+                executor: executor,
+                { (state, batch) throws(DealStoreError) -> [UInt8] in
+                    try Self.createPrepared(prepared, original: deal, state: &state, batch: &batch)
+                },
+                completion: completion
+            )
+            return
+        }
+        self.submit(
+            executor: executor,
+            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
+                try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
+            },
+            completion: { result in
+                switch result {
+                case .success(let written):
+                    do throws(DealStoreError) {
+                        completion(.success(try written.serialized()))
+                    } catch {
+                        completion(.failure(error))
+                    }
+                case .failure(let error):
+                    completion(.failure(error))
+                }
+            }
         )
     }
 
@@ -70,9 +112,9 @@ extension DealStore {
     ) async throws(DealStoreError)
         -> Dealstore_V1_Deal
     {
-        try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+        try await self.submit { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
             try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
-        }
+        }.deal
     }
 
     /// `<first investor>-<target>-<year>` (as the bundled deals are named), made unique with `-2`, `-3`…; parts
@@ -90,27 +132,73 @@ extension DealStore {
         validateOnly: Bool,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> Dealstore_V1_Deal {
+    ) throws(DealStoreError) -> DealWrittenDeal {
+        // One copy of the request's deal, made unique here and then changed in place: validation, the meta and
+        // the log all work on this one storage.
         var deal = deal
         if deal.id.isEmpty {
             deal.id = Self.derivedDealID(deal, state: state)
         }
         try DealValidator.checkID(deal.id, field: "id")
-        if state.deals[deal.id] != nil {
+        if state.deals.index(forKey: deal.id) != nil {
             throw DealStoreError(
                 code: .alreadyExists,
                 message: "deal '\(deal.id)' already exists: choose another id or update it"
             )
         }
-        deal.clearMeta()
-        var validated = try DealValidator(state: state).validate(deal)
-        if validateOnly { return validated }
+        if deal.hasMeta { deal.clearMeta() }
+        try DealValidator(state: state).validate(&deal)
+        if validateOnly { return DealWrittenDeal(deal: deal, bytes: []) }
         let revision = state.revision + 1
-        validated.meta = Self.meta(revision: revision, created: nil, time: batch.timeMicros)
-        var record = Dealstore_V1_DealRecord()
-        record.deal = validated
-        try batch.emit(.created, record, state: &state)
-        return validated
+        deal.meta = Self.meta(revision: revision, created: nil, time: batch.timeMicros)
+        let bytes = try batch.emitDeal(.created, deal, state: &state)
+        return DealWrittenDeal(deal: deal, bytes: bytes)
+    }
+
+    /// Validates and serializes a new deal off the lock (see ``DealPreparedDeal``); `nil` when the deal has no id
+    /// yet (deriving one needs the lock) or is refused: the locked path then reports its errors in their usual
+    /// order (an existing id before an invalid field).
+    func prepareCreate(_ deal: Dealstore_V1_Deal) -> DealPreparedDeal? {
+        guard !deal.id.isEmpty else { return nil }
+        // Two retains under the lock: the organization tables, which validation reads.
+        let (validator, version) = self.state.withLock { state in
+            (DealValidator(state: state), state.organizationsVersion)
+        }
+        var deal = deal
+        if deal.hasMeta { deal.clearMeta() }
+        do throws(DealStoreError) {
+            try DealValidator.checkID(deal.id, field: "id")
+            try validator.validate(&deal)
+        } catch {
+            return nil
+        }
+        guard let body: [UInt8] = try? deal.serializedBytes() else { return nil }
+        return DealPreparedDeal(deal: deal, body: body, organizationsVersion: version)
+    }
+
+    /// Stores a prepared create under the lock; when an organization changed since it was validated, validates
+    /// `original` again here instead.
+    static func createPrepared(
+        _ prepared: DealPreparedDeal,
+        original: Dealstore_V1_Deal,
+        state: inout DealStoreState,
+        batch: inout DealWriteBatch
+    ) throws(DealStoreError) -> [UInt8] {
+        guard state.organizationsVersion == prepared.organizationsVersion else {
+            return try Self.createDeal(original, validateOnly: false, state: &state, batch: &batch).bytes
+        }
+        if state.deals.index(forKey: prepared.deal.id) != nil {
+            throw DealStoreError(
+                code: .alreadyExists,
+                message: "deal '\(prepared.deal.id)' already exists: choose another id or update it"
+            )
+        }
+        let meta = Self.meta(revision: state.revision + 1, created: nil, time: batch.timeMicros)
+        let bytes = try prepared.bytes(meta: meta)
+        var deal = prepared.deal
+        deal.meta = meta
+        batch.emitDeal(.created, deal, bytes: bytes, state: &state)
+        return bytes
     }
 
     static func meta(revision: UInt64, created: Dealstore_V1_RecordMeta?, time: Int64) -> Dealstore_V1_RecordMeta {
@@ -134,10 +222,29 @@ extension DealStore {
         completion: @escaping @Sendable (Result<Dealstore_V1_Deal, DealStoreError>) -> Void
     ) {
         self.submit(
-            { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
                 try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
             },
-            completion: completion
+            completion: { completion($0.map(\.deal)) }
+        )
+    }
+
+    /// Updates a deal like ``updateDeal(_:updateMask:expectedEtag:completion:)`` and answers with the stored deal
+    /// in protobuf binary form (the logged and stored bytes); `executor` as for
+    /// ``createDealSerialized(_:validateOnly:executor:completion:)``.
+    public func updateDealSerialized(
+        _ deal: Dealstore_V1_Deal,
+        updateMask: [String] = [],
+        expectedEtag: String = "",
+        executor: (any DealCompletionExecutor)? = nil,
+        completion: @escaping @Sendable (Result<[UInt8], DealStoreError>) -> Void
+    ) {
+        self.submit(
+            executor: executor,
+            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
+                try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
+            },
+            completion: { result in completion(result.map(\.bytes)) }
         )
     }
 
@@ -147,9 +254,9 @@ extension DealStore {
         updateMask: [String] = [],
         expectedEtag: String = ""
     ) async throws(DealStoreError) -> Dealstore_V1_Deal {
-        try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Deal in
+        try await self.submit { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
             try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
-        }
+        }.deal
     }
 
     static func storedDeal(_ id: String, state: DealStoreState) throws(DealStoreError) -> Dealstore_V1_Deal {
@@ -179,7 +286,7 @@ extension DealStore {
         etag: String,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> Dealstore_V1_Deal {
+    ) throws(DealStoreError) -> DealWrittenDeal {
         if deal.id.isEmpty { throw .invalid("id", "is required") }
         let old = try Self.storedDeal(deal.id, state: state)
         try Self.checkEtag(etag, stored: old.meta.etag, what: "deal '\(deal.id)'")
@@ -218,23 +325,26 @@ extension DealStore {
                 )
             }
         }
-        var validated = try DealValidator(state: state).validate(merged)
-        validated.meta = Self.meta(revision: state.revision + 1, created: old.meta, time: batch.timeMicros)
-        var record = Dealstore_V1_DealRecord()
-        record.deal = validated
-        try batch.emit(.updated, record, state: &state)
-        return validated
+        try DealValidator(state: state).validate(&merged)
+        merged.meta = Self.meta(revision: state.revision + 1, created: old.meta, time: batch.timeMicros)
+        let bytes = try batch.emitDeal(.updated, merged, state: &state)
+        return DealWrittenDeal(deal: merged, bytes: bytes)
     }
 
     /// Deletes a deal and returns the revision of the deletion.
     ///
     /// Refused with ``DealStoreError/Code/aborted`` when `expectedEtag` is set and stale.
+    ///
+    /// With an `executor`, the completion runs through it with the rest of its commit batch (see
+    /// ``createDealSerialized(_:validateOnly:executor:completion:)``).
     public func deleteDeal(
         id: String,
         expectedEtag: String = "",
+        executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<UInt64, DealStoreError>) -> Void
     ) {
         self.submit(
+            executor: executor,
             { (state, batch) throws(DealStoreError) -> UInt64 in
                 try Self.deleteDeal(id: id, etag: expectedEtag, state: &state, batch: &batch)
             },

@@ -23,7 +23,9 @@ import Synchronization
 /// Writes validate and apply to memory under the lock, assign the next global revision, and queue the log record
 /// for the committer thread; the caller is told of success only once the record is durable per the
 /// ``DealFsyncPolicy``. A read may therefore see a write a few hundred microseconds before its writer is told it
-/// is durable (as with Redis' AOF); the change feed and watchers deliver only durable changes.
+/// is durable (as with Redis' AOF); the change feed and watchers deliver only durable changes. If the log's write
+/// or `fdatasync` fails, every write not yet durable is rolled back from memory before its caller is told, and the
+/// store turns read-only: a failed write is never left visible.
 ///
 /// Call ``close()`` when done: the committer thread keeps the store alive until then.
 public final class DealStore: Sendable {
@@ -42,7 +44,8 @@ public final class DealStore: Sendable {
             directory: directory,
             policy: options.fsyncPolicy,
             segmentSize: options.segmentSize,
-            logger: logger
+            logger: logger,
+            dataSync: options.logDataSync
         )
     }
 
@@ -146,8 +149,11 @@ public final class DealStore: Sendable {
 
     // MARK: Committer callbacks (committer thread)
 
+    /// Called before the failed batch's calls are completed: by the time a caller hears of the failure, its
+    /// write (and every later one, none of which can be durable now) is gone from memory too.
     func committerFailed(_ error: DealStoreError) {
         let wasServing = self.state.withLock { state in
+            state.rollBackUndurable()
             guard case .serving = state.health else { return false }
             state.health = .readOnly(reason: error.message)
             return true
@@ -160,6 +166,7 @@ public final class DealStore: Sendable {
     func committerDurable(upTo revision: UInt64, records: Int) {
         let (finished, snapshotDue) = self.state.withLock { state -> ([DealWatcher], Bool) in
             state.durableRevision = max(state.durableRevision, revision)
+            state.forgetUndo(upTo: state.durableRevision)
             state.recordsSinceSnapshot += records
             let finished = self.publish(&state)
             let due =

@@ -23,6 +23,8 @@ public struct DealStoreOptions: Sendable {
     /// How many recent change events are kept in memory for ``DealStore/changes(after:limit:)`` and watchers; older
     /// revisions are compacted.
     public var changeHistoryLimit: Int
+    /// Replaces the log's `fdatasync` (internal: tests inject a failing disk through `@testable import`).
+    var logDataSync: (@Sendable (Int32, String) throws(DealIOError) -> Void)?
 
     /// Creates options; every parameter has the documented default.
     public init(

@@ -15,6 +15,9 @@ struct DealStoreState: Sendable {
     var organizations: [String: Dealstore_V1_Organization] = [:]
     /// Lower-cased id, name and aliases → organization id.
     var organizationLookup: [String: String] = [:]
+    /// Bumped by every change to `organizations`: a create validated off the lock against the organizations it
+    /// read is stored only if this has not moved since (see `DealStore.prepareCreate`).
+    var organizationsVersion: UInt64 = 0
     /// How many deals refer to each organization.
     var referenceCounts: [String: Int] = [:]
     /// Recent change events, oldest first, contiguous revisions.
@@ -29,6 +32,8 @@ struct DealStoreState: Sendable {
     var watchers: [UInt64: DealWatcher] = [:]
     var nextWatcherID: UInt64 = 1
     var publishedRevision: UInt64 = 0
+    /// How to take back each live write above `durableRevision`, oldest first (see ``rollBackUndurable()``).
+    var pendingUndo: [DealUndo] = []
 
     // MARK: Organizations
 
@@ -38,6 +43,7 @@ struct DealStoreState: Sendable {
     }
 
     mutating func putOrganization(_ organization: Dealstore_V1_Organization) {
+        self.organizationsVersion &+= 1
         if let old = self.organizations[organization.id] {
             for key in Self.lookupKeys(of: old) where self.organizationLookup[key] == old.id {
                 self.organizationLookup[key] = nil
@@ -51,6 +57,7 @@ struct DealStoreState: Sendable {
 
     mutating func removeOrganization(id: String) {
         guard let old = self.organizations.removeValue(forKey: id) else { return }
+        self.organizationsVersion &+= 1
         for key in Self.lookupKeys(of: old) where self.organizationLookup[key] == id {
             self.organizationLookup[key] = nil
         }
@@ -110,6 +117,55 @@ struct DealStoreState: Sendable {
         }
         self.revision = event.revision
         self.appendHistory(event)
+    }
+
+    /// Applies a live deal write whose entry was built from the bytes already serialized for the log (the replay
+    /// path, ``apply(_:)``, serializes the deal itself).
+    mutating func applyDeal(_ entry: DealIndexEntry, event: Dealstore_V1_ChangeEvent) {
+        self.putDeal(entry)
+        self.revision = event.revision
+        self.appendHistory(event)
+    }
+
+    /// Remembers what the live write at `revision` replaces, before it is applied.
+    mutating func rememberUndo(revision: UInt64, record: Dealstore_V1_DealRecord.OneOf_Record?) {
+        switch record {
+        case .deal(let deal):
+            self.pendingUndo.append(
+                DealUndo(revision: revision, previous: .deal(id: deal.id, entry: self.deals[deal.id]))
+            )
+        case .organization(let organization):
+            self.pendingUndo.append(
+                DealUndo(
+                    revision: revision,
+                    previous: .organization(id: organization.id, organization: self.organizations[organization.id])
+                )
+            )
+        case nil:
+            break
+        }
+    }
+
+    /// Forgets the undo records of writes that are now durable.
+    mutating func forgetUndo(upTo revision: UInt64) {
+        let durable = self.pendingUndo.prefix { $0.revision <= revision }.count
+        if durable > 0 { self.pendingUndo.removeFirst(durable) }
+    }
+
+    /// After a failed log write or sync: takes back every write above `durableRevision`, newest first, so that
+    /// what readers see is what the log holds. The store is read-only from then on, so no revision is reused.
+    mutating func rollBackUndurable() {
+        for undo in self.pendingUndo.reversed() where undo.revision > self.durableRevision {
+            switch undo.previous {
+            case .deal(let id, let entry):
+                if let entry { self.putDeal(entry) } else { self.removeDeal(id: id) }
+            case .organization(let id, let organization):
+                if let organization { self.putOrganization(organization) } else { self.removeOrganization(id: id) }
+            }
+        }
+        self.pendingUndo.removeAll()
+        if self.revision > self.durableRevision { self.revision = self.durableRevision }
+        while let last = self.history.last, last.revision > self.durableRevision { self.history.removeLast() }
     }
 
     mutating func appendHistory(_ event: Dealstore_V1_ChangeEvent) {

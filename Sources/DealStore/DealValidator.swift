@@ -4,8 +4,18 @@ import DealModel
 ///
 /// Organization references are resolved (an id, or a name or alias case-insensitively) and rewritten to ids, so
 /// an imported line may say `"investorId": "Amazon"`.
+///
+/// Runs under the store's lock on every write, so it holds only the two organization tables it reads (two
+/// retains, not a copy of the whole state) and builds field paths only for the error it throws: the paths are
+/// autoclosures, since building "participations[3].investor_id" for every valid field cost more than checking it.
 struct DealValidator {
-    let state: DealStoreState
+    let organizations: [String: Dealstore_V1_Organization]
+    let organizationLookup: [String: String]
+
+    init(state: DealStoreState) {
+        self.organizations = state.organizations
+        self.organizationLookup = state.organizationLookup
+    }
 
     static func isValidID(_ id: String) -> Bool {
         let bytes = Array(id.utf8)
@@ -19,88 +29,101 @@ struct DealValidator {
         return true
     }
 
-    static func checkID(_ id: String, field: String) throws(DealStoreError) {
-        if id.isEmpty { throw .invalid(field, "is required") }
+    static func checkID(_ id: String, field: @autoclosure () -> String) throws(DealStoreError) {
+        if id.isEmpty { throw .invalid(field(), "is required") }
         if !Self.isValidID(id) {
             throw .invalid(
-                field,
+                field(),
                 "'\(id)' is not a valid id: use 1 to 63 lower-case letters, digits and '-', starting with a letter or digit"
             )
         }
     }
 
-    func resolve(_ key: String, field: String) throws(DealStoreError) -> String {
-        if key.isEmpty { throw .invalid(field, "is required") }
-        guard let id = self.state.resolveOrganization(key) else {
-            throw .invalid(field, "unknown organization '\(key)': create it first or use an existing id, name or alias")
+    func resolve(_ key: String, field: @autoclosure () -> String) throws(DealStoreError) -> String {
+        if key.isEmpty { throw .invalid(field(), "is required") }
+        if self.organizations[key] != nil { return key }
+        guard let id = self.organizationLookup[key.lowercased()] else {
+            throw .invalid(
+                field(),
+                "unknown organization '\(key)': create it first or use an existing id, name or alias"
+            )
         }
         return id
     }
 
-    static func checkMoney(_ money: Dealstore_V1_Money, field: String) throws(DealStoreError) {
+    static func checkMoney(_ money: Dealstore_V1_Money, field: @autoclosure () -> String) throws(DealStoreError) {
         if money.currencyCode.isEmpty {
-            throw .invalid(field + ".currency_code", "is required (an ISO 4217 code such as USD)")
+            throw .invalid(field() + ".currency_code", "is required (an ISO 4217 code such as USD)")
         }
         if !DealCurrency.isKnown(money.currencyCode) {
             throw .invalid(
-                field + ".currency_code",
+                field() + ".currency_code",
                 "unknown currency '\(money.currencyCode)': use an upper-case ISO 4217 code such as USD or EUR"
             )
         }
         if money.units < 0 || money.nanos < 0 {
-            throw .invalid(field, "negative amounts are not allowed")
+            throw .invalid(field(), "negative amounts are not allowed")
         }
         if money.nanos > 999_999_999 {
-            throw .invalid(field + ".nanos", "\(money.nanos) is out of range: nanos must be 0 to 999,999,999")
+            throw .invalid(field() + ".nanos", "\(money.nanos) is out of range: nanos must be 0 to 999,999,999")
         }
     }
 
-    static func checkDate(_ date: Dealstore_V1_PartialDate, field: String) throws(DealStoreError) {
-        if date.year < 1800 || date.year > 2200 { throw .invalid(field + ".year", "\(date.year) is out of range") }
+    static func checkDate(
+        _ date: Dealstore_V1_PartialDate,
+        field: @autoclosure () -> String
+    ) throws(DealStoreError) {
+        if date.year < 1800 || date.year > 2200 { throw .invalid(field() + ".year", "\(date.year) is out of range") }
         switch date.precision {
         case .day:
-            if !(1...12).contains(date.month) { throw .invalid(field + ".month", "must be 1 to 12") }
-            if !(1...31).contains(date.day) { throw .invalid(field + ".day", "must be 1 to 31") }
+            if !(1...12).contains(date.month) { throw .invalid(field() + ".month", "must be 1 to 12") }
+            if !(1...31).contains(date.day) { throw .invalid(field() + ".day", "must be 1 to 31") }
         case .month:
-            if !(1...12).contains(date.month) { throw .invalid(field + ".month", "must be 1 to 12") }
-            if date.day != 0 { throw .invalid(field + ".day", "must be 0 with precision MONTH") }
+            if !(1...12).contains(date.month) { throw .invalid(field() + ".month", "must be 1 to 12") }
+            if date.day != 0 { throw .invalid(field() + ".day", "must be 0 with precision MONTH") }
         case .quarter:
             if ![3, 6, 9, 12].contains(date.month) {
                 throw .invalid(
-                    field + ".month",
+                    field() + ".month",
                     "must be the quarter's last month (3, 6, 9 or 12) with precision QUARTER"
                 )
             }
-            if date.day != 0 { throw .invalid(field + ".day", "must be 0 with precision QUARTER") }
+            if date.day != 0 { throw .invalid(field() + ".day", "must be 0 with precision QUARTER") }
         case .year:
             if date.month != 0 || date.day != 0 {
-                throw .invalid(field, "month and day must be 0 with precision YEAR")
+                throw .invalid(field(), "month and day must be 0 with precision YEAR")
             }
         case .unspecified, .UNRECOGNIZED:
-            throw .invalid(field + ".precision", "is required (DAY, MONTH, QUARTER or YEAR)")
+            throw .invalid(field() + ".precision", "is required (DAY, MONTH, QUARTER or YEAR)")
         }
     }
 
-    static func checkSources(_ ids: [String], known: Set<String>, field: String) throws(DealStoreError) {
+    static func checkSources(
+        _ ids: [String],
+        known: Set<String>,
+        field: @autoclosure () -> String
+    ) throws(DealStoreError) {
         for (index, id) in ids.enumerated() where !known.contains(id) {
-            throw .invalid("\(field)[\(index)]", "unknown source '\(id)': list it in sources first")
+            throw .invalid("\(field())[\(index)]", "unknown source '\(id)': list it in sources first")
         }
     }
 
-    static func checkUnique(_ ids: [String], field: String) throws(DealStoreError) -> Set<String> {
+    static func checkUnique(_ ids: [String], field: @autoclosure () -> String) throws(DealStoreError) -> Set<String> {
         var seen: Set<String> = []
         for (index, id) in ids.enumerated() {
-            try Self.checkID(id, field: "\(field)[\(index)].id")
-            if !seen.insert(id).inserted { throw .invalid("\(field)[\(index)].id", "duplicate id '\(id)'") }
+            try Self.checkID(id, field: "\(field())[\(index)].id")
+            if !seen.insert(id).inserted { throw .invalid("\(field())[\(index)].id", "duplicate id '\(id)'") }
         }
         return seen
     }
 
-    /// Validates `deal` and returns it with organization references rewritten to ids.
-    func validate(_ deal: Dealstore_V1_Deal) throws(DealStoreError) -> Dealstore_V1_Deal {
-        var deal = deal
+    /// Validates `deal` and rewrites its organization references to ids, in place.
+    // swift-format-ignore: FunctionBodyLength
+    func validate(_ deal: inout Dealstore_V1_Deal) throws(DealStoreError) {
         try Self.checkID(deal.id, field: "id")
-        deal.targetID = try self.resolve(deal.targetID, field: "target_id")
+        // Assigned only when it changes: writing a field of a deal whose storage is shared copies the storage.
+        let target = try self.resolve(deal.targetID, field: "target_id")
+        if target != deal.targetID { deal.targetID = target }
         if case .UNRECOGNIZED(let value) = deal.type { throw .invalid("type", "unknown deal type \(value)") }
         if case .UNRECOGNIZED(let value) = deal.status { throw .invalid("status", "unknown status \(value)") }
         if deal.hasAnnounced { try Self.checkDate(deal.announced, field: "announced") }
@@ -112,38 +135,38 @@ struct DealValidator {
             try Self.checkDate(source.published, field: "sources[\(index)].published")
         }
         for index in deal.participations.indices {
-            let field = "participations[\(index)]"
-            deal.participations[index].investorID = try self.resolve(
-                deal.participations[index].investorID,
-                field: field + ".investor_id"
-            )
+            let field = { "participations[\(index)]" }
+            let investor = deal.participations[index].investorID
+            let resolved = try self.resolve(investor, field: field() + ".investor_id")
+            if resolved != investor { deal.participations[index].investorID = resolved }
             let participation = deal.participations[index]
-            if participation.hasCommitted { try Self.checkMoney(participation.committed, field: field + ".committed") }
+            if participation.hasCommitted {
+                try Self.checkMoney(participation.committed, field: field() + ".committed")
+            }
             if participation.hasStake {
                 let stake = participation.stake
-                if stake.denominator <= 0 { throw .invalid(field + ".stake.denominator", "must be positive") }
+                if stake.denominator <= 0 { throw .invalid(field() + ".stake.denominator", "must be positive") }
                 if stake.numerator < 0 || stake.numerator > stake.denominator {
-                    throw .invalid(field + ".stake", "must be between 0 and 1")
+                    throw .invalid(field() + ".stake", "must be between 0 and 1")
                 }
             }
-            try Self.checkSources(participation.sourceIds, known: sources, field: field + ".source_ids")
+            try Self.checkSources(participation.sourceIds, known: sources, field: field() + ".source_ids")
         }
         let tranches = try Self.checkUnique(deal.tranches.map(\.id), field: "tranches")
         var trancheTotals: [String: Int128] = [:]
         for index in deal.tranches.indices {
-            let field = "tranches[\(index)]"
-            deal.tranches[index].investorID = try self.resolve(
-                deal.tranches[index].investorID,
-                field: field + ".investor_id"
-            )
+            let field = { "tranches[\(index)]" }
+            let investor = deal.tranches[index].investorID
+            let resolved = try self.resolve(investor, field: field() + ".investor_id")
+            if resolved != investor { deal.tranches[index].investorID = resolved }
             let tranche = deal.tranches[index]
-            if !tranche.hasAmount { throw .invalid(field + ".amount", "is required") }
-            try Self.checkMoney(tranche.amount, field: field + ".amount")
-            if tranche.hasDue { try Self.checkDate(tranche.due, field: field + ".due") }
+            if !tranche.hasAmount { throw .invalid(field() + ".amount", "is required") }
+            try Self.checkMoney(tranche.amount, field: field() + ".amount")
+            if tranche.hasDue { try Self.checkDate(tranche.due, field: field() + ".due") }
             if tranche.status != .cancelled {
                 trancheTotals[tranche.amount.currencyCode, default: 0] += tranche.amount.totalNanos
             }
-            try Self.checkSources(tranche.sourceIds, known: sources, field: field + ".source_ids")
+            try Self.checkSources(tranche.sourceIds, known: sources, field: field() + ".source_ids")
         }
         if deal.hasCommitmentCap {
             for (currency, total) in trancheTotals {
@@ -158,50 +181,57 @@ struct DealValidator {
         }
         _ = try Self.checkUnique(deal.options.map(\.id), field: "options")
         for index in deal.options.indices {
-            let field = "options[\(index)]"
-            deal.options[index].holderID = try self.resolve(deal.options[index].holderID, field: field + ".holder_id")
+            let field = { "options[\(index)]" }
+            let holder = deal.options[index].holderID
+            let resolved = try self.resolve(holder, field: field() + ".holder_id")
+            if resolved != holder { deal.options[index].holderID = resolved }
             let option = deal.options[index]
-            if option.hasMaximum { try Self.checkMoney(option.maximum, field: field + ".maximum") }
-            if option.hasExpires { try Self.checkDate(option.expires, field: field + ".expires") }
+            if option.hasMaximum { try Self.checkMoney(option.maximum, field: field() + ".maximum") }
+            if option.hasExpires { try Self.checkDate(option.expires, field: field() + ".expires") }
             if !option.exercisedByTrancheID.isEmpty && !tranches.contains(option.exercisedByTrancheID) {
                 throw .invalid(
-                    field + ".exercised_by_tranche_id",
+                    field() + ".exercised_by_tranche_id",
                     "unknown tranche '\(option.exercisedByTrancheID)': list it in tranches"
                 )
             }
-            try Self.checkSources(option.sourceIds, known: sources, field: field + ".source_ids")
+            try Self.checkSources(option.sourceIds, known: sources, field: field() + ".source_ids")
         }
         for (index, valuation) in deal.valuations.enumerated() {
-            let field = "valuations[\(index)]"
-            if !valuation.hasAmount { throw .invalid(field + ".amount", "is required") }
-            try Self.checkMoney(valuation.amount, field: field + ".amount")
-            if valuation.hasAsOf { try Self.checkDate(valuation.asOf, field: field + ".as_of") }
-            try Self.checkSources(valuation.sourceIds, known: sources, field: field + ".source_ids")
+            let field = { "valuations[\(index)]" }
+            if !valuation.hasAmount { throw .invalid(field() + ".amount", "is required") }
+            try Self.checkMoney(valuation.amount, field: field() + ".amount")
+            if valuation.hasAsOf { try Self.checkDate(valuation.asOf, field: field() + ".as_of") }
+            try Self.checkSources(valuation.sourceIds, known: sources, field: field() + ".source_ids")
         }
         for index in deal.strategicTerms.indices {
-            let field = "strategic_terms[\(index)]"
-            if !deal.strategicTerms[index].partyID.isEmpty {
-                deal.strategicTerms[index].partyID = try self.resolve(
-                    deal.strategicTerms[index].partyID,
-                    field: field + ".party_id"
-                )
+            let field = { "strategic_terms[\(index)]" }
+            let party = deal.strategicTerms[index].partyID
+            if !party.isEmpty {
+                let resolved = try self.resolve(party, field: field() + ".party_id")
+                if resolved != party { deal.strategicTerms[index].partyID = resolved }
             }
             let term = deal.strategicTerms[index]
-            if term.value.isEmpty { throw .invalid(field + ".value", "is required") }
-            if term.hasSince { try Self.checkDate(term.since, field: field + ".since") }
-            try Self.checkSources(term.sourceIds, known: sources, field: field + ".source_ids")
+            if term.value.isEmpty { throw .invalid(field() + ".value", "is required") }
+            if term.hasSince { try Self.checkDate(term.since, field: field() + ".since") }
+            try Self.checkSources(term.sourceIds, known: sources, field: field() + ".source_ids")
         }
         _ = try Self.checkUnique(deal.disputedClaims.map(\.id), field: "disputed_claims")
         for (index, claim) in deal.disputedClaims.enumerated() {
-            let field = "disputed_claims[\(index)]"
-            if claim.field.isEmpty { throw .invalid(field + ".field", "is required") }
+            let field = { "disputed_claims[\(index)]" }
+            if claim.field.isEmpty { throw .invalid(field() + ".field", "is required") }
             if !sources.contains(claim.sourceID) {
                 throw .invalid(
-                    field + ".source_id",
+                    field() + ".source_id",
                     "unknown source '\(claim.sourceID)': a disputed claim needs its source"
                 )
             }
         }
+    }
+
+    /// Validates `deal` and returns it with organization references rewritten to ids.
+    func validate(_ deal: Dealstore_V1_Deal) throws(DealStoreError) -> Dealstore_V1_Deal {
+        var deal = deal
+        try self.validate(&deal)
         return deal
     }
 
@@ -211,7 +241,7 @@ struct DealValidator {
         if organization.name.allSatisfy(\.isWhitespace) { throw .invalid("name", "is required") }
         if case .UNRECOGNIZED(let value) = organization.kind { throw .invalid("kind", "unknown kind \(value)") }
         for key in DealStoreState.lookupKeys(of: organization) {
-            if let other = self.state.organizationLookup[key], other != organization.id {
+            if let other = self.organizationLookup[key], other != organization.id {
                 throw DealStoreError(
                     code: .alreadyExists,
                     message:

@@ -27,6 +27,7 @@ struct DealWriteBatch {
         event.timeMicros = self.timeMicros
         do {
             let payload: [UInt8] = try event.serializedBytes()
+            state.rememberUndo(revision: event.revision, record: record.record)
             try state.apply(event)
             DealLogFrame.append(payload, to: &self.frames)
         } catch let error as DealStoreError {
@@ -36,6 +37,55 @@ struct DealWriteBatch {
         }
         self.count += 1
         self.lastRevision = event.revision
+    }
+
+    /// Records a created or updated deal at revision `state.revision + 1` (`deal` already carries that meta) and
+    /// returns its serialized bytes.
+    ///
+    /// The deal is serialized once: the same bytes are the store's record, the log record's payload (the change
+    /// event is framed around them) and a server's response.
+    mutating func emitDeal(
+        _ kind: Dealstore_V1_ChangeKind,
+        _ deal: Dealstore_V1_Deal,
+        state: inout DealStoreState
+    ) throws(DealStoreError) -> [UInt8] {
+        let bytes: [UInt8]
+        do {
+            bytes = try deal.serializedBytes()
+        } catch {
+            throw DealStoreError(code: .internal, message: "cannot encode change \(state.revision + 1)", cause: error)
+        }
+        self.emitDeal(kind, deal, bytes: bytes, state: &state)
+        return bytes
+    }
+
+    /// ``emitDeal(_:_:state:)`` for a deal already serialized (meta included) as `bytes`.
+    mutating func emitDeal(
+        _ kind: Dealstore_V1_ChangeKind,
+        _ deal: Dealstore_V1_Deal,
+        bytes: [UInt8],
+        state: inout DealStoreState
+    ) {
+        let revision = state.revision + 1
+        DealLogFrame.appendDealEvent(
+            revision: revision,
+            kind: kind,
+            dealBytes: bytes,
+            timeMicros: self.timeMicros,
+            to: &self.frames
+        )
+        // The history keeps the event as a message for the change feed: building it shares the deal's storage.
+        var event = Dealstore_V1_ChangeEvent()
+        event.revision = revision
+        event.kind = kind
+        event.record.deal = deal
+        event.timeMicros = self.timeMicros
+        state.pendingUndo.append(
+            DealUndo(revision: revision, previous: .deal(id: deal.id, entry: state.deals[deal.id]))
+        )
+        state.applyDeal(DealIndexEntry(deal: deal, bytes: bytes), event: event)
+        self.count += 1
+        self.lastRevision = revision
     }
 }
 
@@ -47,8 +97,10 @@ extension DealStore {
     /// Runs `body` under the state lock, then completes once its log records are durable.
     ///
     /// `body` validates and emits changes into the batch. The completion runs on the caller's thread when nothing
-    /// was logged (validation errors, validate-only, no-ops) and on the committer thread otherwise.
+    /// was logged (validation errors, validate-only, no-ops); otherwise through `executor` when given (with the
+    /// rest of its commit batch) and on the committer thread when not.
     func submit<T: Sendable>(
+        executor: (any DealCompletionExecutor)? = nil,
         _ body: (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T,
         completion: @escaping @Sendable (Result<T, DealStoreError>) -> Void
     ) {
@@ -71,7 +123,12 @@ extension DealStore {
             }
             if batch.count > 0 {
                 self.committer.enqueue(
-                    .write(bytes: batch.frames, records: batch.count, lastRevision: batch.lastRevision) { error in
+                    .write(
+                        bytes: batch.frames,
+                        records: batch.count,
+                        lastRevision: batch.lastRevision,
+                        executor: executor
+                    ) { error in
                         if let error {
                             completion(.failure(error))
                         } else {

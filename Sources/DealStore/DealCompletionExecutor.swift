@@ -1,0 +1,35 @@
+/// Where the store runs the completions of durable writes, so that a server hops to each of its threads once per
+/// commit batch rather than once per call.
+///
+/// Pass one to a write (for example ``DealStore/createDealSerialized(_:validateOnly:executor:completion:)``). After
+/// each group commit the committer thread hands every executor that has writes in the batch one
+/// ``DealCompletionBatch`` holding their completions, in commit order; the executor runs them where it likes
+/// (a SwiftNIO server: one `execute` on the event loop). Completions are grouped by the executor's identity, so use
+/// one long-lived instance per target thread.
+public protocol DealCompletionExecutor: AnyObject, Sendable {
+    /// Called on the committer thread; must not block (it holds up the next group commit). Run `batch` soon, once.
+    func enqueue(_ batch: DealCompletionBatch)
+}
+
+/// The completions of one commit batch that were submitted with the same ``DealCompletionExecutor``.
+///
+/// Every completion of a batch shares one outcome: the batch's records reached the log per the fsync policy, or the
+/// write or `fdatasync` failed and every call of the batch fails with that error.
+public struct DealCompletionBatch: Sendable {
+    let completions: [@Sendable (DealStoreError?) -> Void]
+    /// `nil` when the batch is durable; otherwise the error every call of the batch fails with.
+    public let error: DealStoreError?
+
+    init(completions: [@Sendable (DealStoreError?) -> Void], error: DealStoreError?) {
+        self.completions = completions
+        self.error = error
+    }
+
+    /// How many calls the batch completes.
+    public var count: Int { self.completions.count }
+
+    /// Runs every completion, in commit order, on the calling thread.
+    public func run() {
+        for completion in self.completions { completion(self.error) }
+    }
+}
