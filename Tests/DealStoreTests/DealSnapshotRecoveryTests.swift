@@ -25,12 +25,10 @@ struct DealSnapshotRecoveryTests {
         return directory + "/" + (try #require(names.sorted().last))
     }
 
-    /// The seed dataset plus deals that exercise the rarer index fields, snapshotted.
+    /// The seed dataset, 60 generated deals and one that exercises the rarer index fields, snapshotted.
     static func seededSnapshot(_ directory: String) async throws -> DealStore {
         let store = try await TestStores.open(directory, seed: true)
-        for id in ["target", "investor", "other"] {
-            _ = try await store.createOrganization(TestStores.organization(id))
-        }
+        try await DealQueryTests.populated(store, count: 60)
         // The target also invests, and a tranche names an organization that neither is the target nor invests.
         var deal = TestStores.deal("self-invest", target: "target", investor: "target", amount: 5)
         var tranche = Dealstore_V1_Tranche()
@@ -96,7 +94,7 @@ struct DealSnapshotRecoveryTests {
         let store = try await Self.seededSnapshot(directory.path)
         try await store.close()
         let state = try DealSnapshotFile.load(path: try Self.snapshotPath(directory.path), historyLimit: 10)
-        #expect(state.deals.count > 10)
+        #expect(state.deals.count > 60)
         var exact = DealStoreState()
         for entry in state.deals.values {
             let decoded = DealIndexEntry(deal: try Dealstore_V1_Deal(serializedBytes: entry.bytes), bytes: entry.bytes)
