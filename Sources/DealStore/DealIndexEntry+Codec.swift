@@ -47,8 +47,11 @@ extension DealIndexEntry {
         let extraReferences = try reader.strings()
         let type = Int(try reader.varint())
         let status = Int(try reader.varint())
-        var announced: [Int32] = []
-        for _ in 0..<4 { announced.append(Int32(bitPattern: UInt32(truncatingIfNeeded: try reader.varint()))) }
+        // Four plain values rather than a loop into an array: an array would be one more allocation per deal.
+        let announcedStart = try reader.int32()
+        let announcedEnd = try reader.int32()
+        let announcedYear = try reader.int32()
+        let announcedQuarter = try reader.int32()
         let currency = try reader.string()
         let nanos = try reader.int128()
         let present = try reader.varint() == 1
@@ -56,7 +59,7 @@ extension DealIndexEntry {
         let claimCount = Int(try reader.varint())
         let count = Int(try reader.varint())
         var contributions: [DealContribution] = []
-        contributions.reserveCapacity(count)
+        if count > 0 { contributions.reserveCapacity(count) }
         for _ in 0..<count {
             contributions.append(
                 DealContribution(
@@ -78,7 +81,7 @@ extension DealIndexEntry {
             extraReferences: extraReferences,
             type: type,
             status: status,
-            announced: (announced[0], announced[1], announced[2], announced[3]),
+            announced: (announcedStart, announcedEnd, announcedYear, announcedQuarter),
             amount: (currency, nanos, present),
             updateRevision: updateRevision,
             claimCount: claimCount,
@@ -146,6 +149,10 @@ extension DealIndexEntry {
             }
         }
 
+        mutating func int32() throws(DealSnapshotFile.Invalid) -> Int32 {
+            Int32(bitPattern: UInt32(truncatingIfNeeded: try self.varint()))
+        }
+
         mutating func string() throws(DealSnapshotFile.Invalid) -> String {
             let count = Int(try self.varint())
             return String(decoding: try self.take(count), as: UTF8.self)
@@ -153,6 +160,8 @@ extension DealIndexEntry {
 
         mutating func strings() throws(DealSnapshotFile.Invalid) -> [String] {
             let count = Int(try self.varint())
+            // Most lists (extra leads, extra references) are empty: reserving capacity would allocate for them.
+            guard count > 0 else { return [] }
             var values: [String] = []
             values.reserveCapacity(count)
             for _ in 0..<count { values.append(try self.string()) }

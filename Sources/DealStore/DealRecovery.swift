@@ -57,6 +57,7 @@ enum DealRecovery {
 
         var state = DealStoreState()
         state.historyLimit = max(1, historyLimit)
+        var unreadable: [String] = []
         for snapshot in snapshots {
             do {
                 state = try DealSnapshotFile.load(path: directory + "/" + snapshot.name, historyLimit: historyLimit)
@@ -64,8 +65,22 @@ enum DealRecovery {
                 report.snapshotFile = snapshot.name
                 break
             } catch {
+                unreadable.append("\(error)")
                 report.notes.append("snapshot \(snapshot.name) is unreadable (\(error)); trying an older one")
                 logger.error("unreadable snapshot", metadata: ["file": "\(snapshot.name)", "error": "\(error)"])
+            }
+        }
+        if !snapshots.isEmpty && report.snapshotFile == nil {
+            // Without any snapshot the log alone would give an empty or partial store (the segments a snapshot
+            // covers are deleted): never serve that as if it were the data.
+            let problem = "no snapshot is readable: " + unreadable.joined(separator: "; ")
+            report.problems.append(problem)
+            if mode != .check {
+                throw DealStoreError(
+                    code: .dataLoss,
+                    message: problem + ". Refusing to start: the deals it holds would be missing. Restore the "
+                        + "snapshot from a backup (the damaged file is left as it is)."
+                )
             }
         }
         let base = state.revision

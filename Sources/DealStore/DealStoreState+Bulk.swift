@@ -8,52 +8,84 @@ extension DealStoreState {
     /// Recovery inserts a million entries here; one after the other this was the largest sequential part of a
     /// restart. The parts touch disjoint fields, so they run in parallel; the result is what the loop of
     /// `putDeal` gives (which is also what runs if an id turns out to repeat, or the state is not empty).
-    mutating func putDealsInBulk(_ entries: [DealIndexEntry]) {
+    ///
+    /// The batches arrive grouped by target and investor (see ``DealIndexBatch``), so every set is created at its
+    /// final size (growing a set rehashes every id in it again) and filled without a lookup per deal, and the
+    /// reference counts follow from the group sizes instead of a dictionary update per reference.
+    mutating func putDealsInBulk(_ batches: [DealIndexBatch]) {
+        let total = batches.reduce(0) { $0 + $1.entries.count }
         guard self.deals.isEmpty, self.dealsByTarget.isEmpty, self.dealsByInvestor.isEmpty,
             self.referenceCounts.isEmpty
         else {
-            for entry in entries { self.putDeal(entry) }
+            for batch in batches { for entry in batch.entries { self.putDeal(entry) } }
             return
         }
+        // Investors carry twice the deals of targets (a typical deal has two): two halves keep both cores busy.
+        var investorIDs = Set<String>()
+        for batch in batches { investorIDs.formUnion(batch.byInvestor.keys) }
+        let investorList = Array(investorIDs)
+        let half = investorList.count / 2
+        let investorHalves = [investorList[..<half], investorList[half...]]
+
         let primary = Mutex<[String: DealIndexEntry]>([:])
         let byTarget = Mutex<[String: Set<String>]>([:])
-        let byInvestor = Mutex<([String: Set<String>], [String: Int])>(([:], [:]))
-        // Three independent parts, each sized before it is filled: growing a set rehashes (and compares) every
-        // id in it again, and ids share long prefixes.
-        DispatchQueue.concurrentPerform(iterations: 3) { part in
+        let byInvestor = Mutex<[String: Set<String>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
             switch part {
             case 0:
-                var deals = [String: DealIndexEntry](minimumCapacity: entries.count)
-                for entry in entries { deals[entry.id] = entry }
+                var deals = [String: DealIndexEntry](minimumCapacity: total)
+                for batch in batches { for entry in batch.entries { deals[entry.id] = entry } }
                 primary.withLock { $0 = deals }
             case 1:
-                var counts: [String: Int] = [:]
-                for entry in entries { counts[entry.targetID, default: 0] += 1 }
-                var sets = counts.mapValues { Set<String>(minimumCapacity: $0) }
-                for entry in entries { sets[entry.targetID, default: []].insert(entry.id) }
+                var targetIDs = Set<String>()
+                for batch in batches { targetIDs.formUnion(batch.byTarget.keys) }
+                let sets = Self.groupSets(keys: targetIDs, batches: batches, groups: \.byTarget)
                 byTarget.withLock { $0 = sets }
             default:
-                var counts: [String: Int] = [:]
-                for entry in entries {
-                    for investor in entry.investorIDs { counts[investor, default: 0] += 1 }
-                }
-                var sets = counts.mapValues { Set<String>(minimumCapacity: $0) }
-                var references: [String: Int] = [:]
-                for entry in entries {
-                    for investor in entry.investorIDs { sets[investor, default: []].insert(entry.id) }
-                    for reference in entry.references { references[reference, default: 0] += 1 }
-                }
-                byInvestor.withLock { $0 = (sets, references) }
+                let sets = Self.groupSets(keys: investorHalves[part - 2], batches: batches, groups: \.byInvestor)
+                byInvestor.withLock { $0.merge(sets) { first, _ in first } }
             }
         }
         let deals = primary.withLock { $0 }
-        guard deals.count == entries.count else {
-            // A repeated id: the indexes above counted it twice. Take the exact path.
-            for entry in entries { self.putDeal(entry) }
+        guard deals.count == total else {
+            // A repeated id: the groups above hold it twice. Take the exact path.
+            for batch in batches { for entry in batch.entries { self.putDeal(entry) } }
             return
         }
         self.deals = deals
         self.dealsByTarget = byTarget.withLock { $0 }
-        (self.dealsByInvestor, self.referenceCounts) = byInvestor.withLock { $0 }
+        self.dealsByInvestor = byInvestor.withLock { $0 }
+        // What `putDeal` counts one reference at a time: a deal refers to its target, its investors and its extra
+        // references, each once (an investor that is also the target counts once).
+        var references: [String: Int] = [:]
+        references.reserveCapacity(self.dealsByTarget.count + self.dealsByInvestor.count)
+        for (id, set) in self.dealsByTarget { references[id, default: 0] += set.count }
+        for (id, set) in self.dealsByInvestor { references[id, default: 0] += set.count }
+        for batch in batches {
+            for (id, count) in batch.targetAlsoInvestor { references[id, default: 0] -= count }
+            for (id, count) in batch.extraReferences { references[id, default: 0] += count }
+        }
+        self.referenceCounts = references
+    }
+
+    /// For each of `keys`, the set of the deal ids its groups list across `batches`, created at its final size.
+    private static func groupSets(
+        keys: some Collection<String>,
+        batches: [DealIndexBatch],
+        groups: KeyPath<DealIndexBatch, [String: [String]]>
+    ) -> [String: Set<String>] {
+        let groupings = batches.map { $0[keyPath: groups] }
+        var sets = [String: Set<String>](minimumCapacity: keys.count)
+        for key in keys {
+            var count = 0
+            for grouping in groupings { count += grouping[key]?.count ?? 0 }
+            var set = Set<String>(minimumCapacity: count)
+            for grouping in groupings {
+                guard let ids = grouping[key] else { continue }
+                for id in ids { set.insert(id) }
+            }
+            sets[key] = set
+        }
+        return sets
     }
 }
