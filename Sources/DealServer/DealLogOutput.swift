@@ -9,7 +9,8 @@ import Synchronization
 /// line costs an append under a lock held for a `memcpy`; the system call is amortized over many lines and made by
 /// the flusher thread, not by the event loop that logged (a `write(2)` of 64 KiB under the lock on an event loop
 /// held up the other loop's lines too: 3 % of the server's cycles at 100,000 calls per second). The flusher swaps
-/// the filled buffer for an empty one under the lock and writes outside it, so appends never wait for the disk.
+/// the filled buffer for an empty one under the lock and writes outside it, so an info line never waits for the
+/// disk (a warning, written at once, may wait behind a write in progress).
 /// The price is that up to 50 ms of info lines can be lost if the process is killed (warnings and errors are never
 /// held). A writer that outruns the flusher past ``inlineWriteThreshold`` writes itself, so memory stays bounded.
 public final class DealLogOutput: Sendable {

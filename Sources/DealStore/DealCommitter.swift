@@ -218,6 +218,7 @@ final class DealCommitter: Sendable {
     private func writeAndSync(_ buffer: [UInt8]) -> DealStoreError? {
         self.segment.withLock { segment -> DealStoreError? in
             if let failure = segment.failure { return failure }
+            let sizeBefore = segment.size
             do throws(DealIOError) {
                 if !buffer.isEmpty {
                     try DealFileIO.writeAll(segment.fd, buffer, path: segment.path)
@@ -231,10 +232,19 @@ final class DealCommitter: Sendable {
                 }
                 return nil
             } catch {
+                // The batch's callers hear of the failure and the store rolls its writes back, so its records must
+                // not come back at the next start either: cut them off the segment. If even that fails, the
+                // outcome of those writes is unknown, and the message says so.
+                let cut = sizeBefore < segment.size ? ftruncate(segment.fd, off_t(sizeBefore)) == 0 : true
+                if cut { segment.size = sizeBefore }
+                let outcome =
+                    cut
+                    ? "the failed batch was not kept"
+                    : "the failed batch could not be cut off the log either, so it may reappear after a restart"
                 let failure = DealStoreError(
                     code: .readOnly,
                     message:
-                        "the write-ahead log could not be written (\(error)); the store is read-only: fix the disk and restart",
+                        "the write-ahead log could not be written (\(error)); \(outcome); the store is read-only: fix the disk and restart",
                     cause: error
                 )
                 segment.failure = failure

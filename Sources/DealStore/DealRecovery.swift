@@ -84,6 +84,22 @@ enum DealRecovery {
             }
         }
         let base = state.revision
+        if report.snapshotFile == nil, snapshots.isEmpty, let first = segments.first, first.first > base + 1 {
+            // The log starts after revision 1 and no snapshot covers what came before: a snapshot was deleted or
+            // lost. Opening would serve an empty store and then write over its history.
+            let problem =
+                "\(directory)/\(first.name) starts at revision \(first.first) but no snapshot holds revisions 1 to "
+                + "\(first.first - 1)"
+            report.problems.append(problem)
+            if mode != .check {
+                throw DealStoreError(
+                    code: .dataLoss,
+                    message: problem + ". Refusing to start: those deals would be missing. Restore the snapshot "
+                        + "file (snapshot-*.snap) from a backup."
+                )
+            }
+            return Result(state: state, appendSegment: nil, isNew: false, report: report)
+        }
         state.compactedRevision = base
         var expected = base + 1
         var appendSegment: UInt64?

@@ -166,6 +166,9 @@ struct DealStoreState: Sendable {
         self.pendingUndo.removeAll()
         if self.revision > self.durableRevision { self.revision = self.durableRevision }
         while let last = self.history.last, last.revision > self.durableRevision { self.history.removeLast() }
+        // History compacted while many writes were in flight may have dropped events up to a rolled-back revision:
+        // a watcher resuming from the current revision must not be told it is compacted.
+        if self.compactedRevision > self.revision { self.compactedRevision = self.revision }
     }
 
     mutating func appendHistory(_ event: Dealstore_V1_ChangeEvent) {

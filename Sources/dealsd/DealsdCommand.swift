@@ -101,6 +101,8 @@ extension DealsdCommand {
                     FileHandle.standardOutput.write(Data((message + "\n").utf8))
                 }
             } catch let error as DealServerError {
+                // After the lines logged before the failure, not ahead of them.
+                DealLogOutput.standardError.flush()
                 FileHandle.standardError.write(Data("dealsd: \(error.message)\n".utf8))
                 throw ExitCode(78)
             }

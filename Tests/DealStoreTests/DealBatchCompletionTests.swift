@@ -154,6 +154,18 @@ struct DealBatchCompletionTests {
         }
         #expect(later?.code == .readOnly)
         try? await store.close()
+        // Nor do they come back at the next start: the failed batch was cut off the log.
+        let reopened = try await DealStore.open(
+            directory: directory.path,
+            options: DealStoreOptions(fsyncPolicy: .always, snapshotEvery: 0, seedIfEmpty: false),
+            logger: TestStores.quietLogger
+        )
+        #expect(try reopened.dealBytes(id: "durable").isEmpty == false)
+        for id in ids {
+            #expect(throws: DealStoreError.self) { try reopened.dealBytes(id: id) }
+        }
+        #expect(reopened.dealCount == 1)
+        try await reopened.close()
     }
 
     @Test("create and update answer with the stored bytes, which decode to the stored deal")

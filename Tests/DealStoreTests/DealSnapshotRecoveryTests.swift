@@ -163,6 +163,19 @@ struct DealSnapshotRecoveryTests {
         #expect(!report.isHealthy)
     }
 
+    @Test("a deleted snapshot is refused, not opened as an empty store")
+    func missingSnapshot() async throws {
+        let directory = TemporaryDirectory()
+        let store = try await Self.seededSnapshot(directory.path)
+        try await store.close()
+        try FileManager.default.removeItem(atPath: try Self.snapshotPath(directory.path))
+        let opened = await #expect(throws: DealStoreError.self) { try await TestStores.open(directory.path) }
+        #expect(opened?.code == .dataLoss)
+        #expect(opened?.message.contains("no snapshot holds revisions 1 to") == true)
+        let report = try DealStore.check(directory: directory.path, logger: TestStores.quietLogger)
+        #expect(!report.isHealthy)
+    }
+
     @Test("after recovery (snapshot, then log records) queries give the same answers as before the restart")
     func sameAnswers() async throws {
         let directory = TemporaryDirectory()
