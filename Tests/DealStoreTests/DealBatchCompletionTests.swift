@@ -168,6 +168,68 @@ struct DealBatchCompletionTests {
         try await reopened.close()
     }
 
+    @Test("a failed batch of an update, a delete and an organization write leaves deals, indexes and feed as before")
+    func failedBatchRestoresEveryKindOfWrite() async throws {
+        let directory = TemporaryDirectory()
+        let sync = ControlledSync()
+        let store = try await Self.open(directory.path, sync: sync)
+        _ = try await store.createOrganization(TestStores.organization("elsewhere"))
+        for id in ["keep", "gone"] { _ = try await store.createDeal(TestStores.deal(id)) }
+        func ids(investor: String) throws -> [String] {
+            var filter = Dealstore_V1_DealFilter()
+            filter.investorIds = [investor]
+            return try store.listDeals(filter: filter, pageSize: 100).deals.map(\.id).sorted()
+        }
+        let before = (
+            keep: try store.dealBytes(id: "keep"),
+            gone: try store.dealBytes(id: "gone"),
+            investor: try ids(investor: "investor"),
+            elsewhere: try ids(investor: "elsewhere"),
+            revision: store.revision,
+            changes: try store.changes(after: 0).map(\.revision)
+        )
+        #expect(before.investor == ["gone", "keep"])
+
+        sync.configure(holdCall: 1, failFrom: 2)
+        let outcomes = Mutex<[String: Bool]>([:])
+        let done = DispatchSemaphore(value: 0)
+        store.createDealSerialized(TestStores.deal("first")) { result in
+            outcomes.withLock { $0["first"] = (try? result.get()) != nil }
+            done.signal()
+        }
+        sync.entered.wait()
+        var moved = try store.deal(id: "keep")
+        moved.participations[0].investorID = "elsewhere"
+        store.updateDealSerialized(moved) { result in
+            outcomes.withLock { $0["update"] = (try? result.get()) != nil }
+            done.signal()
+        }
+        store.deleteDeal(id: "gone") { result in
+            outcomes.withLock { $0["delete"] = (try? result.get()) != nil }
+            done.signal()
+        }
+        store.createOrganization(TestStores.organization("newcomer")) { result in
+            outcomes.withLock { $0["organization"] = (try? result.get()) != nil }
+            done.signal()
+        }
+        sync.release.signal()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                for _ in 0..<4 { done.wait() }
+                continuation.resume()
+            }.start()
+        }
+        #expect(outcomes.withLock { $0 } == ["first": true, "update": false, "delete": false, "organization": false])
+        #expect(try store.dealBytes(id: "keep") == before.keep)
+        #expect(try store.dealBytes(id: "gone") == before.gone)
+        #expect(throws: DealStoreError.self) { try store.organization(id: "newcomer") }
+        #expect(try ids(investor: "investor") == (before.investor + ["first"]).sorted())
+        #expect(try ids(investor: "elsewhere") == before.elsewhere)
+        #expect(store.revision == before.revision + 1)
+        #expect(try store.changes(after: 0).map(\.revision) == before.changes + [before.revision + 1])
+        try? await store.close()
+    }
+
     @Test("create and update answer with the stored bytes, which decode to the stored deal")
     func serializedAnswerIsStored() async throws {
         try await TestStores.withStore { store in
