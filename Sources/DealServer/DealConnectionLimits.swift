@@ -15,6 +15,9 @@ public struct DealConnectionLimits: Sendable, Hashable {
     /// A connection with no open stream for this long is closed with GOAWAY; `nil` never.
     public var idleTimeout: Duration? = .seconds(300)
     /// Bytes queued for a client that does not read; past it the connection is closed.
+    ///
+    /// Streaming calls pause once half of it (at most 1 MiB) waits and resume as the client reads, so only answers
+    /// that do not pause (unary ones, control frames) can reach it.
     public var maximumOutputBuffer: Int = 16 << 20
     /// How long in-flight calls may take to finish after a graceful GOAWAY.
     public var drainGracePeriod: Duration = .seconds(10)

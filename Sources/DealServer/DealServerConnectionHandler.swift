@@ -23,6 +23,13 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     /// When the connection last became idle (no open stream); `nil` while a stream is open.
     private var idleSince: NIODeadline?
     private var drainTimer: Scheduled<Void>?
+    /// Armed while the channel is unwritable: closes the connection if the client still reads nothing when it fires.
+    private var stallTimer: Scheduled<Void>?
+    /// Set when a stream asked to write and was told to wait for the channel (not for its flow-control window).
+    private var streamsPaused = false
+    private var resumingStreams = false
+    /// Unwritten output (here and in the channel) past which streams pause; well under the output cap.
+    private var highWaterMark: Int { max(min(self.machine.limits.maximumOutputBuffer / 2, 1 << 20), 2) }
     private var context: ChannelHandlerContext?
     private var output: ByteBuffer
     private var inReadBurst = false
@@ -64,14 +71,18 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         self.peer.address = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
         self.logger[metadataKey: "peer"] = "\(self.peer.address)"
         self.observer.connectionOpened()
-        // The output buffer cap: what a client that never reads makes us hold is what the channel has not written
-        // yet, which the channel already counts; it turns unwritable past the high mark (see
-        // channelWritabilityChanged). Counting it here instead cost a promise and a callback per flush.
-        let cap = self.machine.limits.maximumOutputBuffer
-        try? context.channel.syncOptions?.setOption(
-            ChannelOptions.writeBufferWaterMark,
-            value: ChannelOptions.Types.WriteBufferWaterMark(low: cap / 2, high: cap)
-        )
+        // Backpressure: streams pause while the channel holds more unwritten output than the high mark, and resume
+        // when it drains below the low one (channelWritabilityChanged). The marks stay well under the output cap,
+        // so a client that reads, however slowly, is never cut off; only output that is not paused (unary answers,
+        // control frames) can take a client that does not read past the cap (flushOutput).
+        do {
+            try context.channel.syncOptions?.setOption(
+                ChannelOptions.writeBufferWaterMark,
+                value: ChannelOptions.Types.WriteBufferWaterMark(low: self.highWaterMark / 2, high: self.highWaterMark)
+            )
+        } catch {
+            self.logger.warning("cannot set the write-buffer water marks", metadata: ["error": "\(error)"])
+        }
         self.armIdleTimer()
     }
 
@@ -82,6 +93,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     func channelInactive(context: ChannelHandlerContext) {
         self.idleTimer?.cancel()
         self.drainTimer?.cancel()
+        self.stallTimer?.cancel()
         for id in self.machine.closeAll() {
             self.endCall(id, code: .cancelled)?.cancel()
         }
@@ -123,17 +135,50 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         context.fireChannelReadComplete()
     }
 
-    /// Closes a connection whose client has stopped reading once its unwritten output passes the cap.
+    /// Resumes paused streams when the client has read enough; when it stops reading, starts the stall clock.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if !context.channel.isWritable {
-            self.logger.warning(
-                "closing connection: client is not reading",
-                metadata: ["buffered_bytes_limit": "\(self.machine.limits.maximumOutputBuffer)"]
-            )
-            self.output.clear()
-            context.close(promise: nil)
+        if context.channel.isWritable {
+            self.stallTimer?.cancel()
+            self.stallTimer = nil
+            self.resumePausedStreams()
+        } else if self.stallTimer == nil, let timeout = self.machine.limits.idleTimeout {
+            // Paused streams keep a connection from going idle: a client that reads nothing for as long as the
+            // idle timeout is treated as gone.
+            self.stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                [weak self] in
+                guard let self, let context = self.context, !context.channel.isWritable else { return }
+                self.closeForNotReading(context: context, reason: "it read nothing for the idle timeout")
+            }
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Lets paused streams write again while the channel takes more; each round's output leaves in one flush.
+    private func resumePausedStreams() {
+        guard !self.resumingStreams else { return }
+        self.resumingStreams = true
+        defer { self.resumingStreams = false }
+        while self.streamsPaused, let context = self.context, context.channel.isWritable,
+            self.output.readableBytes < self.highWaterMark
+        {
+            self.streamsPaused = false
+            let held = self.holdFlushes()
+            for streamID in self.calls.keys.sorted() where self.machine.isWritable(streamID: streamID) {
+                self.calls[streamID]?.call.writable()
+            }
+            if held { self.releaseFlushes() }
+            // Inside a read burst the output waits for channelReadComplete, which resumes again after its flush.
+            if self.inReadBurst { return }
+        }
+    }
+
+    private func closeForNotReading(context: ChannelHandlerContext, reason: String) {
+        self.logger.warning(
+            "closing connection: client is not reading",
+            metadata: ["reason": "\(reason)", "buffered_bytes_limit": "\(self.machine.limits.maximumOutputBuffer)"]
+        )
+        self.output.clear()
+        context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -250,7 +295,13 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     // MARK: Frames out (called by DealServerCallWriter on the loop)
 
     func isWritable(streamID: UInt32) -> Bool {
-        self.machine.isWritable(streamID: streamID)
+        guard self.machine.isWritable(streamID: streamID) else { return false }
+        guard let context = self.context, context.channel.isWritable, self.output.readableBytes < self.highWaterMark
+        else {
+            self.streamsPaused = true
+            return false
+        }
+        return true
     }
 
     func send(_ message: ByteBuffer, streamID: UInt32) {
@@ -407,6 +458,13 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     private func flushOutput() {
         guard let context = self.context, self.output.readableBytes > 0 else { return }
         context.writeAndFlush(self.wrapOutboundOut(self.output), promise: nil)
+        if !context.channel.isWritable,
+            let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes),
+            buffered > self.machine.limits.maximumOutputBuffer
+        {
+            self.closeForNotReading(context: context, reason: "\(buffered) bytes wait to be written")
+            return
+        }
         if self.output.capacity <= 64 * 1024 {
             // The TLS handler encrypts during the flush and lets go of the buffer: clearing reuses its storage
             // (and copies on write, safely, if anything still holds it).
@@ -414,6 +472,9 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         } else {
             // Do not keep a large export's buffer for the rest of the connection.
             self.output = context.channel.allocator.buffer(capacity: 4096)
+        }
+        if self.streamsPaused {
+            self.resumePausedStreams()
         }
     }
 

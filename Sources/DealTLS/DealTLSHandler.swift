@@ -298,7 +298,13 @@ public final class DealTLSHandler: ChannelDuplexHandler {
             if let closePromise {
                 closed.futureResult.cascade(to: closePromise)
             }
-            written.futureResult.assumeIsolated().whenComplete { _ in
+            if context.channel.isWritable {
+                written.futureResult.assumeIsolated().whenComplete { _ in
+                    context.close(mode: .all, promise: closed)
+                }
+            } else {
+                // The peer is not reading (its buffers are full): close_notify would wait behind everything queued,
+                // possibly forever, so the connection closes now and the queued writes fail.
                 context.close(mode: .all, promise: closed)
             }
         case .closeWithoutCloseNotify:

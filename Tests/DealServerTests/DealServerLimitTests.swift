@@ -111,6 +111,62 @@ struct DealServerLimitTests {
         }
     }
 
+    /// Imports `count` deals of about 1.1 KB each, so that an export is megabytes.
+    static func importBulkDeals(_ count: Int, harness: DealServerHarness) async throws {
+        try await withDealClient(configuration: harness.clientConfiguration(token: harness.adminToken)) { client in
+            let records = AsyncStream<Dealstore_V1_DealRecord> { continuation in
+                for index in 1...count {
+                    var deal = DealTestRecords.deal(id: "bulk-\(index)")
+                    deal.notes = String(repeating: "n", count: 1_000)
+                    var record = Dealstore_V1_DealRecord()
+                    record.deal = deal
+                    continuation.yield(record)
+                }
+                continuation.finish()
+            }
+            let imported = try await client.importDeals(records)
+            #expect(imported.created == UInt64(count))
+        }
+    }
+
+    @Test("exports far larger than the output cap reach a client that pauses reading, whole")
+    func pausedReaderGetsLargeExports() async throws {
+        var limits = DealConnectionLimits()
+        limits.maximumOutputBuffer = 64 * 1024
+        try await DealServerHarness.with(limits: limits) { harness, _ in
+            let deals = 1_500
+            try await Self.importBulkDeals(deals, harness: harness)
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            defer { raw.close() }
+            try await raw.sendHello()
+            _ = try await raw.waitForFrames(1)
+            // Four exports of ~1.7 MB each while the client reads nothing: far more than the socket buffers and
+            // the 64 KiB cap hold. The server must pause them, not cut the connection.
+            try await raw.channel.setOption(.autoRead, value: false).get()
+            try await raw.send(
+                (1...4).flatMap { try! Self.call(UInt32($0 * 2 - 1), .exportDeals, token: harness.readToken) }
+            )
+            try await Task.sleep(for: .seconds(2))
+            try await raw.channel.setOption(.autoRead, value: true).get()
+            let deadline = ContinuousClock.now + .seconds(60)
+            var frames = try raw.frames()
+            while frames.filter({ $0.kind == .trailers }).count < 4, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                frames = try raw.frames()
+            }
+            let trailers = frames.filter { $0.kind == .trailers }
+            #expect(trailers.count == 4)
+            for trailer in trailers {
+                #expect(try trailer.decodePayload(as: Dealstore_V1_Trailers.self).code == DealStatusCode.ok.rawValue)
+            }
+            let messages = Dictionary(grouping: frames.filter { $0.kind == .message }, by: \.streamID)
+            #expect(messages.count == 4)
+            #expect(Set(messages.values.map(\.count)).count == 1)
+            #expect(messages.values.allSatisfy { $0.count > deals })
+            #expect(try raw.goAway() == nil)
+        }
+    }
+
     @Test("a client that never reads is cut off instead of growing the server's memory")
     func outputBufferCap() async throws {
         var limits = DealConnectionLimits()
@@ -122,9 +178,10 @@ struct DealServerLimitTests {
             try await raw.sendHello()
             _ = try await raw.waitForFrames(1)
             try await raw.channel.setOption(.autoRead, value: false).get()
+            // Unary answers are not paused like streams: asking and never reading piles them up past the cap.
             var frames: [DealFrame] = []
             for id in 1...3000 {
-                frames += try Self.call(UInt32(id), .exportDeals, token: harness.readToken)
+                frames += try Self.call(UInt32(id * 2 - 1), .listDeals, token: harness.readToken)
             }
             try await raw.send(frames)
             #expect(
