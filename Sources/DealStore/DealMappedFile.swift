@@ -11,8 +11,8 @@ import Darwin
 /// read-only mapping with `MAP_POPULATE` maps the page-cache pages themselves, and unmapping returns them at once,
 /// so the file never counts against the daemon's memory after recovery.
 ///
-/// Deliberately neither `Sendable` nor copyable: the pointer is valid only inside ``withBytes(_:)`` and until the
-/// owner goes away.
+/// Deliberately not `Sendable`, and a class so that the mapping has one owner whose `deinit` unmaps it: the
+/// pointer is valid only inside ``withBytes(_:)``, which keeps the owner alive for the call.
 final class DealMappedFile {
     private let base: UnsafeMutableRawPointer?
     private let count: Int
@@ -50,7 +50,9 @@ final class DealMappedFile {
     /// Calls `body` with the file's bytes; they must not escape it.
     func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         if let base = self.base {
-            return try body(UnsafeRawBufferPointer(start: base, count: self.count))
+            return try withExtendedLifetime(self) {
+                try body(UnsafeRawBufferPointer(start: base, count: self.count))
+            }
         }
         return try self.fallback.withUnsafeBytes { try body($0) }
     }

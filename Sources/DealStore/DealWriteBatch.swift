@@ -80,9 +80,7 @@ struct DealWriteBatch {
         event.kind = kind
         event.record.deal = deal
         event.timeMicros = self.timeMicros
-        state.pendingUndo.append(
-            DealUndo(revision: revision, previous: .deal(id: deal.id, entry: state.deals[deal.id]))
-        )
+        state.rememberUndo(revision: revision, record: .deal(deal))
         state.applyDeal(DealIndexEntry(deal: deal, bytes: bytes), event: event)
         self.count += 1
         self.lastRevision = revision
