@@ -1,3 +1,4 @@
+import DealModel
 import DealProtocol
 import Foundation
 import NIOCore
@@ -12,7 +13,7 @@ import NIOCore
 enum DealCallHeadersDecoder {
     static func decode(_ payload: ByteBuffer) -> Dealstore_V1_CallHeaders? {
         payload.withUnsafeReadableBytes { bytes -> Dealstore_V1_CallHeaders? in
-            var reader = Reader(bytes: bytes)
+            var reader = DealWireReader(bytes: bytes)
             var headers = Dealstore_V1_CallHeaders()
             while !reader.isAtEnd {
                 guard let tag = reader.varint() else { return nil }
@@ -35,7 +36,7 @@ enum DealCallHeadersDecoder {
     }
 
     private static func entry(_ bytes: UnsafeRawBufferPointer) -> Dealstore_V1_MetadataEntry? {
-        var reader = Reader(bytes: bytes)
+        var reader = DealWireReader(bytes: bytes)
         var entry = Dealstore_V1_MetadataEntry()
         while !reader.isAtEnd {
             guard let tag = reader.varint() else { return nil }
@@ -55,33 +56,5 @@ enum DealCallHeadersDecoder {
 
     private static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
         String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self)
-    }
-
-    /// A cursor over protobuf wire bytes; every read is bounds-checked and returns `nil` when the input ends early.
-    private struct Reader {
-        let bytes: UnsafeRawBufferPointer
-        var index = 0
-
-        var isAtEnd: Bool { self.index >= self.bytes.count }
-
-        mutating func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while self.index < self.bytes.count, shift < 64 {
-                let byte = self.bytes[self.index]
-                self.index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
-                shift += 7
-            }
-            return nil
-        }
-
-        mutating func lengthDelimited() -> UnsafeRawBufferPointer? {
-            guard let length = self.varint(), length <= UInt64(self.bytes.count - self.index) else { return nil }
-            let start = self.index
-            self.index += Int(length)
-            return UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index])
-        }
     }
 }

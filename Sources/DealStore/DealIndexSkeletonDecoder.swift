@@ -11,7 +11,7 @@ import DealModel
 enum DealIndexSkeletonDecoder {
     static func skeleton(_ bytes: [UInt8]) -> Dealstore_V1_Deal? {
         bytes.withUnsafeBytes { raw -> Dealstore_V1_Deal? in
-            var reader = Reader(bytes: raw)
+            var reader = DealWireReader(bytes: raw)
             var deal = Dealstore_V1_Deal()
             // Singular message fields seen so far, as bits (6, 8, 31): no allocation per deal.
             var seen: UInt64 = 0
@@ -35,7 +35,7 @@ enum DealIndexSkeletonDecoder {
                     let bit: UInt64 = 1 << UInt64(field)
                     guard seen & bit == 0, let nested = reader.lengthDelimited() else { return nil }
                     seen |= bit
-                    var inner = Reader(bytes: nested)
+                    var inner = DealWireReader(bytes: nested)
                     if field == 6 {
                         guard let date = Self.date(&inner) else { return nil }
                         deal.announced = date
@@ -82,7 +82,7 @@ enum DealIndexSkeletonDecoder {
         }
     }
 
-    private static func date(_ reader: inout Reader) -> Dealstore_V1_PartialDate? {
+    private static func date(_ reader: inout DealWireReader) -> Dealstore_V1_PartialDate? {
         var date = Dealstore_V1_PartialDate()
         while !reader.isAtEnd {
             guard let (field, wire) = reader.tag(), wire == 0, let value = reader.int32() else { return nil }
@@ -97,7 +97,7 @@ enum DealIndexSkeletonDecoder {
         return date
     }
 
-    private static func money(_ reader: inout Reader) -> Dealstore_V1_Money? {
+    private static func money(_ reader: inout DealWireReader) -> Dealstore_V1_Money? {
         var money = Dealstore_V1_Money()
         while !reader.isAtEnd {
             guard let (field, wire) = reader.tag() else { return nil }
@@ -118,7 +118,7 @@ enum DealIndexSkeletonDecoder {
         return money
     }
 
-    private static func updateRevision(_ reader: inout Reader) -> UInt64? {
+    private static func updateRevision(_ reader: inout DealWireReader) -> UInt64? {
         var revision: UInt64 = 0
         while !reader.isAtEnd {
             guard let (field, wire) = reader.tag() else { return nil }
@@ -138,7 +138,7 @@ enum DealIndexSkeletonDecoder {
     }
 
     private static func participation(_ bytes: UnsafeRawBufferPointer) -> Dealstore_V1_Participation? {
-        var reader = Reader(bytes: bytes)
+        var reader = DealWireReader(bytes: bytes)
         var participation = Dealstore_V1_Participation()
         var sawCommitted = false
         while !reader.isAtEnd {
@@ -153,7 +153,7 @@ enum DealIndexSkeletonDecoder {
             case (3, 2):
                 guard !sawCommitted, let nested = reader.lengthDelimited() else { return nil }
                 sawCommitted = true
-                var inner = Reader(bytes: nested)
+                var inner = DealWireReader(bytes: nested)
                 guard let money = Self.money(&inner) else { return nil }
                 participation.committed = money
             case (4, 2), (5, 2):
@@ -166,7 +166,7 @@ enum DealIndexSkeletonDecoder {
     }
 
     private static func tranche(_ bytes: UnsafeRawBufferPointer) -> Dealstore_V1_Tranche? {
-        var reader = Reader(bytes: bytes)
+        var reader = DealWireReader(bytes: bytes)
         var tranche = Dealstore_V1_Tranche()
         var sawAmount = false
         while !reader.isAtEnd {
@@ -178,7 +178,7 @@ enum DealIndexSkeletonDecoder {
             case (3, 2):
                 guard !sawAmount, let nested = reader.lengthDelimited() else { return nil }
                 sawAmount = true
-                var inner = Reader(bytes: nested)
+                var inner = DealWireReader(bytes: nested)
                 guard let money = Self.money(&inner) else { return nil }
                 tranche.amount = money
             case (7, 0):
@@ -197,7 +197,7 @@ enum DealIndexSkeletonDecoder {
 
     /// The last value of string field `number` in a message whose other fields are skipped by wire type.
     private static func stringField(_ number: Int, in bytes: UnsafeRawBufferPointer) -> String? {
-        var reader = Reader(bytes: bytes)
+        var reader = DealWireReader(bytes: bytes)
         var result = ""
         while !reader.isAtEnd {
             guard let (field, wire) = reader.tag() else { return nil }
@@ -213,51 +213,5 @@ enum DealIndexSkeletonDecoder {
             }
         }
         return result
-    }
-
-    /// A bounds-checked cursor over protobuf wire bytes.
-    private struct Reader {
-        let bytes: UnsafeRawBufferPointer
-        var index = 0
-
-        init(bytes: UnsafeRawBufferPointer) {
-            self.bytes = bytes
-        }
-
-        var isAtEnd: Bool { self.index >= self.bytes.count }
-
-        mutating func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while self.index < self.bytes.count, shift < 64 {
-                let byte = self.bytes[self.index]
-                self.index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
-                shift += 7
-            }
-            return nil
-        }
-
-        mutating func int32() -> Int32? {
-            self.varint().map { Int32(truncatingIfNeeded: $0) }
-        }
-
-        mutating func tag() -> (field: Int, wire: Int)? {
-            guard let key = self.varint(), key >> 3 > 0, key >> 3 <= 536_870_911 else { return nil }
-            return (Int(key >> 3), Int(key & 7))
-        }
-
-        mutating func lengthDelimited() -> UnsafeRawBufferPointer? {
-            guard let length = self.varint(), length <= UInt64(self.bytes.count - self.index) else { return nil }
-            let start = self.index
-            self.index += Int(length)
-            return UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index])
-        }
-
-        mutating func string() -> String? {
-            guard let field = self.lengthDelimited() else { return nil }
-            return String(validating: field.bindMemory(to: UInt8.self), as: UTF8.self)
-        }
     }
 }

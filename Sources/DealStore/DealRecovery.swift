@@ -84,7 +84,7 @@ enum DealRecovery {
             }
         }
         let base = state.revision
-        if report.snapshotFile == nil, snapshots.isEmpty, let first = segments.first, first.first > base + 1 {
+        if report.snapshotFile == nil, let first = segments.first, first.first > base + 1 {
             // The log starts after revision 1 and no snapshot covers what came before: a snapshot was deleted or
             // lost. Opening would serve an empty store and then write over its history.
             let problem =
