@@ -117,20 +117,42 @@ public final class DealServer: Service, Sendable {
         self.observer.callCount
     }
 
-    /// Re-reads the certificate, key and tokens files; established connections are not touched.
+    /// Re-reads the tokens file and the certificate and key files; established connections keep their TLS session.
+    ///
+    /// Each part is applied on its own, tokens first: revoking a token is a security action, so it takes effect
+    /// (ending the open watches it authorized) even when the new certificates cannot be loaded, and the old
+    /// certificates stay in use then. The error thrown afterwards names every part that failed and kept its
+    /// previous state.
     public func reload() throws {
-        do {
-            try self.tlsContext.reload()
-        } catch {
-            throw DealServerError(code: .tlsSetupFailed, message: error.message, cause: error)
-        }
+        var failures: [String] = []
+        var cause: (any Error)?
         if let path = self.configuration.tokensFile {
-            self.authorizer.reload(
-                tokens: try DealTokensFile.load(path: path),
-                certificateRoles: self.configuration.certificateRoles
+            do throws(DealServerError) {
+                let ended = self.authorizer.reload(
+                    tokens: try DealTokensFile.load(path: path),
+                    certificateRoles: self.configuration.certificateRoles
+                )
+                self.logger.notice("reloaded tokens", metadata: ["revoked_calls_ended": "\(ended)"])
+            } catch {
+                failures.append("tokens not reloaded, the previous tokens stay valid: \(error.message)")
+                cause = error
+            }
+        }
+        do throws(DealTLSError) {
+            try self.tlsContext.reload()
+            self.logger.notice("reloaded certificates")
+        } catch {
+            failures.append("certificates not reloaded, the previous ones stay in use: \(error.message)")
+            cause = cause ?? error
+        }
+        if !failures.isEmpty {
+            throw DealServerError(
+                code: cause is DealTLSError ? .tlsSetupFailed : .invalidConfiguration,
+                message: "reload failed in part: " + failures.joined(separator: "; ")
+                    + "; fix the file and send SIGHUP again",
+                cause: cause
             )
         }
-        self.logger.notice("reloaded certificates and tokens")
     }
 
     /// Binds, serves until a graceful shutdown or cancellation, then drains and returns.

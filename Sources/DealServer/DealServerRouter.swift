@@ -73,7 +73,14 @@ final class DealServerRouter: Sendable {
         case .allowed(let role):
             context.role = role
         }
-        return self.dispatch(context: context, writer: writer)
+        // A watch authorized by a token is ended if a reload revokes the token.
+        return self.authorizer.revocable(
+            self.dispatch(context: context, writer: writer),
+            method: context.method,
+            authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
+            writer: writer,
+            cache: authorizationCache
+        )
     }
 
     // swift-format-ignore: FunctionBodyLength
