@@ -96,7 +96,11 @@ public enum DealDaemon {
             certificateChainFile: layout.certificateFile,
             privateKeyFile: layout.privateKeyFile
         )
+        if let problem = DealDaemonConfiguration.environmentProblems(environment).first {
+            throw DealServerError(code: .invalidConfiguration, message: problem)
+        }
         tls.handshakeTimeout = .nanoseconds(Int64(configuration.tls.handshakeTimeoutSeconds * 1e9))
+        tls.requiresALPN = configuration.tls.requireALPN
         switch configuration.tls.minimumVersion {
         case "1.3": tls.minimumVersion = .tls13
         case "1.2": tls.minimumVersion = .tls12
@@ -152,6 +156,10 @@ public enum DealDaemon {
             metrics = DealMetricsServer(host: host, port: port, registry: registry, logger: logger)
         }
 
+        // A write past the file size limit (RLIMIT_FSIZE, set by a service manager or a quota) would kill the
+        // daemon with SIGXFSZ; ignored, the write fails with EFBIG instead and the store cuts the failed batch off
+        // its log and turns read-only, serving reads, like on a full disk.
+        signal(SIGXFSZ, SIG_IGN)
         let store = try await DealStore.open(
             directory: layout.storeDirectory,
             options: try Self.storeOptions(configuration.store),
@@ -189,10 +197,17 @@ public enum DealDaemon {
     }
 
     static func limits(_ limits: DealDaemonConfiguration.Limits) throws(DealServerError) -> DealConnectionLimits {
-        guard limits.maxFrameSize >= 16 * 1024, limits.maxFrameSize <= DealFrame.absoluteMaximumPayloadSize else {
+        // A request message is at most one frame, and the store must be able to log any record a request can
+        // carry: a larger frame would let a client store a record that recovery refuses, so the store would not
+        // start again.
+        let largestFrame = min(DealFrame.absoluteMaximumPayloadSize, DealRecordLimit.maximumMessageSize)
+        guard limits.maxFrameSize >= 16 * 1024, limits.maxFrameSize <= largestFrame else {
             throw DealServerError(
                 code: .invalidConfiguration,
-                message: "limits.max_frame_size must be between 16384 and \(DealFrame.absoluteMaximumPayloadSize)"
+                message: "limits.max_frame_size is \(limits.maxFrameSize); it must be between 16384 and "
+                    + "\(largestFrame) (the store's maximum record size of \(DealRecordLimit.maximumRecordSize) "
+                    + "bytes less \(DealRecordLimit.recordOverhead) for the record's meta), so that every "
+                    + "acknowledged record can be read back at the next start"
             )
         }
         guard limits.initialWindowSize >= limits.maxFrameSize, limits.initialWindowSize < Int(Int32.max) else {

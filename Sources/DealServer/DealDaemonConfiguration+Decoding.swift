@@ -15,6 +15,7 @@ extension DealDaemonConfiguration.TLS {
         self.minimumVersion = try c.decodeIfPresent(String.self, forKey: .minimumVersion) ?? d.minimumVersion
         self.handshakeTimeoutSeconds =
             try c.decodeIfPresent(Double.self, forKey: .handshakeTimeoutSeconds) ?? d.handshakeTimeoutSeconds
+        self.requireALPN = try c.decodeIfPresent(Bool.self, forKey: .requireALPN) ?? d.requireALPN
     }
 }
 

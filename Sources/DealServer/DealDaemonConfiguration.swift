@@ -33,6 +33,9 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         /// "1.3" (default) or "1.2".
         public var minimumVersion: String = "1.3"
         public var handshakeTimeoutSeconds: Double = 10
+        /// Refuse a TLS client that offers no ALPN at all (false by default, so TLS monitors can read the
+        /// certificate); a client offering only another protocol is refused either way.
+        public var requireALPN: Bool = false
 
         public init() {}
 
@@ -43,6 +46,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case clientCertificates = "client_certificates"
             case minimumVersion = "minimum_version"
             case handshakeTimeoutSeconds = "handshake_timeout_seconds"
+            case requireALPN = "require_alpn"
         }
     }
 
@@ -206,7 +210,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Applies `DEALSD_*` environment variables: LISTEN, DATA_DIR, LOG_LEVEL, METRICS_LISTEN, FSYNC, TOKENS_FILE,
-    /// TLS_CERTIFICATE, TLS_PRIVATE_KEY.
+    /// TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_REQUIRE_ALPN (true or false; another value is reported by
+    /// ``environmentProblems(_:)``).
     public mutating func apply(environment: [String: String]) {
         if let value = environment["DEALSD_LISTEN"] { self.listen = value }
         if let value = environment["DEALSD_DATA_DIR"] { self.dataDir = value }
@@ -216,6 +221,23 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         if let value = environment["DEALSD_TOKENS_FILE"] { self.auth.tokensFile = value }
         if let value = environment["DEALSD_TLS_CERTIFICATE"] { self.tls.certificate = value }
         if let value = environment["DEALSD_TLS_PRIVATE_KEY"] { self.tls.privateKey = value }
+        if let value = environment["DEALSD_TLS_REQUIRE_ALPN"].flatMap(Self.parseBoolean) {
+            self.tls.requireALPN = value
+        }
+    }
+
+    /// Environment variables whose value cannot be used (a boolean that is not true or false), as messages.
+    public static func environmentProblems(_ environment: [String: String]) -> [String] {
+        guard let value = environment["DEALSD_TLS_REQUIRE_ALPN"], Self.parseBoolean(value) == nil else { return [] }
+        return ["DEALSD_TLS_REQUIRE_ALPN is \"\(value)\"; use true or false"]
+    }
+
+    static func parseBoolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": true
+        case "false", "0", "no", "off": false
+        default: nil
+        }
     }
 
     /// Splits `HOST:PORT` (or `[V6]:PORT`).
