@@ -101,11 +101,12 @@ final class DealAuthorizer: Sendable {
     func revocable(
         _ call: any DealServerCall,
         method: DealMethod,
-        authorization: String?,
+        authorization: @autoclosure () -> String?,
         writer: DealServerCallWriter,
         cache: DealAuthorizationCache
     ) -> any DealServerCall {
-        guard method.kind == .serverStreaming, !method.isMutation, let authorization,
+        // The kind first: a unary call (nearly all of them) costs no metadata lookup here.
+        guard method.kind == .serverStreaming, !method.isMutation, let authorization = authorization(),
             let token = cache.token(for: authorization)
         else {
             return call
