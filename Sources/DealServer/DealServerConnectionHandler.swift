@@ -207,7 +207,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     // MARK: Frames in
 
     private func handle(_ frame: DealFrame) {
-        let action = self.machine.receive(frame, now: .now())
+        // The loop's clock, which the timer runs on too (an embedded loop's in tests).
+        let action = self.machine.receive(frame, now: self.context?.eventLoop.now ?? .now())
         self.apply(action)
     }
 
