@@ -267,3 +267,42 @@ struct DealServerConnectionBudgetTests {
         #expect(machine.queuedOutputBytes == 0)
     }
 }
+
+@Suite("Server-wide budget shared across threads")
+struct DealServerBudgetTests {
+    @Test("reservations from many threads at once never take a tally past its limit, and releases restore it")
+    func concurrentReservations() async {
+        var limits = DealConnectionLimits()
+        limits.maximumServerRequestBytes = 1000
+        limits.maximumServerIncompleteStreams = 100
+        let budget = DealServerBudget(limits: limits)
+        let granted = await withTaskGroup(of: (bytes: Int, streams: Int).self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var bytes = 0
+                    var streams = 0
+                    for _ in 0..<1000 {
+                        if budget.reserveRequestBytes(3) { bytes += 3 }
+                        if budget.reserveIncompleteStream() { streams += 1 }
+                    }
+                    return (bytes, streams)
+                }
+            }
+            var total = (bytes: 0, streams: 0)
+            for await result in group {
+                total.bytes += result.bytes
+                total.streams += result.streams
+            }
+            return total
+        }
+        #expect(granted.bytes == 999, "as many 3-byte reservations as fit in 1000 bytes")
+        #expect(granted.streams == 100)
+        #expect(budget.heldRequestBytes == 999)
+        budget.releaseRequestBytes(999)
+        for _ in 0..<100 { budget.releaseIncompleteStream() }
+        #expect(budget.heldRequestBytes == 0)
+        #expect(budget.openIncompleteStreams == 0)
+        #expect(budget.updateOutputBytes(from: 0, to: limits.maximumServerOutputBytes))
+        #expect(!budget.updateOutputBytes(from: 0, to: 1), "one byte past the output limit")
+    }
+}
