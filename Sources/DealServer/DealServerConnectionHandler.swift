@@ -545,15 +545,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     /// the server-wide budget; false when the server's total is over its limit.
     @discardableResult
     private func countOutput(buffered: Int? = nil) -> Bool {
-        let socket: Int
-        if let buffered {
-            socket = buffered
-        } else if let context = self.context, !context.channel.isWritable {
-            socket = (try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
-        } else {
-            // Writable: below the low water mark, too little to matter server-wide, and cheap to count as such.
-            socket = 0
-        }
+        let socket =
+            buffered ?? (try? self.context?.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
         let total = socket + self.machine.queuedOutputBytes
         if total == self.countedOutputBytes {
             return total == 0 || self.machine.budget.queuedOutputBytes <= self.machine.budget.outputBytesLimit
