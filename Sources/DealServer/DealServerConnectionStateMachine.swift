@@ -334,6 +334,11 @@ struct DealServerConnectionStateMachine {
                     )
                 ])
             }
+            // The call keeps its headers (metadata and all) while it waits for the request: they are held bytes.
+            if let refusal = self.reserveRequestBytes(frame.payload.readableBytes) {
+                self.budget.releaseIncompleteStream()
+                return .write([Self.trailers(streamID: id, code: .resourceExhausted, message: refusal)])
+            }
             self.incompleteStreamCount += 1
         }
         var stream = StreamState(
@@ -349,6 +354,7 @@ struct DealServerConnectionStateMachine {
         )
         stream.requestEnded = frame.isEndStream
         stream.countsAsIncomplete = !frame.isEndStream
+        stream.heldRequestBytes = frame.isEndStream ? 0 : frame.payload.readableBytes
         if headers.timeoutMicros > 0 {
             // Clamped so that no timeout a client sends can overflow the clock.
             let micros = Int64(min(headers.timeoutMicros, UInt64(Int64.max / 1000 / 4)))

@@ -1,4 +1,5 @@
 import DealProtocol
+import Foundation
 import NIOCore
 import Testing
 
@@ -81,8 +82,10 @@ struct DealServerConnectionBudgetTests {
             Issue.record("expected the first message held")
             return
         }
-        #expect(machine.heldRequestBytes == 800)
-        #expect(budget.heldRequestBytes == 800)
+        // The message and both calls' headers are held while the requests wait.
+        let held = 800 + 2 * Support.headers(1, .healthCheck).payload.readableBytes
+        #expect(machine.heldRequestBytes == held)
+        #expect(budget.heldRequestBytes == held)
         let refused = machine.receive(Support.message(2, bytes: 300), now: .now())
         let status = Self.trailers(refused)
         #expect(status?.code == DealStatusCode.resourceExhausted.rawValue)
@@ -92,6 +95,31 @@ struct DealServerConnectionBudgetTests {
         _ = machine.finish(streamID: 1, code: .ok, message: "")
         #expect(machine.heldRequestBytes == 0)
         #expect(budget.heldRequestBytes == 0)
+    }
+
+    @Test("headers of a call waiting for its request are held bytes too: huge metadata cannot dodge the budget")
+    func headersCountAsHeld() throws {
+        var limits = DealConnectionLimits()
+        limits.maximumRequestBytes = 64 * 1024
+        let budget = DealServerBudget(limits: limits)
+        var machine = Self.ready(limits: limits, budget: budget)
+        var headers = Dealstore_V1_CallHeaders()
+        headers.method = DealMethod.healthCheck.path
+        var entry = Dealstore_V1_MetadataEntry()
+        entry.key = "x-padding"
+        entry.value = Data(repeating: 0x41, count: 40 * 1024)
+        headers.metadata = [entry]
+        let big = try DealFrame(kind: .headers, streamID: 1, message: headers)
+        guard case .startCall(1, _, _, false) = machine.receive(big, now: .now()) else {
+            Issue.record("the first call fits")
+            return
+        }
+        #expect(budget.heldRequestBytes == big.payload.readableBytes)
+        let refused = machine.receive(try DealFrame(kind: .headers, streamID: 3, message: headers), now: .now())
+        #expect(Self.trailers(refused)?.message.contains("limits.max_request_buffer_mb") == true)
+        #expect(budget.openIncompleteStreams == 1, "the refused call gave its place back")
+        _ = machine.receive(Support.message(1, bytes: 10, endStream: true), now: .now())
+        #expect(budget.heldRequestBytes == 0, "the request ended: its headers no longer count as waiting")
     }
 
     @Test("the server-wide budget is shared: one connection's held bytes refuse another's, closing releases them")
