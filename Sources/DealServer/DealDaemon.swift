@@ -232,7 +232,59 @@ public enum DealDaemon {
         result.maximumPingStrikes = limits.maxPingStrikes
         result.maximumOutputBuffer = limits.maxOutputBufferMegabytes << 20
         result.drainGracePeriod = .seconds(limits.drainGraceSeconds)
+        try Self.applyMemoryLimits(limits, to: &result)
         return result
+    }
+
+    /// The memory budget and the timers that bound what a peer can hold (PROTOCOL.md section 12).
+    static func applyMemoryLimits(
+        _ limits: DealDaemonConfiguration.Limits,
+        to result: inout DealConnectionLimits
+    ) throws(DealServerError) {
+        let megabytes: [(String, Int)] = [
+            ("max_request_buffer_mb", limits.maxRequestBufferMegabytes),
+            ("max_server_request_buffer_mb", limits.maxServerRequestBufferMegabytes),
+            ("max_server_output_buffer_mb", limits.maxServerOutputBufferMegabytes),
+        ]
+        for (name, value) in megabytes where !(1...(1 << 20)).contains(value) {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.\(name) must be between 1 and 1048576 (MiB), not \(value)"
+            )
+        }
+        for (name, value) in [
+            ("max_incomplete_streams", limits.maxIncompleteStreams),
+            ("max_server_incomplete_streams", limits.maxServerIncompleteStreams),
+        ] where value < 1 {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.\(name) must be at least 1, not \(value)"
+            )
+        }
+        let seconds: [(String, Double)] = [
+            ("hello_timeout_seconds", limits.helloTimeoutSeconds),
+            ("request_body_timeout_seconds", limits.requestBodyTimeoutSeconds),
+        ]
+        for (name, value) in seconds where !(value.isFinite && value >= 0 && value <= 86_400) {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.\(name) must be between 0 and 86400 seconds, not \(value)"
+            )
+        }
+        guard limits.helloTimeoutSeconds > 0 else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.hello_timeout_seconds must be above 0: a client that never sends HELLO must end"
+            )
+        }
+        result.helloTimeout = .seconds(limits.helloTimeoutSeconds)
+        result.requestBodyTimeout =
+            limits.requestBodyTimeoutSeconds > 0 ? .seconds(limits.requestBodyTimeoutSeconds) : nil
+        result.maximumRequestBytes = limits.maxRequestBufferMegabytes << 20
+        result.maximumIncompleteStreams = limits.maxIncompleteStreams
+        result.maximumServerRequestBytes = limits.maxServerRequestBufferMegabytes << 20
+        result.maximumServerOutputBytes = limits.maxServerOutputBufferMegabytes << 20
+        result.maximumServerIncompleteStreams = limits.maxServerIncompleteStreams
     }
 
     static func storeOptions(_ store: DealDaemonConfiguration.Store) throws(DealServerError) -> DealStoreOptions {

@@ -69,5 +69,21 @@ extension DealDaemonConfiguration.Limits {
             try c.decodeIfPresent(Int.self, forKey: .maxOutputBufferMegabytes) ?? d.maxOutputBufferMegabytes
         self.drainGraceSeconds = try c.decodeIfPresent(Double.self, forKey: .drainGraceSeconds) ?? d.drainGraceSeconds
         self.maxImportRecords = try c.decodeIfPresent(Int.self, forKey: .maxImportRecords) ?? d.maxImportRecords
+        self.helloTimeoutSeconds =
+            try c.decodeIfPresent(Double.self, forKey: .helloTimeoutSeconds) ?? d.helloTimeoutSeconds
+        self.requestBodyTimeoutSeconds =
+            try c.decodeIfPresent(Double.self, forKey: .requestBodyTimeoutSeconds) ?? d.requestBodyTimeoutSeconds
+        self.maxRequestBufferMegabytes =
+            try c.decodeIfPresent(Int.self, forKey: .maxRequestBufferMegabytes) ?? d.maxRequestBufferMegabytes
+        self.maxIncompleteStreams =
+            try c.decodeIfPresent(Int.self, forKey: .maxIncompleteStreams) ?? d.maxIncompleteStreams
+        self.maxServerRequestBufferMegabytes =
+            try c.decodeIfPresent(Int.self, forKey: .maxServerRequestBufferMegabytes)
+            ?? d.maxServerRequestBufferMegabytes
+        self.maxServerOutputBufferMegabytes =
+            try c.decodeIfPresent(Int.self, forKey: .maxServerOutputBufferMegabytes)
+            ?? d.maxServerOutputBufferMegabytes
+        self.maxServerIncompleteStreams =
+            try c.decodeIfPresent(Int.self, forKey: .maxServerIncompleteStreams) ?? d.maxServerIncompleteStreams
     }
 }

@@ -101,6 +101,13 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var maxOutputBufferMegabytes: Int = 16
         public var drainGraceSeconds: Double = 10
         public var maxImportRecords: Int = 1_000_000
+        public var helloTimeoutSeconds: Double = 5
+        public var requestBodyTimeoutSeconds: Double = 10
+        public var maxRequestBufferMegabytes: Int = 16
+        public var maxIncompleteStreams: Int = 32
+        public var maxServerRequestBufferMegabytes: Int = 256
+        public var maxServerOutputBufferMegabytes: Int = 1024
+        public var maxServerIncompleteStreams: Int = 4096
 
         public init() {}
 
@@ -115,6 +122,13 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case maxOutputBufferMegabytes = "max_output_buffer_mb"
             case drainGraceSeconds = "drain_grace_seconds"
             case maxImportRecords = "max_import_records"
+            case helloTimeoutSeconds = "hello_timeout_seconds"
+            case requestBodyTimeoutSeconds = "request_body_timeout_seconds"
+            case maxRequestBufferMegabytes = "max_request_buffer_mb"
+            case maxIncompleteStreams = "max_incomplete_streams"
+            case maxServerRequestBufferMegabytes = "max_server_request_buffer_mb"
+            case maxServerOutputBufferMegabytes = "max_server_output_buffer_mb"
+            case maxServerIncompleteStreams = "max_server_incomplete_streams"
         }
     }
 

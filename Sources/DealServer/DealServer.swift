@@ -20,7 +20,7 @@ public final class DealServer: Service, Sendable {
         public var port: Int
         public var tls: DealTLSConfiguration
         public var limits: DealConnectionLimits
-        /// Connections beyond this are refused with GOAWAY RESOURCE_EXHAUSTED.
+        /// Connections beyond this are closed as they are accepted, before the TLS handshake.
         public var maximumConnections: Int
         /// The tokens file (hashes only); `nil` accepts no bearer tokens.
         public var tokensFile: String?
@@ -54,6 +54,8 @@ public final class DealServer: Service, Sendable {
     private let authorizer: DealAuthorizer
     private let runner = DealServerTaskRunner()
     private let observer = DealServerConnectionObserver()
+    /// The memory budget every connection draws on (limits in ``DealConnectionLimits``).
+    private let budget: DealServerBudget
     private let router: DealServerRouter
     private let group: any EventLoopGroup
     private let logger: Logger
@@ -72,6 +74,7 @@ public final class DealServer: Service, Sendable {
         self.store = store
         self.group = eventLoopGroup
         self.logger = logger
+        self.budget = DealServerBudget(limits: configuration.limits)
         do {
             self.tlsContext = try DealTLSContext(configuration: configuration.tls)
         } catch {
@@ -192,20 +195,37 @@ public final class DealServer: Service, Sendable {
         let logger = self.logger
         let agent = "dealsd/\(self.configuration.serverVersion)"
         let maximumConnections = self.configuration.maximumConnections
+        let budget = self.budget
         let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // Over the limit the socket is closed as it is accepted: no TLS handshake, no descriptor held
+                // until a first frame. The client sees the connection closed (PROTOCOL.md section 12).
+                guard observer.tryOpenConnection(limit: maximumConnections) else {
+                    // Debug, not warning: a flood of connections must not become a flood of log lines; the
+                    // dealstore_connections_refused_total counter counts them.
+                    logger.debug(
+                        "refusing connection: too many connections",
+                        metadata: [
+                            "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")",
+                            "limit": "\(maximumConnections)", "setting": "limits.max_connections",
+                        ]
+                    )
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in
+                    observer.connectionClosed()
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     let handler = DealServerConnectionHandler(
                         limits: limits,
                         agent: agent,
                         router: router,
                         observer: observer,
-                        logger: logger,
-                        refusal: observer.connectionCount >= maximumConnections
-                            ? "too many connections: the server's limit is \(maximumConnections)" : nil
+                        budget: budget,
+                        logger: logger
                     )
                     try channel.pipeline.syncOperations.addHandler(try tlsContext.makeHandler())
                     try channel.pipeline.syncOperations.addHandler(handler)
