@@ -127,15 +127,17 @@ public final class DealServer: Service, Sendable {
     /// certificates stay in use then. The error thrown afterwards names every part that failed and kept its
     /// previous state.
     public func reload() throws {
+        var applied: [String] = []
         var failures: [String] = []
         var cause: (any Error)?
+        var ended = 0
         if let path = self.configuration.tokensFile {
             do throws(DealServerError) {
-                let ended = self.authorizer.reload(
+                ended = self.authorizer.reload(
                     tokens: try DealTokensFile.load(path: path),
                     certificateRoles: self.configuration.certificateRoles
                 )
-                self.logger.notice("reloaded tokens", metadata: ["revoked_calls_ended": "\(ended)"])
+                applied.append("tokens")
             } catch {
                 failures.append("tokens not reloaded, the previous tokens stay valid: \(error.message)")
                 cause = error
@@ -143,19 +145,25 @@ public final class DealServer: Service, Sendable {
         }
         do throws(DealTLSError) {
             try self.tlsContext.reload()
-            self.logger.notice("reloaded certificates")
+            applied.append("certificates")
         } catch {
             failures.append("certificates not reloaded, the previous ones stay in use: \(error.message)")
             cause = cause ?? error
         }
-        if !failures.isEmpty {
-            throw DealServerError(
-                code: cause is DealTLSError ? .tlsSetupFailed : .invalidConfiguration,
-                message: "reload failed in part: " + failures.joined(separator: "; ")
-                    + "; fix the file and send SIGHUP again",
-                cause: cause
-            )
+        let metadata: Logger.Metadata = ["revoked_calls_ended": "\(ended)"]
+        guard !failures.isEmpty else {
+            self.logger.notice("reloaded certificates and tokens", metadata: metadata)
+            return
         }
+        if !applied.isEmpty {
+            self.logger.notice("reloaded \(applied.joined(separator: " and ")) only", metadata: metadata)
+        }
+        throw DealServerError(
+            code: cause is DealTLSError ? .tlsSetupFailed : .invalidConfiguration,
+            message: "reload failed in part: " + failures.joined(separator: "; ")
+                + "; fix the file and send SIGHUP again",
+            cause: cause
+        )
     }
 
     /// Binds, serves until a graceful shutdown or cancellation, then drains and returns.
