@@ -45,6 +45,8 @@ extension DealDaemonConfiguration.Store {
         self.segmentSizeMegabytes =
             try c.decodeIfPresent(Int.self, forKey: .segmentSizeMegabytes) ?? d.segmentSizeMegabytes
         self.seedIfEmpty = try c.decodeIfPresent(Bool.self, forKey: .seedIfEmpty) ?? d.seedIfEmpty
+        self.changeHistoryLimit =
+            try c.decodeIfPresent(Int.self, forKey: .changeHistoryLimit) ?? d.changeHistoryLimit
     }
 }
 
@@ -68,5 +70,6 @@ extension DealDaemonConfiguration.Limits {
             try c.decodeIfPresent(Int.self, forKey: .maxOutputBufferMegabytes) ?? d.maxOutputBufferMegabytes
         self.drainGraceSeconds = try c.decodeIfPresent(Double.self, forKey: .drainGraceSeconds) ?? d.drainGraceSeconds
         self.maxImportRecords = try c.decodeIfPresent(Int.self, forKey: .maxImportRecords) ?? d.maxImportRecords
+        self.maxImportBytes = try c.decodeIfPresent(Int.self, forKey: .maxImportBytes) ?? d.maxImportBytes
     }
 }

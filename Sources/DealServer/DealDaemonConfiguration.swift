@@ -74,6 +74,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var segmentSizeMegabytes: Int = 64
         /// Load the bundled dataset when the store is empty on first start.
         public var seedIfEmpty: Bool = true
+        /// Change events kept in memory for watches (replay and slow watchers); up to twice as many are retained.
+        public var changeHistoryLimit: Int = 10_000
 
         public init() {}
 
@@ -83,6 +85,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case snapshotEveryRecords = "snapshot_every_records"
             case segmentSizeMegabytes = "segment_size_mb"
             case seedIfEmpty = "seed_if_empty"
+            case changeHistoryLimit = "change_history_limit"
         }
     }
 
@@ -97,6 +100,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var maxOutputBufferMegabytes: Int = 16
         public var drainGraceSeconds: Double = 10
         public var maxImportRecords: Int = 1_000_000
+        /// Most bytes of request messages one ImportDeals call may carry.
+        public var maxImportBytes: Int = 256 << 20
 
         public init() {}
 
@@ -111,6 +116,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case maxOutputBufferMegabytes = "max_output_buffer_mb"
             case drainGraceSeconds = "drain_grace_seconds"
             case maxImportRecords = "max_import_records"
+            case maxImportBytes = "max_import_bytes"
         }
     }
 
