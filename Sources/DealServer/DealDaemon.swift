@@ -132,6 +132,10 @@ public enum DealDaemon {
         serverConfiguration.anonymousMethods = Set(configuration.auth.anonymousMethods)
         serverConfiguration.maximumConnections = configuration.limits.maxConnections
         serverConfiguration.maximumImportRecords = configuration.limits.maxImportRecords
+        guard configuration.limits.maxImportBytes > 0 else {
+            throw DealServerError(code: .invalidConfiguration, message: "limits.max_import_bytes must be positive")
+        }
+        serverConfiguration.maximumImportBytes = configuration.limits.maxImportBytes
         serverConfiguration.limits = try Self.limits(configuration.limits)
         for (name, role) in configuration.auth.certificateRoles {
             guard let parsed = DealRole(name: role) else {
@@ -302,6 +306,10 @@ public enum DealDaemon {
         options.segmentSize = store.segmentSizeMegabytes << 20
         options.snapshotEvery = store.snapshotEveryRecords
         options.seedIfEmpty = store.seedIfEmpty
+        guard store.changeHistoryLimit > 0 else {
+            throw DealServerError(code: .invalidConfiguration, message: "store.change_history_limit must be positive")
+        }
+        options.changeHistoryLimit = store.changeHistoryLimit
         return options
     }
 

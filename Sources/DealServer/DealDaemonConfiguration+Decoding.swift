@@ -46,6 +46,8 @@ extension DealDaemonConfiguration.Store {
         self.segmentSizeMegabytes =
             try c.decodeIfPresent(Int.self, forKey: .segmentSizeMegabytes) ?? d.segmentSizeMegabytes
         self.seedIfEmpty = try c.decodeIfPresent(Bool.self, forKey: .seedIfEmpty) ?? d.seedIfEmpty
+        self.changeHistoryLimit =
+            try c.decodeIfPresent(Int.self, forKey: .changeHistoryLimit) ?? d.changeHistoryLimit
     }
 }
 
@@ -85,5 +87,6 @@ extension DealDaemonConfiguration.Limits {
             ?? d.maxServerOutputBufferMegabytes
         self.maxServerIncompleteStreams =
             try c.decodeIfPresent(Int.self, forKey: .maxServerIncompleteStreams) ?? d.maxServerIncompleteStreams
+        self.maxImportBytes = try c.decodeIfPresent(Int.self, forKey: .maxImportBytes) ?? d.maxImportBytes
     }
 }

@@ -78,6 +78,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var segmentSizeMegabytes: Int = 64
         /// Load the bundled dataset when the store is empty on first start.
         public var seedIfEmpty: Bool = true
+        /// Change events kept in memory for watches (replay and slow watchers); up to twice as many are retained.
+        public var changeHistoryLimit: Int = 10_000
 
         public init() {}
 
@@ -87,6 +89,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case snapshotEveryRecords = "snapshot_every_records"
             case segmentSizeMegabytes = "segment_size_mb"
             case seedIfEmpty = "seed_if_empty"
+            case changeHistoryLimit = "change_history_limit"
         }
     }
 
@@ -108,6 +111,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var maxServerRequestBufferMegabytes: Int = 256
         public var maxServerOutputBufferMegabytes: Int = 1024
         public var maxServerIncompleteStreams: Int = 4096
+        /// Most bytes of request messages one ImportDeals call may carry.
+        public var maxImportBytes: Int = 256 << 20
 
         public init() {}
 
@@ -129,6 +134,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case maxServerRequestBufferMegabytes = "max_server_request_buffer_mb"
             case maxServerOutputBufferMegabytes = "max_server_output_buffer_mb"
             case maxServerIncompleteStreams = "max_server_incomplete_streams"
+            case maxImportBytes = "max_import_bytes"
         }
     }
 

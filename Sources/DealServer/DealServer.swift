@@ -32,6 +32,8 @@ public final class DealServer: Service, Sendable {
         public var serverVersion: String
         /// Most request messages one ImportDeals call may carry (`limits.max_import_records`).
         public var maximumImportRecords: Int
+        /// Most bytes of request messages one ImportDeals call may carry (`limits.max_import_bytes`).
+        public var maximumImportBytes: Int
 
         /// Creates a configuration with the default limits.
         public init(host: String, port: Int, tls: DealTLSConfiguration) {
@@ -45,6 +47,7 @@ public final class DealServer: Service, Sendable {
             self.anonymousMethods = []
             self.serverVersion = "0.1.0"
             self.maximumImportRecords = 1_000_000
+            self.maximumImportBytes = 256 << 20
         }
     }
 
@@ -95,6 +98,7 @@ public final class DealServer: Service, Sendable {
             serverVersion: configuration.serverVersion,
             tlsLibraryVersion: DealTLSLibrary.versionString,
             maximumImportRecords: configuration.maximumImportRecords,
+            maximumImportBytes: configuration.maximumImportBytes,
             eventLoops: Array(eventLoopGroup.makeIterator())
         )
         (self.bound, self.boundContinuation) = AsyncStream.makeStream(of: SocketAddress.self)

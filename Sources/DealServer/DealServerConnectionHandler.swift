@@ -414,9 +414,9 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         }
     }
 
-    func finish(streamID: UInt32, code: DealStatusCode, message: String) {
+    func finish(streamID: UInt32, code: DealStatusCode, message: String, metadata: [DealMetadataEntry] = []) {
         self.applySend(
-            self.machine.finish(streamID: streamID, code: code, message: message),
+            self.machine.finish(streamID: streamID, code: code, message: message, metadata: metadata),
             streamID: streamID,
             code: code
         )

@@ -637,11 +637,16 @@ struct DealServerConnectionStateMachine {
     }
 
     /// Ends a call with a status. Queued responses are sent first, so the TRAILERS always come last.
-    mutating func finish(streamID: UInt32, code: DealStatusCode, message: String) -> SendAction {
+    mutating func finish(
+        streamID: UInt32,
+        code: DealStatusCode,
+        message: String,
+        metadata: [DealMetadataEntry] = []
+    ) -> SendAction {
         guard var stream = self.streams[streamID], stream.pendingTrailers == nil else {
             return .drop
         }
-        let trailers = Self.trailers(streamID: streamID, code: code, message: message)
+        let trailers = Self.trailers(streamID: streamID, code: code, message: message, metadata: metadata)
         if !stream.pendingMessages.isEmpty {
             stream.pendingTrailers = trailers
             self.streams[streamID] = stream
@@ -786,10 +791,16 @@ struct DealServerConnectionStateMachine {
         return DealFrame(kind: kind, streamID: streamID, payload: payload)
     }
 
-    static func trailers(streamID: UInt32, code: DealStatusCode, message: String) -> DealFrame {
+    static func trailers(
+        streamID: UInt32,
+        code: DealStatusCode,
+        message: String,
+        metadata: [DealMetadataEntry] = []
+    ) -> DealFrame {
         var trailers = Dealstore_V1_Trailers()
         trailers.code = code.rawValue
         trailers.message = message
+        trailers.metadata = metadata.map(\.wire)
         var frame = Self.frame(.trailers, streamID: streamID, trailers)
         frame.flags = .endStream
         return frame
