@@ -142,6 +142,15 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
             open.promise.fail(DealRPCError(code: .resourceExhausted, message: "stream ids are exhausted"))
             return
         }
+        if let refusal = open.payloads.lazy.compactMap({
+            self.machine.refusal(ofRequest: $0.readableBytes, streamID: id)
+        })
+        .first {
+            // Nothing was sent on the stream: forget it without a CANCEL.
+            _ = self.machine.cancel(streamID: id, reason: "")
+            open.promise.fail(refusal)
+            return
+        }
         self.calls[id] = open.continuation
         var headers = Dealstore_V1_CallHeaders()
         headers.method = open.method.path
@@ -176,6 +185,16 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
     func send(_ payload: ByteBuffer, endStream: Bool, streamID: UInt32, promise: EventLoopPromise<Void>) {
         guard self.calls[streamID] != nil else {
             promise.fail(DealRPCError(code: .cancelled, message: "the call has ended"))
+            return
+        }
+        if let refusal = self.machine.refusal(ofRequest: payload.readableBytes, streamID: streamID) {
+            // Waiting for a window that can never hold the message would hang the call: end it instead.
+            if let frame = self.machine.cancel(streamID: streamID, reason: refusal.message) {
+                self.enqueue([frame])
+                self.flushIfOutsideReadBurst()
+            }
+            self.finish(streamID, throwing: refusal)
+            promise.fail(refusal)
             return
         }
         self.enqueue(self.machine.send(payload, endStream: endStream, streamID: streamID))

@@ -17,8 +17,8 @@ struct DealClientConnectionStateMachine {
     }
 
     struct StreamState {
-        var sendWindow: Int
-        var receiveWindow: Int
+        var sendWindow: DealFlowWindow
+        var receiveWindow: DealFlowWindow
         /// Request messages waiting for window, the last flagged END_STREAM when the caller said so.
         var pending: [(payload: ByteBuffer, endStream: Bool)] = []
     }
@@ -87,10 +87,24 @@ struct DealClientConnectionStateMachine {
         let id = self.nextStreamID
         self.nextStreamID += 1
         self.streams[id] = StreamState(
-            sendWindow: self.settings.initialWindowSize,
-            receiveWindow: self.initialWindowSize
+            sendWindow: DealFlowWindow(
+                initialSize: self.settings.initialWindowSize,
+                largestMessage: self.settings.maximumFrameSize
+            ),
+            receiveWindow: DealFlowWindow(initialSize: self.initialWindowSize, largestMessage: self.maximumFrameSize)
         )
         return id
+    }
+
+    /// Why a request message of `size` bytes can never be sent on the stream (larger than the server accepts in
+    /// one frame; messages are never split), or `nil` when it can.
+    func refusal(ofRequest size: Int, streamID: UInt32) -> DealRPCError? {
+        guard let stream = self.streams[streamID], !stream.sendWindow.fits(size) else { return nil }
+        return DealRPCError(
+            code: .resourceExhausted,
+            message: "the request message is \(size) bytes, more than the server accepts in one message "
+                + "(its max_frame_size \(self.settings.maximumFrameSize)); send less per message"
+        )
     }
 
     /// Queues a request message; returns the frames the window allows now.
@@ -146,10 +160,16 @@ struct DealClientConnectionStateMachine {
                 return .finished(streamID: frame.streamID, code: .internal, message: error.message)
             }
         case .windowUpdate:
-            guard var stream = self.streams[frame.streamID],
-                let update = try? frame.decodePayload(as: Dealstore_V1_WindowUpdate.self)
-            else { return .none }
-            stream.sendWindow += Int(update.increment)
+            guard var stream = self.streams[frame.streamID] else { return .none }
+            guard let update = try? frame.decodePayload(as: Dealstore_V1_WindowUpdate.self),
+                stream.sendWindow.grant(update.increment)
+            else {
+                return self.connectionError(
+                    .internal,
+                    "the server sent a WINDOW_UPDATE on stream \(frame.streamID) that is malformed, zero or "
+                        + "overflows the window"
+                )
+            }
             let frames = Self.drain(&stream, streamID: frame.streamID)
             self.streams[frame.streamID] = stream
             return .resume(streamID: frame.streamID, frames: frames)
@@ -205,16 +225,15 @@ struct DealClientConnectionStateMachine {
             return .none
         }
         let size = frame.payload.readableBytes
-        guard size <= stream.receiveWindow else {
+        guard stream.receiveWindow.receive(size) else {
             return self.connectionError(.internal, "the server overran the window of stream \(frame.streamID)")
         }
-        stream.receiveWindow -= size
         var update: DealFrame?
-        if stream.receiveWindow <= self.initialWindowSize / 2 {
-            let increment = self.initialWindowSize - stream.receiveWindow
-            stream.receiveWindow += increment
+        // The response stream buffers what the caller has not read yet; the client counts a message consumed
+        // once it is handed over, as the protocol allows (section 8).
+        if let increment = stream.receiveWindow.consume(size) {
             var message = Dealstore_V1_WindowUpdate()
-            message.increment = UInt32(increment)
+            message.increment = increment
             update = Self.frame(.windowUpdate, streamID: frame.streamID, message)
         }
         self.streams[frame.streamID] = stream
@@ -242,9 +261,8 @@ struct DealClientConnectionStateMachine {
 
     private static func drain(_ stream: inout StreamState, streamID: UInt32) -> [DealFrame] {
         var frames: [DealFrame] = []
-        while let next = stream.pending.first, next.payload.readableBytes <= stream.sendWindow {
+        while let next = stream.pending.first, stream.sendWindow.take(next.payload.readableBytes) {
             stream.pending.removeFirst()
-            stream.sendWindow -= next.payload.readableBytes
             frames.append(
                 DealFrame(
                     kind: .message,

@@ -8,4 +8,8 @@ public enum DealProtocolVersion {
     public static let authorizationMetadataKey = "authorization"
     /// The metadata key a client may set to correlate logs; the server echoes it in TRAILERS.
     public static let requestIDMetadataKey = "request-id"
+    /// In the OUT_OF_RANGE TRAILERS of a watch that fell behind: the revision up to which it delivered every change.
+    public static let resumeRevisionMetadataKey = "resume-revision"
+    /// In a watch's OUT_OF_RANGE TRAILERS: the oldest `from_revision` the server accepts now.
+    public static let oldestRevisionMetadataKey = "oldest-revision"
 }

@@ -5,6 +5,7 @@
 struct DealAuthorizationCache {
     private var authorization: String?
     private var role: DealRole = .none
+    private var tokenHash = ""
     private var generation: UInt64 = 0
 
     init() {}
@@ -15,9 +16,17 @@ struct DealAuthorizationCache {
         return self.role
     }
 
-    mutating func store(authorization: String, role: DealRole, generation: UInt64) {
+    /// The hash of the remembered token and the generation its role was decided in, if `authorization` is the
+    /// remembered value: what a call authorized by it registers for revocation under.
+    func token(for authorization: String) -> (hash: String, generation: UInt64)? {
+        guard authorization == self.authorization else { return nil }
+        return (self.tokenHash, self.generation)
+    }
+
+    mutating func store(authorization: String, role: DealRole, tokenHash: String, generation: UInt64) {
         self.authorization = authorization
         self.role = role
+        self.tokenHash = tokenHash
         self.generation = generation
     }
 }

@@ -2,13 +2,16 @@ import COpenSSL
 import DealProtocol
 import DealTLS
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Decides which role a call has: from its bearer token, else from its client certificate.
 ///
 /// Tokens are never stored: the tokens file holds SHA-256 hashes (see ``DealTokensFile``), and a presented token
-/// is hashed and compared in constant time. ``reload(tokensFile:certificateRoles:)`` swaps the whole table
-/// atomically (SIGHUP), so calls in flight keep the decision they got.
+/// is hashed and compared in constant time. ``reload(tokens:certificateRoles:)`` swaps the whole table
+/// atomically (SIGHUP). Short calls keep the decision they got; open server-streaming calls (watches, exports)
+/// authorized by a token that the reload removes or demotes are ended with UNAUTHENTICATED or PERMISSION_DENIED
+/// (see ``revocable(_:method:authorization:writer:cache:)``).
 final class DealAuthorizer: Sendable {
     struct Table: Sendable {
         var tokens: [DealTokensFile.Entry]
@@ -19,6 +22,8 @@ final class DealAuthorizer: Sendable {
     private let table: Mutex<Table>
     /// Bumped after every reload, so a connection's ``DealAuthorizationCache`` knows when its answer is stale.
     private let generation = Atomic<UInt64>(0)
+    /// The open long-lived calls authorized by a token, ended when a reload revokes it.
+    private let openCalls = Mutex(DealAuthorizedCalls())
 
     init(tokens: [DealTokensFile.Entry], certificateRoles: [String: DealRole], anonymousMethods: Set<String>) {
         self.table = Mutex(
@@ -26,15 +31,27 @@ final class DealAuthorizer: Sendable {
         )
     }
 
-    /// Replaces tokens and certificate mappings.
-    func reload(tokens: [DealTokensFile.Entry], certificateRoles: [String: DealRole]) {
+    /// Replaces tokens and certificate mappings, and ends the open calls whose token is gone or now has too small
+    /// a role; returns how many it ended.
+    @discardableResult
+    func reload(tokens: [DealTokensFile.Entry], certificateRoles: [String: DealRole]) -> Int {
         self.table.withLock {
             $0.tokens = tokens
             $0.certificateRoles = certificateRoles
         }
-        // After the swap: a cache filled from the old table is then seen as stale.
+        // After the swap: a cache filled from the old table is then seen as stale, and a call registering from
+        // now on checks its token again (see `revocable`).
         self.generation.add(1, ordering: .releasing)
+        var roles: [String: DealRole] = [:]
+        for entry in tokens { roles[entry.hash] = max(roles[entry.hash] ?? .none, entry.role) }
+        let endings = self.openCalls.withLock { $0.removeRevoked(roles: roles) }
+        // Outside the lock: ending a call drops it, and its wrapper's deinit takes the lock to deregister.
+        for ending in endings { ending.entry.end(ending.code, ending.message) }
+        return endings.count
     }
+
+    /// How many open calls are registered for revocation (for tests).
+    var openCallCount: Int { self.openCalls.withLock { $0.count } }
 
     /// ``authorize(method:authorization:identity:)`` remembering the last token's role per connection.
     ///
@@ -56,28 +73,73 @@ final class DealAuthorizer: Sendable {
             }
             return .allowed(role)
         }
-        let decision = self.authorize(method: method, authorization: authorization, identity: identity)
-        if let authorization {
+        let (decision, token) = self.decide(method: method, authorization: authorization, identity: identity)
+        if let authorization, let token, token.role != .none {
             switch decision {
-            case .allowed(let role) where role != .none:
-                cache.store(authorization: authorization, role: role, generation: generation)
-            case .permissionDenied:
+            case .allowed, .permissionDenied:
                 // A valid token with too small a role: its role is still worth remembering.
-                if let role = self.tokenRole(authorization) {
-                    cache.store(authorization: authorization, role: role, generation: generation)
-                }
-            default:
+                cache.store(
+                    authorization: authorization,
+                    role: token.role,
+                    tokenHash: token.hash,
+                    generation: generation
+                )
+            case .unauthenticated:
                 break
             }
         }
         return decision
     }
 
-    private func tokenRole(_ authorization: String) -> DealRole? {
-        guard authorization.hasPrefix("Bearer "), authorization.count > 7 else { return nil }
-        let digest = DealTokensFile.hash(token: String(authorization.dropFirst(7)))
-        return self.table.withLock { table in
-            table.tokens.first(where: { DealTokensFile.constantTimeEqual($0.hash, digest) })?.role
+    /// Wraps a call that `authorization` (a bearer token) just authorized so that a reload revoking the token ends
+    /// it; other calls are returned as they are. Call on the connection's event loop, right after
+    /// ``authorize(method:authorization:identity:cache:)`` with the same cache.
+    ///
+    /// Only server-streaming calls are registered: they are the ones that outlive a reload (a watch runs for
+    /// days). Unary calls end on their own within their deadline, and a mutation already submitted must report
+    /// its real outcome rather than be cut off.
+    func revocable(
+        _ call: any DealServerCall,
+        method: DealMethod,
+        authorization: @autoclosure () -> String?,
+        writer: DealServerCallWriter,
+        cache: DealAuthorizationCache
+    ) -> any DealServerCall {
+        // The kind first: a unary call (nearly all of them) costs no metadata lookup here.
+        guard method.kind == .serverStreaming, !method.isMutation, let authorization = authorization(),
+            let token = cache.token(for: authorization)
+        else {
+            return call
+        }
+        let wrapper = DealRevocableCall(call, writer: writer)
+        let reference = NIOLoopBound(DealRevocableCall.Reference(wrapper), eventLoop: writer.eventLoop)
+        let eventLoop = writer.eventLoop
+        let required = self.table.withLock { table in
+            table.anonymousMethods.contains(method.path) ? DealRole.none : .read
+        }
+        let entry = DealAuthorizedCalls.Entry(tokenHash: token.hash, required: required) { code, message in
+            eventLoop.execute { reference.value.call?.end(code: code, message: message) }
+        }
+        let (id, ending) = self.openCalls.withLock { calls -> (UInt64, DealAuthorizedCalls.Ending?) in
+            // A reload between the decision and here already swept the table without this call: check the token
+            // against the new table instead. (A reload after this point finds the entry.)
+            var ending: DealAuthorizedCalls.Ending?
+            if self.generation.load(ordering: .acquiring) != token.generation {
+                ending = DealAuthorizedCalls.verdict(entry, role: self.role(tokenHash: token.hash))
+            }
+            return (ending == nil ? calls.insert(entry) : 0, ending)
+        }
+        if let ending {
+            entry.end(ending.code, ending.message)
+        } else {
+            wrapper.deregister = { [weak self] in self?.openCalls.withLock { $0.remove(id) } }
+        }
+        return wrapper
+    }
+
+    private func role(tokenHash: String) -> DealRole? {
+        self.table.withLock { table in
+            table.tokens.filter { DealTokensFile.constantTimeEqual($0.hash, tokenHash) }.map(\.role).max()
         }
     }
 
@@ -91,39 +153,56 @@ final class DealAuthorizer: Sendable {
     /// Checks credentials and the role the method needs, without looking at any record, so the answer never
     /// reveals whether a record exists.
     func authorize(method: DealMethod, authorization: String?, identity: DealTLSPeerIdentity?) -> Decision {
+        self.decide(method: method, authorization: authorization, identity: identity).decision
+    }
+
+    /// ``authorize(method:authorization:identity:)`` that also returns the valid bearer token's hash and role.
+    private func decide(
+        method: DealMethod,
+        authorization: String?,
+        identity: DealTLSPeerIdentity?
+    ) -> (decision: Decision, token: (hash: String, role: DealRole)?) {
         let required: DealRole = method.isMutation ? .write : .read
         return self.table.withLock { table in
             var role = DealRole.none
+            var token: (hash: String, role: DealRole)?
             if let authorization {
                 guard authorization.hasPrefix("Bearer "), authorization.count > 7 else {
-                    return .unauthenticated(
-                        "the authorization metadata must be \"Bearer <token>\"; check DEALS_TOKEN or --token"
+                    return (
+                        .unauthenticated(
+                            "the authorization metadata must be \"Bearer <token>\"; check DEALS_TOKEN or --token"
+                        ), nil
                     )
                 }
                 let digest = DealTokensFile.hash(token: String(authorization.dropFirst(7)))
                 guard let entry = table.tokens.first(where: { DealTokensFile.constantTimeEqual($0.hash, digest) })
                 else {
-                    return .unauthenticated(
-                        "the bearer token is not valid; ask an administrator for a token (dealsd token create)"
+                    return (
+                        .unauthenticated(
+                            "the bearer token is not valid; ask an administrator for a token (dealsd token create)"
+                        ), nil
                     )
                 }
                 role = entry.role
+                token = (digest, entry.role)
             } else if let identity {
                 role = identity.matchKeys.compactMap { table.certificateRoles[$0] }.max() ?? .none
             }
             if role == .none {
                 if table.anonymousMethods.contains(method.path) {
-                    return .allowed(.none)
+                    return (.allowed(.none), token)
                 }
-                return .unauthenticated(
-                    "\(method.path) needs credentials: send \"authorization: Bearer <token>\" metadata"
-                        + " or a client certificate mapped to a role"
+                return (
+                    .unauthenticated(
+                        "\(method.path) needs credentials: send \"authorization: Bearer <token>\" metadata"
+                            + " or a client certificate mapped to a role"
+                    ), token
                 )
             }
             guard role >= required else {
-                return .permissionDenied("\(method.path) needs the \(required) role; the caller has \(role)")
+                return (.permissionDenied("\(method.path) needs the \(required) role; the caller has \(role)"), token)
             }
-            return .allowed(role)
+            return (.allowed(role), token)
         }
     }
 }

@@ -21,6 +21,24 @@ public struct DealConnectionLimits: Sendable, Hashable {
     public var maximumOutputBuffer: Int = 16 << 20
     /// How long in-flight calls may take to finish after a graceful GOAWAY.
     public var drainGracePeriod: Duration = .seconds(10)
+    /// How long a connection may go after its TLS handshake without sending HELLO; then GOAWAY and close.
+    public var helloTimeout: Duration = .seconds(5)
+    /// How long a call's request may go without a MESSAGE before it ends (END_STREAM); past it the call ends with
+    /// RESOURCE_EXHAUSTED. `nil` never (the call's own deadline still applies).
+    public var requestBodyTimeout: Duration? = .seconds(10)
+    /// Request bytes one connection may hold for calls whose request has not ended; a MESSAGE past it ends its
+    /// call with RESOURCE_EXHAUSTED.
+    public var maximumRequestBytes: Int = 16 << 20
+    /// Streams one connection may have open whose request has not ended; one more is refused with
+    /// RESOURCE_EXHAUSTED.
+    public var maximumIncompleteStreams: Int = 32
+    /// Request bytes all connections together may hold (held messages and partial frames in decoders).
+    public var maximumServerRequestBytes: Int = 256 << 20
+    /// Output bytes all connections together may have waiting for clients; past it a connection whose client is
+    /// not reading is closed.
+    public var maximumServerOutputBytes: Int = 1 << 30
+    /// Streams all connections together may have open whose request has not ended.
+    public var maximumServerIncompleteStreams: Int = 4096
 
     /// The default limits.
     public init() {}

@@ -96,7 +96,11 @@ public enum DealDaemon {
             certificateChainFile: layout.certificateFile,
             privateKeyFile: layout.privateKeyFile
         )
+        if let problem = DealDaemonConfiguration.environmentProblems(environment).first {
+            throw DealServerError(code: .invalidConfiguration, message: problem)
+        }
         tls.handshakeTimeout = .nanoseconds(Int64(configuration.tls.handshakeTimeoutSeconds * 1e9))
+        tls.requiresALPN = configuration.tls.requireALPN
         switch configuration.tls.minimumVersion {
         case "1.3": tls.minimumVersion = .tls13
         case "1.2": tls.minimumVersion = .tls12
@@ -128,6 +132,10 @@ public enum DealDaemon {
         serverConfiguration.anonymousMethods = Set(configuration.auth.anonymousMethods)
         serverConfiguration.maximumConnections = configuration.limits.maxConnections
         serverConfiguration.maximumImportRecords = configuration.limits.maxImportRecords
+        guard configuration.limits.maxImportBytes > 0 else {
+            throw DealServerError(code: .invalidConfiguration, message: "limits.max_import_bytes must be positive")
+        }
+        serverConfiguration.maximumImportBytes = configuration.limits.maxImportBytes
         serverConfiguration.limits = try Self.limits(configuration.limits)
         for (name, role) in configuration.auth.certificateRoles {
             guard let parsed = DealRole(name: role) else {
@@ -152,6 +160,10 @@ public enum DealDaemon {
             metrics = DealMetricsServer(host: host, port: port, registry: registry, logger: logger)
         }
 
+        // A write past the file size limit (RLIMIT_FSIZE, set by a service manager or a quota) would kill the
+        // daemon with SIGXFSZ; ignored, the write fails with EFBIG instead and the store cuts the failed batch off
+        // its log and turns read-only, serving reads, like on a full disk.
+        signal(SIGXFSZ, SIG_IGN)
         let store = try await DealStore.open(
             directory: layout.storeDirectory,
             options: try Self.storeOptions(configuration.store),
@@ -189,10 +201,17 @@ public enum DealDaemon {
     }
 
     static func limits(_ limits: DealDaemonConfiguration.Limits) throws(DealServerError) -> DealConnectionLimits {
-        guard limits.maxFrameSize >= 16 * 1024, limits.maxFrameSize <= DealFrame.absoluteMaximumPayloadSize else {
+        // A request message is at most one frame, and the store must be able to log any record a request can
+        // carry: a larger frame would let a client store a record that recovery refuses, so the store would not
+        // start again.
+        let largestFrame = min(DealFrame.absoluteMaximumPayloadSize, DealRecordLimit.maximumMessageSize)
+        guard limits.maxFrameSize >= 16 * 1024, limits.maxFrameSize <= largestFrame else {
             throw DealServerError(
                 code: .invalidConfiguration,
-                message: "limits.max_frame_size must be between 16384 and \(DealFrame.absoluteMaximumPayloadSize)"
+                message: "limits.max_frame_size is \(limits.maxFrameSize); it must be between 16384 and "
+                    + "\(largestFrame) (the store's maximum record size of \(DealRecordLimit.maximumRecordSize) "
+                    + "bytes less \(DealRecordLimit.recordOverhead) for the record's meta), so that every "
+                    + "acknowledged record can be read back at the next start"
             )
         }
         guard limits.initialWindowSize >= limits.maxFrameSize, limits.initialWindowSize < Int(Int32.max) else {
@@ -217,7 +236,59 @@ public enum DealDaemon {
         result.maximumPingStrikes = limits.maxPingStrikes
         result.maximumOutputBuffer = limits.maxOutputBufferMegabytes << 20
         result.drainGracePeriod = .seconds(limits.drainGraceSeconds)
+        try Self.applyMemoryLimits(limits, to: &result)
         return result
+    }
+
+    /// The memory budget and the timers that bound what a peer can hold (PROTOCOL.md section 12).
+    static func applyMemoryLimits(
+        _ limits: DealDaemonConfiguration.Limits,
+        to result: inout DealConnectionLimits
+    ) throws(DealServerError) {
+        let megabytes: [(String, Int)] = [
+            ("max_request_buffer_mb", limits.maxRequestBufferMegabytes),
+            ("max_server_request_buffer_mb", limits.maxServerRequestBufferMegabytes),
+            ("max_server_output_buffer_mb", limits.maxServerOutputBufferMegabytes),
+        ]
+        for (name, value) in megabytes where !(1...(1 << 20)).contains(value) {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.\(name) must be between 1 and 1048576 (MiB), not \(value)"
+            )
+        }
+        for (name, value) in [
+            ("max_incomplete_streams", limits.maxIncompleteStreams),
+            ("max_server_incomplete_streams", limits.maxServerIncompleteStreams),
+        ] where value < 1 {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.\(name) must be at least 1, not \(value)"
+            )
+        }
+        let seconds: [(String, Double)] = [
+            ("hello_timeout_seconds", limits.helloTimeoutSeconds),
+            ("request_body_timeout_seconds", limits.requestBodyTimeoutSeconds),
+        ]
+        for (name, value) in seconds where !(value.isFinite && value >= 0 && value <= 86_400) {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.\(name) must be between 0 and 86400 seconds, not \(value)"
+            )
+        }
+        guard limits.helloTimeoutSeconds > 0 else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.hello_timeout_seconds must be above 0: a client that never sends HELLO must end"
+            )
+        }
+        result.helloTimeout = .seconds(limits.helloTimeoutSeconds)
+        result.requestBodyTimeout =
+            limits.requestBodyTimeoutSeconds > 0 ? .seconds(limits.requestBodyTimeoutSeconds) : nil
+        result.maximumRequestBytes = limits.maxRequestBufferMegabytes << 20
+        result.maximumIncompleteStreams = limits.maxIncompleteStreams
+        result.maximumServerRequestBytes = limits.maxServerRequestBufferMegabytes << 20
+        result.maximumServerOutputBytes = limits.maxServerOutputBufferMegabytes << 20
+        result.maximumServerIncompleteStreams = limits.maxServerIncompleteStreams
     }
 
     static func storeOptions(_ store: DealDaemonConfiguration.Store) throws(DealServerError) -> DealStoreOptions {
@@ -235,6 +306,10 @@ public enum DealDaemon {
         options.segmentSize = store.segmentSizeMegabytes << 20
         options.snapshotEvery = store.snapshotEveryRecords
         options.seedIfEmpty = store.seedIfEmpty
+        guard store.changeHistoryLimit > 0 else {
+            throw DealServerError(code: .invalidConfiguration, message: "store.change_history_limit must be positive")
+        }
+        options.changeHistoryLimit = store.changeHistoryLimit
         return options
     }
 

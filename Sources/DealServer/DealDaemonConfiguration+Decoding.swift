@@ -15,6 +15,7 @@ extension DealDaemonConfiguration.TLS {
         self.minimumVersion = try c.decodeIfPresent(String.self, forKey: .minimumVersion) ?? d.minimumVersion
         self.handshakeTimeoutSeconds =
             try c.decodeIfPresent(Double.self, forKey: .handshakeTimeoutSeconds) ?? d.handshakeTimeoutSeconds
+        self.requireALPN = try c.decodeIfPresent(Bool.self, forKey: .requireALPN) ?? d.requireALPN
     }
 }
 
@@ -45,6 +46,8 @@ extension DealDaemonConfiguration.Store {
         self.segmentSizeMegabytes =
             try c.decodeIfPresent(Int.self, forKey: .segmentSizeMegabytes) ?? d.segmentSizeMegabytes
         self.seedIfEmpty = try c.decodeIfPresent(Bool.self, forKey: .seedIfEmpty) ?? d.seedIfEmpty
+        self.changeHistoryLimit =
+            try c.decodeIfPresent(Int.self, forKey: .changeHistoryLimit) ?? d.changeHistoryLimit
     }
 }
 
@@ -68,5 +71,22 @@ extension DealDaemonConfiguration.Limits {
             try c.decodeIfPresent(Int.self, forKey: .maxOutputBufferMegabytes) ?? d.maxOutputBufferMegabytes
         self.drainGraceSeconds = try c.decodeIfPresent(Double.self, forKey: .drainGraceSeconds) ?? d.drainGraceSeconds
         self.maxImportRecords = try c.decodeIfPresent(Int.self, forKey: .maxImportRecords) ?? d.maxImportRecords
+        self.helloTimeoutSeconds =
+            try c.decodeIfPresent(Double.self, forKey: .helloTimeoutSeconds) ?? d.helloTimeoutSeconds
+        self.requestBodyTimeoutSeconds =
+            try c.decodeIfPresent(Double.self, forKey: .requestBodyTimeoutSeconds) ?? d.requestBodyTimeoutSeconds
+        self.maxRequestBufferMegabytes =
+            try c.decodeIfPresent(Int.self, forKey: .maxRequestBufferMegabytes) ?? d.maxRequestBufferMegabytes
+        self.maxIncompleteStreams =
+            try c.decodeIfPresent(Int.self, forKey: .maxIncompleteStreams) ?? d.maxIncompleteStreams
+        self.maxServerRequestBufferMegabytes =
+            try c.decodeIfPresent(Int.self, forKey: .maxServerRequestBufferMegabytes)
+            ?? d.maxServerRequestBufferMegabytes
+        self.maxServerOutputBufferMegabytes =
+            try c.decodeIfPresent(Int.self, forKey: .maxServerOutputBufferMegabytes)
+            ?? d.maxServerOutputBufferMegabytes
+        self.maxServerIncompleteStreams =
+            try c.decodeIfPresent(Int.self, forKey: .maxServerIncompleteStreams) ?? d.maxServerIncompleteStreams
+        self.maxImportBytes = try c.decodeIfPresent(Int.self, forKey: .maxImportBytes) ?? d.maxImportBytes
     }
 }

@@ -33,6 +33,9 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         /// "1.3" (default) or "1.2".
         public var minimumVersion: String = "1.3"
         public var handshakeTimeoutSeconds: Double = 10
+        /// Refuse a TLS client that offers no ALPN at all (false by default, so TLS monitors can read the
+        /// certificate); a client offering only another protocol is refused either way.
+        public var requireALPN: Bool = false
 
         public init() {}
 
@@ -43,6 +46,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case clientCertificates = "client_certificates"
             case minimumVersion = "minimum_version"
             case handshakeTimeoutSeconds = "handshake_timeout_seconds"
+            case requireALPN = "require_alpn"
         }
     }
 
@@ -74,6 +78,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var segmentSizeMegabytes: Int = 64
         /// Load the bundled dataset when the store is empty on first start.
         public var seedIfEmpty: Bool = true
+        /// Change events kept in memory for watches (replay and slow watchers); up to twice as many are retained.
+        public var changeHistoryLimit: Int = 10_000
 
         public init() {}
 
@@ -83,6 +89,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case snapshotEveryRecords = "snapshot_every_records"
             case segmentSizeMegabytes = "segment_size_mb"
             case seedIfEmpty = "seed_if_empty"
+            case changeHistoryLimit = "change_history_limit"
         }
     }
 
@@ -97,6 +104,15 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var maxOutputBufferMegabytes: Int = 16
         public var drainGraceSeconds: Double = 10
         public var maxImportRecords: Int = 1_000_000
+        public var helloTimeoutSeconds: Double = 5
+        public var requestBodyTimeoutSeconds: Double = 10
+        public var maxRequestBufferMegabytes: Int = 16
+        public var maxIncompleteStreams: Int = 32
+        public var maxServerRequestBufferMegabytes: Int = 256
+        public var maxServerOutputBufferMegabytes: Int = 1024
+        public var maxServerIncompleteStreams: Int = 4096
+        /// Most bytes of request messages one ImportDeals call may carry.
+        public var maxImportBytes: Int = 256 << 20
 
         public init() {}
 
@@ -111,6 +127,14 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case maxOutputBufferMegabytes = "max_output_buffer_mb"
             case drainGraceSeconds = "drain_grace_seconds"
             case maxImportRecords = "max_import_records"
+            case helloTimeoutSeconds = "hello_timeout_seconds"
+            case requestBodyTimeoutSeconds = "request_body_timeout_seconds"
+            case maxRequestBufferMegabytes = "max_request_buffer_mb"
+            case maxIncompleteStreams = "max_incomplete_streams"
+            case maxServerRequestBufferMegabytes = "max_server_request_buffer_mb"
+            case maxServerOutputBufferMegabytes = "max_server_output_buffer_mb"
+            case maxServerIncompleteStreams = "max_server_incomplete_streams"
+            case maxImportBytes = "max_import_bytes"
         }
     }
 
@@ -206,7 +230,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Applies `DEALSD_*` environment variables: LISTEN, DATA_DIR, LOG_LEVEL, METRICS_LISTEN, FSYNC, TOKENS_FILE,
-    /// TLS_CERTIFICATE, TLS_PRIVATE_KEY.
+    /// TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_REQUIRE_ALPN (true or false; another value is reported by
+    /// ``environmentProblems(_:)``).
     public mutating func apply(environment: [String: String]) {
         if let value = environment["DEALSD_LISTEN"] { self.listen = value }
         if let value = environment["DEALSD_DATA_DIR"] { self.dataDir = value }
@@ -216,6 +241,23 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         if let value = environment["DEALSD_TOKENS_FILE"] { self.auth.tokensFile = value }
         if let value = environment["DEALSD_TLS_CERTIFICATE"] { self.tls.certificate = value }
         if let value = environment["DEALSD_TLS_PRIVATE_KEY"] { self.tls.privateKey = value }
+        if let value = environment["DEALSD_TLS_REQUIRE_ALPN"].flatMap(Self.parseBoolean) {
+            self.tls.requireALPN = value
+        }
+    }
+
+    /// Environment variables whose value cannot be used (a boolean that is not true or false), as messages.
+    public static func environmentProblems(_ environment: [String: String]) -> [String] {
+        guard let value = environment["DEALSD_TLS_REQUIRE_ALPN"], Self.parseBoolean(value) == nil else { return [] }
+        return ["DEALSD_TLS_REQUIRE_ALPN is \"\(value)\"; use true or false"]
+    }
+
+    static func parseBoolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": true
+        case "false", "0", "no", "off": false
+        default: nil
+        }
     }
 
     /// Splits `HOST:PORT` (or `[V6]:PORT`).

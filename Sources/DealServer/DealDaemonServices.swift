@@ -24,20 +24,23 @@ struct DealStoreLifecycleService: Service {
     }
 }
 
-/// Reloads certificates, tokens and role mappings on SIGHUP, without touching established connections.
+/// Reloads tokens, certificates and role mappings on SIGHUP, without touching established connections' TLS.
+///
+/// Each part is applied on its own (see ``DealServer/reload()``): a part that fails is logged at error level,
+/// naming the part, and counted in `dealstore_reload_failures_total`, and the parts that loaded take effect.
 struct DealReloadService: Service {
     let server: DealServer
     let logger: Logger
 
     func run() async throws {
+        let failures = Counter(label: "dealstore_reload_failures_total")
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             do {
                 try self.server.reload()
             } catch {
-                self.logger.error(
-                    "reload failed; keeping the previous certificates and tokens",
-                    metadata: ["error": "\(error)"]
-                )
+                failures.increment()
+                let message = (error as? DealServerError)?.message ?? "\(error)"
+                self.logger.error("SIGHUP \(message)")
             }
         }
     }

@@ -20,7 +20,7 @@ public final class DealServer: Service, Sendable {
         public var port: Int
         public var tls: DealTLSConfiguration
         public var limits: DealConnectionLimits
-        /// Connections beyond this are refused with GOAWAY RESOURCE_EXHAUSTED.
+        /// Connections beyond this are closed as they are accepted, before the TLS handshake.
         public var maximumConnections: Int
         /// The tokens file (hashes only); `nil` accepts no bearer tokens.
         public var tokensFile: String?
@@ -32,6 +32,8 @@ public final class DealServer: Service, Sendable {
         public var serverVersion: String
         /// Most request messages one ImportDeals call may carry (`limits.max_import_records`).
         public var maximumImportRecords: Int
+        /// Most bytes of request messages one ImportDeals call may carry (`limits.max_import_bytes`).
+        public var maximumImportBytes: Int
 
         /// Creates a configuration with the default limits.
         public init(host: String, port: Int, tls: DealTLSConfiguration) {
@@ -45,6 +47,7 @@ public final class DealServer: Service, Sendable {
             self.anonymousMethods = []
             self.serverVersion = "0.1.0"
             self.maximumImportRecords = 1_000_000
+            self.maximumImportBytes = 256 << 20
         }
     }
 
@@ -54,6 +57,8 @@ public final class DealServer: Service, Sendable {
     private let authorizer: DealAuthorizer
     private let runner = DealServerTaskRunner()
     private let observer = DealServerConnectionObserver()
+    /// The memory budget every connection draws on (limits in ``DealConnectionLimits``).
+    private let budget: DealServerBudget
     private let router: DealServerRouter
     private let group: any EventLoopGroup
     private let logger: Logger
@@ -72,6 +77,7 @@ public final class DealServer: Service, Sendable {
         self.store = store
         self.group = eventLoopGroup
         self.logger = logger
+        self.budget = DealServerBudget(limits: configuration.limits)
         do {
             self.tlsContext = try DealTLSContext(configuration: configuration.tls)
         } catch {
@@ -92,6 +98,7 @@ public final class DealServer: Service, Sendable {
             serverVersion: configuration.serverVersion,
             tlsLibraryVersion: DealTLSLibrary.versionString,
             maximumImportRecords: configuration.maximumImportRecords,
+            maximumImportBytes: configuration.maximumImportBytes,
             eventLoops: Array(eventLoopGroup.makeIterator())
         )
         (self.bound, self.boundContinuation) = AsyncStream.makeStream(of: SocketAddress.self)
@@ -117,20 +124,50 @@ public final class DealServer: Service, Sendable {
         self.observer.callCount
     }
 
-    /// Re-reads the certificate, key and tokens files; established connections are not touched.
+    /// Re-reads the tokens file and the certificate and key files; established connections keep their TLS session.
+    ///
+    /// Each part is applied on its own, tokens first: revoking a token is a security action, so it takes effect
+    /// (ending the open watches it authorized) even when the new certificates cannot be loaded, and the old
+    /// certificates stay in use then. The error thrown afterwards names every part that failed and kept its
+    /// previous state.
     public func reload() throws {
-        do {
-            try self.tlsContext.reload()
-        } catch {
-            throw DealServerError(code: .tlsSetupFailed, message: error.message, cause: error)
-        }
+        var applied: [String] = []
+        var failures: [String] = []
+        var cause: (any Error)?
+        var ended = 0
         if let path = self.configuration.tokensFile {
-            self.authorizer.reload(
-                tokens: try DealTokensFile.load(path: path),
-                certificateRoles: self.configuration.certificateRoles
-            )
+            do throws(DealServerError) {
+                ended = self.authorizer.reload(
+                    tokens: try DealTokensFile.load(path: path),
+                    certificateRoles: self.configuration.certificateRoles
+                )
+                applied.append("tokens")
+            } catch {
+                failures.append("tokens not reloaded, the previous tokens stay valid: \(error.message)")
+                cause = error
+            }
         }
-        self.logger.notice("reloaded certificates and tokens")
+        do throws(DealTLSError) {
+            try self.tlsContext.reload()
+            applied.append("certificates")
+        } catch {
+            failures.append("certificates not reloaded, the previous ones stay in use: \(error.message)")
+            cause = cause ?? error
+        }
+        let metadata: Logger.Metadata = ["revoked_calls_ended": "\(ended)"]
+        guard !failures.isEmpty else {
+            self.logger.notice("reloaded certificates and tokens", metadata: metadata)
+            return
+        }
+        if !applied.isEmpty {
+            self.logger.notice("reloaded \(applied.joined(separator: " and ")) only", metadata: metadata)
+        }
+        throw DealServerError(
+            code: cause is DealTLSError ? .tlsSetupFailed : .invalidConfiguration,
+            message: "reload failed in part: " + failures.joined(separator: "; ")
+                + "; fix the file and send SIGHUP again",
+            cause: cause
+        )
     }
 
     /// Binds, serves until a graceful shutdown or cancellation, then drains and returns.
@@ -170,20 +207,37 @@ public final class DealServer: Service, Sendable {
         let logger = self.logger
         let agent = "dealsd/\(self.configuration.serverVersion)"
         let maximumConnections = self.configuration.maximumConnections
+        let budget = self.budget
         let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // Over the limit the socket is closed as it is accepted: no TLS handshake, no descriptor held
+                // until a first frame. The client sees the connection closed (PROTOCOL.md section 12).
+                guard observer.tryOpenConnection(limit: maximumConnections) else {
+                    // Debug, not warning: a flood of connections must not become a flood of log lines; the
+                    // dealstore_connections_refused_total counter counts them.
+                    logger.debug(
+                        "refusing connection: too many connections",
+                        metadata: [
+                            "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")",
+                            "limit": "\(maximumConnections)", "setting": "limits.max_connections",
+                        ]
+                    )
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in
+                    observer.connectionClosed()
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     let handler = DealServerConnectionHandler(
                         limits: limits,
                         agent: agent,
                         router: router,
                         observer: observer,
-                        logger: logger,
-                        refusal: observer.connectionCount >= maximumConnections
-                            ? "too many connections: the server's limit is \(maximumConnections)" : nil
+                        budget: budget,
+                        logger: logger
                     )
                     try channel.pipeline.syncOperations.addHandler(try tlsContext.makeHandler())
                     try channel.pipeline.syncOperations.addHandler(handler)

@@ -51,10 +51,17 @@ struct DealServerCallWriter: Sendable {
         self.onLoop { $0.finish(streamID: self.streamID, code: code, message: message) }
     }
 
-    /// Ends the call with the status an error maps to.
+    /// Ends the call with the status an error maps to, and the error's metadata in the trailers.
     func finish(_ error: any Error) {
         let rpcError = DealServiceErrorMapping.rpcError(from: error)
-        self.finish(code: rpcError.code, message: rpcError.message)
+        self.onLoop {
+            $0.finish(
+                streamID: self.streamID,
+                code: rpcError.code,
+                message: rpcError.message,
+                metadata: rpcError.metadata
+            )
+        }
     }
 
     /// Whether a streaming call may produce another response without queueing. Only meaningful on the loop.

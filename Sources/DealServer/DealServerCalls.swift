@@ -52,22 +52,43 @@ final class DealUnaryCall<Request: SwiftProtobuf.Message>: DealServerCall {
     }
 }
 
-/// A call with any number of request messages and one response; requests are decoded as they arrive.
+/// A call with any number of request messages and one response; requests are decoded as they arrive, up to
+/// a number of messages and of bytes.
 final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerCall {
     private let writer: DealServerCallWriter
     private let maximumRequests: Int
+    private let maximumBytes: DealRequestByteLimit?
     private let complete: ([Request]) -> Void
     private var requests: [Request] = []
+    private var bytes = 0
     private var done = false
 
-    init(writer: DealServerCallWriter, maximumRequests: Int, complete: @escaping ([Request]) -> Void) {
+    init(
+        writer: DealServerCallWriter,
+        maximumRequests: Int,
+        maximumBytes: DealRequestByteLimit? = nil,
+        complete: @escaping ([Request]) -> Void
+    ) {
         self.writer = writer
         self.maximumRequests = maximumRequests
+        self.maximumBytes = maximumBytes
         self.complete = complete
     }
 
     func receive(_ message: ByteBuffer, endStream: Bool) {
         guard !self.done else { return }
+        self.bytes += message.readableBytes
+        if let limit = self.maximumBytes, self.bytes > limit.bytes {
+            // Checked before decoding: the call's messages are dropped at once, not kept to the end.
+            self.done = true
+            self.requests = []
+            self.writer.finish(
+                code: .resourceExhausted,
+                message: "more than \(limit.bytes) bytes of request messages in one call (\(limit.setting)); "
+                    + "split the input into smaller calls"
+            )
+            return
+        }
         do {
             self.requests.append(
                 try DealFrame.decode(Request.self, from: message, what: "request \(self.requests.count)")
@@ -103,11 +124,12 @@ final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerC
     func writable() {}
 }
 
-/// A server-streaming call that sends a known list of responses as fast as flow control allows.
+/// A server-streaming call that sends a known list of responses as fast as flow control allows, producing each
+/// one only when it is sent (an export decodes each record then).
 final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>: DealServerCall {
     private let writer: DealServerCallWriter
-    private let produce: (Request) throws -> [Response]
-    private var responses: [Response] = []
+    private let produce: (Request) throws -> DealLazyResponses<Response>
+    private var responses = DealLazyResponses<Response>.empty
     private var next = 0
     private var request: ByteBuffer?
     private var state = State.waitingForRequest
@@ -118,7 +140,7 @@ final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: Swif
         case done
     }
 
-    init(writer: DealServerCallWriter, produce: @escaping (Request) throws -> [Response]) {
+    init(writer: DealServerCallWriter, produce: @escaping (Request) throws -> DealLazyResponses<Response>) {
         self.writer = writer
         self.produce = produce
     }
@@ -147,7 +169,7 @@ final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: Swif
 
     func cancel() {
         self.state = .done
-        self.responses = []
+        self.responses = .empty
     }
 
     func writable() {
@@ -157,7 +179,16 @@ final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: Swif
     private func pump() {
         guard self.state == .sending else { return }
         while self.next < self.responses.count {
-            self.writer.send(self.responses[self.next])
+            let response: Response
+            do {
+                response = try self.responses.response(self.next)
+            } catch {
+                self.state = .done
+                self.responses = .empty
+                self.writer.finish(error)
+                return
+            }
+            self.writer.send(response)
             self.next += 1
             if !self.writer.isWritable {
                 // Flow control: the connection calls writable() when the client grants more window.
@@ -165,7 +196,7 @@ final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: Swif
             }
         }
         self.state = .done
-        self.responses = []
+        self.responses = .empty
         self.writer.finishOK()
     }
 }
@@ -175,15 +206,16 @@ final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: Swif
 final class DealAsyncStreamingCall<Request: SwiftProtobuf.Message>: DealServerCall {
     private let writer: DealServerCallWriter
     private let runner: DealServerTaskRunner
-    private let start: @Sendable (Request, DealServerCallWriter) async -> Void
+    private let start: @Sendable (Request, DealServerCallWriter, DealServerStreamPacer) async -> Void
     private let signal = DealCancellationSignal()
+    private let pacer = DealServerStreamPacer()
     private var request: ByteBuffer?
     private var started = false
 
     init(
         writer: DealServerCallWriter,
         runner: DealServerTaskRunner,
-        start: @escaping @Sendable (Request, DealServerCallWriter) async -> Void
+        start: @escaping @Sendable (Request, DealServerCallWriter, DealServerStreamPacer) async -> Void
     ) {
         self.writer = writer
         self.runner = runner
@@ -210,16 +242,20 @@ final class DealAsyncStreamingCall<Request: SwiftProtobuf.Message>: DealServerCa
         let writer = self.writer
         let start = self.start
         let signal = self.signal
+        let pacer = self.pacer
         self.runner.submit {
             await signal.race {
-                await start(request, writer)
+                await start(request, writer, pacer)
             }
         }
     }
 
     func cancel() {
+        self.pacer.end()
         self.signal.cancel()
     }
 
-    func writable() {}
+    func writable() {
+        self.pacer.writable()
+    }
 }

@@ -18,7 +18,14 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     private let observer: DealServerConnectionObserver
     private var logger: Logger
     private var calls: [UInt32: ActiveCall] = [:]
-    private var deadlines: [UInt32: Scheduled<Void>] = [:]
+    /// The one timer for every deadline the machine keeps (HELLO, call deadlines, request-body timeouts), armed
+    /// for ``DealServerConnectionStateMachine/nextTimerDeadline``.
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+    /// Bytes handed to the frame decoder that it has not returned as frames yet (a partial frame).
+    private var undecodedBytes = 0
+    /// Output last counted in the server-wide budget.
+    private var countedOutputBytes = 0
     private var idleTimer: Scheduled<Void>?
     /// When the connection last became idle (no open stream); `nil` while a stream is open.
     private var idleSince: NIODeadline?
@@ -39,19 +46,16 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     private var peer: DealServerPeer
     private var authorizationCache = DealAuthorizationCache()
     private var callMetrics: DealServerCallMetrics
-    /// Set when the connection is over a limit: the first frame is answered with GOAWAY carrying this reason.
-    private let refusal: String?
 
     init(
         limits: DealConnectionLimits,
         agent: String,
         router: DealServerRouter,
         observer: DealServerConnectionObserver,
-        logger: Logger,
-        refusal: String? = nil
+        budget: DealServerBudget,
+        logger: Logger
     ) {
-        self.refusal = refusal
-        self.machine = DealServerConnectionStateMachine(limits: limits, agent: agent)
+        self.machine = DealServerConnectionStateMachine(limits: limits, agent: agent, budget: budget)
         self.processor = NIOSingleStepByteToMessageProcessor(
             DealFrameDecoder(maximumPayloadSize: limits.maximumFrameSize)
         )
@@ -70,7 +74,6 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         self.output = context.channel.allocator.buffer(capacity: 4096)
         self.peer.address = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
         self.logger[metadataKey: "peer"] = "\(self.peer.address)"
-        self.observer.connectionOpened()
         // Backpressure: streams pause while the channel holds more unwritten output than the high mark, and resume
         // when it drains below the low one (channelWritabilityChanged). The marks stay well under the output cap,
         // so a client that reads, however slowly, is never cut off; only output that is not paused (unary answers,
@@ -94,19 +97,26 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         self.idleTimer?.cancel()
         self.drainTimer?.cancel()
         self.stallTimer?.cancel()
+        self.timer?.cancel()
+        self.timer = nil
         for id in self.machine.closeAll() {
             self.endCall(id, code: .cancelled)?.cancel()
         }
         for (id, _) in self.calls {
             self.endCall(id, code: .cancelled)?.cancel()
         }
-        self.observer.connectionClosed()
+        _ = self.machine.budget.updateOutputBytes(from: self.countedOutputBytes, to: 0)
+        self.countedOutputBytes = 0
         context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted(let info) = event as? DealTLSEvent {
             self.peer.identity = info.peerIdentity
+            // From here the client has the HELLO timeout to speak: a peer that only completes the handshake
+            // holds its connection for seconds, not for the idle timeout.
+            self.machine.transportReady(now: context.eventLoop.now)
+            self.armTimer()
         }
         if event is DealServerShutdownEvent {
             self.beginGracefulShutdown()
@@ -118,19 +128,26 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = self.unwrapInboundIn(data)
         self.inReadBurst = true
+        self.undecodedBytes += bytes.readableBytes
         do {
             try self.processor.process(buffer: bytes) { frame in
+                self.undecodedBytes -= DealFrame.headerLength + frame.payload.readableBytes
                 self.handle(frame)
             }
         } catch let error as DealFrameError {
             self.apply(self.machine.fail(code: error.statusCode, message: error.message))
+            return
         } catch {
             self.apply(self.machine.fail(code: .internal, message: "\(error)"))
+            return
         }
+        // A partial frame waits in the decoder: it counts against the server-wide request budget.
+        self.apply(self.machine.partialFrame(bytes: max(0, self.undecodedBytes)))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         self.inReadBurst = false
+        self.armTimer()
         self.flushOutput()
         context.fireChannelReadComplete()
     }
@@ -140,6 +157,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         if context.channel.isWritable {
             self.stallTimer?.cancel()
             self.stallTimer = nil
+            self.countOutput()
             self.resumePausedStreams()
         } else if self.stallTimer == nil, let timeout = self.machine.limits.idleTimeout {
             // Paused streams keep a connection from going idle: a client that reads nothing for as long as the
@@ -189,11 +207,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     // MARK: Frames in
 
     private func handle(_ frame: DealFrame) {
-        if let refusal = self.refusal {
-            self.apply(self.machine.fail(code: .resourceExhausted, message: refusal))
-            return
-        }
-        let action = self.machine.receive(frame, now: .now())
+        // The loop's clock, which the timer runs on too (an embedded loop's in tests).
+        let action = self.machine.receive(frame, now: self.context?.eventLoop.now ?? .now())
         self.apply(action)
     }
 
@@ -208,11 +223,19 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             if endStream {
                 self.calls[streamID]?.call.endRequests()
             }
-        case .deliver(let streamID, let message, let endStream, let windowUpdate):
-            if let windowUpdate {
-                self.enqueue([windowUpdate])
+        case .deliver(let streamID, var message, let endStream):
+            guard let active = self.calls[streamID] else { break }
+            let streamed = active.method.kind == .clientStreaming
+            if !endStream && !streamed {
+                // Kept by the call until the request ends: an exact copy, so the held bytes are what the budget
+                // counts, not the decoder's whole buffer the slice would pin.
+                message = ByteBuffer(bytes: message.readableBytesView)
             }
-            self.calls[streamID]?.call.receive(message, endStream: endStream)
+            active.call.receive(message, endStream: endStream)
+            if streamed && !endStream, let update = self.machine.consumed(streamID: streamID) {
+                // A client-streaming call decodes each message as it arrives: the window comes back now.
+                self.enqueue([update])
+            }
         case .endRequests(let streamID):
             self.calls[streamID]?.call.endRequests()
         case .cancelCall(let streamID):
@@ -260,12 +283,6 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             startedAt: .now(),
             logger: self.logger
         )
-        if headers.timeoutMicros > 0 {
-            let timeout = TimeAmount.microseconds(Int64(min(headers.timeoutMicros, UInt64(Int64.max / 1000))))
-            self.deadlines[streamID] = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-                self?.deadlineExpired(streamID: streamID)
-            }
-        }
         self.observer.callStarted()
         self.calls[streamID] = ActiveCall(
             call: DealServerPendingCall(),
@@ -284,11 +301,33 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         }
     }
 
-    private func deadlineExpired(streamID: UInt32) {
-        self.deadlines[streamID] = nil
-        let call = self.calls[streamID]?.call
-        self.applySend(self.machine.deadlineExpired(streamID: streamID), streamID: streamID, code: .deadlineExceeded)
-        call?.cancel()
+    /// Arms the one timer for the machine's next deadline, unless it is armed for that moment or earlier.
+    private func armTimer() {
+        guard let context = self.context, let next = self.machine.nextTimerDeadline else { return }
+        if let armed = self.timerDeadline, armed <= next { return }
+        self.timer?.cancel()
+        self.timerDeadline = next
+        self.timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            self.timerDeadline = nil
+            self.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        guard let context = self.context else { return }
+        for expiry in self.machine.expireTimers(now: context.eventLoop.now) {
+            switch expiry {
+            case .connection(let action):
+                self.apply(action)
+            case .stream(let streamID, let code, let action):
+                let call = self.calls[streamID]?.call
+                self.applySend(action, streamID: streamID, code: code)
+                call?.cancel()
+            }
+        }
+        self.armTimer()
         self.flushIfOutsideReadBurst()
     }
 
@@ -305,7 +344,18 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     }
 
     func send(_ message: ByteBuffer, streamID: UInt32) {
-        self.applySend(self.machine.send(message: message, streamID: streamID), streamID: streamID, code: nil)
+        let action = self.machine.send(message: message, streamID: streamID)
+        switch action {
+        case .write(let frames, _) where frames.last?.kind == .trailers,
+            .writeAndClose(let frames) where frames.last?.kind == .trailers:
+            // The machine refused the response (too large for the client, or over the output cap) and ended the
+            // call: its handler must stop producing.
+            let call = self.calls[streamID]?.call
+            self.applySend(action, streamID: streamID, code: .resourceExhausted)
+            call?.cancel()
+        default:
+            self.applySend(action, streamID: streamID, code: nil)
+        }
         self.flushIfOutsideReadBurst()
     }
 
@@ -364,9 +414,9 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         }
     }
 
-    func finish(streamID: UInt32, code: DealStatusCode, message: String) {
+    func finish(streamID: UInt32, code: DealStatusCode, message: String, metadata: [DealMetadataEntry] = []) {
         self.applySend(
-            self.machine.finish(streamID: streamID, code: code, message: message),
+            self.machine.finish(streamID: streamID, code: code, message: message, metadata: metadata),
             streamID: streamID,
             code: code
         )
@@ -399,7 +449,6 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     /// Forgets a call, logs its one line and counts it; returns its handler so the caller can cancel it.
     @discardableResult
     private func endCall(_ streamID: UInt32, code: DealStatusCode?) -> (any DealServerCall)? {
-        self.deadlines.removeValue(forKey: streamID)?.cancel()
         guard let active = self.calls.removeValue(forKey: streamID) else {
             return nil
         }
@@ -456,14 +505,28 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     }
 
     private func flushOutput() {
-        guard let context = self.context, self.output.readableBytes > 0 else { return }
+        guard let context = self.context, self.output.readableBytes > 0 else {
+            self.countOutput()
+            return
+        }
         context.writeAndFlush(self.wrapOutboundOut(self.output), promise: nil)
         if !context.channel.isWritable,
-            let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes),
-            buffered > self.machine.limits.maximumOutputBuffer
+            let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)
         {
-            self.closeForNotReading(context: context, reason: "\(buffered) bytes wait to be written")
-            return
+            if buffered > self.machine.limits.maximumOutputBuffer {
+                self.closeForNotReading(context: context, reason: "\(buffered) bytes wait to be written")
+                return
+            }
+            if !self.countOutput(buffered: buffered) {
+                self.closeForNotReading(
+                    context: context,
+                    reason: "the server's output to clients passed \(self.machine.budget.outputBytesLimit) bytes "
+                        + "(limits.max_server_output_buffer_mb) and this client reads nothing"
+                )
+                return
+            }
+        } else {
+            self.countOutput()
         }
         if self.output.capacity <= 64 * 1024 {
             // The TLS handler encrypts during the flush and lets go of the buffer: clearing reuses its storage
@@ -476,6 +539,21 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         if self.streamsPaused {
             self.resumePausedStreams()
         }
+    }
+
+    /// Counts this connection's waiting output (unwritten socket bytes and responses queued behind windows) in
+    /// the server-wide budget; false when the server's total is over its limit.
+    @discardableResult
+    private func countOutput(buffered: Int? = nil) -> Bool {
+        let socket =
+            buffered ?? (try? self.context?.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
+        let total = socket + self.machine.queuedOutputBytes
+        if total == self.countedOutputBytes {
+            return total == 0 || self.machine.budget.queuedOutputBytes <= self.machine.budget.outputBytesLimit
+        }
+        let within = self.machine.budget.updateOutputBytes(from: self.countedOutputBytes, to: total)
+        self.countedOutputBytes = total
+        return within
     }
 
     private func flushAndClose() {

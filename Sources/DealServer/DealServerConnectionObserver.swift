@@ -14,6 +14,7 @@ final class DealServerConnectionObserver: Sendable {
     private let openCallsGauge = Gauge(label: "dealstore_streams")
     private let openConnectionsGauge = Gauge(label: "dealstore_connections")
     private let connectionsTotal = Counter(label: "dealstore_connections_total")
+    private let connectionsRefused = Counter(label: "dealstore_connections_refused_total")
     private let handles = Mutex<[String: CallHandles]>([:])
 
     /// The metric handles of one method and status.
@@ -43,10 +44,26 @@ final class DealServerConnectionObserver: Sendable {
         self.openCallsGauge.record(self.openCalls.add(1, ordering: .relaxed).newValue)
     }
 
-    func connectionOpened() {
-        let now = self.openConnections.add(1, ordering: .relaxed).newValue
-        self.openConnectionsGauge.record(now)
-        self.connectionsTotal.increment()
+    /// Counts a new connection if fewer than `limit` are open; false (nothing counted) when the server is full.
+    ///
+    /// Accepts on several event loops race for the last place, so the check and the count are one atomic step.
+    func tryOpenConnection(limit: Int) -> Bool {
+        var current = self.openConnections.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = self.openConnections.compareExchange(
+                expected: current,
+                desired: current + 1,
+                ordering: .relaxed
+            )
+            if exchanged {
+                self.openConnectionsGauge.record(current + 1)
+                self.connectionsTotal.increment()
+                return true
+            }
+            current = original
+        }
+        self.connectionsRefused.increment()
+        return false
     }
 
     func connectionClosed() {

@@ -3,10 +3,13 @@ import NIOCore
 import SwiftProtobuf
 
 /// The server side of one DealStore connection as a pure state machine: HELLO negotiation, the stream table,
-/// per-stream flow control, keepalive policing and GOAWAY.
+/// per-stream flow control, the connection's share of the memory budget, the timers of every stream (call
+/// deadlines, request-body timeouts) and of HELLO, keepalive policing and GOAWAY.
 ///
-/// It does no I/O and keeps no clock: the connection handler feeds it frames and events and carries out the
-/// action each `mutating` function returns, so every rule of Protocol/PROTOCOL.md is unit-tested without sockets.
+/// It does no I/O and keeps no clock: the connection handler feeds it frames, events and the time, arms one timer
+/// for ``nextTimerDeadline`` and carries out the action each `mutating` function returns, so every rule of
+/// Protocol/PROTOCOL.md is unit-tested without sockets. Budget reservations go to the server-wide
+/// ``DealServerBudget`` it is given and are released when the bytes are consumed or the stream ends.
 struct DealServerConnectionStateMachine {
     enum Phase: Equatable {
         /// Nothing received yet: the only acceptable frame is the client's HELLO.
@@ -20,14 +23,30 @@ struct DealServerConnectionStateMachine {
     struct StreamState {
         var method: DealMethod
         /// MESSAGE bytes the server may still send before the client grants more.
-        var sendWindow: Int
+        var sendWindow: DealFlowWindow
         /// MESSAGE bytes the client may still send before the server grants more.
-        var receiveWindow: Int
+        var receiveWindow: DealFlowWindow
         /// Responses waiting for send window, and the trailers that must follow them.
         var pendingMessages: [ByteBuffer] = []
         var pendingBytes = 0
         var pendingTrailers: DealFrame?
         var requestEnded = false
+        /// Request bytes delivered to the call but not consumed yet; reserved in the budget.
+        var heldRequestBytes = 0
+        /// When the call's deadline (`timeout_micros`) passes.
+        var deadline: NIODeadline?
+        /// When the request must have made progress (a MESSAGE) or ended; `nil` once it ended.
+        var requestDeadline: NIODeadline?
+        /// Whether the stream holds a place among the incomplete streams (its request has not ended).
+        var countsAsIncomplete = false
+    }
+
+    /// What the handler must do when a timer is due.
+    enum Expiry: Equatable {
+        /// HELLO did not come in time: write the GOAWAY, then close.
+        case connection(ReceiveAction)
+        /// A stream's time is up: carry out the send action (its TRAILERS), then stop the call's handler.
+        case stream(streamID: UInt32, code: DealStatusCode, action: SendAction)
     }
 
     /// What the handler must do after a frame arrived.
@@ -37,8 +56,9 @@ struct DealServerConnectionStateMachine {
         case write([DealFrame])
         /// Start a handler for a new call.
         case startCall(streamID: UInt32, method: DealMethod, headers: Dealstore_V1_CallHeaders, endStream: Bool)
-        /// Hand a request message to the call; write `windowUpdate` if present.
-        case deliver(streamID: UInt32, message: ByteBuffer, endStream: Bool, windowUpdate: DealFrame?)
+        /// Hand a request message to the call. The window is granted back only when the call has consumed it
+        /// (``consumed(streamID:)``, or the request's end).
+        case deliver(streamID: UInt32, message: ByteBuffer, endStream: Bool)
         /// The client ended its requests without a message in this frame.
         case endRequests(streamID: UInt32)
         /// Stop the call's handler; the client will not read its answer.
@@ -63,6 +83,8 @@ struct DealServerConnectionStateMachine {
 
     let limits: DealConnectionLimits
     let agent: String
+    /// The server-wide budget this connection draws on.
+    let budget: DealServerBudget
     private(set) var phase: Phase = .awaitingHello
     private(set) var streams: [UInt32: StreamState] = [:]
     private(set) var highestStreamID: UInt32 = 0
@@ -72,10 +94,34 @@ struct DealServerConnectionStateMachine {
     private(set) var peerInitialWindowSize = DealFrame.defaultMaximumPayloadSize
     private var lastPingAt: NIODeadline?
     private var pingStrikes = 0
+    /// When HELLO must have arrived; set once the transport (TLS) is ready.
+    private(set) var helloDeadline: NIODeadline?
+    /// No stream timer is due before this (a lower bound: streams that ended may have held it).
+    private var earliestStreamDeadline: NIODeadline?
+    /// Request bytes held on this connection: every stream's ``StreamState/heldRequestBytes``.
+    private(set) var heldRequestBytes = 0
+    /// Bytes of a frame the decoder has started but not finished; reserved in the budget.
+    private(set) var partialFrameBytes = 0
+    /// Streams whose request has not ended; each holds one reservation in the budget.
+    private(set) var incompleteStreamCount = 0
+    /// Responses queued behind flow-control windows, all streams together.
+    private(set) var queuedOutputBytes = 0
 
-    init(limits: DealConnectionLimits, agent: String) {
+    /// A machine drawing on `budget`; without one it gets a budget of its own (tests, a lone connection).
+    init(limits: DealConnectionLimits, agent: String, budget: DealServerBudget? = nil) {
         self.limits = limits
         self.agent = agent
+        self.budget = budget ?? DealServerBudget(limits: limits)
+    }
+
+    /// The earliest moment ``expireTimers(now:)`` has something to do, if any.
+    var nextTimerDeadline: NIODeadline? {
+        let hello = self.phase == .awaitingHello ? self.helloDeadline : nil
+        switch (hello, self.earliestStreamDeadline) {
+        case (let a?, let b?): return min(a, b)
+        case (let a?, nil): return a
+        case (nil, let b): return b
+        }
     }
 
     var openStreamCount: Int {
@@ -88,6 +134,12 @@ struct DealServerConnectionStateMachine {
     }
 
     // MARK: Receiving
+
+    /// The TLS handshake completed: the client now has ``DealConnectionLimits/helloTimeout`` to send HELLO.
+    mutating func transportReady(now: NIODeadline) {
+        guard self.phase == .awaitingHello else { return }
+        self.helloDeadline = now + .nanoseconds(self.limits.helloTimeout.nanoseconds)
+    }
 
     mutating func receive(_ frame: DealFrame, now: NIODeadline) -> ReceiveAction {
         switch self.phase {
@@ -109,11 +161,11 @@ struct DealServerConnectionStateMachine {
         }
         switch frame.kind {
         case .headers:
-            return self.receiveHeaders(frame)
+            return self.receiveHeaders(frame, now: now)
         case .message:
-            return self.receiveMessage(frame)
+            return self.receiveMessage(frame, now: now)
         case .cancel:
-            if self.streams.removeValue(forKey: frame.streamID) != nil {
+            if self.removeStream(frame.streamID) != nil {
                 return .cancelCall(streamID: frame.streamID)
             }
             return .none
@@ -169,6 +221,7 @@ struct DealServerConnectionStateMachine {
             )
         }
         self.phase = .active
+        self.helloDeadline = nil
         var answer = Dealstore_V1_Hello()
         answer.minVersion = version
         answer.maxVersion = version
@@ -208,7 +261,7 @@ struct DealServerConnectionStateMachine {
         }
     }
 
-    private mutating func receiveHeaders(_ frame: DealFrame) -> ReceiveAction {
+    private mutating func receiveHeaders(_ frame: DealFrame, now: NIODeadline) -> ReceiveAction {
         let id = frame.streamID
         if self.streams[id] != nil {
             return self.connectionError(.internal, "HEADERS on stream \(id), which is already open")
@@ -259,17 +312,70 @@ struct DealServerConnectionStateMachine {
                 )
             ])
         }
+        if !frame.isEndStream {
+            guard self.incompleteStreamCount < self.limits.maximumIncompleteStreams else {
+                return .write([
+                    Self.trailers(
+                        streamID: id,
+                        code: .resourceExhausted,
+                        message: "too many calls waiting for their request on this connection: the limit is "
+                            + "\(self.limits.maximumIncompleteStreams) (limits.max_incomplete_streams); end each "
+                            + "request (END_STREAM) before opening more, or raise the limit"
+                    )
+                ])
+            }
+            guard self.budget.reserveIncompleteStream() else {
+                return .write([
+                    Self.trailers(
+                        streamID: id,
+                        code: .resourceExhausted,
+                        message: "the server has \(self.budget.incompleteStreamsLimit) calls waiting for their "
+                            + "request (limits.max_server_incomplete_streams); retry later, or raise the limit"
+                    )
+                ])
+            }
+            // The call keeps its headers (metadata and all) while it waits for the request: they are held bytes.
+            if let refusal = self.reserveRequestBytes(frame.payload.readableBytes) {
+                self.budget.releaseIncompleteStream()
+                return .write([Self.trailers(streamID: id, code: .resourceExhausted, message: refusal)])
+            }
+            self.incompleteStreamCount += 1
+        }
         var stream = StreamState(
             method: method,
-            sendWindow: self.peerInitialWindowSize,
-            receiveWindow: self.limits.initialWindowSize
+            sendWindow: DealFlowWindow(
+                initialSize: self.peerInitialWindowSize,
+                largestMessage: self.peerMaximumFrameSize
+            ),
+            receiveWindow: DealFlowWindow(
+                initialSize: self.limits.initialWindowSize,
+                largestMessage: self.limits.maximumFrameSize
+            )
         )
         stream.requestEnded = frame.isEndStream
+        stream.countsAsIncomplete = !frame.isEndStream
+        stream.heldRequestBytes = frame.isEndStream ? 0 : frame.payload.readableBytes
+        if headers.timeoutMicros > 0 {
+            // Clamped so that no timeout a client sends can overflow the clock.
+            let micros = Int64(min(headers.timeoutMicros, UInt64(Int64.max / 1000 / 4)))
+            stream.deadline = now + .microseconds(micros)
+        }
+        if !frame.isEndStream, let timeout = self.limits.requestBodyTimeout {
+            stream.requestDeadline = now + .nanoseconds(timeout.nanoseconds)
+        }
+        self.noteDeadline(stream.deadline)
+        self.noteDeadline(stream.requestDeadline)
         self.streams[id] = stream
         return .startCall(streamID: id, method: method, headers: headers, endStream: frame.isEndStream)
     }
 
-    private mutating func receiveMessage(_ frame: DealFrame) -> ReceiveAction {
+    private mutating func noteDeadline(_ deadline: NIODeadline?) {
+        guard let deadline else { return }
+        if let earliest = self.earliestStreamDeadline, earliest <= deadline { return }
+        self.earliestStreamDeadline = deadline
+    }
+
+    private mutating func receiveMessage(_ frame: DealFrame, now: NIODeadline) -> ReceiveAction {
         let id = frame.streamID
         guard var stream = self.streams[id] else {
             if id > self.highestStreamID {
@@ -279,7 +385,7 @@ struct DealServerConnectionStateMachine {
             return .none
         }
         if stream.requestEnded {
-            self.streams[id] = nil
+            self.removeStream(id)
             return .failStream(
                 streamID: id,
                 trailers: Self.trailers(
@@ -291,31 +397,126 @@ struct DealServerConnectionStateMachine {
             )
         }
         let size = frame.payload.readableBytes
-        if size > stream.receiveWindow {
-            self.streams[id] = nil
+        let available = stream.receiveWindow.available
+        guard stream.receiveWindow.receive(size) else {
+            self.removeStream(id)
             return .failStream(
                 streamID: id,
                 trailers: Self.trailers(
                     streamID: id,
                     code: .resourceExhausted,
-                    message: "flow control: \(size) bytes sent with \(stream.receiveWindow) bytes of window left"
+                    message: "flow control: \(size) bytes sent with \(available) bytes of window left"
                 ),
                 cancelHandler: true
             )
         }
-        stream.receiveWindow -= size
-        stream.requestEnded = frame.isEndStream
-        var update: DealFrame? = nil
-        // Grant more once half the window is used, so a steady sender never stalls on a round trip.
-        if !stream.requestEnded && stream.receiveWindow <= self.limits.initialWindowSize / 2 {
-            let increment = self.limits.initialWindowSize - stream.receiveWindow
-            stream.receiveWindow += increment
-            var message = Dealstore_V1_WindowUpdate()
-            message.increment = UInt32(increment)
-            update = Self.frame(.windowUpdate, streamID: id, message)
+        if frame.isEndStream {
+            // The request is complete: the call takes it now, so nothing stays held and no timer is needed.
+            stream.requestEnded = true
+            stream.requestDeadline = nil
+            self.streams[id] = stream
+            self.releaseRequest(id)
+            return .deliver(streamID: id, message: frame.payload, endStream: true)
+        }
+        // A message the call may keep until the request ends: it must fit this connection's and the server's
+        // request budgets, or the call ends here instead of buffering without bound.
+        if let refusal = self.reserveRequestBytes(size) {
+            self.removeStream(id)
+            return .failStream(
+                streamID: id,
+                trailers: Self.trailers(streamID: id, code: .resourceExhausted, message: refusal),
+                cancelHandler: true
+            )
+        }
+        stream.heldRequestBytes += size
+        if let timeout = self.limits.requestBodyTimeout {
+            // Progress: the request's clock starts again (a later deadline keeps the lower bound valid).
+            stream.requestDeadline = now + .nanoseconds(timeout.nanoseconds)
         }
         self.streams[id] = stream
-        return .deliver(streamID: id, message: frame.payload, endStream: frame.isEndStream, windowUpdate: update)
+        return .deliver(streamID: id, message: frame.payload, endStream: false)
+    }
+
+    /// Reserves `size` held request bytes; the refusal's message when a limit would be passed.
+    private mutating func reserveRequestBytes(_ size: Int) -> String? {
+        let limit = self.limits.maximumRequestBytes
+        guard size <= limit - self.heldRequestBytes else {
+            return "request messages held on this connection would exceed \(limit) bytes "
+                + "(limits.max_request_buffer_mb); end requests (END_STREAM) sooner, or raise the limit"
+        }
+        guard self.budget.reserveRequestBytes(size) else {
+            return "the server holds \(self.budget.requestBytesLimit) bytes of unfinished requests "
+                + "(limits.max_server_request_buffer_mb); retry later, or raise the limit"
+        }
+        self.heldRequestBytes += size
+        return nil
+    }
+
+    /// The call consumed the request messages delivered to it (a client-streaming call decodes each as it comes):
+    /// their budget is released, and the window granted back once enough is consumed.
+    mutating func consumed(streamID: UInt32) -> DealFrame? {
+        guard var stream = self.streams[streamID] else { return nil }
+        let unconsumed = stream.receiveWindow.unconsumed
+        let increment = stream.receiveWindow.consume(unconsumed)
+        let held = stream.heldRequestBytes
+        stream.heldRequestBytes = 0
+        self.streams[streamID] = stream
+        self.heldRequestBytes -= held
+        self.budget.releaseRequestBytes(held)
+        guard let increment, !stream.requestEnded else { return nil }
+        var message = Dealstore_V1_WindowUpdate()
+        message.increment = increment
+        return Self.frame(.windowUpdate, streamID: streamID, message)
+    }
+
+    /// The decoder holds `bytes` of a frame not yet complete; reserved in the server-wide request budget.
+    mutating func partialFrame(bytes: Int) -> ReceiveAction {
+        let delta = bytes - self.partialFrameBytes
+        if delta <= 0 {
+            self.budget.releaseRequestBytes(-delta)
+            self.partialFrameBytes = bytes
+            return .none
+        }
+        guard self.phase != .closed else { return .none }
+        guard self.budget.reserveRequestBytes(delta) else {
+            return self.connectionError(
+                .resourceExhausted,
+                "the server holds \(self.budget.requestBytesLimit) bytes of unfinished requests "
+                    + "(limits.max_server_request_buffer_mb); reconnect later, or raise the limit"
+            )
+        }
+        self.partialFrameBytes = bytes
+        return .none
+    }
+
+    /// Releases a stream's request reservations: its held bytes and its place among incomplete streams.
+    private mutating func releaseRequest(_ streamID: UInt32) {
+        guard var stream = self.streams[streamID] else { return }
+        let held = stream.heldRequestBytes
+        stream.heldRequestBytes = 0
+        stream.requestDeadline = nil
+        self.streams[streamID] = stream
+        self.heldRequestBytes -= held
+        self.budget.releaseRequestBytes(held)
+        self.releaseIncomplete(streamID)
+    }
+
+    private mutating func releaseIncomplete(_ streamID: UInt32) {
+        guard var stream = self.streams[streamID], stream.countsAsIncomplete else { return }
+        stream.countsAsIncomplete = false
+        self.streams[streamID] = stream
+        self.incompleteStreamCount -= 1
+        self.budget.releaseIncompleteStream()
+    }
+
+    /// Removes a stream and everything it holds in the budget.
+    @discardableResult
+    private mutating func removeStream(_ streamID: UInt32) -> StreamState? {
+        guard self.streams[streamID] != nil else { return nil }
+        self.releaseRequest(streamID)
+        guard let stream = self.streams.removeValue(forKey: streamID) else { return nil }
+        self.queuedOutputBytes -= stream.pendingBytes
+        return stream
     }
 
     private mutating func receiveWindowUpdate(_ frame: DealFrame) -> ReceiveAction {
@@ -323,29 +524,29 @@ struct DealServerConnectionStateMachine {
         guard var stream = self.streams[id] else {
             return .none
         }
-        let increment: Int
+        let increment: UInt32
         do {
-            increment = Int(try frame.decodePayload(as: Dealstore_V1_WindowUpdate.self).increment)
+            increment = try frame.decodePayload(as: Dealstore_V1_WindowUpdate.self).increment
         } catch {
             return self.connectionError(.internal, error.message)
         }
-        guard increment > 0, stream.sendWindow + increment <= Int(Int32.max) else {
+        guard stream.sendWindow.grant(increment) else {
             return self.connectionError(
                 .internal,
                 "WINDOW_UPDATE of \(increment) on stream \(id) is zero or overflows the window"
             )
         }
-        stream.sendWindow += increment
         var frames: [DealFrame] = []
-        while let next = stream.pendingMessages.first, next.readableBytes <= stream.sendWindow {
+        while let next = stream.pendingMessages.first, stream.sendWindow.take(next.readableBytes) {
             stream.pendingMessages.removeFirst()
             stream.pendingBytes -= next.readableBytes
-            stream.sendWindow -= next.readableBytes
+            self.queuedOutputBytes -= next.readableBytes
             frames.append(DealFrame(kind: .message, streamID: id, payload: next))
         }
         if stream.pendingMessages.isEmpty, let trailers = stream.pendingTrailers {
             frames.append(trailers)
-            self.streams[id] = nil
+            self.streams[id] = stream
+            self.removeStream(id)
             return .resume(streamID: id, frames: frames)
         }
         self.streams[id] = stream
@@ -357,7 +558,7 @@ struct DealServerConnectionStateMachine {
     /// Whether a streaming call may produce another response without queueing.
     func isWritable(streamID: UInt32) -> Bool {
         guard let stream = self.streams[streamID] else { return false }
-        return stream.pendingMessages.isEmpty && stream.sendWindow > 0
+        return stream.pendingMessages.isEmpty && stream.sendWindow.available > 0
     }
 
     /// Bytes queued behind a stream's flow-control window.
@@ -365,31 +566,53 @@ struct DealServerConnectionStateMachine {
         self.streams[streamID]?.pendingBytes ?? 0
     }
 
+    /// Sends a response, or queues it behind the stream's window. A response the client could never accept (over
+    /// its `max_frame_size`; the protocol never splits a message) or one that would queue more than the output cap
+    /// ends the call with RESOURCE_EXHAUSTED instead: the result is then TRAILERS, and the call's handler must stop.
     mutating func send(message: ByteBuffer, streamID: UInt32) -> SendAction {
         guard var stream = self.streams[streamID], stream.pendingTrailers == nil else {
             return .drop
         }
         let size = message.readableBytes
-        if stream.pendingMessages.isEmpty && size <= stream.sendWindow {
-            stream.sendWindow -= size
+        if let refusal = self.refusal(ofResponse: size, stream: stream) {
+            return self.endStream(streamID, code: .resourceExhausted, message: refusal)
+        }
+        if stream.pendingMessages.isEmpty && stream.sendWindow.take(size) {
             self.streams[streamID] = stream
             return .write(
                 [DealFrame(kind: .message, streamID: streamID, payload: message)],
-                writable: stream.sendWindow > 0
+                writable: stream.sendWindow.available > 0
             )
         }
         stream.pendingMessages.append(message)
         stream.pendingBytes += size
+        self.queuedOutputBytes += size
         self.streams[streamID] = stream
         return .write([], writable: false)
+    }
+
+    /// Why a response of `size` bytes cannot go to the client, if it cannot.
+    private func refusal(ofResponse size: Int, stream: StreamState) -> String? {
+        if !stream.sendWindow.fits(size) {
+            return "the response is \(size) bytes, more than the client accepts in one message "
+                + "(its max_frame_size \(self.peerMaximumFrameSize)); ask for less (a smaller page_size or "
+                + "field mask), or raise the client's max_frame_size"
+        }
+        let queueing = !stream.pendingMessages.isEmpty || size > stream.sendWindow.available
+        if queueing && size > self.limits.maximumOutputBuffer - self.queuedOutputBytes {
+            return "responses waiting for the client's window on this connection would exceed "
+                + "\(self.limits.maximumOutputBuffer) bytes (limits.max_output_buffer_mb); read responses "
+                + "(grant window) sooner, or raise the limit"
+        }
+        return nil
     }
 
     /// What the handler does with a unary call's one response and OK status.
     enum UnaryAnswer: Equatable {
         /// The stream is gone: drop the answer.
         case drop
-        /// Output is queued or the window is too small: take the general path (``send(message:streamID:)`` then
-        /// ``finish(streamID:code:message:)``).
+        /// Output is queued, the window is too small or the answer too large for the client: take the general path
+        /// (``send(message:streamID:)`` then ``finish(streamID:code:message:)``).
         case queue
         /// Write MESSAGE and TRAILERS OK now; the stream is closed. With `close`, close the connection after.
         case write(close: Bool)
@@ -400,10 +623,12 @@ struct DealServerConnectionStateMachine {
         guard let stream = self.streams[streamID], stream.pendingTrailers == nil else {
             return .drop
         }
-        guard stream.pendingMessages.isEmpty, messageSize <= stream.sendWindow else {
+        guard stream.pendingMessages.isEmpty, messageSize <= stream.sendWindow.available,
+            stream.sendWindow.fits(messageSize)
+        else {
             return .queue
         }
-        self.streams.removeValue(forKey: streamID)
+        self.removeStream(streamID)
         if self.isDraining && self.streams.isEmpty {
             self.phase = .closed
             return .write(close: true)
@@ -412,17 +637,22 @@ struct DealServerConnectionStateMachine {
     }
 
     /// Ends a call with a status. Queued responses are sent first, so the TRAILERS always come last.
-    mutating func finish(streamID: UInt32, code: DealStatusCode, message: String) -> SendAction {
+    mutating func finish(
+        streamID: UInt32,
+        code: DealStatusCode,
+        message: String,
+        metadata: [DealMetadataEntry] = []
+    ) -> SendAction {
         guard var stream = self.streams[streamID], stream.pendingTrailers == nil else {
             return .drop
         }
-        let trailers = Self.trailers(streamID: streamID, code: code, message: message)
+        let trailers = Self.trailers(streamID: streamID, code: code, message: message, metadata: metadata)
         if !stream.pendingMessages.isEmpty {
             stream.pendingTrailers = trailers
             self.streams[streamID] = stream
             return .write([], writable: false)
         }
-        self.streams[streamID] = nil
+        self.removeStream(streamID)
         if self.isDraining && self.streams.isEmpty {
             self.phase = .closed
             return .writeAndClose([trailers])
@@ -432,14 +662,65 @@ struct DealServerConnectionStateMachine {
 
     /// The call's deadline passed: end it with DEADLINE_EXCEEDED, dropping anything still queued.
     mutating func deadlineExpired(streamID: UInt32) -> SendAction {
+        self.endStream(streamID, code: .deadlineExceeded, message: "the call's deadline expired")
+    }
+
+    /// Ends a call at once with a status, dropping anything still queued for it.
+    private mutating func endStream(_ streamID: UInt32, code: DealStatusCode, message: String) -> SendAction {
         guard var stream = self.streams[streamID] else {
             return .drop
         }
+        self.queuedOutputBytes -= stream.pendingBytes
         stream.pendingMessages.removeAll()
         stream.pendingBytes = 0
         stream.pendingTrailers = nil
         self.streams[streamID] = stream
-        return self.finish(streamID: streamID, code: .deadlineExceeded, message: "the call's deadline expired")
+        return self.finish(streamID: streamID, code: code, message: message)
+    }
+
+    /// Ends whatever is due at `now`: a connection still without HELLO, calls past their deadline, requests that
+    /// made no progress within the request-body timeout.
+    mutating func expireTimers(now: NIODeadline) -> [Expiry] {
+        if self.phase == .awaitingHello, let due = self.helloDeadline, due <= now {
+            self.helloDeadline = nil
+            return [
+                .connection(
+                    self.connectionError(
+                        .deadlineExceeded,
+                        "no HELLO within \(self.limits.helloTimeout.milliseconds) ms of the TLS handshake "
+                            + "(limits.hello_timeout_seconds); a client must send HELLO first"
+                    )
+                )
+            ]
+        }
+        guard let earliest = self.earliestStreamDeadline, earliest <= now else { return [] }
+        var expired: [Expiry] = []
+        var next: NIODeadline?
+        for id in self.streams.keys.sorted() {
+            guard let stream = self.streams[id] else { continue }
+            if let deadline = stream.deadline, deadline <= now {
+                expired.append(
+                    .stream(streamID: id, code: .deadlineExceeded, action: self.deadlineExpired(streamID: id))
+                )
+                continue
+            }
+            if let due = stream.requestDeadline, due <= now {
+                let timeout = self.limits.requestBodyTimeout?.milliseconds ?? 0
+                let action = self.endStream(
+                    id,
+                    code: .resourceExhausted,
+                    message: "the request made no progress for \(timeout) ms without ending (END_STREAM) "
+                        + "(limits.request_body_timeout_seconds); send the whole request promptly, or raise the limit"
+                )
+                expired.append(.stream(streamID: id, code: .resourceExhausted, action: action))
+                continue
+            }
+            for deadline in [stream.deadline, stream.requestDeadline].compactMap({ $0 }) {
+                next = next.map { min($0, deadline) } ?? deadline
+            }
+        }
+        self.earliestStreamDeadline = next
+        return expired
     }
 
     // MARK: Connection lifecycle
@@ -487,7 +768,11 @@ struct DealServerConnectionStateMachine {
     mutating func closeAll() -> [UInt32] {
         self.phase = .closed
         let ids = Array(self.streams.keys)
-        self.streams.removeAll()
+        for id in ids {
+            self.removeStream(id)
+        }
+        _ = self.partialFrame(bytes: 0)
+        self.earliestStreamDeadline = nil
         return ids
     }
 
@@ -506,10 +791,16 @@ struct DealServerConnectionStateMachine {
         return DealFrame(kind: kind, streamID: streamID, payload: payload)
     }
 
-    static func trailers(streamID: UInt32, code: DealStatusCode, message: String) -> DealFrame {
+    static func trailers(
+        streamID: UInt32,
+        code: DealStatusCode,
+        message: String,
+        metadata: [DealMetadataEntry] = []
+    ) -> DealFrame {
         var trailers = Dealstore_V1_Trailers()
         trailers.code = code.rawValue
         trailers.message = message
+        trailers.metadata = metadata.map(\.wire)
         var frame = Self.frame(.trailers, streamID: streamID, trailers)
         frame.flags = .endStream
         return frame

@@ -18,6 +18,7 @@ final class DealServerRouter: Sendable {
     let tlsLibraryVersion: String
     let startedAt: ContinuousClock.Instant
     let maximumImportRecords: Int
+    let maximumImportBytes: Int
     /// One completion executor per event loop of the server's group, so durable writes are answered one commit
     /// batch per loop hop; built once and never changed, so looking one up per call takes no lock.
     let loopCompletions: [ObjectIdentifier: DealServerLoopCompletions]
@@ -29,6 +30,7 @@ final class DealServerRouter: Sendable {
         serverVersion: String,
         tlsLibraryVersion: String,
         maximumImportRecords: Int = 1_000_000,
+        maximumImportBytes: Int = 256 << 20,
         eventLoops: [any EventLoop] = []
     ) {
         self.store = store
@@ -38,6 +40,7 @@ final class DealServerRouter: Sendable {
         self.tlsLibraryVersion = tlsLibraryVersion
         self.startedAt = .now
         self.maximumImportRecords = maximumImportRecords
+        self.maximumImportBytes = maximumImportBytes
         var loopCompletions: [ObjectIdentifier: DealServerLoopCompletions] = [:]
         for eventLoop in eventLoops {
             loopCompletions[ObjectIdentifier(eventLoop)] = DealServerLoopCompletions(eventLoop: eventLoop)
@@ -73,7 +76,14 @@ final class DealServerRouter: Sendable {
         case .allowed(let role):
             context.role = role
         }
-        return self.dispatch(context: context, writer: writer)
+        // A watch authorized by a token is ended if a reload revokes the token.
+        return self.authorizer.revocable(
+            self.dispatch(context: context, writer: writer),
+            method: context.method,
+            authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
+            writer: writer,
+            cache: authorizationCache
+        )
     }
 
     // swift-format-ignore: FunctionBodyLength
@@ -146,8 +156,11 @@ final class DealServerRouter: Sendable {
                 }
             }
         case .importDeals:
-            return DealClientStreamingCall(writer: writer, maximumRequests: self.maximumImportRecords) {
-                (requests: [Dealstore_V1_ImportDealsRequest]) in
+            return DealClientStreamingCall(
+                writer: writer,
+                maximumRequests: self.maximumImportRecords,
+                maximumBytes: DealRequestByteLimit(bytes: self.maximumImportBytes, setting: "limits.max_import_bytes")
+            ) { (requests: [Dealstore_V1_ImportDealsRequest]) in
                 let policy = requests.first?.onConflict ?? .skip
                 let records = requests.map(\.record)
                 self.runner.submit {
@@ -166,8 +179,10 @@ final class DealServerRouter: Sendable {
                 }
             }
         case .exportDeals:
+            // The view is taken under the store's lock in O(1); each record is decoded only as it is sent.
             return DealListStreamingCall(writer: writer) { (request: Dealstore_V1_ExportDealsRequest) in
-                try store.exportRecords(filter: request.filter)
+                let view = try store.exportView(filter: request.filter)
+                return DealLazyResponses(count: view.count) { try view.record(at: $0) }
             }
         case .summarizeDeals:
             return self.unary(writer) { (request: Dealstore_V1_SummarizeDealsRequest) in
@@ -199,8 +214,8 @@ final class DealServerRouter: Sendable {
             }
         case .watchDeals:
             return DealAsyncStreamingCall(writer: writer, runner: self.runner) {
-                (request: Dealstore_V1_WatchDealsRequest, writer) in
-                await Self.watch(store: store, request: request, writer: writer)
+                (request: Dealstore_V1_WatchDealsRequest, writer, pacer) in
+                await Self.watch(store: store, request: request, writer: writer, pacer: pacer)
             }
         case .listConflicts:
             return self.unary(writer) { (request: Dealstore_V1_ListConflictsRequest) in
@@ -264,7 +279,8 @@ final class DealServerRouter: Sendable {
             }
         case .healthWatch:
             return DealAsyncStreamingCall(writer: writer, runner: self.runner) {
-                (request: Dealstore_V1_HealthCheckRequest, writer) in
+                (request: Dealstore_V1_HealthCheckRequest, writer, _) in
+                // At most one answer a second: nothing to pace.
                 await Self.watchHealth(store: store, service: request.service, writer: writer)
             }
         case .getServerInfo:
@@ -341,20 +357,65 @@ final class DealServerRouter: Sendable {
         writer.finish(code: .cancelled, message: "the watch was cancelled")
     }
 
-    static func watch(store: DealStore, request: Dealstore_V1_WatchDealsRequest, writer: DealServerCallWriter) async {
+    /// Serves one WatchDeals call: replays the retained history lazily from `from_revision`, then live changes,
+    /// a batch at a time and only while the client's window is open (``DealServerStreamPacer``).
+    static func watch(
+        store: DealStore,
+        request: Dealstore_V1_WatchDealsRequest,
+        writer: DealServerCallWriter,
+        pacer: DealServerStreamPacer
+    ) async {
+        let subscription: DealChangeSubscription
         do {
-            let from = request.fromRevision == 0 ? store.revision : request.fromRevision
-            for try await event in try store.watch(from: from) {
-                if !request.includeOrganizations, case .organization = event.record.record {
-                    continue
-                }
-                writer.send(event)
-            }
-            writer.finishOK()
-        } catch is CancellationError {
-            writer.finish(code: .cancelled, message: "the watch was cancelled")
+            subscription = try store.watch(from: request.fromRevision == 0 ? store.revision : request.fromRevision)
         } catch {
-            writer.finish(error)
+            writer.finish(Self.watchError(error, store: store, resumeRevision: nil))
+            return
         }
+        defer { subscription.cancel() }
+        while true {
+            let events: [Dealstore_V1_ChangeEvent]
+            do {
+                events = try await subscription.next(limit: Self.watchBatchSize)
+            } catch {
+                writer.finish(Self.watchError(error, store: store, resumeRevision: subscription.resumeRevision))
+                return
+            }
+            if events.isEmpty {
+                if Task.isCancelled {
+                    writer.finish(code: .cancelled, message: "the watch was cancelled")
+                } else {
+                    writer.finishOK()
+                }
+                return
+            }
+            let sent =
+                request.includeOrganizations
+                ? events
+                : events.filter { if case .organization = $0.record.record { false } else { true } }
+            if !sent.isEmpty, await !writer.send(sent, pacedBy: pacer) {
+                return
+            }
+        }
+    }
+
+    /// How many change events a watch writes per hop to the loop: all of them may wait behind a closed window.
+    static var watchBatchSize: Int { 64 }
+
+    /// A watch's OUT_OF_RANGE, with where to resume in the trailers: `resume-revision`, the revision up to which
+    /// this watch delivered every change (absent when it delivered none), and `oldest-revision`, the oldest
+    /// `from_revision` the server accepts now.
+    static func watchError(_ error: any Error, store: DealStore, resumeRevision: UInt64?) -> DealRPCError {
+        var rpcError = DealServiceErrorMapping.rpcError(from: error)
+        guard rpcError.code == .outOfRange else { return rpcError }
+        if let resumeRevision {
+            rpcError.metadata.append(
+                DealMetadataEntry(key: DealProtocolVersion.resumeRevisionMetadataKey, text: "\(resumeRevision)")
+            )
+        }
+        rpcError.metadata.append(
+            DealMetadataEntry(key: DealProtocolVersion.oldestRevisionMetadataKey, text: "\(store.compactedRevision)")
+        )
+        return rpcError
     }
 }

@@ -232,25 +232,41 @@ final class DealCommitter: Sendable {
                 }
                 return nil
             } catch {
-                // The batch's callers hear of the failure and the store rolls its writes back, so its records must
-                // not come back at the next start either: cut them off the segment. If even that fails, the
-                // outcome of those writes is unknown, and the message says so.
-                let cut = sizeBefore < segment.size ? ftruncate(segment.fd, off_t(sizeBefore)) == 0 : true
-                if cut { segment.size = sizeBefore }
-                let outcome =
-                    cut
-                    ? "the failed batch was not kept"
-                    : "the failed batch could not be cut off the log either, so it may reappear after a restart"
-                let failure = DealStoreError(
-                    code: .readOnly,
-                    message:
-                        "the write-ahead log could not be written (\(error)); \(outcome); the store is read-only: fix the disk and restart",
-                    cause: error
-                )
-                segment.failure = failure
-                return failure
+                return self.failBatch(&segment, error: error, batchStart: sizeBefore)
             }
         }
+    }
+
+    /// Fails the store after a write or sync error in a batch, first cutting the log back to the batch's start.
+    ///
+    /// The batch's callers hear of the failure and the store rolls its writes back, so its records must not come
+    /// back at the next start. A write that fails part-way (ENOSPC, EFBIG, EIO) may already have put whole records
+    /// of the batch in the file, which recovery would replay, so the cut is made whatever the size counter says,
+    /// and synced. If the cut or its sync fails, those records may reappear after a restart: the message says so,
+    /// and the store stays read-only either way (it never writes after a failure).
+    private func failBatch(_ segment: inout Segment, error: DealIOError, batchStart: Int) -> DealStoreError {
+        var outcome = "the failed batch was cut off the log"
+        do throws(DealIOError) {
+            try DealFileIO.truncateDescriptor(segment.fd, to: batchStart, path: segment.path, sync: self.dataSync)
+            segment.size = batchStart
+        } catch let cutError {
+            outcome =
+                "cutting the failed batch off the log failed too (\(cutError)), so writes that were refused may "
+                + "reappear after a restart: check the log with `dealsd check` before restarting"
+            self.logger.critical(
+                "cannot cut a failed batch off the write-ahead log",
+                metadata: ["file": "\(segment.path)", "offset": "\(batchStart)", "error": "\(cutError)"]
+            )
+        }
+        let failure = DealStoreError(
+            code: .readOnly,
+            message:
+                "the write-ahead log could not be written (\(error)); \(outcome); the store is read-only: fix the "
+                + "disk and restart",
+            cause: error
+        )
+        segment.failure = failure
+        return failure
     }
 
     private func syncNow() -> DealStoreError? {

@@ -106,6 +106,21 @@ enum DealFileIO {
         }
     }
 
+    /// Cuts an open file back to `length` bytes (the start of a failed batch) and syncs the cut, so the bytes
+    /// beyond it cannot come back after a crash.
+    static func truncateDescriptor(
+        _ fd: Int32,
+        to length: Int,
+        path: String,
+        sync: (Int32, String) throws(DealIOError) -> Void
+    ) throws(DealIOError) {
+        while ftruncate(fd, off_t(length)) != 0 {
+            if errno == EINTR { continue }
+            throw DealIOError(operation: "ftruncate", path: path, errno: errno)
+        }
+        try sync(fd, path)
+    }
+
     static func rename(_ from: String, _ to: String) throws(DealIOError) {
         #if canImport(Glibc)
         let result = Glibc.rename(from, to)

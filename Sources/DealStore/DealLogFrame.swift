@@ -5,8 +5,9 @@
 /// zero-length payload is never written, so a run of zero bytes (a hole left by a crash) never reads as a record.
 enum DealLogFrame {
     static let headerSize = 8
-    /// Records above this size are rejected as corrupt lengths rather than allocated.
-    static let maximumPayload = 64 << 20
+    /// Log records above this size are rejected as corrupt lengths: the store never writes one (see
+    /// ``DealRecordLimit``).
+    static let maximumPayload = DealRecordLimit.maximumRecordSize
 
     static func append(_ payload: [UInt8], to buffer: inout [UInt8]) {
         let length = UInt32(payload.count)

@@ -121,7 +121,9 @@ enum DealSnapshotFile {
                 throw Invalid.damaged(path, at: offset, "\(remaining) trailing bytes, too short for a record header")
             }
             let length = Int(DealLogFrame.readUInt32(bytes, offset))
-            guard length > 0, length <= DealLogFrame.maximumPayload else {
+            // No size limit beyond the file's: a deal's frame holds its index entry too, which can be larger than
+            // the record itself (DealRecordLimit bounds the record), and a damaged length fails the CRC check.
+            guard length > 0 else {
                 throw Invalid.damaged(path, at: offset, "invalid record length \(length)")
             }
             guard length <= remaining - DealLogFrame.headerSize else {

@@ -197,7 +197,7 @@ extension DealStore {
         let bytes = try prepared.bytes(meta: meta)
         var deal = prepared.deal
         deal.meta = meta
-        batch.emitDeal(.created, deal, bytes: bytes, state: &state)
+        try batch.emitDeal(.created, deal, bytes: bytes, state: &state)
         return bytes
     }
 

@@ -95,28 +95,34 @@ extension DealStore {
         }
     }
 
+    /// A consistent view of every organization, then every deal matching `filter`, for an export.
+    ///
+    /// Only the copy-on-write dictionaries and the resolved filter are taken under the lock; filtering (which may
+    /// decode deals) and sorting happen after it is released, so a large export delays no writer or reader.
+    public func exportView(
+        filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter()
+    ) throws(DealStoreError) -> DealExportView {
+        let (organizations, deals, matcher, revision) = try self.state.withLock {
+            state throws(DealStoreError) in
+            (state.organizations, state.deals, try DealFilterMatcher(filter, state: state), state.revision)
+        }
+        let entries = deals.values.filter { entry in matcher.matches(entry, deal: { try? entry.decode() }) }
+        return DealExportView(
+            organizations: organizations.keys.sorted().compactMap { organizations[$0] },
+            deals: entries.sorted { $0.id < $1.id },
+            revision: revision
+        )
+    }
+
     /// Every organization (id order), then every deal matching `filter` (id order), as stored.
     public func exportRecords(
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter()
     ) throws(DealStoreError) -> [Dealstore_V1_DealRecord] {
-        let (organizations, dealBytes) = try self.state.withLock {
-            state throws(DealStoreError) -> ([Dealstore_V1_Organization], [[UInt8]]) in
-            let matcher = try DealFilterMatcher(filter, state: state)
-            let organizations = state.organizations.keys.sorted().compactMap { state.organizations[$0] }
-            let entries = state.deals.values.filter { entry in matcher.matches(entry, deal: { try? entry.decode() }) }
-            return (organizations, entries.sorted { $0.id < $1.id }.map(\.bytes))
-        }
+        let view = try self.exportView(filter: filter)
         var records: [Dealstore_V1_DealRecord] = []
-        records.reserveCapacity(organizations.count + dealBytes.count)
-        for organization in organizations {
-            var record = Dealstore_V1_DealRecord()
-            record.organization = organization
-            records.append(record)
-        }
-        for bytes in dealBytes {
-            var record = Dealstore_V1_DealRecord()
-            record.deal = try Self.decodeDeal(bytes)
-            records.append(record)
+        records.reserveCapacity(view.count)
+        for index in 0..<view.count {
+            records.append(try view.record(at: index))
         }
         return records
     }

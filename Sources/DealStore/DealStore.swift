@@ -117,12 +117,16 @@ public final class DealStore: Sendable {
             return was
         }
         if alreadyClosed { return }
-        let watchers = self.state.withLock { state in
-            let watchers = Array(state.watchers.values)
-            state.watchers.removeAll()
-            return watchers
+        // Subscriptions end (keeping their cursors): a waiting next() returns no events, later ones find them ended.
+        let waiters = self.state.withLock { state in
+            let waiters = state.watchers.values.compactMap(\.waiter)
+            for id in Array(state.watchers.keys) {
+                state.watchers[id]?.ended = true
+                state.watchers[id]?.waiter = nil
+            }
+            return waiters
         }
-        for watcher in watchers { watcher.continuation.finish() }
+        for waiter in waiters { waiter.resume(returning: false) }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             self.committer.enqueue(
                 .close { error in
@@ -164,24 +168,19 @@ public final class DealStore: Sendable {
     }
 
     func committerDurable(upTo revision: UInt64, records: Int) {
-        let (finished, snapshotDue) = self.state.withLock { state -> ([DealWatcher], Bool) in
+        let (woken, snapshotDue) = self.state.withLock { state -> ([CheckedContinuation<Bool, Never>], Bool) in
             state.durableRevision = max(state.durableRevision, revision)
             state.forgetUndo(upTo: state.durableRevision)
             state.recordsSinceSnapshot += records
-            let finished = self.publish(&state)
+            let woken = self.publish(&state)
             let due =
                 self.options.snapshotEvery > 0 && state.recordsSinceSnapshot >= self.options.snapshotEvery
                 && !state.snapshotInProgress && !state.closed
-            return (finished, due)
+            return (woken, due)
         }
-        for watcher in finished {
-            watcher.continuation.finish(
-                throwing: DealStoreError(
-                    code: .outOfRange,
-                    message: "watcher fell more than its buffer behind; watch again from its last revision"
-                )
-            )
-        }
+        // Outside the lock: a woken subscriber reads its next batch itself, so publishing costs a writer nothing
+        // per unread event.
+        for waiter in woken { waiter.resume(returning: true) }
         if snapshotDue {
             let thread = Thread { [self] in
                 do {

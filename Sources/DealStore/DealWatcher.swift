@@ -1,9 +1,29 @@
 import DealModel
 
-/// One live subscriber to the change feed (see ``DealStore/watch(from:filter:)``).
+/// Where one ``DealChangeSubscription`` is in the change feed; kept in the store's state.
+///
+/// Holds no events (see ``DealChangeSubscription``): only the revision up to which the subscriber has been served
+/// and, while it waits for the next durable change, its continuation.
 struct DealWatcher: Sendable {
     var filter: DealFilterMatcher?
-    var continuation: AsyncThrowingStream<Dealstore_V1_ChangeEvent, any Error>.Continuation
+    /// Every change up to this revision has been handed out (or filtered out).
+    var cursor: UInt64
+    /// The subscriber's `next` while it waits for a change past `cursor`; resumed with `false` when it ends.
+    var waiter: CheckedContinuation<Bool, Never>?
+    /// Set when the subscription can deliver nothing more (it fell behind, its task was cancelled, the store
+    /// closed); the watcher stays until cancelled so that its cursor still says where to resume.
+    var ended = false
+}
+
+/// What one look at the history found for a watcher (see ``DealStore/nextWatchedEvents(id:limit:)``).
+enum DealWatchedEvents {
+    case events([Dealstore_V1_ChangeEvent])
+    /// Changes were looked at and none matched the filter; the cursor moved past them.
+    case scanned
+    /// Nothing after the cursor is durable yet.
+    case waiting
+    /// The subscription was cancelled or the store closed.
+    case ended
 }
 
 extension DealStore {
@@ -24,67 +44,134 @@ extension DealStore {
     static func compactedError(_ revision: UInt64, state: DealStoreState) -> DealStoreError {
         DealStoreError(
             code: .outOfRange,
-            message: "revision \(revision) is compacted (changes up to \(state.compactedRevision) are gone): "
-                + "re-read the deals and watch from revision \(state.revision)"
+            message: "revision \(revision) is compacted (changes up to \(state.compactedRevision) are gone; the "
+                + "oldest revision a watch can start from is \(state.compactedRevision)): re-read the deals and "
+                + "watch from revision \(state.revision)"
+        )
+    }
+
+    static func fellBehindError(_ cursor: UInt64, state: DealStoreState) -> DealStoreError {
+        DealStoreError(
+            code: .outOfRange,
+            message: "the watch fell behind the retained change history: it delivered every change up to revision "
+                + "\(cursor), but the changes up to \(state.compactedRevision) are compacted; re-read the deals and "
+                + "watch from revision \(state.revision) (the oldest revision a watch can start from is "
+                + "\(state.compactedRevision))"
         )
     }
 
     /// Subscribes to the change feed: every durable change with revision greater than `revision`, then live
-    /// changes until the stream is cancelled or the store closes.
+    /// changes until the subscription is cancelled or the store closes.
     ///
     /// `revision` 0 means "only changes from now on" (as WatchDeals' `from_revision`). Throws
     /// ``DealStoreError/Code/outOfRange`` when `revision` is compacted. With a `filter`, only deal changes whose
     /// deal (after the change; for a deletion, as it was) matches are delivered, and organization changes are not.
-    /// The stream buffers up to ``DealStoreOptions/changeHistoryLimit`` events for a slow consumer; beyond that it
-    /// ends with ``DealStoreError/Code/outOfRange`` and the consumer should watch again from its last revision.
+    /// Replay reads the retained history lazily, so it may span all of it; a subscriber that falls behind the
+    /// history gets ``DealStoreError/Code/outOfRange`` from ``DealChangeSubscription/next(limit:)``, never a gap.
     public func watch(
         from revision: UInt64,
         filter: Dealstore_V1_DealFilter? = nil
-    ) throws(DealStoreError) -> AsyncThrowingStream<Dealstore_V1_ChangeEvent, any Error> {
-        let matcher: DealFilterMatcher? =
-            if let filter {
-                try self.state.withLock { state throws(DealStoreError) in try DealFilterMatcher(filter, state: state) }
-            } else { nil }
-        let (stream, continuation) = AsyncThrowingStream<Dealstore_V1_ChangeEvent, any Error>.makeStream(
-            bufferingPolicy: .bufferingOldest(max(16, self.options.changeHistoryLimit))
-        )
+    ) throws(DealStoreError) -> DealChangeSubscription {
         let id = try self.state.withLock { state throws(DealStoreError) -> UInt64 in
             if state.closed { throw DealStoreError(code: .failedPrecondition, message: "the store is closed") }
+            let matcher: DealFilterMatcher? =
+                if let filter { try DealFilterMatcher(filter, state: state) } else { nil }
             let start = revision == 0 ? state.publishedRevision : revision
             if start < state.compactedRevision { throw Self.compactedError(revision, state: state) }
-            for event in state.events(after: start, upTo: state.publishedRevision, limit: Int.max)
-            where matcher?.matches(event: event) ?? true {
-                continuation.yield(event)
-            }
             let id = state.nextWatcherID
             state.nextWatcherID += 1
-            state.watchers[id] = DealWatcher(filter: matcher, continuation: continuation)
+            state.watchers[id] = DealWatcher(filter: matcher, cursor: start)
             return id
         }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
-        }
-        return stream
+        return DealChangeSubscription(store: self, id: id)
     }
 
-    /// Delivers newly durable events to watchers; returns those whose buffer overflowed (to be finished by the
-    /// caller outside the lock, since finishing runs their termination handler, which takes the lock).
-    func publish(_ state: inout DealStoreState) -> [DealWatcher] {
-        guard state.durableRevision > state.publishedRevision else { return [] }
-        var overflowed: [DealWatcher] = []
-        if !state.watchers.isEmpty {
-            let events = state.events(after: state.publishedRevision, upTo: state.durableRevision, limit: Int.max)
-            for (id, watcher) in state.watchers {
-                for event in events where watcher.filter?.matches(event: event) ?? true {
-                    if case .dropped = watcher.continuation.yield(event) {
-                        overflowed.append(watcher)
-                        state.watchers[id] = nil
-                        break
-                    }
-                }
+    /// How many changes one look at the history examines at most, so that a filter matching little holds the
+    /// lock only briefly per scan.
+    static var watchScanLimit: Int { 4096 }
+
+    /// Takes the next batch for watcher `id` from the history, under the lock, and moves its cursor past it.
+    func nextWatchedEvents(id: UInt64, limit: Int) throws(DealStoreError) -> DealWatchedEvents {
+        try self.state.withLock { state throws(DealStoreError) -> DealWatchedEvents in
+            guard var watcher = state.watchers[id], !watcher.ended else { return .ended }
+            if watcher.cursor < state.compactedRevision {
+                state.watchers[id]?.ended = true
+                throw Self.fellBehindError(watcher.cursor, state: state)
             }
+            guard watcher.cursor < state.publishedRevision else { return .waiting }
+            let scan = watcher.filter == nil ? limit : max(limit, Self.watchScanLimit)
+            let slice = state.events(after: watcher.cursor, upTo: state.publishedRevision, limit: scan)
+            var events: [Dealstore_V1_ChangeEvent] = []
+            events.reserveCapacity(min(slice.count, limit))
+            var cursor = watcher.cursor
+            for event in slice {
+                if let filter = watcher.filter, !filter.matches(event: event) {
+                    cursor = event.revision
+                    continue
+                }
+                if events.count == limit { break }
+                events.append(event)
+                cursor = event.revision
+            }
+            if slice.isEmpty {
+                // Not expected (the history covers everything after the compacted revision): ending the watch
+                // with an error beats spinning on it or skipping silently.
+                state.watchers[id]?.ended = true
+                throw DealStoreError(
+                    code: .internal,
+                    message: "the change history holds nothing after revision \(watcher.cursor) up to "
+                        + "\(state.publishedRevision); watch again from revision \(watcher.cursor)"
+                )
+            }
+            watcher.cursor = cursor
+            state.watchers[id] = watcher
+            return events.isEmpty ? .scanned : .events(events)
         }
+    }
+
+    /// Waits until a change after watcher `id`'s cursor is durable; `false` when the subscription ended instead.
+    func waitForWatchedChange(id: UInt64) async -> Bool {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let ready: Bool? = self.state.withLock { state in
+                    guard var watcher = state.watchers[id], !watcher.ended, !Task.isCancelled else { return false }
+                    if watcher.cursor < state.publishedRevision { return true }
+                    watcher.waiter = continuation
+                    state.watchers[id] = watcher
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            self.endWatcher(id: id)
+        }
+    }
+
+    /// Ends watcher `id` (keeping its cursor): a waiting `next` returns no events, later ones find it ended.
+    func endWatcher(id: UInt64) {
+        let waiter = self.state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            state.watchers[id]?.ended = true
+            defer { state.watchers[id]?.waiter = nil }
+            return state.watchers[id]?.waiter
+        }
+        waiter?.resume(returning: false)
+    }
+
+    /// Marks newly durable events published and returns the waiting watchers to wake (resumed by the caller outside
+    /// the lock). Costs one look per waiting watcher, whatever it has not read: publishing never waits for a reader.
+    func publish(_ state: inout DealStoreState) -> [CheckedContinuation<Bool, Never>] {
+        guard state.durableRevision > state.publishedRevision else { return [] }
         state.publishedRevision = state.durableRevision
-        return overflowed
+        let published = state.publishedRevision
+        let ready = state.watchers.compactMap { id, watcher in
+            watcher.waiter != nil && watcher.cursor < published ? id : nil
+        }
+        var woken: [CheckedContinuation<Bool, Never>] = []
+        woken.reserveCapacity(ready.count)
+        for id in ready {
+            if let waiter = state.watchers[id]?.waiter { woken.append(waiter) }
+            state.watchers[id]?.waiter = nil
+        }
+        return woken
     }
 }

@@ -27,6 +27,10 @@ struct DealWriteBatch {
         event.timeMicros = self.timeMicros
         do {
             let payload: [UInt8] = try event.serializedBytes()
+            // Checked before anything is applied: recovery would refuse a bigger record.
+            if payload.count > DealRecordLimit.maximumRecordSize {
+                throw DealRecordLimit.tooLarge(payload.count, what: "change \(event.revision)")
+            }
             state.rememberUndo(revision: event.revision, record: record.record)
             try state.apply(event)
             DealLogFrame.append(payload, to: &self.frames)
@@ -55,7 +59,7 @@ struct DealWriteBatch {
         } catch {
             throw DealStoreError(code: .internal, message: "cannot encode change \(state.revision + 1)", cause: error)
         }
-        self.emitDeal(kind, deal, bytes: bytes, state: &state)
+        try self.emitDeal(kind, deal, bytes: bytes, state: &state)
         return bytes
     }
 
@@ -65,8 +69,9 @@ struct DealWriteBatch {
         _ deal: Dealstore_V1_Deal,
         bytes: [UInt8],
         state: inout DealStoreState
-    ) {
+    ) throws(DealStoreError) {
         let revision = state.revision + 1
+        let start = self.frames.count
         DealLogFrame.appendDealEvent(
             revision: revision,
             kind: kind,
@@ -74,6 +79,12 @@ struct DealWriteBatch {
             timeMicros: self.timeMicros,
             to: &self.frames
         )
+        // Checked before the state changes: recovery would refuse a bigger record.
+        let recordSize = self.frames.count - start - DealLogFrame.headerSize
+        if recordSize > DealRecordLimit.maximumRecordSize {
+            self.frames.removeSubrange(start...)
+            throw DealRecordLimit.tooLarge(recordSize, what: "deal '\(deal.id)'")
+        }
         // The history keeps the event as a message for the change feed: building it shares the deal's storage.
         var event = Dealstore_V1_ChangeEvent()
         event.revision = revision

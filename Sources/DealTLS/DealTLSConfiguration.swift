@@ -20,8 +20,17 @@ public struct DealTLSConfiguration: Sendable {
     public var minimumVersion: DealTLSProtocolVersion = .tls13
     /// ALPN protocols, most preferred first; defaults to `["dealstore/1"]`.
     ///
-    /// A server rejects a client that offers none of them, or offers no ALPN at all, with `no_application_protocol`.
+    /// A server rejects a client that offers ALPN but none of these protocols with `no_application_protocol`. A
+    /// client that offers no ALPN at all is accepted unless ``requiresALPN`` is set.
     public var alpnProtocols: [String] = ["dealstore/1"]
+    /// Server only: whether a client that offers no ALPN at all is refused (with `no_application_protocol`);
+    /// defaults to `false`.
+    ///
+    /// Off by default so that TLS tools (scanners such as testssl.sh, certificate-expiry monitors, load-balancer
+    /// health checks), which rarely send ALPN, can complete a handshake and read the certificate. That lets
+    /// nothing else in: the frame protocol still starts with HELLO, and a client offering only other protocols is
+    /// refused either way.
+    public var requiresALPN = false
     /// Server only: whether clients must present a certificate; defaults to ``DealTLSClientCertificatePolicy/none``.
     public var clientCertificatePolicy: DealTLSClientCertificatePolicy = .none
     /// Server only: PEM file of CAs that client certificates must chain to; required unless the policy is `.none`.

@@ -12,12 +12,14 @@ import Darwin
 /// Safe to share across threads (hence `@unchecked Sendable`): every stored property is a `let` set up completely
 /// in `init` before the object escapes, the `SSL_CTX` is never reconfigured afterwards (a reload builds a new
 /// reference), and OpenSSL documents `SSL_new` on a fully configured `SSL_CTX` as thread-safe. The callbacks only
-/// read the immutable ALPN list.
+/// read the immutable ALPN list and ALPN requirement.
 final class SSLContextReference: @unchecked Sendable {
     let context: OpaquePointer
     let role: DealTLSConfiguration.Role
     /// ALPN protocols as raw bytes, most preferred first.
     let alpnProtocols: [[UInt8]]
+    /// Server only: whether a ClientHello without any ALPN extension is refused.
+    let requiresALPN: Bool
     let serverHostname: String?
 
     /// SHA-256 fingerprint of our own leaf certificate, if we have one.
@@ -38,6 +40,7 @@ final class SSLContextReference: @unchecked Sendable {
         self.context = context
         self.role = configuration.role
         self.alpnProtocols = configuration.alpnProtocols.map { Array($0.utf8) }
+        self.requiresALPN = configuration.requiresALPN
         self.serverHostname = configuration.serverHostname
         // From here on `deinit` frees the context if a later step throws.
         try self.configure(configuration)
@@ -91,12 +94,23 @@ final class SSLContextReference: @unchecked Sendable {
         }
     }
 
+    /// The TLS 1.2 cipher suites offered and accepted (OpenSSL cipher list syntax).
+    static let tls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20"
+
     private func configure(_ configuration: DealTLSConfiguration) throws(DealTLSError) {
         let minimum = configuration.minimumVersion == .tls13 ? TLS1_3_VERSION : TLS1_2_VERSION
         guard CDealOpenSSL_SSL_CTX_set_min_proto_version(self.context, minimum) == 1 else {
             throw DealTLSError(
                 code: .internalError,
                 message: "cannot set minimum protocol version: \(OpenSSLErrorQueue.drainedDescription())"
+            )
+        }
+        // TLS 1.2 suites with forward secrecy (ECDHE) and AEAD only: OpenSSL's default list also has RSA key
+        // exchange, CBC and SHA-1 suites. TLS 1.3 suites all have both already and are configured apart.
+        guard SSL_CTX_set_cipher_list(self.context, Self.tls12Ciphers) == 1 else {
+            throw DealTLSError(
+                code: .internalError,
+                message: "cannot set the TLS 1.2 cipher list: \(OpenSSLErrorQueue.drainedDescription())"
             )
         }
         // Renegotiation only exists before TLS 1.3 and is a classic source of trouble; nobody here needs it.
@@ -261,12 +275,20 @@ private func sslContextReferenceALPNSelect(
     return SSL_TLSEXT_ERR_ALERT_FATAL
 }
 
-/// Rejects a ClientHello without any ALPN extension, which the ALPN callback would never even see.
+/// Rejects a ClientHello without any ALPN extension when the configuration requires ALPN: the ALPN callback, which
+/// refuses a client offering only other protocols, never sees a hello without the extension.
 private func sslContextReferenceClientHello(
     ssl: OpaquePointer?,
     alert: UnsafeMutablePointer<Int32>?,
     argument: UnsafeMutableRawPointer?
 ) -> Int32 {
+    guard let argument else {
+        return SSL_CLIENT_HELLO_ERROR
+    }
+    let reference = Unmanaged<SSLContextReference>.fromOpaque(argument).takeUnretainedValue()
+    guard reference.requiresALPN else {
+        return SSL_CLIENT_HELLO_SUCCESS
+    }
     var data: UnsafePointer<UInt8>? = nil
     var length = 0
     let present = SSL_client_hello_get0_ext(

@@ -69,6 +69,12 @@ extension DealsdCommand {
         @Option(help: "always, batch or none: when a write is acknowledged.")
         var fsync: String?
 
+        @Flag(
+            inversion: .prefixedNo,
+            help: "Refuse TLS clients that offer no ALPN (tls.require_alpn, DEALSD_TLS_REQUIRE_ALPN; off by default)."
+        )
+        var requireAlpn: Bool?
+
         func run() async throws {
             // Keys, tokens, the store: nothing the daemon creates may be readable by other users.
             umask(0o077)
@@ -77,6 +83,7 @@ extension DealsdCommand {
             if let logLevel { configuration.logLevel = logLevel }
             if let metricsListen { configuration.metricsListen = metricsListen }
             if let fsync { configuration.store.fsync = fsync }
+            if let requireAlpn { configuration.tls.requireALPN = requireAlpn }
             guard let level = Logger.Level(rawValue: configuration.logLevel) else {
                 throw ValidationError(
                     "log level \"\(configuration.logLevel)\" is not one of trace, debug, info, "

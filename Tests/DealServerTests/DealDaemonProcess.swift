@@ -41,19 +41,32 @@ final class DealDaemonProcess {
     }
 
     /// Starts dealsd on 127.0.0.1:0 and waits until it announces its port.
-    static func start(dataDirectory: String, extraArguments: [String] = []) throws -> DealDaemonProcess {
+    ///
+    /// `launcher` runs dealsd through another program that execs it (for example `prlimit --fsize=N`), so the
+    /// process is still dealsd itself.
+    static func start(
+        dataDirectory: String,
+        extraArguments: [String] = [],
+        launcher: [String] = []
+    ) throws -> DealDaemonProcess {
         guard let binary = Self.binaryPath() else {
             throw StartError(description: "dealsd binary not found next to the test bundle")
         }
         let outputFile = dataDirectory + ".out-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments =
-            ["--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--log-level", "warning"]
-            + extraArguments
+        let arguments =
+            ["--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--log-level", "warning"] + extraArguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
         process.standardOutput = FileHandle(forWritingAtPath: outputFile)
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        _ = FileManager.default.createFile(atPath: outputFile + ".err", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: outputFile + ".err")
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         try process.run()
         let deadline = Date().addingTimeInterval(30)
@@ -90,9 +103,15 @@ final class DealDaemonProcess {
         (try? String(contentsOfFile: self.outputFile, encoding: .utf8)) ?? ""
     }
 
+    /// What dealsd logged (its standard error).
+    var errorOutput: String {
+        (try? String(contentsOfFile: self.outputFile + ".err", encoding: .utf8)) ?? ""
+    }
+
     func kill(_ signal: Int32) {
         Glibc.kill(self.process.processIdentifier, signal)
         self.process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: self.outputFile)
+        try? FileManager.default.removeItem(atPath: self.outputFile + ".err")
     }
 }

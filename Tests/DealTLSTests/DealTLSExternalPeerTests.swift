@@ -80,10 +80,33 @@ struct DealTLSExternalPeerTests {
         try await server.close()
     }
 
-    @Test("openssl s_client without ALPN is refused with no_application_protocol")
+    @Test("openssl s_client without ALPN completes the handshake and reads the certificate (a TLS monitor)")
     func opensslClientWithoutALPN() async throws {
         let pki = try TestPKI()
         let server = try await TLSTestServer(context: DealTLSContext(configuration: pki.serverConfiguration()))
+        let result = try await ExternalProcess.run(
+            [
+                "openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-servername", "localhost",
+                "-CAfile", pki.caFile, "-verify_return_error", "-showcerts",
+            ],
+            directory: pki.directory
+        )
+        #expect(result.status == 0, "\(result.combined)")
+        #expect(result.output.contains("-----BEGIN CERTIFICATE-----"), "\(result.output)")
+        #expect(result.output.contains("Verify return code: 0 (ok)"), "\(result.output)")
+        #expect(result.output.contains("No ALPN negotiated"), "\(result.output)")
+        let snapshot = try await server.connection().wait(for: "server side closed") { $0.inactive }
+        #expect(snapshot.handshake?.alpnProtocol == nil)
+        #expect(snapshot.handshake?.protocolVersion == "TLSv1.3")
+        try await server.close()
+    }
+
+    @Test("with requiresALPN, openssl s_client without ALPN is refused with no_application_protocol")
+    func opensslClientWithoutALPNWhenRequired() async throws {
+        let pki = try TestPKI()
+        var configuration = pki.serverConfiguration()
+        configuration.requiresALPN = true
+        let server = try await TLSTestServer(context: DealTLSContext(configuration: configuration))
         let result = try await ExternalProcess.run(
             ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", pki.caFile],
             directory: pki.directory
@@ -94,6 +117,21 @@ struct DealTLSExternalPeerTests {
         #expect(snapshot.handshake == nil)
         let error = try #require(snapshot.tlsErrors.first)
         #expect(error.code == .handshakeFailed)
+        try await server.close()
+    }
+
+    @Test("openssl s_client offering only another protocol (h2) is refused with no_application_protocol")
+    func opensslClientWithOtherALPN() async throws {
+        let pki = try TestPKI()
+        let server = try await TLSTestServer(context: DealTLSContext(configuration: pki.serverConfiguration()))
+        let result = try await ExternalProcess.run(
+            ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", pki.caFile, "-alpn", "h2"],
+            directory: pki.directory
+        )
+        #expect(result.status != 0)
+        #expect(result.combined.contains("no application protocol"), "\(result.combined)")
+        let snapshot = try await server.connection().wait(for: "server side closed") { $0.inactive }
+        #expect(snapshot.handshake == nil)
         try await server.close()
     }
 

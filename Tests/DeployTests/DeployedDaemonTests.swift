@@ -165,10 +165,14 @@ struct DeployedDaemonTests {
                     "-key", deployment.tls + "/client-reporting-key.pem",
                 ]
             )
-            // Refused: no ALPN, TLS 1.2 (minimum_version 1.3), a name the certificate does not carry.
+            // A TLS monitor offering no ALPN reads the certificate (tls.require_alpn is off by default).
             let noALPN = try await deployment.handshake(port: port, ["-servername", "localhost"])
-            #expect(!noALPN.output.contains("ALPN protocol: dealstore/1"), "\(noALPN.combined)")
-            #expect(noALPN.combined.contains("no application protocol"), "\(noALPN.combined)")
+            #expect(noALPN.output.contains("No ALPN negotiated"), "\(noALPN.combined)")
+            #expect(noALPN.output.contains("-----BEGIN CERTIFICATE-----"), "\(noALPN.combined)")
+            // Refused: another protocol id, TLS 1.2 (minimum_version 1.3), a name the certificate does not carry.
+            let otherALPN = try await deployment.handshake(port: port, ["-servername", "localhost", "-alpn", "h2"])
+            #expect(!otherALPN.output.contains("ALPN protocol: h2"), "\(otherALPN.combined)")
+            #expect(otherALPN.combined.contains("no application protocol"), "\(otherALPN.combined)")
             let tls12 = try await deployment.handshake(port: port, ["-alpn", "dealstore/1", "-tls1_2"])
             #expect(tls12.status != 0, "\(tls12.combined)")
             let wrongName = try await deployment.handshake(
