@@ -53,7 +53,8 @@ public struct DealImportBatch: Sendable {
             numbered.append((bad.line, "line \(bad.line): skipped, \(bad.reason)"))
         }
         for rejection in response.rejected {
-            let index = Int(rejection.index)
+            // The index comes from the server: one past Int.max names no line rather than trapping.
+            let index = Int(clamping: rejection.index)
             let lineNumber = index < self.lineNumbers.count ? self.lineNumbers[index] : 0
             let line = lineNumber > 0 ? "line \(lineNumber)" : "record \(index)"
             let id = rejection.id.isEmpty ? "" : " (\(rejection.id))"

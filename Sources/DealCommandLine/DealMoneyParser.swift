@@ -17,6 +17,12 @@ public struct DealMoneyParser: Sendable {
         self.defaultCurrency = defaultCurrency
     }
 
+    /// The largest amount the store accepts, in whole units of a currency (10^15; see PROTOCOL.md, data
+    /// conventions): larger amounts are refused here rather than sent to be refused.
+    public static let maximumUnits: Int64 = 1_000_000_000_000_000
+
+    static let tooLarge = "too large: the maximum is 1,000,000,000,000,000 (10^15, 1000T) units"
+
     /// The forms accepted, for error messages and help texts.
     public static let acceptedForms =
         "1.25B, $4bn, 300M, 2.75 billion, 4 000 000, €2.5M, 1.5B CHF, \"1,25 Md$\", \"10 milliards\", "
@@ -242,12 +248,13 @@ public struct DealMoneyParser: Sendable {
             throw DealMoneyParseError(input: input, reason: "more precision than a billionth of a unit")
         }
         fractionDigits += Array(repeating: 0, count: 9 - fractionDigits.count)
+        // Checked against the store's maximum digit by digit, so no input (however many digits) can overflow.
         var units: Int64 = 0
         for digit in integerDigits {
             let (times, overflow1) = units.multipliedReportingOverflow(by: 10)
             let (plus, overflow2) = times.addingReportingOverflow(Int64(digit))
-            guard !overflow1, !overflow2 else {
-                throw DealMoneyParseError(input: input, reason: "too large")
+            guard !overflow1, !overflow2, plus <= Self.maximumUnits else {
+                throw DealMoneyParseError(input: input, reason: Self.tooLarge)
             }
             units = plus
         }

@@ -49,12 +49,13 @@ public struct DealOutputDocument: Sendable {
     public func render(as format: DealOutputFormat, width: Int? = nil) throws -> String {
         switch format {
         case .table:
+            // Detail views and footers quote stored text too: made terminal-safe here, where all of it passes.
             if let customTable = self.customTable {
-                return customTable
+                return customTable.terminalSafe(keepingNewlines: true)
             }
             var text = DealTableRenderer(columns: self.columns, maximumTableWidth: width).render(self.tableRows)
             if let footer = self.footer {
-                text += footer + "\n"
+                text += footer.terminalSafe() + "\n"
             }
             return text
         case .json:
@@ -76,12 +77,34 @@ public struct DealOutputDocument: Sendable {
     }
 
     /// One CSV record with RFC 4180 quoting, ending in CRLF-free "\n".
+    ///
+    /// A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule
+    /// against CSV injection): spreadsheets run such a cell as a formula, and cells hold stored text anyone with
+    /// write access chose. A plain negative decimal (`-12.5`) is left alone: a spreadsheet reads it as a number,
+    /// and no formula is only digits and one point.
     public static func csvLine(_ cells: [String]) -> String {
         cells.map { cell in
+            let cell = Self.neutralized(cell)
             if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
                 return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
             }
             return cell
         }.joined(separator: ",") + "\n"
+    }
+
+    /// `cell`, with a leading `'` when a spreadsheet would read it as a formula.
+    static func neutralized(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        if first == "-" && Self.isPlainDecimal(cell.utf8.dropFirst()) { return cell }
+        return "'" + cell
+    }
+
+    /// Digits, optionally with one point between digits: `12`, `12.5`.
+    private static func isPlainDecimal(_ bytes: Substring.UTF8View) -> Bool {
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count) else { return false }
+        return parts.allSatisfy { part in
+            !part.isEmpty && part.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        }
     }
 }

@@ -1,7 +1,8 @@
 /// Draws aligned text tables and horizontal bars for the terminal.
 ///
 /// Columns are separated by two spaces; numeric columns are right-aligned. Widths count characters (grapheme
-/// clusters), which is the terminal width for the Latin, currency and block characters DealStore prints.
+/// clusters), which is the terminal width for the Latin, currency and block characters DealStore prints. Cells are
+/// printed on a terminal, so control characters and terminal escapes in them are shown as `\u{1B}`, never sent.
 public struct DealTableRenderer: Sendable {
     /// How a column's cells line up.
     public enum Alignment: Sendable {
@@ -89,7 +90,8 @@ public struct DealTableRenderer: Sendable {
     }
 
     private func truncated(_ cell: String) -> String {
-        let singleLine = cell.split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Cells hold stored text: terminal escapes and control characters are made visible, never sent raw.
+        let singleLine = cell.terminalSafe()
         guard let limit = self.maximumCellWidth, singleLine.count > limit else { return singleLine }
         return String(singleLine.prefix(limit - 1)) + "…"
     }

@@ -8,7 +8,8 @@ extension DealViews {
     /// Grouped totals with a bar per row, scaled to the largest total in the same currency.
     ///
     /// A group with several currencies gets one row per currency. `funded` draws the bars from funded totals
-    /// instead of committed ones.
+    /// instead of committed ones. A total the server flagged saturated (too large for a Money) reads `≥` the
+    /// amount shown.
     public static func totals(_ groups: [Dealstore_V1_SummaryGroup], funded: Bool) -> DealOutputDocument {
         func measure(_ total: Dealstore_V1_CurrencyTotal) -> Dealstore_V1_Money {
             funded ? total.funded : total.committed
@@ -31,14 +32,18 @@ extension DealViews {
                 let scale = largest[total.currencyCode] ?? 0
                 let fraction = scale > 0 ? Self.approximate(measure(total)) / scale : 0
                 tableRows.append([
-                    index == 0 ? label : "", index == 0 ? "\(group.dealCount)" : "", Self.money(total.committed),
-                    Self.money(total.funded), DealTableRenderer.bar(fraction: fraction, width: Self.barWidth),
+                    index == 0 ? label : "", index == 0 ? "\(group.dealCount)" : "",
+                    (total.committedSaturated ? "≥" : "") + Self.money(total.committed),
+                    (total.fundedSaturated ? "≥" : "") + Self.money(total.funded),
+                    DealTableRenderer.bar(fraction: fraction, width: Self.barWidth),
                 ])
             }
             for total in group.totals {
+                // A saturated total is only a lower bound: `>=` keeps a script from reading it as the exact sum.
                 csvRows.append([
                     group.key, group.label, "\(group.dealCount)", total.currencyCode,
-                    DealMoneyFormatter.plainDecimal(total.committed), DealMoneyFormatter.plainDecimal(total.funded),
+                    (total.committedSaturated ? ">=" : "") + DealMoneyFormatter.plainDecimal(total.committed),
+                    (total.fundedSaturated ? ">=" : "") + DealMoneyFormatter.plainDecimal(total.funded),
                 ])
             }
         }

@@ -175,7 +175,8 @@ public struct DealsCommand: AsyncParsableCommand {
             }
             failure = DealCommandFailure(text, exitCode: .failure)
         }
-        context.output.errorLine("deals: " + failure.message)
+        // A server's message may quote stored text: printed terminal-safe.
+        context.output.errorLine("deals: " + failure.message.terminalSafe(keepingNewlines: true))
         return failure.exitCode.rawValue
     }
 }

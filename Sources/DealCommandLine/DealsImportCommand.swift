@@ -50,7 +50,7 @@ public struct DealsImportCommand: AsyncParsableCommand, DealCommandRunnable {
         let batch = DealImportBatch(jsonLines: try context.readText(self.file))
         if self.check {
             for bad in batch.badLines {
-                context.output.errorLine("line \(bad.line): \(bad.reason)")
+                context.output.errorLine("line \(bad.line): \(bad.reason)".terminalSafe())
             }
             context.output.line("\(batch.records.count) readable records, \(batch.badLines.count) unreadable lines")
             if !batch.badLines.isEmpty {
@@ -69,8 +69,9 @@ public struct DealsImportCommand: AsyncParsableCommand, DealCommandRunnable {
         }
         progress?.finish()
         let summary = batch.summary(of: response)
+        // Rejection reasons quote the records (ids, names): terminal-safe like every table.
         for line in summary.dropLast() {
-            context.output.errorLine(line)
+            context.output.errorLine(line.terminalSafe())
         }
         context.output.line(summary.last ?? "")
         let problems = batch.badLines.count + response.rejected.count

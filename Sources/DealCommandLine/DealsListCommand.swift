@@ -79,7 +79,7 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
         var request = Dealstore_V1_ListDealsRequest()
         request.filter = try self.filter.filter()
         request.orderBy = try self.sort.map(Self.orderBy) ?? ""
-        request.pageSize = Int32(min(self.limit ?? 1000, 1000))
+        request.pageSize = Int32(clamping: min(self.limit ?? 1000, 1000))
         return request
     }
 

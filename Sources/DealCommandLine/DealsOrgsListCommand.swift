@@ -38,7 +38,7 @@ public struct DealsOrgsListCommand: AsyncParsableCommand, DealCommandRunnable {
         if let kind = self.kind {
             request.kind = try DealEnumNames.parse(kind, as: Dealstore_V1_OrganizationKind.self, what: "kind")
         }
-        request.pageSize = Int32(min(self.limit ?? 1000, 1000))
+        request.pageSize = Int32(clamping: min(self.limit ?? 1000, 1000))
         let limit = self.limit ?? Int.max
         let organizations = try await context.withClient(self.connection) { client in
             var organizations: [Dealstore_V1_Organization] = []

@@ -35,7 +35,7 @@ public struct DealsTopCommand: AsyncParsableCommand, DealCommandRunnable {
 
     public func run(in context: DealCommandContext) async throws {
         var request = Dealstore_V1_TopDealsRequest()
-        request.limit = Int32(self.count)
+        request.limit = Int32(clamping: self.count)
         request.filter = try self.filter.filter()
         request.currencyCode = request.filter.currencyCode.isEmpty ? "USD" : request.filter.currencyCode
         let response = try await context.withClient(self.connection) { client in

@@ -45,7 +45,7 @@ public struct DealsWatchCommand: AsyncParsableCommand, DealCommandRunnable {
     public static func render(_ event: Dealstore_V1_ChangeEvent, as format: DealOutputFormat) throws -> String {
         switch format {
         case .table:
-            return DealViews.changeLine(event) + "\n"
+            return DealViews.changeLine(event).terminalSafe() + "\n"
         case .json, .jsonl:
             return try DealOutputDocument.json(event) + "\n"
         case .csv:

@@ -4,7 +4,8 @@ import Logging
 ///
 /// Lines look like `2026-11-21T23:50:04+0000 info dealsd: key=value ... [DealServer] message`. The per-call
 /// info line of the server goes through here, so formatting appends into one string instead of building and
-/// joining an array of pieces.
+/// joining an array of pieces. Every message and metadata key and value is escaped (see ``escaped(_:)``): one
+/// event is always exactly one line.
 public struct DealLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadataProvider: Logger.MetadataProvider?
@@ -59,7 +60,8 @@ public struct DealLogHandler: LogHandler {
         line += " ["
         line += event.source
         line += "] "
-        line += event.message.description
+        // Escaped so that nothing a message quotes (a request id, a name from a record) can end the line.
+        line += Self.escaped(event.message.description)
         line += "\n"
         self.output.write(line, urgent: event.level >= .warning)
     }
@@ -74,9 +76,9 @@ public struct DealLogHandler: LogHandler {
     private static func append(_ metadata: Logger.Metadata, to line: inout String) {
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             line += " "
-            line += key
+            line += Self.escaped(key)
             line += "="
-            line += value.description
+            line += Self.escaped(value.description)
         }
     }
 }

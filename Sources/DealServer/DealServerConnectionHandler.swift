@@ -288,7 +288,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             call: DealServerPendingCall(),
             method: method,
             startedAt: callContext.startedAt,
-            requestID: callContext.metadata(DealProtocolVersion.requestIDMetadataKey)
+            requestID: callContext.requestID
         )
         let call = self.router.makeCall(
             context: callContext,

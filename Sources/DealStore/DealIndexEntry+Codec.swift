@@ -37,7 +37,7 @@ extension DealIndexEntry {
 
     static func decode(_ payload: UnsafeRawBufferPointer) throws(DealSnapshotFile.Invalid) -> DealIndexEntry {
         var reader = Reader(buffer: payload)
-        let length = Int(try reader.varint())
+        let length = try reader.int()
         let bytes = Array(try reader.take(length))
         let id = try reader.string()
         let targetID = try reader.string()
@@ -45,8 +45,8 @@ extension DealIndexEntry {
         let leadMask = try reader.varint()
         let extraLeadIDs = try reader.strings()
         let extraReferences = try reader.strings()
-        let type = Int(try reader.varint())
-        let status = Int(try reader.varint())
+        let type = try reader.int()
+        let status = try reader.int()
         // Four plain values rather than a loop into an array: an array would be one more allocation per deal.
         let announcedStart = try reader.int32()
         let announcedEnd = try reader.int32()
@@ -56,8 +56,8 @@ extension DealIndexEntry {
         let nanos = try reader.int128()
         let present = try reader.varint() == 1
         let updateRevision = try reader.varint()
-        let claimCount = Int(try reader.varint())
-        let count = Int(try reader.varint())
+        let claimCount = try reader.int()
+        let count = try reader.count()
         var contributions: [DealContribution] = []
         if count > 0 { contributions.reserveCapacity(count) }
         for _ in 0..<count {
@@ -127,7 +127,7 @@ extension DealIndexEntry {
         var offset = 0
 
         mutating func take(_ count: Int) throws(DealSnapshotFile.Invalid) -> UnsafeRawBufferPointer {
-            guard count >= 0, self.offset + count <= self.buffer.count else {
+            guard count >= 0, count <= self.buffer.count - self.offset else {
                 throw DealSnapshotFile.Invalid(description: "truncated deal entry")
             }
             defer { self.offset += count }
@@ -149,17 +149,35 @@ extension DealIndexEntry {
             }
         }
 
+        /// A varint as an Int; a value past Int.max is a damaged entry, not a trap.
+        mutating func int() throws(DealSnapshotFile.Invalid) -> Int {
+            guard let value = Int(exactly: try self.varint()) else {
+                throw DealSnapshotFile.Invalid(description: "out-of-range number in a deal entry")
+            }
+            return value
+        }
+
+        /// An element count: every element takes at least one byte, so a count above the bytes left is damage
+        /// (and must not reserve memory for it).
+        mutating func count() throws(DealSnapshotFile.Invalid) -> Int {
+            let count = try self.int()
+            guard count <= self.buffer.count - self.offset else {
+                throw DealSnapshotFile.Invalid(description: "truncated list in a deal entry")
+            }
+            return count
+        }
+
         mutating func int32() throws(DealSnapshotFile.Invalid) -> Int32 {
             Int32(bitPattern: UInt32(truncatingIfNeeded: try self.varint()))
         }
 
         mutating func string() throws(DealSnapshotFile.Invalid) -> String {
-            let count = Int(try self.varint())
+            let count = try self.int()
             return String(decoding: try self.take(count), as: UTF8.self)
         }
 
         mutating func strings() throws(DealSnapshotFile.Invalid) -> [String] {
-            let count = Int(try self.varint())
+            let count = try self.count()
             // Most lists (extra leads, extra references) are empty: reserving capacity would allocate for them.
             guard count > 0 else { return [] }
             var values: [String] = []
@@ -169,7 +187,7 @@ extension DealIndexEntry {
         }
 
         mutating func int128() throws(DealSnapshotFile.Invalid) -> Int128 {
-            guard self.offset + 16 <= self.buffer.count else {
+            guard 16 <= self.buffer.count - self.offset else {
                 throw DealSnapshotFile.Invalid(description: "truncated amount in a deal entry")
             }
             var low: UInt64 = 0

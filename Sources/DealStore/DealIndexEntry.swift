@@ -180,8 +180,8 @@ struct DealContribution: Sendable {
         to list: inout [DealContribution]
     ) {
         if let index = list.firstIndex(where: { $0.investorID == investor && $0.currency == currency }) {
-            list[index].committed += committed
-            list[index].funded += funded
+            list[index].committed.addSaturating(committed)
+            list[index].funded.addSaturating(funded)
         } else {
             list.append(
                 DealContribution(investorID: investor, currency: currency, committed: committed, funded: funded)
@@ -191,31 +191,53 @@ struct DealContribution: Sendable {
 }
 
 extension Dealstore_V1_Money {
-    /// The amount in nanos (units × 10⁹ + nanos); Int128 because $10B is already 10¹⁹ nanos.
+    /// The largest amount a Money can carry, in nanos: Int64.max units and 999,999,999 nanos.
+    static let maximumTotalNanos = Int128(Int64.max) * 1_000_000_000 + 999_999_999
+
+    /// The amount in nanos (units × 10⁹ + nanos); Int128 because $10B is already 10¹⁹ nanos. Never traps: any
+    /// Int64 units and Int32 nanos fit with room to spare.
     var totalNanos: Int128 {
         Int128(self.units) * 1_000_000_000 + Int128(self.nanos)
     }
 
-    init(currencyCode: String, totalNanos: Int128) {
+    /// `totalNanos` as a Money, clamped to what a Money can carry (an aggregate of many amounts may not fit);
+    /// `saturated` says whether it was clamped, so callers report it rather than hand out a wrong total.
+    init(currencyCode: String, totalNanos: Int128, saturated: inout Bool) {
         self.init()
         self.currencyCode = currencyCode
-        self.units = Int64(totalNanos / 1_000_000_000)
-        self.nanos = Int32(totalNanos % 1_000_000_000)
+        let limit = Self.maximumTotalNanos
+        let clamped = min(max(totalNanos, -limit), limit)
+        saturated = clamped != totalNanos
+        self.units = Int64(clamped / 1_000_000_000)
+        self.nanos = Int32(clamped % 1_000_000_000)
+    }
+}
+
+extension Int128 {
+    /// Adds `other`, sticking at `Int128.max` or `.min` instead of trapping: sums of stored amounts use it, so no
+    /// number of deals (nor data written before amounts had a maximum) can crash a summary.
+    mutating func addSaturating(_ other: Int128) {
+        let (sum, overflow) = self.addingReportingOverflow(other)
+        self = overflow ? (other > 0 ? .max : .min) : sum
     }
 }
 
 extension Dealstore_V1_PartialDate {
     /// `yyyymmdd` of the first and last day this date can denote.
     var dayRange: (start: Int32, end: Int32) {
-        let year = self.year
+        // Clamped so that no year or month, however large, overflows `yyyymmdd` arithmetic; valid dates
+        // (years 1800 to 2200) are unchanged.
+        let year = min(max(self.year, -99_999), 99_999)
+        let month = min(max(self.month, -99), 99)
+        let day = min(max(self.day, -99), 99)
         switch self.precision {
         case .day:
-            let value = year * 10_000 + self.month * 100 + self.day
+            let value = year * 10_000 + month * 100 + day
             return (value, value)
         case .month:
-            return (year * 10_000 + self.month * 100 + 1, year * 10_000 + self.month * 100 + 31)
+            return (year * 10_000 + month * 100 + 1, year * 10_000 + month * 100 + 31)
         case .quarter:
-            return (year * 10_000 + (self.month - 2) * 100 + 1, year * 10_000 + self.month * 100 + 31)
+            return (year * 10_000 + (month - 2) * 100 + 1, year * 10_000 + month * 100 + 31)
         default:
             return (year * 10_000 + 101, year * 10_000 + 1231)
         }

@@ -141,10 +141,13 @@ extension DealStore {
             if groupBy == .investor {
                 counted.removeAll(keepingCapacity: true)
                 for contribution in entry.contributions {
-                    totals[Key(group: contribution.investorID, currency: contribution.currency), default: (0, 0)]
-                        .committed += contribution.committed
-                    totals[Key(group: contribution.investorID, currency: contribution.currency)]!.funded +=
-                        contribution.funded
+                    Self.add(
+                        contribution,
+                        to: &totals[
+                            Key(group: contribution.investorID, currency: contribution.currency),
+                            default: (0, 0)
+                        ]
+                    )
                     if !counted.contains(contribution.investorID) {
                         counted.append(contribution.investorID)
                         dealCounts[contribution.investorID, default: 0] += 1
@@ -165,9 +168,7 @@ extension DealStore {
             }
             dealCounts[key, default: 0] += 1
             for contribution in entry.contributions {
-                totals[Key(group: key, currency: contribution.currency), default: (0, 0)].committed +=
-                    contribution.committed
-                totals[Key(group: key, currency: contribution.currency)]!.funded += contribution.funded
+                Self.add(contribution, to: &totals[Key(group: key, currency: contribution.currency), default: (0, 0)])
             }
         }
         var currencies: [String: [String]] = [:]
@@ -196,12 +197,31 @@ extension DealStore {
                 var total = Dealstore_V1_CurrencyTotal()
                 total.currencyCode = currency
                 let sums = totals[Key(group: key, currency: currency)] ?? (0, 0)
-                total.committed = Dealstore_V1_Money(currencyCode: currency, totalNanos: sums.committed)
-                total.funded = Dealstore_V1_Money(currencyCode: currency, totalNanos: sums.funded)
+                // A sum too large for a Money is sent as the largest Money, flagged, rather than wrapped or trapped.
+                var saturated = false
+                total.committed = Dealstore_V1_Money(
+                    currencyCode: currency,
+                    totalNanos: sums.committed,
+                    saturated: &saturated
+                )
+                total.committedSaturated = saturated
+                total.funded = Dealstore_V1_Money(
+                    currencyCode: currency,
+                    totalNanos: sums.funded,
+                    saturated: &saturated
+                )
+                total.fundedSaturated = saturated
                 return total
             }
             return group
         }
+    }
+
+    /// Adds one contribution to a group's sums, saturating: Int128 holds 10^14 maximal amounts, but a summary
+    /// must not trap for any number of deals, nor for amounts stored before they had a maximum.
+    private static func add(_ contribution: DealContribution, to sums: inout (committed: Int128, funded: Int128)) {
+        sums.committed.addSaturating(contribution.committed)
+        sums.funded.addSaturating(contribution.funded)
     }
 
     static func dealTypeName(_ raw: Int) -> String {

@@ -9,6 +9,13 @@ import DealModel
 /// retains, not a copy of the whole state) and builds field paths only for the error it throws: the paths are
 /// autoclosures, since building "participations[3].investor_id" for every valid field cost more than checking it.
 struct DealValidator {
+    /// The largest `units` of any stored Money (10^15, a quadrillion units of the currency).
+    ///
+    /// Why a maximum at all: sums of amounts (tranches against the cap, summaries) must fit what the wire can carry
+    /// and never overflow; 10^15 units is far above any real deal and leaves room for 9,223 such amounts in one
+    /// Int64 total, while every sum is kept in Int128 nanos anyway.
+    static let maximumUnits: Int64 = 1_000_000_000_000_000
+
     let organizations: [String: Dealstore_V1_Organization]
     let organizationLookup: [String: String]
 
@@ -66,6 +73,12 @@ struct DealValidator {
         }
         if money.nanos > 999_999_999 {
             throw .invalid(field() + ".nanos", "\(money.nanos) is out of range: nanos must be 0 to 999,999,999")
+        }
+        if money.units > Self.maximumUnits {
+            throw .invalid(
+                field() + ".units",
+                "\(money.units) is above the maximum amount of 1,000,000,000,000,000 (10^15) units"
+            )
         }
     }
 
@@ -164,7 +177,8 @@ struct DealValidator {
             try Self.checkMoney(tranche.amount, field: field() + ".amount")
             if tranche.hasDue { try Self.checkDate(tranche.due, field: field() + ".due") }
             if tranche.status != .cancelled {
-                trancheTotals[tranche.amount.currencyCode, default: 0] += tranche.amount.totalNanos
+                // Saturating: each amount is at most 10^24 nanos here, but no number of tranches may trap.
+                trancheTotals[tranche.amount.currencyCode, default: 0].addSaturating(tranche.amount.totalNanos)
             }
             try Self.checkSources(tranche.sourceIds, known: sources, field: field() + ".source_ids")
         }
@@ -173,7 +187,7 @@ struct DealValidator {
                 if currency == deal.commitmentCap.currencyCode && total > deal.commitmentCap.totalNanos {
                     throw .invalid(
                         "tranches",
-                        "tranches total \(Dealstore_V1_Money(currencyCode: currency, totalNanos: total).display) "
+                        "tranches total \(Dealstore_V1_Money.display(currencyCode: currency, totalNanos: total)) "
                             + "exceeds commitment_cap \(deal.commitmentCap.display): raise the cap or fix the amounts"
                     )
                 }
@@ -253,10 +267,22 @@ struct DealValidator {
 }
 
 extension Dealstore_V1_Money {
-    /// "USD 1,250,000,000" style, for messages.
+    /// "USD 1250000000.5" style, for messages.
     var display: String {
-        var text = "\(self.currencyCode) \(self.units)"
-        if self.nanos != 0 { text += ".\(self.nanos)" }
+        Self.display(currencyCode: self.currencyCode, totalNanos: self.totalNanos)
+    }
+
+    /// A total in nanos in the style of ``display``: a sum need not fit a Money to be named in a message.
+    static func display(currencyCode: String, totalNanos: Int128) -> String {
+        let sign = totalNanos < 0 ? "-" : ""
+        let magnitude = totalNanos.magnitude
+        var text = "\(currencyCode) \(sign)\(magnitude / 1_000_000_000)"
+        var fraction = String(magnitude % 1_000_000_000)
+        if fraction != "0" {
+            fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            text += "." + fraction
+        }
         return text
     }
 }

@@ -63,7 +63,7 @@ import Testing
         ("5M B", "more than one scale"),
         ("$5 EUR", "two currencies (USD and EUR)"),
         ("0.0000000001", "more precision than a billionth of a unit"),
-        ("99999999999T", "too large"),
+        ("99999999999T", "too large: the maximum is 1,000,000,000,000,000 (10^15, 1000T) units"),
         ("", "no number"),
     ])
     func rejectsGarbage(input: String, reason: String) {

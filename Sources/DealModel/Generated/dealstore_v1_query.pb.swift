@@ -357,6 +357,14 @@ public nonisolated struct Dealstore_V1_CurrencyTotal: Sendable {
   /// Clears the value of `funded`. Subsequent reads from it will return its default value.
   public mutating func clearFunded() {self._funded = nil}
 
+  /// True when the committed sum is larger than a Money can carry (int64 units): `committed` then holds the
+  /// largest Money (9,223,372,036,854,775,807 units and 999,999,999 nanos), a lower bound, never a wrapped value.
+  /// Each amount is at most 10^15 units, so only a group of more than 9,223 such amounts can get here.
+  public var committedSaturated: Bool = false
+
+  /// The same for `funded`.
+  public var fundedSaturated: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -744,7 +752,7 @@ nonisolated extension Dealstore_V1_ImportRejection: SwiftProtobuf.Message, Swift
 
 nonisolated extension Dealstore_V1_CurrencyTotal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CurrencyTotal"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}currency_code\0\u{1}committed\0\u{1}funded\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}currency_code\0\u{1}committed\0\u{1}funded\0\u{3}committed_saturated\0\u{3}funded_saturated\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -755,6 +763,8 @@ nonisolated extension Dealstore_V1_CurrencyTotal: SwiftProtobuf.Message, SwiftPr
       case 1: try { try decoder.decodeSingularStringField(value: &self.currencyCode) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._committed) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._funded) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.committedSaturated) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.fundedSaturated) }()
       default: break
       }
     }
@@ -774,6 +784,12 @@ nonisolated extension Dealstore_V1_CurrencyTotal: SwiftProtobuf.Message, SwiftPr
     try { if let v = self._funded {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if self.committedSaturated != false {
+      try visitor.visitSingularBoolField(value: self.committedSaturated, fieldNumber: 4)
+    }
+    if self.fundedSaturated != false {
+      try visitor.visitSingularBoolField(value: self.fundedSaturated, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -781,6 +797,8 @@ nonisolated extension Dealstore_V1_CurrencyTotal: SwiftProtobuf.Message, SwiftPr
     if lhs.currencyCode != rhs.currencyCode {return false}
     if lhs._committed != rhs._committed {return false}
     if lhs._funded != rhs._funded {return false}
+    if lhs.committedSaturated != rhs.committedSaturated {return false}
+    if lhs.fundedSaturated != rhs.fundedSaturated {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
