@@ -296,20 +296,23 @@ struct DealFuzzRequestGenerator {
 
     // MARK: Records
 
+    /// The fields an update mask may name (DealStore's dealMaskFields and organizationMaskFields), and names it
+    /// may not.
     static let dealFields = [
-        "id", "target_id", "type", "status", "title", "announced", "closed", "amount", "commitment_cap",
-        "participations", "tranches", "options", "valuations", "strategic_terms", "sources", "disputed_claims",
-        "notes", "meta", "announced.year", "amount.units", "tranches.amount", "participations.committed",
+        "target_id", "type", "status", "title", "announced", "closed", "amount", "commitment_cap", "participations",
+        "tranches", "options", "valuations", "strategic_terms", "sources", "disputed_claims", "notes",
     ]
-    static let organizationFields = [
-        "id", "name", "aliases", "kind", "external_ids", "description", "website", "meta", "external_ids.x",
+    static let organizationFields = ["name", "aliases", "kind", "external_ids", "description", "website"]
+    static let invalidMaskFields = [
+        "id", "meta", "announced.year", "amount.units", "tranches.amount", "participations.committed",
+        "external_ids.x", "", "Title", "title ", "*", "meta.etag",
     ]
 
     /// A deal that is valid except where ``wild()`` says otherwise, so the write paths get past validation (and
     /// store deals with extreme amounts) as well as failing it in every field.
     private mutating func deal() -> Dealstore_V1_Deal {
         var deal = Dealstore_V1_Deal()
-        deal.id = self.wild() ? self.dealID() : "fz-deal-\(self.smallNumber())"
+        deal.id = self.wild() ? self.dealID() : "fz-deal-\(self.dealNumber())"
         deal.targetID = self.organizationID()
         deal.type = .init(rawValue: self.enumValue(upTo: 9)) ?? .unspecified
         deal.status = .init(rawValue: self.enumValue(upTo: 4)) ?? .unspecified
@@ -466,6 +469,11 @@ struct DealFuzzRequestGenerator {
         Int.random(in: 0..<50, using: &self.random)
     }
 
+    /// Few deal ids, so updates, reads and deletes find the deals creates made.
+    private mutating func dealNumber() -> Int {
+        Int.random(in: 0..<12, using: &self.random)
+    }
+
     /// A number no other call of this run used, for ids that must be unique within a record.
     private mutating func uniqueNumber() -> Int {
         self.unique += 1
@@ -600,7 +608,7 @@ struct DealFuzzRequestGenerator {
     private mutating func dealID() -> String {
         switch Int.random(in: 0..<4, using: &self.random) {
         case 0: "amazon-anthropic-2023"
-        case 1, 2: "fz-deal-\(self.smallNumber())"
+        case 1, 2: "fz-deal-\(self.dealNumber())"
         default: self.text()
         }
     }
@@ -610,14 +618,15 @@ struct DealFuzzRequestGenerator {
     }
 
     private mutating func etag() -> String {
-        self.random.chance(2, in: 3) ? "" : self.text()
+        guard self.wild() else { return "" }
+        return self.random.chance(1, in: 2) ? "r\(self.smallNumber())" : self.text()
     }
 
     private mutating func pageToken() -> String {
-        switch Int.random(in: 0..<6, using: &self.random) {
-        case 0, 1: return ""
-        case 2: return self.realPageToken
-        case 3:
+        switch Int.random(in: 0..<10, using: &self.random) {
+        case 0...5: return ""
+        case 6: return self.realPageToken
+        case 7:
             // The real token with one character changed.
             var characters = Array(self.realPageToken)
             if !characters.isEmpty {
@@ -626,7 +635,7 @@ struct DealFuzzRequestGenerator {
                 ])
             }
             return String(characters)
-        case 4:
+        case 8:
             return Data(self.random.bytes(Int.random(in: 0...64, using: &self.random))).base64EncodedString()
         default:
             return self.text()
@@ -642,7 +651,8 @@ struct DealFuzzRequestGenerator {
             return (0..<3000).map { _ in self.random.pick(fields) }
         }
         return (0..<Int.random(in: 1...4, using: &self.random)).map { _ in
-            self.random.chance(3, in: 4) ? self.random.pick(fields) : self.text()
+            guard self.wild() else { return self.random.pick(fields) }
+            return self.random.chance(1, in: 2) ? self.random.pick(Self.invalidMaskFields) : self.text()
         }
     }
 
