@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -21,12 +22,12 @@ private func llvmFuzzerRunDriver(
 /// be used; its driver entry can.)
 @main
 enum DealServiceFuzzerMain {
-    static func main() async throws {
+    static func main() throws {
         if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "--write-seeds" {
             try DealServiceFuzzSeeds.write(to: CommandLine.arguments[2])
             exit(0)
         }
-        let harness = try await DealServiceFuzzer.start()
+        let harness = try DealServiceFuzzer.startAndWait()
         dealServiceFuzzer.withLock { $0 = harness }
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
@@ -42,12 +43,12 @@ enum DealServiceFuzzerMain {
 /// Without libFuzzer the same harness replays the files named on the command line (a corpus, or crash inputs).
 @main
 enum DealServiceFuzzerReplay {
-    static func main() async throws {
+    static func main() throws {
         if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "--write-seeds" {
             try DealServiceFuzzSeeds.write(to: CommandLine.arguments[2])
             exit(0)
         }
-        let harness = try await DealServiceFuzzer.start()
+        let harness = try DealServiceFuzzer.startAndWait()
         var count = 0
         for path in CommandLine.arguments.dropFirst() {
             guard let file = fopen(path, "rb") else {
@@ -70,3 +71,23 @@ enum DealServiceFuzzerReplay {
     }
 }
 #endif
+
+extension DealServiceFuzzer {
+    /// ``start()`` from synchronous code: `main` must not be async, since an async `main` is not renamed by
+    /// SwiftPM and collides with libFuzzer's at link time.
+    static func startAndWait() throws -> DealServiceFuzzer {
+        let result = Mutex<Result<DealServiceFuzzer, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let harness = try await Self.start()
+                result.withLock { $0 = .success(harness) }
+            } catch {
+                result.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+}

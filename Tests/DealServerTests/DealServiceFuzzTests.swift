@@ -20,7 +20,7 @@ struct DealServiceFuzzTests {
     /// Deliver 1 (arithmetic) owns ``DealFuzzFinding/moneySumOverflow``: empty this set once it is merged.
     static let knownFindings: Set<DealFuzzFinding> = [.moneySumOverflow]
     static let defaultSeed: UInt64 = 0x11_0005
-    static let defaultCalls = 3000
+    static let defaultCalls = 2000
     /// Calls per connection, well under the server's 100 concurrent streams.
     static let batchSize = 40
     static let anonymousMethods: Set<String> = [DealMethod.healthCheck.path, DealMethod.getServerInfo.path]
