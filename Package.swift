@@ -141,6 +141,22 @@ let package = Package(
             path: "Fuzz/DealFrameFuzzer",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "dealservice-fuzz",
+            dependencies: [
+                "DealModel",
+                "DealProtocol",
+                "DealServer",
+                "DealStore",
+                "DealTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Fuzz/DealServiceFuzzer",
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Executables (thin shells over the libraries)
         .executableTarget(
