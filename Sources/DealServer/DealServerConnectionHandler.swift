@@ -384,9 +384,17 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         write: (inout ByteBuffer) -> Void,
         slow: () -> ByteBuffer
     ) {
-        switch self.machine.answerUnary(streamID: streamID, messageSize: payloadLength) {
+        let socket = (try? self.context?.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
+        let unwritten = self.output.readableBytes.addingReportingOverflow(socket)
+        switch self.machine.answerUnary(
+            streamID: streamID,
+            messageSize: payloadLength,
+            unwrittenBytes: unwritten.overflow ? Int.max : unwritten.partialValue
+        ) {
         case .drop:
             return
+        case .refuse(let message):
+            self.finish(streamID: streamID, code: .resourceExhausted, message: message)
         case .queue:
             // Flow control or queued output: the general path keeps the order and the window right.
             self.send(slow(), streamID: streamID)

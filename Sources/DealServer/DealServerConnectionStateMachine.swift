@@ -616,12 +616,29 @@ struct DealServerConnectionStateMachine {
         case queue
         /// Write MESSAGE and TRAILERS OK now; the stream is closed. With `close`, close the connection after.
         case write(close: Bool)
+        /// The answer would take the connection's unwritten output past `limits.maximumOutputBuffer`: end the call
+        /// with RESOURCE_EXHAUSTED and this message instead (``finish(streamID:code:message:metadata:)``).
+        case refuse(message: String)
     }
 
     /// Ends a unary call with its response and OK in one step, when nothing stands in the way.
-    mutating func answerUnary(streamID: UInt32, messageSize: Int) -> UnaryAnswer {
+    ///
+    /// `unwrittenBytes` is the output the handler holds for the client and has not written to the socket yet.
+    /// Unary answers are not paced by writability, so without this check a client that pipelines many calls and
+    /// reads nothing would make one read burst queue every answer before the cap is ever looked at. One answer on
+    /// an otherwise empty connection always goes (the client's max_frame_size already bounds it).
+    mutating func answerUnary(streamID: UInt32, messageSize: Int, unwrittenBytes: Int = 0) -> UnaryAnswer {
         guard let stream = self.streams[streamID], stream.pendingTrailers == nil else {
             return .drop
+        }
+        let sum = unwrittenBytes.addingReportingOverflow(self.queuedOutputBytes)
+        let waiting = sum.overflow ? Int.max : sum.partialValue
+        if waiting > 0, messageSize > self.limits.maximumOutputBuffer - min(waiting, self.limits.maximumOutputBuffer) {
+            return .refuse(
+                message: "the answer (\(messageSize) bytes) would take the output waiting for this client past "
+                    + "\(self.limits.maximumOutputBuffer) bytes (limits.max_output_buffer_mb): read answers as they "
+                    + "come, send fewer calls at once, or raise the limit"
+            )
         }
         guard stream.pendingMessages.isEmpty, messageSize <= stream.sendWindow.available,
             stream.sendWindow.fits(messageSize)

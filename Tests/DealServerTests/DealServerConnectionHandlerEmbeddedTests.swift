@@ -120,6 +120,35 @@ struct DealServerConnectionHandlerEmbeddedTests {
         }
     }
 
+    @Test("answers to calls pipelined in one read stop at the output cap: the rest end RESOURCE_EXHAUSTED")
+    func pipelinedAnswersStopAtTheOutputCap() async throws {
+        var limits = DealConnectionLimits()
+        limits.maximumOutputBuffer = 256
+        try await Self.withChannel(limits: limits) { channel, _ in
+            try Self.write([try Self.hello()], to: channel)
+            _ = try Self.written(channel)
+            var calls: [DealFrame] = []
+            for index in 0..<100 {
+                let id = UInt32(2 * index + 1)
+                calls.append(try Self.healthCheckHeaders(id))
+                calls.append(DealFrame(kind: .message, flags: .endStream, streamID: id))
+            }
+            // One read: every answer is produced before the burst's one flush.
+            try Self.write(calls, to: channel)
+            let frames = try Self.written(channel)
+            let trailers = frames.filter { $0.kind == .trailers }
+            #expect(trailers.count == 100)
+            let refused = try trailers.filter { try Self.code($0) == .resourceExhausted }
+            let answered = frames.filter { $0.kind == .message }
+            #expect(!refused.isEmpty)
+            #expect(answered.count + refused.count == 100)
+            let answeredBytes = answered.reduce(0) { $0 + DealFrame.headerLength + $1.payload.readableBytes }
+            #expect(answeredBytes <= limits.maximumOutputBuffer)
+            let message = try #require(refused.first).decodePayload(as: Dealstore_V1_Trailers.self).message
+            #expect(message.contains("limits.max_output_buffer_mb"))
+        }
+    }
+
     @Test("after the TLS handshake, no HELLO within the HELLO timeout gets GOAWAY DEADLINE_EXCEEDED and a close")
     func helloTimeout() async throws {
         var limits = DealConnectionLimits()
