@@ -82,6 +82,19 @@ struct DealValidator {
         }
     }
 
+    /// Days in a month of the proleptic Gregorian calendar; `month` is already checked to be 1 to 12.
+    static func daysIn(month: Int32, year: Int32) -> Int32 {
+        switch month {
+        case 2:
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            return leap ? 29 : 28
+        case 4, 6, 9, 11:
+            return 30
+        default:
+            return 31
+        }
+    }
+
     static func checkDate(
         _ date: Dealstore_V1_PartialDate,
         field: @autoclosure () -> String
@@ -90,7 +103,13 @@ struct DealValidator {
         switch date.precision {
         case .day:
             if !(1...12).contains(date.month) { throw .invalid(field() + ".month", "must be 1 to 12") }
-            if !(1...31).contains(date.day) { throw .invalid(field() + ".day", "must be 1 to 31") }
+            let days = Self.daysIn(month: date.month, year: date.year)
+            if !(1...days).contains(date.day) {
+                throw .invalid(
+                    field() + ".day",
+                    "\(date.day) is not a day of \(date.year)-\(date.month): must be 1 to \(days)"
+                )
+            }
         case .month:
             if !(1...12).contains(date.month) { throw .invalid(field() + ".month", "must be 1 to 12") }
             if date.day != 0 { throw .invalid(field() + ".day", "must be 0 with precision MONTH") }

@@ -37,6 +37,24 @@ struct DealValidationTests {
             tranche.status = .committed
             deal.tranches = [tranche]
         },
+        Case(name: "31 February", field: "announced.day") {
+            $0.announced.precision = .day
+            $0.announced.year = 2024
+            $0.announced.month = 2
+            $0.announced.day = 31
+        },
+        Case(name: "29 February of a common year", field: "announced.day") {
+            $0.announced.precision = .day
+            $0.announced.year = 2023
+            $0.announced.month = 2
+            $0.announced.day = 29
+        },
+        Case(name: "31 April", field: "announced.day") {
+            $0.announced.precision = .day
+            $0.announced.year = 2023
+            $0.announced.month = 4
+            $0.announced.day = 31
+        },
         Case(name: "quarter month", field: "announced.month") {
             $0.announced.precision = .quarter
             $0.announced.month = 5
@@ -115,6 +133,29 @@ struct DealValidationTests {
             let created = try await store.createDeal(TestStores.deal("", target: "Target Inc"))
             #expect(created.id.isEmpty == false)
             #expect(created.participations[0].investorID == "investor")
+        }
+    }
+
+    @Test("the last day of each month is accepted, 29 February only in leap years (2024, 2000; not 1900)")
+    func lastDaysOfMonths() async throws {
+        try await TestStores.withStore { store in
+            for id in ["target", "investor"] { _ = try await store.createOrganization(TestStores.organization(id)) }
+            let accepted: [(Int32, Int32, Int32)] = [(2024, 2, 29), (2000, 2, 29), (2023, 4, 30), (2023, 12, 31)]
+            for (year, month, day) in accepted {
+                var deal = TestStores.deal("d1")
+                deal.announced.precision = .day
+                deal.announced.year = year
+                deal.announced.month = month
+                deal.announced.day = day
+                _ = try await store.createDeal(deal, validateOnly: true)
+            }
+            var deal = TestStores.deal("d1")
+            deal.announced.precision = .day
+            deal.announced.year = 1900
+            deal.announced.month = 2
+            deal.announced.day = 29
+            let error = await #expect(throws: DealStoreError.self) { try await store.createDeal(deal) }
+            #expect(error?.message.hasPrefix("announced.day: 29 is not a day of 1900-2") == true)
         }
     }
 
