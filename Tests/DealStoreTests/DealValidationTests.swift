@@ -37,24 +37,9 @@ struct DealValidationTests {
             tranche.status = .committed
             deal.tranches = [tranche]
         },
-        Case(name: "31 February", field: "announced.day") {
-            $0.announced.precision = .day
-            $0.announced.year = 2024
-            $0.announced.month = 2
-            $0.announced.day = 31
-        },
-        Case(name: "29 February of a common year", field: "announced.day") {
-            $0.announced.precision = .day
-            $0.announced.year = 2023
-            $0.announced.month = 2
-            $0.announced.day = 29
-        },
-        Case(name: "31 April", field: "announced.day") {
-            $0.announced.precision = .day
-            $0.announced.year = 2023
-            $0.announced.month = 4
-            $0.announced.day = 31
-        },
+        Self.impossibleDay("31 February", year: 2024, month: 2, day: 31),
+        Self.impossibleDay("29 February of a common year", year: 2023, month: 2, day: 29),
+        Self.impossibleDay("31 April", year: 2023, month: 4, day: 31),
         Case(name: "quarter month", field: "announced.month") {
             $0.announced.precision = .quarter
             $0.announced.month = 5
@@ -80,6 +65,16 @@ struct DealValidationTests {
             deal.options = [option]
         },
     ]
+
+    /// A DAY-precision announcement date that is no day of the calendar.
+    static func impossibleDay(_ name: String, year: Int32, month: Int32, day: Int32) -> Case {
+        Case(name: name, field: "announced.day") {
+            $0.announced.precision = .day
+            $0.announced.year = year
+            $0.announced.month = month
+            $0.announced.day = day
+        }
+    }
 
     @Test("invalid deals are refused with a message naming the field", arguments: Self.cases)
     func invalidDeal(testCase: Case) async throws {
