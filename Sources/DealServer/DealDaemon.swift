@@ -289,6 +289,15 @@ public enum DealDaemon {
         result.maximumServerRequestBytes = limits.maxServerRequestBufferMegabytes << 20
         result.maximumServerOutputBytes = limits.maxServerOutputBufferMegabytes << 20
         result.maximumServerIncompleteStreams = limits.maxServerIncompleteStreams
+        guard limits.maxRequestFields > 0, limits.maxHeadersBytes >= 1024 else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.max_request_fields must be above 0 and limits.max_headers_bytes at least 1024 "
+                    + "(a call's method and token need a few hundred bytes)"
+            )
+        }
+        result.maximumRequestFields = limits.maxRequestFields
+        result.maximumHeadersBytes = limits.maxHeadersBytes
     }
 
     static func storeOptions(_ store: DealDaemonConfiguration.Store) throws(DealServerError) -> DealStoreOptions {

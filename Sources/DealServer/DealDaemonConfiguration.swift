@@ -113,6 +113,10 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var maxServerIncompleteStreams: Int = 4096
         /// Most bytes of request messages one ImportDeals call may carry.
         public var maxImportBytes: Int = 256 << 20
+        /// Field occurrences one request message may decode into.
+        public var maxRequestFields: Int = 100_000
+        /// Largest HEADERS payload a call may open with.
+        public var maxHeadersBytes: Int = 16 << 10
 
         public init() {}
 
@@ -135,6 +139,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case maxServerOutputBufferMegabytes = "max_server_output_buffer_mb"
             case maxServerIncompleteStreams = "max_server_incomplete_streams"
             case maxImportBytes = "max_import_bytes"
+            case maxRequestFields = "max_request_fields"
+            case maxHeadersBytes = "max_headers_bytes"
         }
     }
 

@@ -160,17 +160,29 @@ final class DealServerRouter: Sendable {
                 writer: writer,
                 maximumRequests: self.maximumImportRecords,
                 maximumBytes: DealRequestByteLimit(bytes: self.maximumImportBytes, setting: "limits.max_import_bytes")
-            ) { (requests: [Dealstore_V1_ImportDealsRequest]) in
+            ) { (requests: DealReceivedRequests<Dealstore_V1_ImportDealsRequest>) in
                 let policy = requests.first?.onConflict ?? .skip
-                let records = requests.map(\.record)
                 self.runner.submit {
                     do {
-                        let result = try await store.importRecords(records, policy: policy)
+                        // Decoded a slice at a time: only one slice of records is in memory beside the bytes.
                         var response = Dealstore_V1_ImportDealsResponse()
-                        response.created = UInt64(result.created)
-                        response.updated = UInt64(result.updated)
-                        response.skipped = UInt64(result.skipped)
-                        response.rejected = result.rejections
+                        var start = 0
+                        while start < requests.count {
+                            let end = min(requests.count, start + Self.importSliceSize)
+                            let slice = try await store.importRecords(
+                                try requests.decode(start..<end).map(\.record),
+                                policy: policy
+                            )
+                            response.created += UInt64(slice.created)
+                            response.updated += UInt64(slice.updated)
+                            response.skipped += UInt64(slice.skipped)
+                            response.rejected += slice.rejections.map { rejection in
+                                var rejection = rejection
+                                rejection.index += UInt64(start)
+                                return rejection
+                            }
+                            start = end
+                        }
                         response.revision = store.revision
                         writer.respond(response)
                     } catch {
@@ -398,6 +410,10 @@ final class DealServerRouter: Sendable {
             }
         }
     }
+
+    /// How many import records are decoded and applied at a time (the store commits them in batches of this
+    /// size too).
+    static var importSliceSize: Int { 1000 }
 
     /// How many change events a watch writes per hop to the loop: all of them may wait behind a closed window.
     static var watchBatchSize: Int { 64 }

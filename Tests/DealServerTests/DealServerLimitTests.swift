@@ -62,6 +62,45 @@ struct DealServerLimitTests {
         }
     }
 
+    @Test("a 4 MiB CreateDeal of two million empty participations is refused undecoded; the connection goes on")
+    func amplifyingRequestRefused() async throws {
+        try await DealServerHarness.with { harness, _ in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            defer { raw.close() }
+            try await raw.sendHello()
+            // Deal field 10 (participations), an empty message: bytes 52 00, repeated inside field 1 (deal).
+            let count = 2_000_000
+            var deal = [UInt8]()
+            deal.reserveCapacity(count * 2)
+            for _ in 0..<count { deal += [0x52, 0x00] }
+            var request: [UInt8] = [0x0A]
+            var length = UInt64(deal.count)
+            while length >= 0x80 {
+                request.append(UInt8(length & 0x7F) | 0x80)
+                length >>= 7
+            }
+            request.append(UInt8(length))
+            request += deal
+            try await raw.send([
+                try DealFrame(
+                    kind: .headers,
+                    streamID: 1,
+                    message: Self.headers(.createDeal, token: harness.writeToken)
+                ),
+                DealFrame(kind: .message, flags: .endStream, streamID: 1, payload: ByteBuffer(bytes: request)),
+            ])
+            try await raw.send(try Self.call(3, .getServerInfo, token: harness.readToken))
+            let frames = try await raw.waitForFrames(4, timeout: .seconds(30))
+            let refused = try #require(frames.first { $0.kind == .trailers && $0.streamID == 1 })
+            let status: Dealstore_V1_Trailers = try refused.decodePayload()
+            #expect(status.code == DealStatusCode.resourceExhausted.rawValue)
+            #expect(status.message.contains("limits.max_request_fields"))
+            let answered = try #require(frames.first { $0.kind == .trailers && $0.streamID == 3 })
+            let info: Dealstore_V1_Trailers = try answered.decodePayload()
+            #expect(info.code == DealStatusCode.ok.rawValue)
+        }
+    }
+
     @Test("a call beyond max concurrent streams is refused with RESOURCE_EXHAUSTED, the others run")
     func streamLimit() async throws {
         var limits = DealConnectionLimits()
