@@ -55,9 +55,13 @@ final class DealServerRouter: Sendable {
     }
 
     /// Authorizes the call and creates its handler; answers at once (and returns `nil`) when refused.
+    ///
+    /// `requestOpen` says whether the request goes on after the HEADERS (no END_STREAM on them): such a call's
+    /// token is checked again when its request ends.
     func makeCall(
         context: DealServerCallContext,
         writer: DealServerCallWriter,
+        requestOpen: Bool,
         authorizationCache: inout DealAuthorizationCache
     ) -> (any DealServerCall)? {
         var context = context
@@ -76,11 +80,13 @@ final class DealServerRouter: Sendable {
         case .allowed(let role):
             context.role = role
         }
-        // A watch authorized by a token is ended if a reload revokes the token.
+        // A watch authorized by a token is ended if a reload revokes the token; a call whose request is still
+        // coming is refused if a reload revokes it before the request ends.
         return self.authorizer.revocable(
             self.dispatch(context: context, writer: writer),
             method: context.method,
             authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
+            requestOpen: requestOpen,
             writer: writer,
             cache: authorizationCache
         )
