@@ -131,6 +131,13 @@ public enum DealDaemon {
         serverConfiguration.tokensFile = layout.tokensFile
         serverConfiguration.anonymousMethods = Set(configuration.auth.anonymousMethods)
         serverConfiguration.maximumConnections = configuration.limits.maxConnections
+        guard configuration.limits.maxConnectionsPerAddress > 0 else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.max_connections_per_address must be above 0"
+            )
+        }
+        serverConfiguration.maximumConnectionsPerAddress = configuration.limits.maxConnectionsPerAddress
         serverConfiguration.maximumImportRecords = configuration.limits.maxImportRecords
         guard configuration.limits.maxImportBytes > 0 else {
             throw DealServerError(code: .invalidConfiguration, message: "limits.max_import_bytes must be positive")

@@ -95,6 +95,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
 
     public struct Limits: Codable, Sendable, Equatable {
         public var maxConnections: Int = 1024
+        public var maxConnectionsPerAddress: Int = 256
         public var maxConcurrentStreams: Int = 100
         public var maxFrameSize: Int = DealFrame.defaultMaximumPayloadSize
         public var initialWindowSize: Int = DealFrame.defaultMaximumPayloadSize
@@ -122,6 +123,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case maxConnections = "max_connections"
+            case maxConnectionsPerAddress = "max_connections_per_address"
             case maxConcurrentStreams = "max_concurrent_streams"
             case maxFrameSize = "max_frame_size"
             case initialWindowSize = "initial_window_size"

@@ -62,6 +62,37 @@ struct DealServerLimitTests {
         }
     }
 
+    @Test("one address cannot hold every slot: its connections over the per-address limit are closed at accept")
+    func perAddressLimit() async throws {
+        let configure: (inout DealServer.Configuration) -> Void = {
+            $0.maximumConnections = 100
+            $0.maximumConnectionsPerAddress = 2
+        }
+        try await DealServerHarness.with(configure: configure) { harness, server in
+            // Bare TCP connections that never start TLS, as a slot-exhaustion attack opens them.
+            let idle = [
+                try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false),
+                try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false),
+            ]
+            defer { for connection in idle { connection.close() } }
+            let third = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false)
+            #expect(await third.waitForClose(), "a third connection from 127.0.0.1 must be closed")
+            #expect(idle.allSatisfy { $0.channel.isActive })
+            // Another address still gets in and is served.
+            let other = try await DealRawConnection.connect(
+                port: harness.port,
+                caFile: harness.caFile,
+                source: "127.0.0.2"
+            )
+            defer { other.close() }
+            try await other.sendHello()
+            try await other.send(try Self.call(1, .getServerInfo, token: harness.readToken))
+            let frames = try await other.waitForFrames(3)
+            #expect(frames.contains { $0.kind == .trailers && $0.streamID == 1 })
+            #expect(server.connectionCount == 3)
+        }
+    }
+
     @Test("a 4 MiB CreateDeal of two million empty participations is refused undecoded; the connection goes on")
     func amplifyingRequestRefused() async throws {
         try await DealServerHarness.with { harness, _ in
