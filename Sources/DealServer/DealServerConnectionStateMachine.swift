@@ -852,11 +852,29 @@ struct DealServerConnectionStateMachine {
     ) -> DealFrame {
         var trailers = Dealstore_V1_Trailers()
         trailers.code = code.rawValue
-        trailers.message = message
+        trailers.message = Self.statusMessage(message)
         trailers.metadata = metadata.map(\.wire)
         var frame = Self.frame(.trailers, streamID: streamID, trailers)
         frame.flags = .endStream
         return frame
+    }
+
+    /// Longest status message sent, in UTF-8 bytes; longer ones are cut with "…".
+    static let maximumStatusMessageBytes = 2048
+
+    /// `message` cut to ``maximumStatusMessageBytes`` at a character boundary: errors quote what the client
+    /// sent (an id, a field's value), and a 100 KB id must not come back as a 100 KB status in every refusal.
+    static func statusMessage(_ message: String) -> String {
+        guard message.utf8.count > Self.maximumStatusMessageBytes else { return message }
+        var cut = ""
+        var bytes = 0
+        for character in message {
+            let size = character.utf8.count
+            guard bytes + size <= Self.maximumStatusMessageBytes - 3 else { break }
+            cut.append(character)
+            bytes += size
+        }
+        return cut + "…"
     }
 
     static func goAway(lastStreamID: UInt32, code: DealStatusCode, reason: String) -> DealFrame {

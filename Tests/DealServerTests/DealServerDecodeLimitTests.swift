@@ -120,4 +120,21 @@ struct DealServerDecodeLimitTests {
             return
         }
     }
+
+    @Test("a status message quoting a huge input is cut to 2 KiB at a character boundary")
+    func longStatusMessagesCut() throws {
+        var machine = Frames.ready()
+        _ = machine.receive(Frames.headers(1, .getDeal), now: .now())
+        let id = String(repeating: "é", count: 50_000)
+        let action = machine.finish(streamID: 1, code: .notFound, message: "no deal \"\(id)\"")
+        guard case .write(let frames, _) = action, let trailers = frames.last else {
+            Issue.record("expected TRAILERS, got \(action)")
+            return
+        }
+        let message = try trailers.decodePayload(as: Dealstore_V1_Trailers.self).message
+        #expect(message.utf8.count <= Machine.maximumStatusMessageBytes)
+        #expect(message.hasPrefix("no deal \"éé"))
+        #expect(message.hasSuffix("é…"))
+        #expect(Machine.statusMessage("short") == "short")
+    }
 }
