@@ -12,7 +12,14 @@ from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack
 from google.protobuf.message import DecodeError, Message
 
 from dealstore import _settings
-from dealstore._connection import Connection, Stream, Unprocessed, metadata_entries
+from dealstore._connection import (
+    DEFAULT_FRAME_SIZE,
+    DEFAULT_WINDOW,
+    Connection,
+    Stream,
+    Unprocessed,
+    metadata_entries,
+)
 from dealstore._errors import DealStoreError, StatusCode
 from dealstore._values import AmountArgument, DateArgument, EnumArgument, amount, enum_value, enum_values, partial_date
 from dealstore.v1 import deals_pb2, health_pb2, model_pb2, organizations_pb2, query_pb2, server_pb2, wire_pb2
@@ -211,9 +218,24 @@ class AsyncClient:
         keepalive_interval: float = 30.0,
         keepalive_timeout: float = 10.0,
         max_retries: int = 5,
+        receive_window: int = DEFAULT_WINDOW,
+        max_frame_size: int = DEFAULT_FRAME_SIZE,
         agent: str | None = None,
     ) -> None:
-        """A client for resolved ``settings``; ``connect`` resolves them as the CLI does and connects."""
+        """A client for resolved ``settings``; ``connect`` resolves them as the CLI does and connects.
+
+        ``receive_window`` is the flow-control window granted to the server per call (what one slow stream can
+        make this client buffer), ``max_frame_size`` the largest response message accepted (at least 16,384
+        and at most the window).
+        """
+        if not 16_384 <= max_frame_size <= receive_window < 2**31:
+            raise DealStoreError.local(
+                StatusCode.INVALID_ARGUMENT,
+                f"max_frame_size={max_frame_size}, receive_window={receive_window}: need "
+                "16384 <= max_frame_size <= receive_window < 2**31",
+            )
+        self.receive_window = receive_window
+        self.max_frame_size = max_frame_size
         self.settings = settings
         self.timeout = timeout
         self.connect_timeout = connect_timeout
@@ -336,6 +358,8 @@ class AsyncClient:
                     connect_timeout=self.connect_timeout,
                     keepalive_interval=self.keepalive_interval,
                     keepalive_timeout=self.keepalive_timeout,
+                    receive_window=self.receive_window,
+                    max_frame_size=self.max_frame_size,
                 )
             except DealStoreError as error:
                 # A refused connection may be a daemon restarting; a failed certificate check fails every time.

@@ -178,6 +178,8 @@ class Connection:
         *,
         keepalive_interval: float,
         keepalive_timeout: float,
+        receive_window: int = DEFAULT_WINDOW,
+        max_frame_size: int = DEFAULT_FRAME_SIZE,
     ) -> None:
         self.loop = asyncio.get_running_loop()
         self._reader = reader
@@ -185,8 +187,8 @@ class Connection:
         self._streams: dict[int, Stream] = {}
         self._ids = itertools.count(1)
         self._last_id = 0
-        self.local_window = DEFAULT_WINDOW  # announced as 0 = 4 MiB
-        self.local_max_frame = DEFAULT_FRAME_SIZE
+        self.local_window = receive_window
+        self.local_max_frame = max_frame_size
         self.peer_window = DEFAULT_WINDOW  # until the server's HELLO arrives (PROTOCOL.md section 4)
         self.peer_max_frame = DEFAULT_FRAME_SIZE
         self.max_streams = DEFAULT_STREAMS
@@ -195,6 +197,8 @@ class Connection:
         self.goaway: wire_pb2.GoAway | None = None
         self.closed: DealStoreError | None = None
         self.pongs_received = 0
+        self.window_updates_sent = 0
+        self.window_updates_received = 0
         self._hello = self.loop.create_future()
         self._slot_waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._pings: dict[int, asyncio.Future[None]] = {}
@@ -217,6 +221,8 @@ class Connection:
         connect_timeout: float,
         keepalive_interval: float,
         keepalive_timeout: float,
+        receive_window: int = DEFAULT_WINDOW,
+        max_frame_size: int = DEFAULT_FRAME_SIZE,
     ) -> Connection:
         """TCP, TLS (ALPN dealstore/1, chain and name verified), HELLO both ways; raises DealStoreError."""
         writer: asyncio.StreamWriter | None = None
@@ -236,9 +242,20 @@ class Connection:
                         "is it a DealStore server?",
                     )
                 connection = cls(
-                    reader, writer, keepalive_interval=keepalive_interval, keepalive_timeout=keepalive_timeout
+                    reader,
+                    writer,
+                    keepalive_interval=keepalive_interval,
+                    keepalive_timeout=keepalive_timeout,
+                    receive_window=receive_window,
+                    max_frame_size=max_frame_size,
                 )
-                hello = wire_pb2.Hello(min_version=PROTOCOL_VERSION, max_version=PROTOCOL_VERSION, agent=agent)
+                hello = wire_pb2.Hello(
+                    min_version=PROTOCOL_VERSION,
+                    max_version=PROTOCOL_VERSION,
+                    agent=agent,
+                    max_frame_size=0 if max_frame_size == DEFAULT_FRAME_SIZE else max_frame_size,
+                    initial_window_size=0 if receive_window == DEFAULT_WINDOW else receive_window,
+                )
                 connection._write(encode_frame(HELLO, 0, hello.SerializeToString()))
                 await asyncio.shield(connection._hello)
                 return connection
@@ -363,6 +380,7 @@ class Connection:
             return
         increment, stream.recv_consumed = stream.recv_consumed, 0
         stream.recv_window += increment
+        self.window_updates_sent += 1
         self._write(encode_frame(WINDOW_UPDATE, stream.stream_id, wire_pb2.WindowUpdate(increment=increment).SerializeToString()))
 
     async def ping(self, timeout: float) -> bool:
@@ -487,6 +505,7 @@ class Connection:
             if increment == 0 or stream.send_window + increment > MAX_WINDOW:
                 raise _ProtocolViolation(StatusCode.INTERNAL, "bad WINDOW_UPDATE increment")
             stream.send_window += increment
+            self.window_updates_received += 1
             stream._wake_sender()
         elif kind == TRAILERS:
             del self._streams[stream_id]
