@@ -454,7 +454,15 @@ class Connection:
                 )
             )
             error = DealStoreError.local(violation.code, f"protocol violation by the server: {violation.reason}")
-        except (OSError, ssl.SSLError) as failure:
+        except ssl.SSLError as failure:
+            # With TLS 1.3 a refused client certificate shows up here, after the handshake: no use retrying.
+            error = DealStoreError(
+                StatusCode.UNAVAILABLE,
+                f"TLS failed: {failure.reason or failure}; check the CA and the client certificate (the server "
+                "may require one); calls in flight may or may not have been processed",
+                {"local": "true", "tls": "true"},
+            )
+        except OSError as failure:
             error = self._lost(f"the connection failed: {failure}")
         except asyncio.CancelledError:
             error = DealStoreError.local(StatusCode.CANCELLED, "the connection was closed")
