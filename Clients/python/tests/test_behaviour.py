@@ -54,7 +54,7 @@ def test_closing_a_stream_sends_cancel_to_the_server(
     daemon: Daemon, client: dealstore.Client, unique: Callable[[str], str]
 ) -> None:
     revision = client.server_info().store_revision
-    watch = client.watch_deals(revision, include_organizations=True)
+    watch = client.watch_deals(revision, include_organizations=True, timeout=30)
     created = client.create_organization(model_pb2.Organization(name=unique("Watched")))
     assert next(watch).record.organization.id == created.id  # the watch is open on the server
     before = daemon.calls_logged("Deals/WatchDeals", "CANCELLED")
@@ -71,7 +71,7 @@ def test_cancelling_an_async_task_sends_cancel(daemon: Daemon) -> None:
         async with await daemon.connect_async() as client:
             await client.server_info()
             before = daemon.calls_logged("Health/Watch", "CANCELLED")
-            stream = client.watch_health()
+            stream = client.watch_health(timeout=30)
             assert (await stream.__anext__()).status == 1
 
             async def second_status() -> object:
@@ -103,7 +103,7 @@ def test_keepalive_pings_while_a_call_waits_and_never_faster_than_the_server_all
         assert caught.value.code == StatusCode.DEADLINE_EXCEEDED  # not UNAVAILABLE/RESOURCE_EXHAUSTED: no GOAWAY
         connection = client.connection
         assert connection is not None and connection.usable
-        assert 2 <= connection.pongs_received <= 4
+        assert 1 <= connection.pongs_received <= 4  # one PING per second of silence at most
 
 
 def test_keepalive_detects_a_server_that_stopped_answering(daemon: Daemon) -> None:

@@ -176,7 +176,7 @@ def test_import_then_export_stream_both_ways_past_the_flow_control_windows(
         )
         assert replaced.updated == 1
 
-        exported = [record for record in client.export_deals(query=tag) if record.WhichOneof("record") == "deal"]
+        exported = [record for record in client.export_deals(query=tag, timeout=20) if record.WhichOneof("record") == "deal"]
         assert len(exported) == 12
         assert sum(len(record.deal.notes) for record in exported) == 12 * 40_000
         assert connection.window_updates_sent > 0 and connection.open_streams == 0
@@ -218,7 +218,7 @@ def test_watch_replays_then_streams_live_changes(
 ) -> None:
     start = client.server_info().store_revision
     first = make_organization(client, unique)
-    with client.watch_deals(start, include_organizations=True) as watch:
+    with client.watch_deals(start, include_organizations=True, timeout=20) as watch:
         replayed = next(watch)
         assert replayed.kind == query_pb2.CHANGE_KIND_CREATED and replayed.record.organization.id == first
         second = make_organization(client, unique)
@@ -227,7 +227,7 @@ def test_watch_replays_then_streams_live_changes(
 
 
 def test_watch_health_streams_the_status(client: dealstore.Client) -> None:
-    with client.watch_health() as stream:
+    with client.watch_health(timeout=20) as stream:
         assert next(stream).status == 1
 
 
@@ -240,7 +240,7 @@ def test_many_concurrent_calls_share_one_connection_beyond_the_stream_limit(daem
             assert connection is not None and connection.max_streams == 100  # 300 calls queued through 100 slots
             ids = [deal.id async for deal in client.list_deals(page_size=1, target="openai")]
             assert ids == ["microsoft-openai-2019", "microsoft-openai-2023"]
-            exported = [r async for r in client.export_deals(target="openai")]
+            exported = [r async for r in client.export_deals(target="openai", timeout=20)]
             assert len([r for r in exported if r.WhichOneof("record") == "deal"]) == 2
             assert connection is client.connection  # still the one connection
 
@@ -248,7 +248,7 @@ def test_many_concurrent_calls_share_one_connection_beyond_the_stream_limit(daem
 
 
 def test_a_paused_stream_does_not_block_other_calls(daemon: Daemon, client: dealstore.Client) -> None:
-    with client.export_deals() as export:
+    with client.export_deals(timeout=20) as export:
         next(export)  # read one record, then leave the rest waiting
         assert client.get_deal("amazon-anthropic-2023").id == "amazon-anthropic-2023"
         assert len(list(client.list_deals(investor="amazon"))) == 1
