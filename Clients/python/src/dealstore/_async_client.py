@@ -251,6 +251,7 @@ class AsyncClient:
         self._connecting: asyncio.Task[Connection] | None = None
         self._closed = False
         self._metadata: list[tuple[str, str]] = []
+        self._header_prefixes: dict[str, bytes] = {}
         if settings.token:
             self._metadata.append(("authorization", f"Bearer {settings.token}"))
 
@@ -368,12 +369,17 @@ class AsyncClient:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 1.6 * random.uniform(0.8, 1.2), self.max_backoff)
 
-    def _headers(self, method: str, deadline: float | None) -> wire_pb2.CallHeaders:
-        headers = wire_pb2.CallHeaders(method=method, metadata=metadata_entries(self._metadata))
-        if deadline is not None:
-            remaining = deadline - asyncio.get_running_loop().time()
-            headers.timeout_micros = max(1, math.ceil(remaining * 1_000_000))
-        return headers
+    def _headers(self, method: str, deadline: float | None) -> bytes:
+        """The encoded CallHeaders. Method and metadata are encoded once per method; the timeout is appended
+        (protobuf fields may come in any order, and concatenated encodings merge)."""
+        prefix = self._header_prefixes.get(method)
+        if prefix is None:
+            prefix = wire_pb2.CallHeaders(method=method, metadata=metadata_entries(self._metadata)).SerializeToString()
+            self._header_prefixes[method] = prefix
+        if deadline is None:
+            return prefix
+        remaining = deadline - asyncio.get_running_loop().time()
+        return prefix + wire_pb2.CallHeaders(timeout_micros=max(1, math.ceil(remaining * 1_000_000))).SerializeToString()
 
     def _count_retry(self, attempts: int, unprocessed: Unprocessed, method: str) -> int:
         """One more retry of a call the server did not process, or the error when they are used up."""

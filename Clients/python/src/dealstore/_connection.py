@@ -207,6 +207,10 @@ class Connection:
         self._keepalive_interval = keepalive_interval
         self._keepalive_timeout = keepalive_timeout
         self._closed_event = asyncio.Event()
+        # Frames written in one turn of the loop leave in one TLS write (64 calls started together: one syscall).
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._flush_scheduled = False
         self._reader_task = self.loop.create_task(self._read_loop(), name="dealstore-reader")
         self._keepalive_task: asyncio.Task[None] | None = None
 
@@ -310,7 +314,7 @@ class Connection:
 
     async def open_stream(
         self,
-        headers: wire_pb2.CallHeaders,
+        headers: bytes,
         first: bytes | None,
         end_stream: bool,
         deadline: float | None,
@@ -343,7 +347,7 @@ class Connection:
         self._last_id = stream_id
         stream = Stream(self, stream_id, self.peer_window)
         self._streams[stream_id] = stream
-        data = encode_frame(HEADERS, stream_id, headers.SerializeToString(), END_STREAM if end_stream and first is None else 0)
+        data = encode_frame(HEADERS, stream_id, headers, END_STREAM if end_stream and first is None else 0)
         if first is not None:
             if len(first) > self.peer_max_frame:
                 self._streams.pop(stream_id)
@@ -415,12 +419,29 @@ class Connection:
     # --- writing ---
 
     def _write(self, data: bytes) -> None:
-        if self.closed is None:
+        if self.closed is not None:
+            return
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            self._pending_size = 0
             self._writer.write(data)
 
     async def _drain(self) -> None:
+        """Waits while the socket is backed up (a large import), so requests do not pile up in memory."""
         if self.closed is not None:
             return
+        if self._pending_size < 256 * 1024:
+            return  # flushed by the loop in a moment, with the frames of other calls
+        self._flush()
         try:
             await self._writer.drain()
         except (OSError, ssl.SSLError) as error:
@@ -584,6 +605,7 @@ class Connection:
     def _shutdown(self, error: DealStoreError) -> None:
         if self.closed is not None:
             return
+        self._flush()  # a GOAWAY written just before goes out before the close
         self.closed = error
         if not self._hello.done():
             self._hello.set_exception(error)
