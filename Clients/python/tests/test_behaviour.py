@@ -66,6 +66,18 @@ def test_closing_a_stream_sends_cancel_to_the_server(
         next(watch)
 
 
+def test_an_abandoned_iterator_is_cancelled_when_collected(
+    daemon: Daemon, client: dealstore.Client, unique: Callable[[str], str]
+) -> None:
+    revision = client.server_info().store_revision
+    created = client.create_organization(model_pb2.Organization(name=unique("Abandoned")))
+    before = daemon.calls_logged("Deals/WatchDeals", "CANCELLED")
+    for event in client.watch_deals(revision, include_organizations=True, timeout=30):
+        assert event.record.organization.id == created.id
+        break  # no close(): the iterator is dropped here
+    wait_until(lambda: daemon.calls_logged("Deals/WatchDeals", "CANCELLED") > before, 5, "WatchDeals CANCELLED")
+
+
 def test_cancelling_an_async_task_sends_cancel(daemon: Daemon) -> None:
     async def main() -> None:
         async with await daemon.connect_async() as client:

@@ -118,6 +118,7 @@ class DealStream(AsyncIterator[T], Generic[T]):
         self._next_item = next_item
         self._cancel = cancel
         self._done = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # known once started
 
     def __aiter__(self) -> Self:
         return self
@@ -125,6 +126,7 @@ class DealStream(AsyncIterator[T], Generic[T]):
     async def __anext__(self) -> T:
         if self._done:
             raise StopAsyncIteration
+        self._loop = asyncio.get_running_loop()
         try:
             return await self._next_item()
         except StopAsyncIteration:
@@ -149,6 +151,16 @@ class DealStream(AsyncIterator[T], Generic[T]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         self.cancel()
+
+    def __del__(self) -> None:
+        # An abandoned stream (a `break` without aclose) is cancelled when collected, from whatever thread.
+        loop = self._loop
+        if not self._done and loop is not None and not loop.is_closed():
+            self._done = True
+            try:
+                loop.call_soon_threadsafe(self._cancel)
+            except RuntimeError:
+                pass  # the loop closed meanwhile: the connection is gone, and with it the call
 
 
 class _Call:

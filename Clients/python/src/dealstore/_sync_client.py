@@ -15,6 +15,7 @@ from typing import Any, Generic, Self, TypeVar, Unpack
 
 from dealstore._async_client import AsyncClient, DealFilterArguments, DealStream, ImportRecord
 from dealstore._connection import Connection
+from dealstore._errors import DealStoreError, StatusCode
 from dealstore._settings import ConnectionSettings
 from dealstore._values import EnumArgument
 from dealstore.v1 import deals_pb2, health_pb2, model_pb2, query_pb2, server_pb2
@@ -35,6 +36,16 @@ class _LoopThread:
         self.loop.run_forever()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        if threading.current_thread() is self._thread:
+            coroutine.close()
+            raise DealStoreError.local(
+                StatusCode.FAILED_PRECONDITION,
+                "a blocking Client method was called from the client's own loop thread (an import_deals "
+                "generator?); use AsyncClient there",
+            )
+        if self.loop.is_closed():
+            coroutine.close()
+            raise DealStoreError.local(StatusCode.CANCELLED, "the client is closed")
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         try:
             return future.result()
@@ -82,9 +93,12 @@ class SyncStream(Iterator[T], Generic[T]):
 
     def close(self) -> None:
         """Ends the call now: the server stops the work (a watch is unsubscribed)."""
+        self._done = True
         if not self._loop.loop.is_closed():
-            self._done = True
-            self._loop.loop.call_soon_threadsafe(self._stream.cancel)
+            try:
+                self._loop.loop.call_soon_threadsafe(self._stream.cancel)
+            except RuntimeError:
+                pass  # the loop closed meanwhile: the client, and with it the call, is gone
 
     def __enter__(self) -> Self:
         return self
