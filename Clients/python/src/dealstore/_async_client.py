@@ -216,6 +216,8 @@ class AsyncClient:
     ``wait_for_connection`` seconds); calls a GOAWAY says the server never processed are retried on a new
     connection (``max_retries`` times), others never are. While calls are open and the server is silent, a
     keepalive PING every ``keepalive_interval`` seconds detects a dead connection.
+
+    An AsyncClient belongs to the event loop that connected it; from threads, use the blocking ``Client``.
     """
 
     def __init__(

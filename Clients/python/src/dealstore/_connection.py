@@ -412,8 +412,10 @@ class Connection:
     async def wait_closed(self) -> None:
         await self._closed_event.wait()
         try:
-            await self._writer.wait_closed()
-        except (OSError, ssl.SSLError):
+            # A peer that never answers close_notify would hold this for asyncio's 30 s TLS shutdown timeout.
+            async with asyncio.timeout(2):
+                await self._writer.wait_closed()
+        except (OSError, ssl.SSLError, TimeoutError):
             pass
 
     # --- writing ---
