@@ -269,3 +269,15 @@ def test_an_unreachable_address_fails_after_the_backoff_budget(tmp_path: Path) -
     assert caught.value.code == StatusCode.UNAVAILABLE and "127.0.0.1:1" in caught.value.message
     assert caught.value.__cause__ is not None and not isinstance(caught.value, OSError)
     assert time.monotonic() - started < 5
+
+
+def test_an_idle_connection_closed_by_the_server_is_replaced_on_demand(fresh_daemon: Callable[..., Daemon]) -> None:
+    server = fresh_daemon("limits:\n  idle_timeout_seconds: 1\n")
+    with server.connect(timeout=10) as client:
+        assert client.health().status == 1
+        first = client.connection
+        assert first is not None
+        wait_until(lambda: first.closed is not None, 10, "the idle GOAWAY and close")
+        assert first.goaway is not None and first.goaway.code == StatusCode.UNAVAILABLE
+        assert client.get_deal("amazon-anthropic-2023").id == "amazon-anthropic-2023"
+        assert client.connection is not first
