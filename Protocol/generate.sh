@@ -9,6 +9,9 @@
 #
 #   model.proto, query.proto -> Sources/DealModel/Generated      (the data model the store keeps)
 #   everything else          -> Sources/DealProtocol/Generated   (wire control messages and service messages)
+#   every .proto             -> Clients/python/src/dealstore/v1  (*_pb2.py and *_pb2.pyi of the Python package)
+#
+#   Protocol/generate.sh python   regenerates only the Python modules (protoc alone, no Swift plugin build).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -17,6 +20,17 @@ tools="$root/.build-protoc"
 if ! command -v protoc >/dev/null; then
     echo "installing protobuf-compiler" >&2
     apt-get update -qq && apt-get install -y -qq protobuf-compiler >/dev/null
+fi
+
+# Python: protoc's own generator. The package is named dealstore, so the modules' imports (`from dealstore.v1
+# import model_pb2`) resolve inside it. protoc 3.21 writes code for the protobuf 4.21+ runtime (pyproject.toml).
+python_out="$root/Clients/python/src"
+rm -f "$python_out"/dealstore/v1/*_pb2.py "$python_out"/dealstore/v1/*_pb2.pyi
+(cd "$here" && protoc -I . --python_out="$python_out" --pyi_out="$python_out" dealstore/v1/*.proto)
+echo "generated:" >&2
+ls "$python_out"/dealstore/v1/*_pb2.py* >&2
+if [[ "${1:-}" == "python" ]]; then
+    exit 0
 fi
 
 plugin="${PROTOC_GEN_SWIFT:-$tools/src/.build/release/protoc-gen-swift}"
