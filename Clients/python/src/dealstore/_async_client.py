@@ -349,9 +349,11 @@ class AsyncClient:
                 f"the call's deadline passed while connecting to {self.settings.address}",
             ) from None
         except asyncio.CancelledError:
-            if task.cancelled() and not self._closed:
-                raise DealStoreError.local(StatusCode.CANCELLED, "the client is closed") from None
-            raise
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the caller's own task is being cancelled
+            # The shared connection attempt was cancelled under us: close() ran meanwhile.
+            raise DealStoreError.local(StatusCode.CANCELLED, "the client was closed while connecting") from None
 
     def _connected(self, task: asyncio.Task[Connection]) -> None:
         if self._connecting is task:
