@@ -74,10 +74,11 @@ Script = Callable[[int, ScriptedConnection], Awaitable[None]]
 class ScriptedServer:
     """Listens on 127.0.0.1 (port 0) and runs `script(index, connection)` for each connection it accepts."""
 
-    def __init__(self, certificate_dir: Path, script: Script) -> None:
+    def __init__(self, certificate_dir: Path, script: Script, alpn: str = "dealstore/1") -> None:
         self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.context.load_cert_chain(certificate_dir / "server.pem", certificate_dir / "server-key.pem")
-        self.context.set_alpn_protocols(["dealstore/1"])
+        if alpn:
+            self.context.set_alpn_protocols([alpn])
         self.script = script
         self.connections: list[ScriptedConnection] = []
         self.port = 0

@@ -281,3 +281,38 @@ def test_an_idle_connection_closed_by_the_server_is_replaced_on_demand(fresh_dae
         assert first.goaway is not None and first.goaway.code == StatusCode.UNAVAILABLE
         assert client.get_deal("amazon-anthropic-2023").id == "amazon-anthropic-2023"
         assert client.connection is not first
+
+
+# --- connection refusals -------------------------------------------------------------------------------------
+
+
+def test_a_refused_hello_is_reported_with_the_servers_reason(daemon: Daemon) -> None:
+    async def refuse(index: int, connection: ScriptedConnection) -> None:
+        await connection.read_frame()  # the client's HELLO
+        connection.goaway(0, code=9, reason="unsupported protocol version; this server speaks 2")
+        await connection.writer.drain()
+        connection.writer.close()
+
+    async def main() -> None:
+        async with ScriptedServer(daemon.data_dir, refuse) as server:
+            with pytest.raises(DealStoreError) as caught:
+                await dealstore.AsyncClient.connect(f"127.0.0.1:{server.port}", ca=daemon.ca, environ={})
+            assert caught.value.code == StatusCode.FAILED_PRECONDITION
+            assert "this server speaks 2" in caught.value.message
+            assert len(server.connections) == 1  # a refusal is not retried with backoff
+
+    asyncio.run(main())
+
+
+def test_a_server_that_does_not_select_the_alpn_protocol_is_refused(daemon: Daemon) -> None:
+    async def never(index: int, connection: ScriptedConnection) -> None:
+        await connection.read_frame()
+
+    async def main() -> None:
+        async with ScriptedServer(daemon.data_dir, never, alpn="") as server:
+            with pytest.raises(DealStoreError) as caught:
+                await dealstore.AsyncClient.connect(f"127.0.0.1:{server.port}", ca=daemon.ca, environ={})
+            assert caught.value.code == StatusCode.UNAVAILABLE and "dealstore/1" in caught.value.message
+            assert len(server.connections) == 1  # the same answer every time: not retried
+
+    asyncio.run(main())

@@ -240,10 +240,11 @@ class Connection:
                 ssl_object = writer.get_extra_info("ssl_object")
                 selected = ssl_object.selected_alpn_protocol() if ssl_object is not None else None
                 if selected != ALPN:
-                    raise DealStoreError.local(
+                    raise DealStoreError(
                         StatusCode.UNAVAILABLE,
                         f"{host}:{port} did not select the ALPN protocol {ALPN} (got {selected!r}); "
                         "is it a DealStore server?",
+                        {"local": "true", "tls": "true"},  # the same every time: not retried
                     )
                 connection = cls(
                     reader,
