@@ -26,7 +26,9 @@ def test_unary_deadline_is_enforced(client: dealstore.Client) -> None:
     assert client.get_deal("amazon-anthropic-2023", timeout=5).id == "amazon-anthropic-2023"
 
 
-def test_streaming_deadline_ends_a_waiting_watch_and_the_server_stops_it(daemon: Daemon, client: dealstore.Client) -> None:
+def test_streaming_deadline_ends_a_waiting_watch_and_the_server_stops_it(
+    daemon: Daemon, client: dealstore.Client
+) -> None:
     def ended() -> int:
         return daemon.calls_logged("Deals/WatchDeals", "DEADLINE_EXCEEDED") + daemon.calls_logged(
             "Deals/WatchDeals", "CANCELLED"

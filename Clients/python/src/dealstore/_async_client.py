@@ -395,7 +395,9 @@ class AsyncClient:
         if deadline is None:
             return prefix
         remaining = deadline - asyncio.get_running_loop().time()
-        return prefix + wire_pb2.CallHeaders(timeout_micros=max(1, math.ceil(remaining * 1_000_000))).SerializeToString()
+        return (
+            prefix + wire_pb2.CallHeaders(timeout_micros=max(1, math.ceil(remaining * 1_000_000))).SerializeToString()
+        )
 
     def _count_retry(self, attempts: int, unprocessed: Unprocessed, method: str) -> int:
         """One more retry of a call the server did not process, or the error when they are used up."""
@@ -451,7 +453,9 @@ class AsyncClient:
         async def next_item() -> M:
             nonlocal call
             if call is None:
-                call = _Call(self, method, lambda: request().SerializeToString(), self._stream_deadline(timeout), resume)
+                call = _Call(
+                    self, method, lambda: request().SerializeToString(), self._stream_deadline(timeout), resume
+                )
             item = _decode(response_type, await call.next())
             if observe is not None:
                 observe(item)
@@ -658,7 +662,9 @@ class AsyncClient:
         method = _DEALS + "WatchDeals"
 
         def request() -> deals_pb2.WatchDealsRequest:
-            return deals_pb2.WatchDealsRequest(from_revision=state.revision, include_organizations=include_organizations)
+            return deals_pb2.WatchDealsRequest(
+                from_revision=state.revision, include_organizations=include_organizations
+            )
 
         def observe(event: query_pb2.ChangeEvent) -> None:
             state.revision = max(state.revision, event.revision)

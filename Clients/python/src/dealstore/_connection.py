@@ -277,7 +277,7 @@ class Connection:
             raise DealStoreError(
                 StatusCode.UNAVAILABLE,
                 f"the certificate of {host}:{port} is not trusted: {error.verify_message}; pass the CA that "
-                "issued it (ca=, DEALS_CA, or the profile's \"ca\")",
+                'issued it (ca=, DEALS_CA, or the profile\'s "ca")',
                 {"local": "true", "tls": "true"},
             ) from error
         except ssl.SSLError as error:
@@ -386,7 +386,11 @@ class Connection:
         increment, stream.recv_consumed = stream.recv_consumed, 0
         stream.recv_window += increment
         self.window_updates_sent += 1
-        self._write(encode_frame(WINDOW_UPDATE, stream.stream_id, wire_pb2.WindowUpdate(increment=increment).SerializeToString()))
+        self._write(
+            encode_frame(
+                WINDOW_UPDATE, stream.stream_id, wire_pb2.WindowUpdate(increment=increment).SerializeToString()
+            )
+        )
 
     async def ping(self, timeout: float) -> bool:
         """Sends PING and waits for its PONG; False when none came within `timeout` seconds."""
