@@ -181,6 +181,7 @@ class _Call:
         self.resume = resume
         self.stream: Stream | None = None
         self.attempts = 0
+        self.resumes = 0  # consecutive resumptions without an item in between
 
     async def next(self) -> bytes:
         while True:
@@ -194,11 +195,15 @@ class _Call:
                 continue
             except DealStoreError as error:
                 self.stream = None
-                if self.resume is not None and self.resume(error):
+                if self.resume is not None and self.resume(error) and self.resumes < self.client.max_retries:
+                    # A server that ends the watch again at once is not hammered: wait as for a reconnection.
+                    await asyncio.sleep(self.client.initial_backoff * 1.6**self.resumes)
+                    self.resumes += 1
                     continue
                 raise
             if data is None:
                 raise StopAsyncIteration
+            self.resumes = 0
             return data
 
     def cancel(self) -> None:
@@ -654,7 +659,8 @@ class AsyncClient:
         """Every change after ``from_revision`` (0 = from now), then live changes until cancelled.
 
         With ``resume=True`` a watch the server ends with UNAVAILABLE (a restart, a dropped connection) is
-        reopened from the last revision delivered, so no change is missed or repeated; OUT_OF_RANGE (the history
+        reopened from the last revision delivered (up to ``max_retries`` times in a row, with backoff), so no
+        change is missed or repeated; OUT_OF_RANGE (the history
         no longer holds the changes needed) is raised with ``resume-revision`` / ``oldest-revision`` in
         ``details``.
         """
