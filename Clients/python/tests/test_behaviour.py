@@ -318,3 +318,13 @@ def test_a_server_that_does_not_select_the_alpn_protocol_is_refused(daemon: Daem
             assert len(server.connections) <= 1  # the same answer every time: not retried (it may not be counted yet)
 
     asyncio.run(main())
+
+
+def test_client_metadata_reaches_the_servers_log(daemon: Daemon) -> None:
+    request_id = f"pytest-{time.monotonic_ns()}"
+    with daemon.connect(metadata=[("request-id", request_id)]) as client:
+        client.health()
+    wait_until(lambda: f"request_id={request_id}" in daemon.log(), 5, "the request id in dealsd's log")
+    with pytest.raises(DealStoreError) as caught:
+        daemon.connect(metadata=[("Request-ID", "x")])
+    assert caught.value.code == StatusCode.INVALID_ARGUMENT

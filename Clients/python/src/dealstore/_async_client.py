@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import re
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack
@@ -33,6 +34,7 @@ ImportRecord = model_pb2.Deal | model_pb2.Organization | model_pb2.DealRecord
 """What ``import_deals`` takes: deals, organizations (before the deals that refer to them) or DealRecords."""
 
 _DEALS = "/dealstore.v1.Deals/"
+_METADATA_KEY = re.compile(r"[a-z0-9._-]+")
 _ORGANIZATIONS = "/dealstore.v1.Organizations/"
 
 
@@ -239,13 +241,16 @@ class AsyncClient:
         max_retries: int = 5,
         receive_window: int = DEFAULT_WINDOW,
         max_frame_size: int = DEFAULT_FRAME_SIZE,
+        metadata: Iterable[tuple[str, str]] = (),
         agent: str | None = None,
     ) -> None:
         """A client for resolved ``settings``; ``connect`` resolves them as the CLI does and connects.
 
         ``receive_window`` is the flow-control window granted to the server per call (what one slow stream can
         make this client buffer), ``max_frame_size`` the largest response message accepted (at least 16,384
-        and at most the window).
+        and at most the window). ``metadata`` is sent with every call, e.g. ``[("request-id", "nightly-etl")]``,
+        which dealsd writes in its log line of each call (keys ``[a-z0-9._-]``; ``authorization`` comes from the
+        token).
         """
         if not 16_384 <= max_frame_size <= receive_window < 2**31:
             raise DealStoreError.local(
@@ -273,6 +278,13 @@ class AsyncClient:
         self._header_prefixes: dict[str, bytes] = {}
         if settings.token:
             self._metadata.append(("authorization", f"Bearer {settings.token}"))
+        for key, value in metadata:
+            if not _METADATA_KEY.fullmatch(key) or key == "authorization":
+                raise DealStoreError.local(
+                    StatusCode.INVALID_ARGUMENT,
+                    f"metadata key {key!r}: keys are lower-case [a-z0-9._-], and authorization comes from token=",
+                )
+            self._metadata.append((key, value))
 
     @classmethod
     async def connect(
