@@ -593,9 +593,10 @@ class Connection:
     async def _keepalive(self) -> None:
         """While calls are open and the server is silent for an interval, PING; no PONG in time: connection dead.
 
-        The interval is never below the server's min_ping_interval_millis, so the server counts no strikes.
+        The interval is never below the server's min_ping_interval_millis plus 10%, so that network jitter cannot
+        make two PINGs arrive closer than the minimum and count as strikes.
         """
-        interval = max(self._keepalive_interval, self.min_ping_interval)
+        interval = max(self._keepalive_interval, self.min_ping_interval * 1.1)
         while self.closed is None:
             await asyncio.sleep(interval)
             if not self._streams or self.loop.time() - self._last_received < interval:
