@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,23 @@ def test_an_abandoned_iterator_is_cancelled_when_collected(
         assert event.record.organization.id == created.id
         break  # no close(): the iterator is dropped here
     wait_until(lambda: daemon.calls_logged("Deals/WatchDeals", "CANCELLED") > before, 5, "WatchDeals CANCELLED")
+
+
+def test_interrupting_a_blocking_call_sends_cancel(daemon: Daemon, client: dealstore.Client) -> None:
+    """Ctrl-C in a script (a notebook's interrupt button) while a blocking call waits: CANCEL reaches dealsd."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    main_thread = threading.get_ident()
+    timer = threading.Timer(0.5, signal.pthread_kill, (main_thread, signal.SIGINT))
+    before = daemon.calls_logged("Deals/WatchDeals", "CANCELLED")
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            next(client.watch_deals(10**12, timeout=30))  # waits for a revision that never comes
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    wait_until(lambda: daemon.calls_logged("Deals/WatchDeals", "CANCELLED") > before, 5, "WatchDeals CANCELLED")
+    assert client.health().status == 1  # the client goes on working
 
 
 def test_cancelling_an_async_task_sends_cancel(daemon: Daemon) -> None:
