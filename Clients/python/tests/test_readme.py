@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PACKAGE_ROOT, Daemon
+from conftest import PACKAGE_ROOT, REPOSITORY_ROOT, Daemon
 
 import dealstore
 from dealstore.v1 import model_pb2
@@ -39,6 +39,17 @@ def test_quick_start_prints_the_totals_shown(local: Daemon) -> None:
     with contextlib.redirect_stdout(printed):
         exec(compile(BLOCKS[0], "README quick start", "exec"), {})
     assert TOTALS is not None, "the README shows the quick start's output"
+    assert printed.getvalue().split() == TOTALS.group(1).split()
+
+
+def test_the_repository_readmes_five_lines_reproduce_deals_totals(local: Daemon) -> None:
+    readme = (REPOSITORY_ROOT / "README.md").read_text()
+    block = re.search(r"five lines reproduce.*?```python\n(.*?)```", readme, re.S)
+    assert block is not None and len(block.group(1).strip().splitlines()) == 5
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(block.group(1), "README.md five lines", "exec"), {})
+    assert TOTALS is not None
     assert printed.getvalue().split() == TOTALS.group(1).split()
 
 
