@@ -43,7 +43,9 @@ class ScriptedConnection:
         """Reads the client's HELLO and answers with the server's (version 1 and `fields`)."""
         kind, _, _, _ = await self.read_frame()
         assert kind == HELLO
-        self.send(HELLO, 0, wire_pb2.Hello(min_version=1, max_version=1, agent="scripted", **fields).SerializeToString())
+        self.send(
+            HELLO, 0, wire_pb2.Hello(min_version=1, max_version=1, agent="scripted", **fields).SerializeToString()
+        )
 
     async def read_calls(self, count: int) -> list[tuple[int, str]]:
         """Reads frames until `count` calls have sent HEADERS and their request ended; their (id, method)."""
@@ -62,7 +64,9 @@ class ScriptedConnection:
         self.send(TRAILERS, stream_id, b"", END_STREAM)
 
     def goaway(self, last_stream_id: int, code: int = 0, reason: str = "scripted shutdown") -> None:
-        self.send(GOAWAY, 0, wire_pb2.GoAway(last_stream_id=last_stream_id, code=code, reason=reason).SerializeToString())
+        self.send(
+            GOAWAY, 0, wire_pb2.GoAway(last_stream_id=last_stream_id, code=code, reason=reason).SerializeToString()
+        )
 
     def headers_received(self) -> list[int]:
         return [stream_id for kind, _, stream_id, _ in self.received if kind == HEADERS]
@@ -74,10 +78,11 @@ Script = Callable[[int, ScriptedConnection], Awaitable[None]]
 class ScriptedServer:
     """Listens on 127.0.0.1 (port 0) and runs `script(index, connection)` for each connection it accepts."""
 
-    def __init__(self, certificate_dir: Path, script: Script) -> None:
+    def __init__(self, certificate_dir: Path, script: Script, alpn: str = "dealstore/1") -> None:
         self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.context.load_cert_chain(certificate_dir / "server.pem", certificate_dir / "server-key.pem")
-        self.context.set_alpn_protocols(["dealstore/1"])
+        if alpn:
+            self.context.set_alpn_protocols([alpn])
         self.script = script
         self.connections: list[ScriptedConnection] = []
         self.port = 0

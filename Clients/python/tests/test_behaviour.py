@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,9 @@ def test_unary_deadline_is_enforced(client: dealstore.Client) -> None:
     assert client.get_deal("amazon-anthropic-2023", timeout=5).id == "amazon-anthropic-2023"
 
 
-def test_streaming_deadline_ends_a_waiting_watch_and_the_server_stops_it(daemon: Daemon, client: dealstore.Client) -> None:
+def test_streaming_deadline_ends_a_waiting_watch_and_the_server_stops_it(
+    daemon: Daemon, client: dealstore.Client
+) -> None:
     def ended() -> int:
         return daemon.calls_logged("Deals/WatchDeals", "DEADLINE_EXCEEDED") + daemon.calls_logged(
             "Deals/WatchDeals", "CANCELLED"
@@ -76,6 +79,23 @@ def test_an_abandoned_iterator_is_cancelled_when_collected(
         assert event.record.organization.id == created.id
         break  # no close(): the iterator is dropped here
     wait_until(lambda: daemon.calls_logged("Deals/WatchDeals", "CANCELLED") > before, 5, "WatchDeals CANCELLED")
+
+
+def test_interrupting_a_blocking_call_sends_cancel(daemon: Daemon, client: dealstore.Client) -> None:
+    """Ctrl-C in a script (a notebook's interrupt button) while a blocking call waits: CANCEL reaches dealsd."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    main_thread = threading.get_ident()
+    timer = threading.Timer(0.5, signal.pthread_kill, (main_thread, signal.SIGINT))
+    before = daemon.calls_logged("Deals/WatchDeals", "CANCELLED")
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            next(client.watch_deals(10**12, timeout=30))  # waits for a revision that never comes
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    wait_until(lambda: daemon.calls_logged("Deals/WatchDeals", "CANCELLED") > before, 5, "WatchDeals CANCELLED")
+    assert client.health().status == 1  # the client goes on working
 
 
 def test_cancelling_an_async_task_sends_cancel(daemon: Daemon) -> None:
@@ -281,3 +301,48 @@ def test_an_idle_connection_closed_by_the_server_is_replaced_on_demand(fresh_dae
         assert first.goaway is not None and first.goaway.code == StatusCode.UNAVAILABLE
         assert client.get_deal("amazon-anthropic-2023").id == "amazon-anthropic-2023"
         assert client.connection is not first
+
+
+# --- connection refusals -------------------------------------------------------------------------------------
+
+
+def test_a_refused_hello_is_reported_with_the_servers_reason(daemon: Daemon) -> None:
+    async def refuse(index: int, connection: ScriptedConnection) -> None:
+        await connection.read_frame()  # the client's HELLO
+        connection.goaway(0, code=9, reason="unsupported protocol version; this server speaks 2")
+        await connection.writer.drain()
+        connection.writer.close()
+
+    async def main() -> None:
+        async with ScriptedServer(daemon.data_dir, refuse) as server:
+            with pytest.raises(DealStoreError) as caught:
+                await dealstore.AsyncClient.connect(f"127.0.0.1:{server.port}", ca=daemon.ca, environ={})
+            assert caught.value.code == StatusCode.FAILED_PRECONDITION
+            assert "this server speaks 2" in caught.value.message
+            assert len(server.connections) == 1  # a refusal is not retried with backoff
+
+    asyncio.run(main())
+
+
+def test_a_server_that_does_not_select_the_alpn_protocol_is_refused(daemon: Daemon) -> None:
+    async def never(index: int, connection: ScriptedConnection) -> None:
+        await connection.read_frame()
+
+    async def main() -> None:
+        async with ScriptedServer(daemon.data_dir, never, alpn="") as server:
+            with pytest.raises(DealStoreError) as caught:
+                await dealstore.AsyncClient.connect(f"127.0.0.1:{server.port}", ca=daemon.ca, environ={})
+            assert caught.value.code == StatusCode.UNAVAILABLE and "dealstore/1" in caught.value.message
+            assert len(server.connections) <= 1  # the same answer every time: not retried (it may not be counted yet)
+
+    asyncio.run(main())
+
+
+def test_client_metadata_reaches_the_servers_log(daemon: Daemon) -> None:
+    request_id = f"pytest-{time.monotonic_ns()}"
+    with daemon.connect(metadata=[("request-id", request_id)]) as client:
+        client.health()
+    wait_until(lambda: f"request_id={request_id}" in daemon.log(), 5, "the request id in dealsd's log")
+    with pytest.raises(DealStoreError) as caught:
+        daemon.connect(metadata=[("Request-ID", "x")])
+    assert caught.value.code == StatusCode.INVALID_ARGUMENT

@@ -62,7 +62,10 @@ def test_bad_filter_values_are_refused_before_sending(client: dealstore.Client) 
 
 def test_summarize_deals_reproduces_deals_totals_by_investor(client: dealstore.Client) -> None:
     groups = client.summarize_deals(group_by="investor", investor=["amazon", "google", "microsoft"]).groups
-    table = {g.label: (g.deal_count, money.format_money(g.totals[0].committed), money.format_money(g.totals[0].funded)) for g in groups}
+    table = {
+        g.label: (g.deal_count, money.format_money(g.totals[0].committed), money.format_money(g.totals[0].funded))
+        for g in groups
+    }
     assert table["Microsoft"] == (2, "$11B", "$0")
     assert table["Amazon"] == (1, "$4B", "$4B")
     assert table["Google"] == (2, "$2.3B", "$800M")
@@ -176,7 +179,9 @@ def test_import_then_export_stream_both_ways_past_the_flow_control_windows(
         )
         assert replaced.updated == 1
 
-        exported = [record for record in client.export_deals(query=tag, timeout=20) if record.WhichOneof("record") == "deal"]
+        exported = [
+            record for record in client.export_deals(query=tag, timeout=20) if record.WhichOneof("record") == "deal"
+        ]
         assert len(exported) == 12
         assert sum(len(record.deal.notes) for record in exported) == 12 * 40_000
         assert connection.window_updates_sent > 0 and connection.open_streams == 0

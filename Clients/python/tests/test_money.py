@@ -1,4 +1,4 @@
-"""dealstore.money against the same examples as Tests/DealCommandLineTests (DealMoneyParserTests, DealMoneyFormatterTests)."""
+"""dealstore.money against the examples of the CLI's DealMoneyParserTests and DealMoneyFormatterTests."""
 
 from __future__ import annotations
 

@@ -21,11 +21,17 @@ def test_committed_pb2_modules_match_the_protos(tmp_path: Path) -> None:
         pytest.fail("protoc not found: apt-get install protobuf-compiler (.ci/run installs it)", pytrace=False)
     protocol = REPOSITORY_ROOT / "Protocol"
     protos = sorted(str(p.relative_to(protocol)) for p in (protocol / "dealstore" / "v1").glob("*.proto"))
-    subprocess.run([protoc, "-I", str(protocol), f"--python_out={tmp_path}", f"--pyi_out={tmp_path}", *protos], check=True)
+    subprocess.run(
+        [protoc, "-I", str(protocol), f"--python_out={tmp_path}", f"--pyi_out={tmp_path}", *protos], check=True
+    )
     committed = PACKAGE_ROOT / "src" / "dealstore" / "v1"
     generated = sorted(p.name for p in (tmp_path / "dealstore" / "v1").iterdir())
     assert generated == sorted(p.name for p in committed.glob("*_pb2.py*"))
-    stale = [name for name in generated if not filecmp.cmp(tmp_path / "dealstore" / "v1" / name, committed / name, shallow=False)]
+    stale = [
+        name
+        for name in generated
+        if not filecmp.cmp(tmp_path / "dealstore" / "v1" / name, committed / name, shallow=False)
+    ]
     assert not stale, f"run Protocol/generate.sh python: {stale} differ from the .proto files"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from collections.abc import Callable
@@ -40,17 +41,17 @@ def test_a_bad_token_is_refused_even_on_anonymous_methods(daemon: Daemon) -> Non
 def test_a_token_file_from_the_profile_is_read_and_trimmed(daemon: Daemon, tmp_path: Path) -> None:
     (tmp_path / "token").write_text(f"\n  {daemon.admin_token}  \n")
     (tmp_path / "deals").mkdir()
-    (tmp_path / "deals" / "profile.json").write_text(
-        f'{{"profiles": {{"default": {{"addr": "{daemon.addr}", "ca": "{daemon.ca}", "tokenFile": "{tmp_path}/token"}}}}}}'
-    )
+    profile = {"addr": daemon.addr, "ca": daemon.ca, "tokenFile": f"{tmp_path}/token"}
+    (tmp_path / "deals" / "profile.json").write_text(json.dumps({"profiles": {"default": profile}}))
     with dealstore.connect(environ={"XDG_CONFIG_HOME": str(tmp_path)}) as client:
         assert client.server_info().caller_role == "admin"
 
 
 def test_a_server_certificate_from_another_ca_is_refused_at_once(daemon: Daemon, tmp_path: Path) -> None:
     other_ca = tmp_path / "other-ca.pem"
+    key = tmp_path / "other-ca-key.pem"
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", str(tmp_path / "other-ca-key.pem"), "-out", str(other_ca), "-days", "1", "-subj", "/CN=Other CA")  # fmt: skip
+            "-keyout", str(key), "-out", str(other_ca), "-days", "1", "-subj", "/CN=Other CA")  # fmt: skip
     started = time.monotonic()
     with pytest.raises(DealStoreError) as caught:
         dealstore.connect(daemon.addr, ca=str(other_ca), token=daemon.admin_token, environ={})

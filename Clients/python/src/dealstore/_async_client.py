@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import re
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack
@@ -33,6 +34,7 @@ ImportRecord = model_pb2.Deal | model_pb2.Organization | model_pb2.DealRecord
 """What ``import_deals`` takes: deals, organizations (before the deals that refer to them) or DealRecords."""
 
 _DEALS = "/dealstore.v1.Deals/"
+_METADATA_KEY = re.compile(r"[a-z0-9._-]+")
 _ORGANIZATIONS = "/dealstore.v1.Organizations/"
 
 
@@ -181,6 +183,7 @@ class _Call:
         self.resume = resume
         self.stream: Stream | None = None
         self.attempts = 0
+        self.resumes = 0  # consecutive resumptions without an item in between
 
     async def next(self) -> bytes:
         while True:
@@ -194,11 +197,15 @@ class _Call:
                 continue
             except DealStoreError as error:
                 self.stream = None
-                if self.resume is not None and self.resume(error):
+                if self.resume is not None and self.resume(error) and self.resumes < self.client.max_retries:
+                    # A server that ends the watch again at once is not hammered: wait as for a reconnection.
+                    await asyncio.sleep(self.client.initial_backoff * 1.6**self.resumes)
+                    self.resumes += 1
                     continue
                 raise
             if data is None:
                 raise StopAsyncIteration
+            self.resumes = 0
             return data
 
     def cancel(self) -> None:
@@ -234,13 +241,16 @@ class AsyncClient:
         max_retries: int = 5,
         receive_window: int = DEFAULT_WINDOW,
         max_frame_size: int = DEFAULT_FRAME_SIZE,
+        metadata: Iterable[tuple[str, str]] = (),
         agent: str | None = None,
     ) -> None:
         """A client for resolved ``settings``; ``connect`` resolves them as the CLI does and connects.
 
         ``receive_window`` is the flow-control window granted to the server per call (what one slow stream can
         make this client buffer), ``max_frame_size`` the largest response message accepted (at least 16,384
-        and at most the window).
+        and at most the window). ``metadata`` is sent with every call, e.g. ``[("request-id", "nightly-etl")]``,
+        which dealsd writes in its log line of each call (keys ``[a-z0-9._-]``; ``authorization`` comes from the
+        token).
         """
         if not 16_384 <= max_frame_size <= receive_window < 2**31:
             raise DealStoreError.local(
@@ -268,6 +278,13 @@ class AsyncClient:
         self._header_prefixes: dict[str, bytes] = {}
         if settings.token:
             self._metadata.append(("authorization", f"Bearer {settings.token}"))
+        for key, value in metadata:
+            if not _METADATA_KEY.fullmatch(key) or key == "authorization":
+                raise DealStoreError.local(
+                    StatusCode.INVALID_ARGUMENT,
+                    f"metadata key {key!r}: keys are lower-case [a-z0-9._-], and authorization comes from token=",
+                )
+            self._metadata.append((key, value))
 
     @classmethod
     async def connect(
@@ -349,9 +366,11 @@ class AsyncClient:
                 f"the call's deadline passed while connecting to {self.settings.address}",
             ) from None
         except asyncio.CancelledError:
-            if task.cancelled() and not self._closed:
-                raise DealStoreError.local(StatusCode.CANCELLED, "the client is closed") from None
-            raise
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the caller's own task is being cancelled
+            # The shared connection attempt was cancelled under us: close() ran meanwhile.
+            raise DealStoreError.local(StatusCode.CANCELLED, "the client was closed while connecting") from None
 
     def _connected(self, task: asyncio.Task[Connection]) -> None:
         if self._connecting is task:
@@ -393,7 +412,9 @@ class AsyncClient:
         if deadline is None:
             return prefix
         remaining = deadline - asyncio.get_running_loop().time()
-        return prefix + wire_pb2.CallHeaders(timeout_micros=max(1, math.ceil(remaining * 1_000_000))).SerializeToString()
+        return (
+            prefix + wire_pb2.CallHeaders(timeout_micros=max(1, math.ceil(remaining * 1_000_000))).SerializeToString()
+        )
 
     def _count_retry(self, attempts: int, unprocessed: Unprocessed, method: str) -> int:
         """One more retry of a call the server did not process, or the error when they are used up."""
@@ -449,7 +470,9 @@ class AsyncClient:
         async def next_item() -> M:
             nonlocal call
             if call is None:
-                call = _Call(self, method, lambda: request().SerializeToString(), self._stream_deadline(timeout), resume)
+                call = _Call(
+                    self, method, lambda: request().SerializeToString(), self._stream_deadline(timeout), resume
+                )
             item = _decode(response_type, await call.next())
             if observe is not None:
                 observe(item)
@@ -648,7 +671,8 @@ class AsyncClient:
         """Every change after ``from_revision`` (0 = from now), then live changes until cancelled.
 
         With ``resume=True`` a watch the server ends with UNAVAILABLE (a restart, a dropped connection) is
-        reopened from the last revision delivered, so no change is missed or repeated; OUT_OF_RANGE (the history
+        reopened from the last revision delivered (up to ``max_retries`` times in a row, with backoff), so no
+        change is missed or repeated; OUT_OF_RANGE (the history
         no longer holds the changes needed) is raised with ``resume-revision`` / ``oldest-revision`` in
         ``details``.
         """
@@ -656,7 +680,9 @@ class AsyncClient:
         method = _DEALS + "WatchDeals"
 
         def request() -> deals_pb2.WatchDealsRequest:
-            return deals_pb2.WatchDealsRequest(from_revision=state.revision, include_organizations=include_organizations)
+            return deals_pb2.WatchDealsRequest(
+                from_revision=state.revision, include_organizations=include_organizations
+            )
 
         def observe(event: query_pb2.ChangeEvent) -> None:
             state.revision = max(state.revision, event.revision)

@@ -240,10 +240,11 @@ class Connection:
                 ssl_object = writer.get_extra_info("ssl_object")
                 selected = ssl_object.selected_alpn_protocol() if ssl_object is not None else None
                 if selected != ALPN:
-                    raise DealStoreError.local(
+                    raise DealStoreError(
                         StatusCode.UNAVAILABLE,
                         f"{host}:{port} did not select the ALPN protocol {ALPN} (got {selected!r}); "
                         "is it a DealStore server?",
+                        {"local": "true", "tls": "true"},  # the same every time: not retried
                     )
                 connection = cls(
                     reader,
@@ -276,7 +277,7 @@ class Connection:
             raise DealStoreError(
                 StatusCode.UNAVAILABLE,
                 f"the certificate of {host}:{port} is not trusted: {error.verify_message}; pass the CA that "
-                "issued it (ca=, DEALS_CA, or the profile's \"ca\")",
+                'issued it (ca=, DEALS_CA, or the profile\'s "ca")',
                 {"local": "true", "tls": "true"},
             ) from error
         except ssl.SSLError as error:
@@ -385,7 +386,11 @@ class Connection:
         increment, stream.recv_consumed = stream.recv_consumed, 0
         stream.recv_window += increment
         self.window_updates_sent += 1
-        self._write(encode_frame(WINDOW_UPDATE, stream.stream_id, wire_pb2.WindowUpdate(increment=increment).SerializeToString()))
+        self._write(
+            encode_frame(
+                WINDOW_UPDATE, stream.stream_id, wire_pb2.WindowUpdate(increment=increment).SerializeToString()
+            )
+        )
 
     async def ping(self, timeout: float) -> bool:
         """Sends PING and waits for its PONG; False when none came within `timeout` seconds."""
@@ -588,9 +593,10 @@ class Connection:
     async def _keepalive(self) -> None:
         """While calls are open and the server is silent for an interval, PING; no PONG in time: connection dead.
 
-        The interval is never below the server's min_ping_interval_millis, so the server counts no strikes.
+        The interval is never below the server's min_ping_interval_millis plus 10%, so that network jitter cannot
+        make two PINGs arrive closer than the minimum and count as strikes.
         """
-        interval = max(self._keepalive_interval, self.min_ping_interval)
+        interval = max(self._keepalive_interval, self.min_ping_interval * 1.1)
         while self.closed is None:
             await asyncio.sleep(interval)
             if not self._streams or self.loop.time() - self._last_received < interval:

@@ -73,9 +73,7 @@ def profile_path(environ: Mapping[str, str]) -> str | None:
 
 def parse_address(text: str, source: str) -> tuple[str, int]:
     """Splits ``host:port``, ``[v6]:port`` or ``host`` (port 7443), as the CLI does."""
-    invalid = _invalid(
-        f'invalid address "{text}" from {source}; expected host:port, e.g. 127.0.0.1:7443 or [::1]:7443'
-    )
+    invalid = _invalid(f'invalid address "{text}" from {source}; expected host:port, e.g. 127.0.0.1:7443 or [::1]:7443')
     host = text
     port_text: str | None = None
     if text.startswith("["):
@@ -128,7 +126,8 @@ def _load_profile(path: str, name: str | None, environ: Mapping[str, str]) -> tu
             raise _invalid(f"cannot read profile file {path}: {error}; see `deals --help` for its format") from error
         if not isinstance(document, dict) or not isinstance(document.get("profiles"), dict):
             raise _invalid(
-                f'cannot read profile file {path}: it needs an object with "profiles"; see `deals --help` for its format'
+                f'cannot read profile file {path}: it needs an object with "profiles"; '
+                "see `deals --help` for its format"
             )
     profiles: dict[str, object] = document.get("profiles", {}) if isinstance(document, dict) else {}
     current = document.get("current") if isinstance(document, dict) else None
@@ -169,7 +168,13 @@ def resolve(
     """
     env: Mapping[str, str] = os.environ if environ is None else environ
     arguments = {"addr": addr, "token": token, "ca": ca, "cert": cert, "key": key}
-    variables = {"addr": "DEALS_ADDR", "token": "DEALS_TOKEN", "ca": "DEALS_CA", "cert": "DEALS_CERT", "key": "DEALS_KEY"}
+    variables = {
+        "addr": "DEALS_ADDR",
+        "token": "DEALS_TOKEN",
+        "ca": "DEALS_CA",
+        "cert": "DEALS_CERT",
+        "key": "DEALS_KEY",
+    }
     environment = {name: env[variable] for name, variable in variables.items() if env.get(variable)}
     path = profile_path(env)
     profile_settings: dict[str, str] = {}

@@ -142,9 +142,7 @@ class Client:
         loop = _LoopThread()
         try:
             client = loop.run(
-                AsyncClient.connect(
-                    addr, ca, token, cert, key, timeout, profile=profile, environ=environ, **options
-                )
+                AsyncClient.connect(addr, ca, token, cert, key, timeout, profile=profile, environ=environ, **options)
             )
         except BaseException:
             loop.stop()
@@ -254,7 +252,9 @@ class Client:
         **filters: Unpack[DealFilterArguments],
     ) -> list[model_pb2.Deal]:
         """The ``limit`` largest matching deals."""
-        return self._loop.run(self._client.top_deals(limit, ranking_currency=ranking_currency, timeout=timeout, **filters))
+        return self._loop.run(
+            self._client.top_deals(limit, ranking_currency=ranking_currency, timeout=timeout, **filters)
+        )
 
     def list_co_investors(self, investor: str, *, timeout: float | None = None) -> deals_pb2.ListCoInvestorsResponse:
         """The organizations that invested in the same targets as ``investor``."""

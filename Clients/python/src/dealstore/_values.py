@@ -15,7 +15,8 @@ from dealstore._errors import DealStoreError, StatusCode
 from dealstore.v1 import model_pb2
 
 EnumArgument = int | str
-"""An enum value: its number, its full name (``DEAL_STATUS_CLOSED``) or its short one (``closed``, ``corporate-strategic``)."""
+"""An enum value: its number, its full name (``DEAL_STATUS_CLOSED``) or its short name (``closed``,
+``corporate-strategic``)."""
 
 DateArgument = model_pb2.PartialDate | datetime.date | int | str
 """A date: a PartialDate, a ``datetime.date``, a year, or text: ``2023``, ``2023-09``, ``2023-Q3``, ``2023-09-15``."""
@@ -90,9 +91,7 @@ def partial_date(value: DateArgument, argument: str) -> model_pb2.PartialDate:
         raise _invalid(f'{argument}="{value}" is not a date; use 2023, 2023-09, 2023-Q3 or 2023-09-15')
     year, month, quarter, day = match.groups()
     if quarter:  # QUARTER uses the quarter's last month (PROTOCOL.md section 16)
-        return model_pb2.PartialDate(
-            year=int(year), month=int(quarter) * 3, precision=model_pb2.DATE_PRECISION_QUARTER
-        )
+        return model_pb2.PartialDate(year=int(year), month=int(quarter) * 3, precision=model_pb2.DATE_PRECISION_QUARTER)
     if day:
         return model_pb2.PartialDate(
             year=int(year), month=int(month), day=int(day), precision=model_pb2.DATE_PRECISION_DAY
