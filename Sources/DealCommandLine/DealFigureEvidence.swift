@@ -189,6 +189,58 @@ public struct DealFigureEvidence: Sendable, Equatable {
         return figures
     }
 
+    /// The figures of `deal` that are set but cite no excerpt, as "item: field" ("tranche t1: amount"): amounts,
+    /// stakes, dates, statuses, option terms, strategic-term values and claimed values.
+    public static func unsupported(in deal: Dealstore_V1_Deal) -> [String] {
+        var missing: [String] = []
+        func need(_ item: String, _ evidence: [Dealstore_V1_Evidence], _ fields: [(String, Bool)]) {
+            let named = Set(evidence.filter { !$0.excerptIds.isEmpty }.map(\.field))
+            for (field, isSet) in fields where isSet && !named.contains(field) { missing.append("\(item): \(field)") }
+        }
+        need(
+            "deal",
+            deal.evidence,
+            [
+                ("amount", deal.hasAmount), ("commitment_cap", deal.hasCommitmentCap),
+                ("announced", deal.hasAnnounced), ("closed", deal.hasClosed), ("status", deal.status != .unspecified),
+            ]
+        )
+        for item in deal.participations {
+            need(
+                "participation \(item.investorID)",
+                item.evidence,
+                [("committed", item.hasCommitted), ("stake", item.hasStake)]
+            )
+        }
+        for item in deal.tranches {
+            need(
+                "tranche \(item.id)",
+                item.evidence,
+                [("amount", item.hasAmount), ("due", item.hasDue), ("status", item.status != .unspecified)]
+            )
+        }
+        for item in deal.options {
+            need(
+                "option \(item.id)",
+                item.evidence,
+                [
+                    ("maximum", item.hasMaximum), ("expires", item.hasExpires),
+                    ("exercised_by_tranche_id", !item.exercisedByTrancheID.isEmpty),
+                ]
+            )
+        }
+        for (index, item) in deal.valuations.enumerated() {
+            need("valuation \(index + 1)", item.evidence, [("amount", item.hasAmount), ("as_of", item.hasAsOf)])
+        }
+        for item in deal.strategicTerms {
+            need("term \(item.value)", item.evidence, [("value", true), ("since", item.hasSince)])
+        }
+        for item in deal.disputedClaims {
+            need("claim \(item.id)", item.evidence, [("claimed_value", true)])
+        }
+        return missing
+    }
+
     static func value(of source: Dealstore_V1_Source, _ field: String) -> String {
         switch field {
         case "publisher": source.publisher

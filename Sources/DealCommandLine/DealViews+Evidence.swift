@@ -7,7 +7,13 @@ extension DealViews {
     public static func dealWithEvidence(_ deal: Dealstore_V1_Deal) -> DealOutputDocument {
         let figures = DealFigureEvidence.all(in: deal)
         var document = Self.deal(deal)
-        document.customTable = Self.detail(deal) + "\n" + Self.evidenceText(figures)
+        var text = Self.detail(deal) + "\n" + Self.evidenceText(figures)
+        // Gaps are shown, not hidden: a figure nobody can trace to a sentence is worth knowing about.
+        let unsupported = DealFigureEvidence.unsupported(in: deal)
+        if !unsupported.isEmpty {
+            text += "\nWithout evidence\n" + unsupported.map { "  \($0)\n" }.joined()
+        }
+        document.customTable = text
         document.csvHeader = [
             "record_id", "item", "field", "value", "source_id", "excerpt_id", "paragraph", "sentence", "text",
             "translation", "inference",

@@ -92,6 +92,14 @@ struct DealEvidenceViewsTests {
         #expect(after.contains("  tranche option-exercise: amount = $2.75B"), "\(text)")
         #expect(after.contains("    inferred: 'vient de parier': paid"), "\(text)")
         #expect(after.contains("  claim reversed-bets: claimed_value = target_id = openai"), "\(text)")
+        // The fixture's figures without evidence are listed, not hidden.
+        let gaps = try #require(lines.firstIndex(of: "Without evidence"), "\(text)")
+        #expect(Array(lines[(gaps + 1)...]) == ["  deal: commitment_cap", "  deal: announced", "  deal: status"])
+        #expect(
+            DealFigureEvidence.unsupported(in: Self.deal) == [
+                "deal: commitment_cap", "deal: announced", "deal: status",
+            ]
+        )
         // Without the flag, the detail view is unchanged.
         #expect(try !DealViews.deal(Self.deal).render(as: .table).contains("Evidence"))
     }

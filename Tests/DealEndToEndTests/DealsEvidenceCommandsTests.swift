@@ -21,6 +21,7 @@ struct DealsEvidenceCommandsTests {
         ] {
             #expect(lines.contains(figure), "no \(figure) in:\n\(result.output)")
         }
+        #expect(!lines.contains("Without evidence"), "every figure of the bundled deal has evidence:\n\(result.output)")
         let csv = try await deals.run(["get", "amazon-anthropic-2023", "--evidence", "-o", "csv"])
         #expect(csv.status == 0, "\(csv)")
         let rows = try DealCSV.table(csv.output)
