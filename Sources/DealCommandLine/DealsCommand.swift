@@ -50,7 +50,8 @@ public struct DealsCommand: AsyncParsableCommand {
         subcommands: [
             DealsListCommand.self, DealsGetCommand.self, DealsAddCommand.self, DealsUpdateCommand.self,
             DealsDeleteCommand.self, DealsOrgsCommand.self, DealsTotalsCommand.self, DealsTimelineCommand.self,
-            DealsCoinvestorsCommand.self, DealsTopCommand.self, DealsConflictsCommand.self, DealsImportCommand.self,
+            DealsCoinvestorsCommand.self, DealsTopCommand.self, DealsConflictsCommand.self, DealsSourcesCommand.self,
+            DealsImportCommand.self,
             DealsExportCommand.self, DealsWatchCommand.self, DealsHealthCommand.self, DealsServerInfoCommand.self,
             DealsCompletionCommand.self,
         ]

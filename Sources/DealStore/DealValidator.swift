@@ -162,10 +162,14 @@ struct DealValidator {
         if deal.hasClosed { try Self.checkDate(deal.closed, field: "closed") }
         if deal.hasAmount { try Self.checkMoney(deal.amount, field: "amount") }
         if deal.hasCommitmentCap { try Self.checkMoney(deal.commitmentCap, field: "commitment_cap") }
-        let sources = try Self.checkUnique(deal.sources.map(\.id), field: "sources")
-        for (index, source) in deal.sources.enumerated() where source.hasPublished {
-            try Self.checkDate(source.published, field: "sources[\(index)].published")
-        }
+        let (sources, excerpts) = try Self.checkSources(deal.sources, field: "sources")
+        try Self.checkEvidence(
+            deal.evidence,
+            fields: EvidenceFields.deal,
+            citing: [],
+            index: excerpts,
+            field: "evidence"
+        )
         for index in deal.participations.indices {
             let field = { "participations[\(index)]" }
             let investor = deal.participations[index].investorID
@@ -183,6 +187,13 @@ struct DealValidator {
                 }
             }
             try Self.checkSources(participation.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                participation.evidence,
+                fields: EvidenceFields.participation,
+                citing: participation.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         let tranches = try Self.checkUnique(deal.tranches.map(\.id), field: "tranches")
         var trancheTotals: [String: Int128] = [:]
@@ -200,6 +211,13 @@ struct DealValidator {
                 trancheTotals[tranche.amount.currencyCode, default: 0].addSaturating(tranche.amount.totalNanos)
             }
             try Self.checkSources(tranche.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                tranche.evidence,
+                fields: EvidenceFields.tranche,
+                citing: tranche.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         if deal.hasCommitmentCap {
             for (currency, total) in trancheTotals {
@@ -228,6 +246,13 @@ struct DealValidator {
                 )
             }
             try Self.checkSources(option.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                option.evidence,
+                fields: EvidenceFields.option,
+                citing: option.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         for (index, valuation) in deal.valuations.enumerated() {
             let field = { "valuations[\(index)]" }
@@ -235,6 +260,13 @@ struct DealValidator {
             try Self.checkMoney(valuation.amount, field: field() + ".amount")
             if valuation.hasAsOf { try Self.checkDate(valuation.asOf, field: field() + ".as_of") }
             try Self.checkSources(valuation.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                valuation.evidence,
+                fields: EvidenceFields.valuation,
+                citing: valuation.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         for index in deal.strategicTerms.indices {
             let field = { "strategic_terms[\(index)]" }
@@ -247,6 +279,13 @@ struct DealValidator {
             if term.value.isEmpty { throw .invalid(field() + ".value", "is required") }
             if term.hasSince { try Self.checkDate(term.since, field: field() + ".since") }
             try Self.checkSources(term.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                term.evidence,
+                fields: EvidenceFields.strategicTerm,
+                citing: term.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         _ = try Self.checkUnique(deal.disputedClaims.map(\.id), field: "disputed_claims")
         for (index, claim) in deal.disputedClaims.enumerated() {
@@ -258,6 +297,14 @@ struct DealValidator {
                     "unknown source '\(claim.sourceID)': a disputed claim needs its source"
                 )
             }
+            // The words that make the claim are the claim's own source's (or those of a source reporting it).
+            try Self.checkEvidence(
+                claim.evidence,
+                fields: EvidenceFields.disputedClaim,
+                citing: [claim.sourceID],
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
     }
 
@@ -273,6 +320,7 @@ struct DealValidator {
         try Self.checkID(organization.id, field: "id")
         if organization.name.allSatisfy(\.isWhitespace) { throw .invalid("name", "is required") }
         if case .UNRECOGNIZED(let value) = organization.kind { throw .invalid("kind", "unknown kind \(value)") }
+        try Self.checkFacts(organization)
         for key in DealStoreState.lookupKeys(of: organization) {
             if let other = self.organizationLookup[key], other != organization.id {
                 throw DealStoreError(
