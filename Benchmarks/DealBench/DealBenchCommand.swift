@@ -29,7 +29,10 @@ struct DealBenchCommand: AsyncParsableCommand {
     @Option(help: "Bearer token (or DEALS_TOKEN).")
     var token: String?
 
-    @Option(help: "Operation or weighted mix: get, list, summarize, create, update, e.g. get=90,update=10.")
+    @Option(
+        help:
+            "Operation or weighted mix: get, list, summarize, summarize-all, create, update, e.g. get=90,update=10."
+    )
     var op: DealBenchMix = DealBenchMix(argument: "get")!
 
     @Option(name: [.customShort("c"), .long], help: "Connections.")

@@ -9,6 +9,8 @@ enum DealBenchOperation: String, CaseIterable, Sendable, ExpressibleByArgument {
     case list
     /// SummarizeDeals grouped by investor over one target's deals.
     case summarize
+    /// SummarizeDeals grouped by investor over every deal (no filter).
+    case summarizeAll = "summarize-all"
     /// CreateDeal of a new deal with a unique id.
     case create
     /// UpdateDeal of a random stored deal's notes.
@@ -19,7 +21,7 @@ enum DealBenchOperation: String, CaseIterable, Sendable, ExpressibleByArgument {
         switch self {
         case .get: .getDeal
         case .list: .listDeals
-        case .summarize: .summarizeDeals
+        case .summarize, .summarizeAll: .summarizeDeals
         case .create: .createDeal
         case .update: .updateDeal
         }

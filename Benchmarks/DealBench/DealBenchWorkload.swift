@@ -57,6 +57,10 @@ struct DealBenchWorkload: Sendable {
                     request.filter.targetID = DealBenchDealGenerator.organizationID(index)
                     pool.append(try Self.template(operation, headers: headers[operation]!, request, arena: &arena))
                 }
+            case .summarizeAll:
+                var request = Dealstore_V1_SummarizeDealsRequest()
+                request.groupBy = .investor
+                pool.append(try Self.template(operation, headers: headers[operation]!, request, arena: &arena))
             case .create:
                 for index in 0..<min(poolSize, 1000) {
                     var request = Dealstore_V1_CreateDealRequest()

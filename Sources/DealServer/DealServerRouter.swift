@@ -204,9 +204,11 @@ final class DealServerRouter: Sendable {
             }
         case .summarizeDeals:
             return self.unary(writer) { (request: Dealstore_V1_SummarizeDealsRequest) in
+                // The revision the groups were computed at, not the store's latest (writes may land meanwhile).
+                let summary = try store.summarizeAtRevision(groupBy: request.groupBy, filter: request.filter)
                 var response = Dealstore_V1_SummarizeDealsResponse()
-                response.revision = store.revision
-                response.groups = try store.summarize(groupBy: request.groupBy, filter: request.filter)
+                response.revision = summary.revision
+                response.groups = summary.groups
                 return response
             }
         case .topDeals:

@@ -14,11 +14,13 @@ import Synchronization
 /// after a failed fsync the kernel may have dropped the dirty pages, so retrying could acknowledge lost data.
 final class DealCommitter: Sendable {
     enum Work: Sendable {
-        /// Log records (framed) ending at `lastRevision`.
+        /// Log records (framed) ending at `lastRevision`, and the version of the store after them (published to
+        /// readers once they are durable).
         case write(
             bytes: [UInt8],
             records: Int,
             lastRevision: UInt64,
+            version: DealVersion,
             executor: (any DealCompletionExecutor)?,
             completion: @Sendable (DealStoreError?) -> Void
         )
@@ -135,6 +137,7 @@ final class DealCommitter: Sendable {
         var buffer: [UInt8] = []
         var pending: [Completion] = []
         var lastRevision: UInt64 = 0
+        var lastVersion: DealVersion?
         var records = 0
 
         func flush() {
@@ -143,22 +146,25 @@ final class DealCommitter: Sendable {
             if let error {
                 store.committerFailed(error)
             }
-            // Publish before completing, so a writer that was told "durable" finds its change in the feed.
-            if error == nil, lastRevision > 0 {
-                store.committerDurable(upTo: lastRevision, records: records)
+            // Publish before completing, so a writer that was told "durable" reads its change and finds it in the
+            // feed (read-your-writes), and no reader ever saw it before it was durable.
+            if error == nil, let version = lastVersion {
+                store.committerDurable(upTo: lastRevision, records: records, version: version)
             }
             Self.complete(pending, error: error)
             buffer.removeAll(keepingCapacity: true)
             pending.removeAll()
+            lastVersion = nil
             records = 0
         }
 
         for item in items {
             switch item {
-            case .write(let bytes, let count, let revision, let executor, let completion):
+            case .write(let bytes, let count, let revision, let version, let executor, let completion):
                 buffer.append(contentsOf: bytes)
                 pending.append(Completion(executor: executor, body: completion))
                 lastRevision = revision
+                lastVersion = version
                 records += count
             case .rotate(let firstRevision, let completion):
                 flush()

@@ -21,9 +21,9 @@ struct DealFilterMatcher: Sendable {
     /// The filter's canonical bytes (for page tokens).
     var fingerprint: UInt32
 
-    init(_ filter: Dealstore_V1_DealFilter, state: DealStoreState) throws(DealStoreError) {
+    init(_ filter: Dealstore_V1_DealFilter, version: DealVersion) throws(DealStoreError) {
         func resolve(_ key: String, _ field: String) throws(DealStoreError) -> String {
-            guard let id = state.resolveOrganization(key) else {
+            guard let id = version.resolveOrganization(key) else {
                 throw .invalid("filter.\(field)", "unknown organization '\(key)' (not an id, name or alias)")
             }
             return id
@@ -65,34 +65,63 @@ struct DealFilterMatcher: Sendable {
         if !filter.query.isEmpty {
             let query = filter.query.lowercased()
             self.query = query
-            for (id, organization) in state.organizations
+            for (id, organization) in version.organizations
             where DealStoreState.lookupKeys(of: organization).contains(where: { $0.contains(query) }) {
                 self.queryOrganizations.insert(id)
             }
         }
+        self.fingerprint = Self.fingerprint(filter)
+    }
+
+    /// The CRC-32C of the filter's bytes (page tokens carry it, so a token is not reused with another filter).
+    static func fingerprint(_ filter: Dealstore_V1_DealFilter) -> UInt32 {
         let bytes: [UInt8] = (try? filter.serializedBytes()) ?? []
-        self.fingerprint = DealCRC32C.checksum(bytes)
+        return DealCRC32C.checksum(bytes)
     }
 
     var needsDecode: Bool { self.strategicTerm != nil || self.strategicTermKind != nil || self.query != nil }
 
-    /// The smallest index-served candidate set, or nil to scan every deal.
-    func candidates(_ state: DealStoreState) -> Set<String>? {
-        var best: Set<String>?
-        func consider(_ set: Set<String>) {
-            if best == nil || set.count < best!.count { best = set }
+    /// Whether the filter is exactly one index condition (one target or one investor, nothing else), so that the
+    /// index's cardinality is the number of matches.
+    var isSingleIndexCondition: Bool {
+        let indexed = (self.targetID != nil ? 1 : 0) + self.investorIDs.count
+        return indexed == 1 && self.leadID == nil && self.types.isEmpty && self.statuses.isEmpty
+            && self.announcedFrom == nil && self.announcedTo == nil && self.amountCurrency == nil
+            && self.minAmount == nil && self.maxAmount == nil && !self.needsDecode
+    }
+
+    /// Where the matches are among the deals of a version: one ordered index (the narrowest that serves the
+    /// filter), the union of several investors' indexes, or every deal.
+    enum Candidates {
+        case index(DealSortedIDs)
+        case union(Set<String>)
+        case all
+    }
+
+    /// The narrowest index-served candidates.
+    func candidates(_ version: DealVersion) -> Candidates {
+        var best: DealSortedIDs?
+        func consider(_ ids: DealSortedIDs) {
+            if best == nil || ids.count < best!.count { best = ids }
         }
-        if let target = self.targetID { consider(state.dealsByTarget[target] ?? []) }
-        if let lead = self.leadID { consider(state.dealsByInvestor[lead] ?? []) }
+        if let target = self.targetID { consider(version.dealsByTarget[target] ?? DealSortedIDs()) }
+        if let lead = self.leadID { consider(version.dealsByInvestor[lead] ?? DealSortedIDs()) }
         if self.investorIDs.count == 1 {
-            // One investor: its index set as it is, not copied element by element into a union.
-            consider(state.dealsByInvestor[self.investorIDs.first!] ?? [])
+            consider(version.dealsByInvestor[self.investorIDs.first!] ?? DealSortedIDs())
         } else if !self.investorIDs.isEmpty {
-            var union: Set<String> = []
-            for investor in self.investorIDs { union.formUnion(state.dealsByInvestor[investor] ?? []) }
-            consider(union)
+            let sets = self.investorIDs.map { version.dealsByInvestor[$0] ?? DealSortedIDs() }
+            let size = sets.reduce(0) { $0 + $1.count }
+            if let best, best.count <= size { return .index(best) }
+            var union = Set<String>(minimumCapacity: size)
+            for ids in sets {
+                ids.forEach(after: nil) { id in
+                    union.insert(id)
+                    return true
+                }
+            }
+            return .union(union)
         }
-        return best
+        return best.map { .index($0) } ?? .all
     }
 
     /// Whether the entry matches; `deal` is decoded only when the filter needs it.

@@ -1,27 +1,40 @@
 import Foundation
 
-/// Opaque page tokens: base64url of `scope|fingerprint|sort key values|last id`.
+/// Opaque page tokens: base64url of `scope|fingerprint|revision|sort key values|last id`.
 ///
 /// A token carries the last returned item's sort key and id, not an offset, so the next page starts strictly
 /// after that item in sort order: records created or deleted meanwhile shift nothing, and no item is returned
-/// twice or skipped unless its own sort key changed. The fingerprint (of the filter and ordering) rejects a token
-/// reused with another query.
+/// twice or skipped unless its own sort key changed. It also carries the revision its page was read at, so the
+/// next page is read from the same version while that version is pinned (``DealPinnedVersions``). The fingerprint
+/// (of the filter and ordering) rejects a token reused with another query. Tokens of the first format (`d|…`,
+/// without revision) are still accepted and read the latest version.
 enum DealPageToken {
     struct Position: Equatable {
         var keys: [Int128]
         var id: String
+        /// The revision the page ending here was read at (0: none, read the latest).
+        var revision: UInt64 = 0
     }
 
     static func encode(_ position: Position, fingerprint: UInt32) -> String {
-        let text = "d|\(fingerprint)|" + position.keys.map { String($0) }.joined(separator: ",") + "|" + position.id
+        let text =
+            "p|\(fingerprint)|\(position.revision)|" + position.keys.map { String($0) }.joined(separator: ",") + "|"
+            + position.id
         return Self.base64url(Array(text.utf8))
     }
 
     static func decode(_ token: String, fingerprint: UInt32) throws(DealStoreError) -> Position? {
         if token.isEmpty { return nil }
         guard let text = Self.unbase64url(token) else { throw Self.malformed }
-        let parts = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "d" else { throw Self.malformed }
+        var parts = text.split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false)
+        var revision: UInt64 = 0
+        if parts.count == 5, parts[0] == "p", let pinned = UInt64(parts[2]) {
+            revision = pinned
+            parts.remove(at: 2)
+        } else {
+            parts = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, parts[0] == "d" else { throw Self.malformed }
+        }
         guard UInt32(parts[1]) == fingerprint else {
             throw .invalid(
                 "page_token",
@@ -35,7 +48,7 @@ enum DealPageToken {
                 keys.append(key)
             }
         }
-        return Position(keys: keys, id: String(parts[3]))
+        return Position(keys: keys, id: String(parts[3]), revision: revision)
     }
 
     static func encodeSimple(_ lastID: String, scope: String) -> String {

@@ -1,6 +1,7 @@
 import DealModel
 import Dispatch
 import Foundation
+import HashTreeCollections
 import SwiftProtobuf
 import Synchronization
 
@@ -47,7 +48,7 @@ enum DealSnapshotFile {
         directory: String,
         revision: UInt64,
         organizations: [String: Dealstore_V1_Organization],
-        deals: [String: DealIndexEntry]
+        deals: TreeDictionary<String, DealIndexEntry>
     ) throws {
         let finalPath = directory + "/" + DealRecovery.snapshotName(revision: revision)
         let temporaryPath = finalPath + ".tmp"
@@ -78,7 +79,11 @@ enum DealSnapshotFile {
             try flushIfFull()
         }
         var payload: [UInt8] = []
-        for entry in deals.values {
+        // In id order: recovery's workers decode contiguous ranges, so each target's and investor's ids arrive
+        // already sorted and the ordered indexes are built without sorting (the sort is paid here, off the lock,
+        // by the snapshot thread, rather than by a restart).
+        for id in deals.keys.sorted() {
+            guard let entry = deals[id] else { continue }
             // The deal's bytes with its index entry, so recovery needs no protobuf decoding.
             payload.removeAll(keepingCapacity: true)
             payload.append(UInt8(ascii: "I"))
@@ -280,7 +285,9 @@ extension DealStore {
         let rotated = DispatchSemaphore(value: 0)
         let rotateError = Mutex<DealStoreError?>(nil)
         let captured = try self.state.withLock {
-            state throws(DealStoreError) -> (UInt64, [String: Dealstore_V1_Organization], [String: DealIndexEntry]) in
+            state throws(DealStoreError) -> (
+                UInt64, [String: Dealstore_V1_Organization], TreeDictionary<String, DealIndexEntry>
+            ) in
             if state.closed {
                 throw DealStoreError(code: .failedPrecondition, message: "the store is closed")
             }

@@ -26,14 +26,16 @@ extension DealStore {
     }
 
     /// Returns the deal with this id in protobuf binary form, as stored: a server can send it without decoding.
+    ///
+    /// Read from the latest durable version, without the writer's lock.
     public func dealBytes(id: String) throws(DealStoreError) -> [UInt8] {
-        // Through an index, not `deals[id]?.bytes`: the optional subscript copies the whole entry (a dozen
-        // retains and releases of its strings and arrays) just to read one field, under the lock.
-        let bytes = self.state.withLock { state -> [UInt8]? in
-            guard let index = state.deals.index(forKey: id) else { return nil }
-            return state.deals.values[index].bytes
-        }
-        guard let bytes else {
+        try self.dealBytesAtRevision(id: id).bytes
+    }
+
+    /// ``dealBytes(id:)`` with the revision of the version it was read from.
+    public func dealBytesAtRevision(id: String) throws(DealStoreError) -> (bytes: [UInt8], revision: UInt64) {
+        let version = self.version
+        guard let bytes = version.deals[id]?.bytes else {
             // A malformed id is the caller's mistake, not a missing record: say which.
             try DealValidator.checkID(id, field: "id")
             throw DealStoreError(
@@ -41,7 +43,7 @@ extension DealStore {
                 message: "deal '\(id)' not found (ListDeals shows the ids)"
             )
         }
-        return bytes
+        return (bytes, version.revision)
     }
 
     /// Creates a deal; with `validateOnly`, only validates it and returns it as it would be stored (without meta).
@@ -140,7 +142,7 @@ extension DealStore {
             deal.id = Self.derivedDealID(deal, state: state)
         }
         try DealValidator.checkID(deal.id, field: "id")
-        if state.deals.index(forKey: deal.id) != nil {
+        if state.deals[deal.id] != nil {
             throw DealStoreError(
                 code: .alreadyExists,
                 message: "deal '\(deal.id)' already exists: choose another id or update it"
@@ -187,7 +189,7 @@ extension DealStore {
         guard state.organizationsVersion == prepared.organizationsVersion else {
             return try Self.createDeal(original, validateOnly: false, state: &state, batch: &batch).bytes
         }
-        if state.deals.index(forKey: prepared.deal.id) != nil {
+        if state.deals[prepared.deal.id] != nil {
             throw DealStoreError(
                 code: .alreadyExists,
                 message: "deal '\(prepared.deal.id)' already exists: choose another id or update it"

@@ -14,7 +14,7 @@ extension DealStore {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "organizations")
         let size = Self.clampPageSize(pageSize)
         let needle = query.lowercased()
-        return self.state.withLock { state in
+        return { (state: DealVersion) in
             let matching = state.organizations.values.filter { organization in
                 (kind == .unspecified || organization.kind == kind)
                     && (needle.isEmpty || organization.id.contains(needle)
@@ -27,6 +27,6 @@ extension DealStore {
                 start + size < matching.count
                 ? DealPageToken.encodeSimple(page.last?.id ?? "", scope: "organizations") : ""
             return (page, next, matching.count)
-        }
+        }(self.version)
     }
 }

@@ -9,9 +9,8 @@ extension DealStore {
     /// Returns an organization by id, or by name or alias (case-insensitively). Throws
     /// ``DealStoreError/Code/notFound``.
     public func organization(id key: String) throws(DealStoreError) -> Dealstore_V1_Organization {
-        let organization = self.state.withLock { state in
-            state.resolveOrganization(key).flatMap { state.organizations[$0] }
-        }
+        let version = self.version
+        let organization = version.resolveOrganization(key).flatMap { version.organizations[$0] }
         guard let organization else {
             throw DealStoreError(code: .notFound, message: "organization '\(key)' not found (by id, name or alias)")
         }
@@ -25,14 +24,14 @@ extension DealStore {
     ) throws(DealStoreError) -> (organizations: [Dealstore_V1_Organization], nextPageToken: String, totalSize: Int) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "organizations")
         let size = Self.clampPageSize(pageSize)
-        return self.state.withLock { state in
+        return { (state: DealVersion) in
             let sorted = state.organizations.keys.sorted()
             let start = after.map { last in sorted.firstIndex(where: { $0 > last }) ?? sorted.count } ?? 0
             let page = sorted[start..<min(sorted.count, start + size)]
             let next =
                 start + size < sorted.count ? DealPageToken.encodeSimple(page.last ?? "", scope: "organizations") : ""
             return (page.compactMap { state.organizations[$0] }, next, sorted.count)
-        }
+        }(self.version)
     }
 
     static func clampPageSize(_ size: Int) -> Int {

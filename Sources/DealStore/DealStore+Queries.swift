@@ -1,4 +1,5 @@
 import DealModel
+import HashTreeCollections
 import SwiftProtobuf
 
 /// One page of ``DealStore/listDeals(filter:orderBy:pageSize:pageToken:)``.
@@ -7,16 +8,24 @@ public struct DealListPage: Sendable {
     public var deals: [Dealstore_V1_Deal]
     /// Pass it as `pageToken` for the next page; empty on the last page.
     public var nextPageToken: String
-    /// How many deals match the filter in all.
+    /// How many deals match the filter in all, at `revision`.
     public var totalSize: Int
+    /// The revision the page was read at.
+    public var revision: UInt64 = 0
 }
 
 extension DealStore {
     /// Lists the deals matching `filter` in `orderBy` order (e.g. `"amount desc, id"`; default `id`).
     ///
-    /// Pages are stable under concurrent writes: the token holds the last item's sort key and id, so the next page
-    /// starts strictly after it. Filters on target, investors and lead investor are served by indexes; the others
-    /// scan the candidates in memory (under the lock: a full scan of a million deals takes tens of milliseconds).
+    /// Served from one version of the store, off every lock. Paging is a consistent read: a page token carries the
+    /// revision of the version its page was cut from, and that version stays pinned for a while (see
+    /// ``DealPinnedVersions``), so every page of one listing reads the same revision; a token whose version is no
+    /// longer pinned reads the latest, and its key-based position still returns no deal twice.
+    ///
+    /// Filters on target, investors and lead investor are served by ordered indexes. In `id` order the page is
+    /// the first matches after the token in the narrowest index, so a page costs about its size, and `totalSize`
+    /// (always exact) is that index's cardinality when the filter is one target or one investor and nothing else;
+    /// otherwise the candidates are counted (and, for other orders, ranked) in one pass over them.
     /// `pageSize` 0 means 50; at most 1000.
     public func listDeals(
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter(),
@@ -28,32 +37,72 @@ extension DealStore {
         return DealListPage(
             deals: try page.deals.map(Self.decodeDeal),
             nextPageToken: page.nextPageToken,
-            totalSize: page.totalSize
+            totalSize: page.totalSize,
+            revision: page.revision
         )
     }
 
     /// ``listDeals(filter:orderBy:pageSize:pageToken:)`` with each deal in protobuf binary form, as stored: a server
-    /// can frame them into its response without decoding and re-encoding every deal of the page.
+    /// can frame them into its response without decoding and re-encoding every deal of the page. `revision` is the
+    /// revision the page was read at.
     public func listDealBytes(
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter(),
         orderBy: String = "",
         pageSize: Int = 50,
         pageToken: String = ""
-    ) throws(DealStoreError) -> (deals: [[UInt8]], nextPageToken: String, totalSize: Int) {
+    ) throws(DealStoreError) -> (deals: [[UInt8]], nextPageToken: String, totalSize: Int, revision: UInt64) {
         let ordering = try DealOrdering(orderBy)
         let size = Self.clampPageSize(pageSize)
-        let (bytes, next, total) = try self.state.withLock {
-            state throws(DealStoreError) -> ([[UInt8]], String, Int) in
-            let matcher = try DealFilterMatcher(filter, state: state)
-            let fingerprint = matcher.fingerprint &+ DealCRC32C.checksum(Array(ordering.canonical.utf8))
-            let after = try DealPageToken.decode(pageToken, fingerprint: fingerprint)
-            if let after, after.keys.count != ordering.fields.count { throw DealPageToken.malformed }
-            var page: [(position: DealPageToken.Position, bytes: [UInt8])] = []
-            var total = 0
+        var version = self.version
+        // The token's fingerprint is checked against the filter as resolved in the latest version: organization
+        // names resolve the same in the pinned one unless an organization was renamed in between, which the
+        // fingerprint (of the request's filter, not of the resolution) does not see either.
+        let fingerprint = DealFilterMatcher.fingerprint(filter) &+ DealCRC32C.checksum(Array(ordering.canonical.utf8))
+        let after = try DealPageToken.decode(pageToken, fingerprint: fingerprint)
+        if let after, after.keys.count != ordering.fields.count { throw DealPageToken.malformed }
+        if let after, after.revision != 0, after.revision != version.revision,
+            let pinned = self.pinned.withLock({ $0.version(at: after.revision) })
+        {
+            version = pinned
+        }
+        let matcher = try DealFilterMatcher(filter, version: version)
+        var page: [(position: DealPageToken.Position, bytes: [UInt8])] = []
+        var total = 0
+        let candidates = matcher.candidates(version)
+        let deals = version.deals
+        if ordering.fields.isEmpty, !ordering.idDescending, case .index(let ids) = candidates {
+            // Id order over an ordered index: the page is the first matches after the token.
+            let exact = matcher.isSingleIndexCondition
+            ids.forEach(after: after?.id) { id in
+                guard let entry = deals[id] else { return true }
+                guard exact || matcher.matches(entry, deal: { try? entry.decode() }) else { return true }
+                if page.count <= size {
+                    page.append((DealPageToken.Position(keys: [], id: id, revision: 0), entry.bytes))
+                    return true
+                }
+                // The page is full: counting the remaining matches is needed only when the index is not exact.
+                if exact { return false }
+                total += 1
+                return true
+            }
+            if exact {
+                total = ids.count
+            } else {
+                // Matches at or before the token: counted in a pass that stops at it.
+                total += page.count
+                if let after {
+                    ids.forEach(after: nil) { id in
+                        guard id <= after.id else { return false }
+                        if let entry = deals[id], matcher.matches(entry, deal: { try? entry.decode() }) { total += 1 }
+                        return true
+                    }
+                }
+            }
+        } else {
             func consider(_ entry: DealIndexEntry) {
                 guard matcher.matches(entry, deal: { try? entry.decode() }) else { return }
                 total += 1
-                let position = DealPageToken.Position(keys: ordering.keys(entry), id: entry.id)
+                let position = DealPageToken.Position(keys: ordering.keys(entry), id: entry.id, revision: 0)
                 if let after, !ordering.precedes(after, position) { return }
                 if page.count > size, let last = page.last, !ordering.precedes(position, last.position) { return }
                 var low = 0
@@ -65,22 +114,27 @@ extension DealStore {
                 page.insert((position, entry.bytes), at: low)
                 if page.count > size + 1 { page.removeLast() }
             }
-            if let candidates = matcher.candidates(state) {
-                for id in candidates {
-                    // Through an index: `deals[id]` would copy the whole entry for every candidate.
-                    if let index = state.deals.index(forKey: id) { consider(state.deals.values[index]) }
+            switch candidates {
+            case .index(let ids):
+                ids.forEach(after: nil) { id in
+                    if let entry = deals[id] { consider(entry) }
+                    return true
                 }
-            } else {
-                for entry in state.deals.values { consider(entry) }
+            case .union(let ids):
+                for id in ids { if let entry = deals[id] { consider(entry) } }
+            case .all:
+                for entry in deals.values { consider(entry) }
             }
-            var next = ""
-            if page.count > size {
-                page.removeLast()
-                next = DealPageToken.encode(page[page.count - 1].position, fingerprint: fingerprint)
-            }
-            return (page.map(\.bytes), next, total)
         }
-        return (bytes, next, total)
+        var next = ""
+        if page.count > size {
+            page.removeLast()
+            var position = page[page.count - 1].position
+            position.revision = version.revision
+            next = DealPageToken.encode(position, fingerprint: fingerprint)
+            self.pinned.withLock { $0.pin(version) }
+        }
+        return (page.map(\.bytes), next, total, version.revision)
     }
 
     static func decodeDeal(_ bytes: [UInt8]) throws(DealStoreError) -> Dealstore_V1_Deal {
@@ -91,30 +145,25 @@ extension DealStore {
         }
     }
 
-    /// Matching entries (under the lock), for the aggregate queries.
-    private func matching(
-        _ filter: Dealstore_V1_DealFilter
-    ) throws(DealStoreError) -> (
-        entries: [DealIndexEntry], state: DealStoreState
-    ) {
-        try self.state.withLock { state throws(DealStoreError) in
-            let matcher = try DealFilterMatcher(filter, state: state)
-            var entries: [DealIndexEntry] = []
-            if let candidates = matcher.candidates(state) {
-                for id in candidates {
-                    guard let index = state.deals.index(forKey: id) else { continue }
-                    let entry = state.deals.values[index]
-                    if matcher.matches(entry, deal: { try? entry.decode() }) {
-                        entries.append(entry)
-                    }
-                }
-            } else {
-                for entry in state.deals.values where matcher.matches(entry, deal: { try? entry.decode() }) {
-                    entries.append(entry)
-                }
-            }
-            return (entries, state)
+    /// The entries of `version` matching `matcher` (off every lock), for the aggregate queries.
+    static func matching(_ matcher: DealFilterMatcher, in version: DealVersion) -> [DealIndexEntry] {
+        var entries: [DealIndexEntry] = []
+        let deals = version.deals
+        func consider(_ entry: DealIndexEntry) {
+            if matcher.matches(entry, deal: { try? entry.decode() }) { entries.append(entry) }
         }
+        switch matcher.candidates(version) {
+        case .index(let ids):
+            ids.forEach(after: nil) { id in
+                if let entry = deals[id] { consider(entry) }
+                return true
+            }
+        case .union(let ids):
+            for id in ids { if let entry = deals[id] { consider(entry) } }
+        case .all:
+            for entry in deals.values { consider(entry) }
+        }
+        return entries
     }
 
     /// Committed and funded totals per currency, grouped by investor, target, year, quarter or deal type.
@@ -128,47 +177,54 @@ extension DealStore {
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter()
     ) throws(DealStoreError) -> [Dealstore_V1_SummaryGroup] {
         if groupBy == .unspecified { throw .invalid("group_by", "is required") }
-        let (entries, state) = try self.matching(filter)
-        // One flat dictionary keyed by (group, currency): a single hash lookup per contribution.
+        return try self.summarizeAtRevision(groupBy: groupBy, filter: filter).groups
+    }
+
+    /// ``summarize(groupBy:filter:)`` with the revision it was computed at.
+    ///
+    /// Unfiltered, it reads the per-group totals every write keeps up to date (``DealSummaryIndex``): a few
+    /// hundred groups, whatever the number of deals. Filtered, it sums the matching deals of one version, off every
+    /// lock, so writers never wait for it.
+    public func summarizeAtRevision(
+        groupBy: Dealstore_V1_SummaryGrouping,
+        filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter()
+    ) throws(DealStoreError) -> (groups: [Dealstore_V1_SummaryGroup], revision: UInt64) {
+        if groupBy == .unspecified { throw .invalid("group_by", "is required") }
+        let version = self.version
+        let grouping: Dealstore_V1_SummaryGrouping =
+            switch groupBy {
+            case .investor, .target, .year, .quarter: groupBy
+            default: .dealType
+            }
+        let groups: TreeDictionary<String, DealGroupTotals>
+        if filter == Dealstore_V1_DealFilter() {
+            groups = version.summaries.groups(grouping)
+        } else {
+            let matcher = try DealFilterMatcher(filter, version: version)
+            var index = DealSummaryIndex()
+            for entry in Self.matching(matcher, in: version) { index.add(entry, sign: 1, only: grouping) }
+            groups = index.groups(grouping)
+        }
+        return (Self.summaryGroups(groups, grouping: grouping, version: version), version.revision)
+    }
+
+    /// The answer of a summary from its group totals: time groups in time order, the others largest committed
+    /// USD total first (then largest in any currency), then by key.
+    static func summaryGroups(
+        _ groups: TreeDictionary<String, DealGroupTotals>,
+        grouping groupBy: Dealstore_V1_SummaryGrouping,
+        version: DealVersion
+    ) -> [Dealstore_V1_SummaryGroup] {
         struct Key: Hashable {
             var group: String
             var currency: String
         }
         var totals: [Key: (committed: Int128, funded: Int128)] = [:]
         var dealCounts: [String: Int] = [:]
-        var counted: [String] = []
-        for entry in entries where entry.status != Dealstore_V1_DealStatus.cancelled.rawValue {
-            if groupBy == .investor {
-                counted.removeAll(keepingCapacity: true)
-                for contribution in entry.contributions {
-                    Self.add(
-                        contribution,
-                        to: &totals[
-                            Key(group: contribution.investorID, currency: contribution.currency),
-                            default: (0, 0)
-                        ]
-                    )
-                    if !counted.contains(contribution.investorID) {
-                        counted.append(contribution.investorID)
-                        dealCounts[contribution.investorID, default: 0] += 1
-                    }
-                }
-                continue
-            }
-            let key: String
-            switch groupBy {
-            case .target: key = entry.targetID
-            case .year: key = entry.announcedYear == 0 ? "unknown" : String(entry.announcedYear)
-            case .quarter:
-                key =
-                    entry.announcedYear == 0
-                    ? "unknown"
-                    : "\(entry.announcedYear)-Q" + (entry.announcedQuarter == 0 ? "?" : String(entry.announcedQuarter))
-            default: key = Self.dealTypeName(entry.type)
-            }
-            dealCounts[key, default: 0] += 1
-            for contribution in entry.contributions {
-                Self.add(contribution, to: &totals[Key(group: key, currency: contribution.currency), default: (0, 0)])
+        for (key, group) in groups {
+            dealCounts[key] = group.dealCount
+            for sums in group.currencies {
+                totals[Key(group: key, currency: sums.currency)] = (sums.committed, sums.funded)
             }
         }
         var currencies: [String: [String]] = [:]
@@ -191,7 +247,7 @@ extension DealStore {
             var group = Dealstore_V1_SummaryGroup()
             group.key = key
             group.label =
-                (groupBy == .investor || groupBy == .target) ? (state.organizations[key]?.name ?? key) : key
+                (groupBy == .investor || groupBy == .target) ? (version.organizations[key]?.name ?? key) : key
             group.dealCount = UInt64(dealCounts[key] ?? 0)
             group.totals = (currencies[key] ?? []).sorted().map { currency in
                 var total = Dealstore_V1_CurrencyTotal()
@@ -217,13 +273,6 @@ extension DealStore {
         }
     }
 
-    /// Adds one contribution to a group's sums, saturating: Int128 holds 10^14 maximal amounts, but a summary
-    /// must not trap for any number of deals, nor for amounts stored before they had a maximum.
-    private static func add(_ contribution: DealContribution, to sums: inout (committed: Int128, funded: Int128)) {
-        sums.committed.addSaturating(contribution.committed)
-        sums.funded.addSaturating(contribution.funded)
-    }
-
     static func dealTypeName(_ raw: Int) -> String {
         let names = [
             "DEAL_TYPE_UNSPECIFIED", "DEAL_TYPE_SEED", "DEAL_TYPE_VENTURE", "DEAL_TYPE_CORPORATE_STRATEGIC",
@@ -246,17 +295,18 @@ extension DealStore {
 
     /// Organizations that invested in the same targets as `investor` (an id, name or alias), by id.
     public func coInvestors(of investor: String) throws(DealStoreError) -> [Dealstore_V1_CoInvestor] {
-        try self.state.withLock { state throws(DealStoreError) in
+        let state = self.version
+        do {
             guard let id = state.resolveOrganization(investor) else {
                 throw DealStoreError(code: .notFound, message: "organization '\(investor)' not found")
             }
             var targets: Set<String> = []
-            for dealID in state.dealsByInvestor[id] ?? [] {
+            for dealID in (state.dealsByInvestor[id] ?? DealSortedIDs()).all {
                 if let entry = state.deals[dealID] { targets.insert(entry.targetID) }
             }
             var found: [String: (targets: Set<String>, deals: Set<String>)] = [:]
             for target in targets {
-                for dealID in state.dealsByTarget[target] ?? [] {
+                for dealID in (state.dealsByTarget[target] ?? DealSortedIDs()).all {
                     guard let entry = state.deals[dealID] else { continue }
                     for other in entry.investorIDs where other != id {
                         found[other, default: ([], [])].targets.insert(target)
@@ -278,13 +328,14 @@ extension DealStore {
     /// The dated events of every deal `organization` (id, name or alias) is the target of or invests in, and the
     /// target's reported valuations, in date order (ties by deal id).
     public func timeline(of organization: String) throws(DealStoreError) -> Dealstore_V1_Timeline {
-        let (id, entries) = try self.state.withLock { state throws(DealStoreError) -> (String, [DealIndexEntry]) in
-            guard let id = state.resolveOrganization(organization) else {
-                throw DealStoreError(code: .notFound, message: "organization '\(organization)' not found")
-            }
-            let ids = (state.dealsByTarget[id] ?? []).union(state.dealsByInvestor[id] ?? [])
-            return (id, ids.compactMap { state.deals[$0] })
+        let state = self.version
+        guard let id = state.resolveOrganization(organization) else {
+            throw DealStoreError(code: .notFound, message: "organization '\(organization)' not found")
         }
+        let ids = Set((state.dealsByTarget[id] ?? DealSortedIDs()).all).union(
+            (state.dealsByInvestor[id] ?? DealSortedIDs()).all
+        )
+        let entries = ids.compactMap { state.deals[$0] }
         var events: [Dealstore_V1_TimelineEvent] = []
         var valuations: [Dealstore_V1_Valuation] = []
         func event(
@@ -349,7 +400,8 @@ extension DealStore {
     ) throws(DealStoreError) -> (conflicts: [Dealstore_V1_Conflict], nextPageToken: String) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "conflicts")
         let size = Self.clampPageSize(pageSize)
-        let candidates = try self.state.withLock { state throws(DealStoreError) -> [DealIndexEntry] in
+        let state = self.version
+        let candidates = try { () throws(DealStoreError) -> [DealIndexEntry] in
             if !dealID.isEmpty {
                 guard let entry = state.deals[dealID] else {
                     throw DealStoreError(code: .notFound, message: "deal '\(dealID)' not found")
@@ -357,7 +409,7 @@ extension DealStore {
                 return [entry]
             }
             return state.deals.values.filter { $0.claimCount > 0 }
-        }.sorted { $0.id < $1.id }
+        }().sorted { $0.id < $1.id }
         var conflicts: [Dealstore_V1_Conflict] = []
         var next = ""
         let position = after.map { text in

@@ -97,16 +97,15 @@ extension DealStore {
 
     /// A consistent view of every organization, then every deal matching `filter`, for an export.
     ///
-    /// Only the copy-on-write dictionaries and the resolved filter are taken under the lock; filtering (which may
-    /// decode deals) and sorting happen after it is released, so a large export delays no writer or reader.
+    /// Read from one published version, off every lock: filtering (which may decode deals) and sorting delay no
+    /// writer or reader, and the export is the state at one durable revision.
     public func exportView(
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter()
     ) throws(DealStoreError) -> DealExportView {
-        let (organizations, deals, matcher, revision) = try self.state.withLock {
-            state throws(DealStoreError) in
-            (state.organizations, state.deals, try DealFilterMatcher(filter, state: state), state.revision)
-        }
-        let entries = deals.values.filter { entry in matcher.matches(entry, deal: { try? entry.decode() }) }
+        let version = self.version
+        let (organizations, revision) = (version.organizations, version.revision)
+        let matcher = try DealFilterMatcher(filter, version: version)
+        let entries = Self.matching(matcher, in: version)
         return DealExportView(
             organizations: organizations.keys.sorted().compactMap { organizations[$0] },
             deals: entries.sorted { $0.id < $1.id },
@@ -186,9 +185,8 @@ extension DealStore {
     /// With `includingMeta` false the records' meta (revisions, etags, times) is left out, so two stores that
     /// applied the same changes in different runs compare equal (the crash test's check).
     public func stateDigest(includingMeta: Bool = true) -> String {
-        let (organizations, deals) = self.state.withLock { state in
-            (state.organizations, state.deals)
-        }
+        let version = self.version
+        let (organizations, deals) = (version.organizations, version.deals)
         var hash = DealDigest()
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true

@@ -14,18 +14,22 @@ import Synchronization
 /// module documentation), which keeps a million deals well under 2 KB each.
 ///
 /// ## Concurrency
-/// `DealStore` is a `final class` whose whole mutable state lives in one `Synchronization.Mutex`; every access goes
-/// through `withLock`, so the compiler proves the absence of data races and the type is `Sendable` without
-/// `@unchecked`. Reads are synchronous: they take the lock for the few hundred nanoseconds needed to find a
-/// record, then decode outside it, so an event loop answers a read without a thread hop. Reads never wait for
-/// `fsync`: only the committer thread touches the disk.
+/// `DealStore` is a `final class` whose mutable state lives in `Synchronization.Mutex`es, so the compiler proves
+/// the absence of data races and the type is `Sendable` without `@unchecked`. Two states, as in an MVCC database:
 ///
-/// Writes validate and apply to memory under the lock, assign the next global revision, and queue the log record
-/// for the committer thread; the caller is told of success only once the record is durable per the
-/// ``DealFsyncPolicy``. A read may therefore see a write a few hundred microseconds before its writer is told it
-/// is durable (as with Redis' AOF); the change feed and watchers deliver only durable changes. If the log's write
-/// or `fdatasync` fails, every write not yet durable is rolled back from memory before its caller is told, and the
-/// store turns read-only: a failed write is never left visible.
+/// - the writer's working state (``DealStoreState``, in `state`): writes validate and apply to it under its lock,
+///   assign the next global revision, take a version of it in O(1) (``DealVersion``: persistent maps) and queue the
+///   log record with that version for the committer thread;
+/// - the published version (in `published`): the latest version whose log records are durable per the
+///   ``DealFsyncPolicy``. The committer publishes a batch's version after its `fdatasync` and only then completes
+///   the batch's writes, so a writer reads its own write once told of it, and no reader ever sees a write that a
+///   crash could lose.
+///
+/// Reads are synchronous: they take the published version (one retain under a lock held for nothing else, never
+/// the writer's lock) and work on it without any lock, so an event loop answers a read without a thread hop, and a
+/// long summary or export neither blocks nor is blocked by writers. Every read is served at one revision, the
+/// version's. If the log's write or `fdatasync` fails, the working state goes back to the published version before
+/// any caller of the failed batch is told, and the store turns read-only.
 ///
 /// Call ``close()`` when done: the committer thread keeps the store alive until then.
 public final class DealStore: Sendable {
@@ -33,6 +37,10 @@ public final class DealStore: Sendable {
     let options: DealStoreOptions
     let logger: Logger
     let state: Mutex<DealStoreState>
+    /// The latest durable version, which every read is served from (see "Concurrency" above).
+    let published: Mutex<DealVersion>
+    /// Versions a ListDeals page token was cut from, kept for a while so that paging reads one revision.
+    let pinned: Mutex<DealPinnedVersions>
     let committer: DealCommitter
 
     private init(directory: String, options: DealStoreOptions, logger: Logger, state: DealStoreState) {
@@ -40,6 +48,8 @@ public final class DealStore: Sendable {
         self.options = options
         self.logger = logger
         self.state = Mutex(state)
+        self.published = Mutex(DealVersion(state))
+        self.pinned = Mutex(DealPinnedVersions())
         self.committer = DealCommitter(
             directory: directory,
             policy: options.fsyncPolicy,
@@ -136,17 +146,20 @@ public final class DealStore: Sendable {
         }
     }
 
-    /// The revision of the latest applied mutation (0 for an empty store).
-    public var revision: UInt64 { self.state.withLock { $0.revision } }
+    /// The revision reads are served at: that of the latest durable write (0 for an empty store).
+    public var revision: UInt64 { self.version.revision }
+
+    /// The latest published (durable) version: one retain under the `published` lock, never the writer's.
+    var version: DealVersion { self.published.withLock { $0 } }
 
     /// Changes at or below this revision are no longer available from ``changes(after:limit:)`` or ``watch(from:filter:)``.
     public var compactedRevision: UInt64 { self.state.withLock { $0.compactedRevision } }
 
     /// The number of stored deals.
-    public var dealCount: Int { self.state.withLock { $0.deals.count } }
+    public var dealCount: Int { self.version.deals.count }
 
     /// The number of stored organizations.
-    public var organizationCount: Int { self.state.withLock { $0.organizations.count } }
+    public var organizationCount: Int { self.version.organizations.count }
 
     /// Whether the store accepts writes; the server's Health service reports this.
     public var health: DealStoreHealth { self.state.withLock { $0.health } }
@@ -154,10 +167,12 @@ public final class DealStore: Sendable {
     // MARK: Committer callbacks (committer thread)
 
     /// Called before the failed batch's calls are completed: by the time a caller hears of the failure, its
-    /// write (and every later one, none of which can be durable now) is gone from memory too.
+    /// write (and every later one, none of which can be durable now) is gone from the working state too; readers
+    /// never saw them (they read the published version).
     func committerFailed(_ error: DealStoreError) {
+        let durable = self.version
         let wasServing = self.state.withLock { state in
-            state.rollBackUndurable()
+            state.rollBack(to: durable)
             guard case .serving = state.health else { return false }
             state.health = .readOnly(reason: error.message)
             return true
@@ -167,10 +182,12 @@ public final class DealStore: Sendable {
         }
     }
 
-    func committerDurable(upTo revision: UInt64, records: Int) {
+    /// Publishes `version` (the state after the durable batch ending at `revision`) to readers and watchers.
+    func committerDurable(upTo revision: UInt64, records: Int, version: DealVersion) {
+        // The swap is the only write of `published`; the old version lives on while a reader holds it.
+        self.published.withLock { $0 = version }
         let (woken, snapshotDue) = self.state.withLock { state -> ([CheckedContinuation<Bool, Never>], Bool) in
             state.durableRevision = max(state.durableRevision, revision)
-            state.forgetUndo(upTo: state.durableRevision)
             state.recordsSinceSnapshot += records
             let woken = self.publish(&state)
             let due =

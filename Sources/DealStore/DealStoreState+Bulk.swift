@@ -1,4 +1,5 @@
 import Dispatch
+import HashTreeCollections
 import Synchronization
 
 extension DealStoreState {
@@ -9,9 +10,9 @@ extension DealStoreState {
     /// restart. The parts touch disjoint fields, so they run in parallel; the result is what the loop of
     /// `putDeal` gives (which is also what runs if an id turns out to repeat, or the state is not empty).
     ///
-    /// The batches arrive grouped by target and investor (see ``DealIndexBatch``), so every set is created at its
-    /// final size (growing a set rehashes every id in it again) and filled without a lookup per deal, and the
-    /// reference counts follow from the group sizes instead of a dictionary update per reference.
+    /// The batches arrive grouped by target and investor (see ``DealIndexBatch``), so every ordered index is sorted
+    /// once and built bottom-up (no insert per id), the reference counts follow from the group sizes instead of a
+    /// dictionary update per reference, and the summary totals are accumulated on a worker of their own.
     mutating func putDealsInBulk(_ batches: [DealIndexBatch]) {
         let total = batches.reduce(0) { $0 + $1.entries.count }
         guard self.deals.isEmpty, self.dealsByTarget.isEmpty, self.dealsByInvestor.isEmpty,
@@ -27,13 +28,14 @@ extension DealStoreState {
         let half = investorList.count / 2
         let investorHalves = [investorList[..<half], investorList[half...]]
 
-        let primary = Mutex<[String: DealIndexEntry]>([:])
-        let byTarget = Mutex<[String: Set<String>]>([:])
-        let byInvestor = Mutex<[String: Set<String>]>([:])
-        DispatchQueue.concurrentPerform(iterations: 4) { part in
+        let primary = Mutex<TreeDictionary<String, DealIndexEntry>>([:])
+        let byTarget = Mutex<[String: DealSortedIDs]>([:])
+        let byInvestor = Mutex<[String: DealSortedIDs]>([:])
+        let summaries = Mutex(DealSummaryIndex())
+        DispatchQueue.concurrentPerform(iterations: 5) { part in
             switch part {
             case 0:
-                var deals = [String: DealIndexEntry](minimumCapacity: total)
+                var deals = TreeDictionary<String, DealIndexEntry>()
                 for batch in batches { for entry in batch.entries { deals[entry.id] = entry } }
                 primary.withLock { $0 = deals }
             case 1:
@@ -41,6 +43,9 @@ extension DealStoreState {
                 for batch in batches { targetIDs.formUnion(batch.byTarget.keys) }
                 let sets = Self.groupSets(keys: targetIDs, batches: batches, groups: \.byTarget)
                 byTarget.withLock { $0 = sets }
+            case 4:
+                let index = Self.summaryIndex(batches)
+                summaries.withLock { $0 = index }
             default:
                 let sets = Self.groupSets(keys: investorHalves[part - 2], batches: batches, groups: \.byInvestor)
                 byInvestor.withLock { $0.merge(sets) { first, _ in first } }
@@ -53,8 +58,9 @@ extension DealStoreState {
             return
         }
         self.deals = deals
-        self.dealsByTarget = byTarget.withLock { $0 }
-        self.dealsByInvestor = byInvestor.withLock { $0 }
+        self.dealsByTarget = TreeDictionary(uniqueKeysWithValues: byTarget.withLock { $0 })
+        self.dealsByInvestor = TreeDictionary(uniqueKeysWithValues: byInvestor.withLock { $0 })
+        self.summaries = summaries.withLock { $0 }
         // What `putDeal` counts one reference at a time: a deal refers to its target, its investors and its extra
         // references, each once (an investor that is also the target counts once).
         var references: [String: Int] = [:]
@@ -65,7 +71,15 @@ extension DealStoreState {
             for (id, count) in batch.targetAlsoInvestor { references[id, default: 0] -= count }
             for (id, count) in batch.extraReferences { references[id, default: 0] += count }
         }
-        self.referenceCounts = references
+        self.referenceCounts = TreeDictionary(uniqueKeysWithValues: references.filter { $0.value > 0 })
+    }
+
+    /// The summary totals of every entry, accumulated into maps only this worker holds (so every update is in
+    /// place, without path copies).
+    private static func summaryIndex(_ batches: [DealIndexBatch]) -> DealSummaryIndex {
+        var index = DealSummaryIndex()
+        for batch in batches { for entry in batch.entries { index.add(entry, sign: 1) } }
+        return index
     }
 
     /// For each of `keys`, the set of the deal ids its groups list across `batches`, created at its final size.
@@ -73,18 +87,17 @@ extension DealStoreState {
         keys: some Collection<String>,
         batches: [DealIndexBatch],
         groups: KeyPath<DealIndexBatch, [String: [String]]>
-    ) -> [String: Set<String>] {
+    ) -> [String: DealSortedIDs] {
         let groupings = batches.map { $0[keyPath: groups] }
-        var sets = [String: Set<String>](minimumCapacity: keys.count)
+        var sets = [String: DealSortedIDs](minimumCapacity: keys.count)
         for key in keys {
             var count = 0
             for grouping in groupings { count += grouping[key]?.count ?? 0 }
-            var set = Set<String>(minimumCapacity: count)
-            for grouping in groupings {
-                guard let ids = grouping[key] else { continue }
-                for id in ids { set.insert(id) }
-            }
-            sets[key] = set
+            var ids: [String] = []
+            ids.reserveCapacity(count)
+            for grouping in groupings { ids.append(contentsOf: grouping[key] ?? []) }
+            // Sorted once here and built bottom-up: no insert per id.
+            sets[key] = DealSortedIDs(ids)
         }
         return sets
     }

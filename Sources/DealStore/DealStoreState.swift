@@ -1,17 +1,24 @@
 import DealModel
+import HashTreeCollections
 import SwiftProtobuf
 
-/// Everything the store holds in memory, guarded as a whole by the store's mutex.
+/// The writer's working state: the next version of the records (ahead of what readers see by the writes not yet
+/// durable) plus the change feed and watchers, guarded as a whole by the store's mutex.
 ///
-/// A plain value type: recovery builds one without any locking, and a snapshot copies it in O(1) (the dictionaries
-/// are copy-on-write) and serializes the copy off the lock.
+/// A plain value type: recovery builds one without any locking. The record maps are persistent, so
+/// ``DealVersion/init(_:)`` takes a version of it in O(1) after every write, and a snapshot captures it in O(1) and
+/// serializes the capture off the lock; a later write copies one path per map, never a table.
 struct DealStoreState: Sendable {
     var revision: UInt64 = 0
     /// The highest revision known to be on disk (per the fsync policy).
     var durableRevision: UInt64 = 0
-    var deals: [String: DealIndexEntry] = [:]
-    var dealsByTarget: [String: Set<String>] = [:]
-    var dealsByInvestor: [String: Set<String>] = [:]
+    var deals: TreeDictionary<String, DealIndexEntry> = [:]
+    /// Target id → its deals' ids, ordered.
+    var dealsByTarget: TreeDictionary<String, DealSortedIDs> = [:]
+    /// Investor id → the ids of the deals it participates in, ordered.
+    var dealsByInvestor: TreeDictionary<String, DealSortedIDs> = [:]
+    /// Every deal's contribution to the unfiltered summaries.
+    var summaries = DealSummaryIndex()
     var organizations: [String: Dealstore_V1_Organization] = [:]
     /// Lower-cased id, name and aliases → organization id.
     var organizationLookup: [String: String] = [:]
@@ -19,7 +26,7 @@ struct DealStoreState: Sendable {
     /// read is stored only if this has not moved since (see `DealStore.prepareCreate`).
     var organizationsVersion: UInt64 = 0
     /// How many deals refer to each organization.
-    var referenceCounts: [String: Int] = [:]
+    var referenceCounts: TreeDictionary<String, Int> = [:]
     /// Recent change events, oldest first, contiguous revisions.
     var history: [Dealstore_V1_ChangeEvent] = []
     /// Changes at or below this revision are no longer available from the change feed.
@@ -32,8 +39,6 @@ struct DealStoreState: Sendable {
     var watchers: [UInt64: DealWatcher] = [:]
     var nextWatcherID: UInt64 = 1
     var publishedRevision: UInt64 = 0
-    /// How to take back each live write above `durableRevision`, oldest first (see ``rollBackUndurable()``).
-    var pendingUndo: [DealUndo] = []
 
     // MARK: Organizations
 
@@ -75,23 +80,27 @@ struct DealStoreState: Sendable {
     mutating func putDeal(_ entry: DealIndexEntry) {
         self.removeDeal(id: entry.id)
         self.deals[entry.id] = entry
-        self.dealsByTarget[entry.targetID, default: []].insert(entry.id)
-        for investor in entry.investorIDs { self.dealsByInvestor[investor, default: []].insert(entry.id) }
+        self.dealsByTarget[entry.targetID, default: DealSortedIDs()].insert(entry.id)
+        for investor in entry.investorIDs { self.dealsByInvestor[investor, default: DealSortedIDs()].insert(entry.id) }
         for reference in entry.references { self.referenceCounts[reference, default: 0] += 1 }
+        self.summaries.add(entry, sign: 1)
     }
 
     mutating func removeDeal(id: String) {
         guard let old = self.deals.removeValue(forKey: id) else { return }
-        self.dealsByTarget[old.targetID]?.remove(id)
-        if self.dealsByTarget[old.targetID]?.isEmpty == true { self.dealsByTarget[old.targetID] = nil }
-        for investor in old.investorIDs {
-            self.dealsByInvestor[investor]?.remove(id)
-            if self.dealsByInvestor[investor]?.isEmpty == true { self.dealsByInvestor[investor] = nil }
-        }
+        Self.remove(id, key: old.targetID, from: &self.dealsByTarget)
+        for investor in old.investorIDs { Self.remove(id, key: investor, from: &self.dealsByInvestor) }
         for reference in old.references {
-            self.referenceCounts[reference, default: 1] -= 1
-            if self.referenceCounts[reference] == 0 { self.referenceCounts[reference] = nil }
+            let count = (self.referenceCounts[reference] ?? 1) - 1
+            self.referenceCounts[reference] = count > 0 ? count : nil
         }
+        self.summaries.add(old, sign: -1)
+    }
+
+    private static func remove(_ id: String, key: String, from index: inout TreeDictionary<String, DealSortedIDs>) {
+        guard var ids = index[key] else { return }
+        ids.remove(id)
+        index[key] = ids.isEmpty ? nil : ids
     }
 
     // MARK: Change events
@@ -127,45 +136,21 @@ struct DealStoreState: Sendable {
         self.appendHistory(event)
     }
 
-    /// Remembers what the live write at `revision` replaces, before it is applied.
-    mutating func rememberUndo(revision: UInt64, record: Dealstore_V1_DealRecord.OneOf_Record?) {
-        switch record {
-        case .deal(let deal):
-            self.pendingUndo.append(
-                DealUndo(revision: revision, previous: .deal(id: deal.id, entry: self.deals[deal.id]))
-            )
-        case .organization(let organization):
-            self.pendingUndo.append(
-                DealUndo(
-                    revision: revision,
-                    previous: .organization(id: organization.id, organization: self.organizations[organization.id])
-                )
-            )
-        case nil:
-            break
-        }
-    }
-
-    /// Forgets the undo records of writes that are now durable.
-    mutating func forgetUndo(upTo revision: UInt64) {
-        let durable = self.pendingUndo.prefix { $0.revision <= revision }.count
-        if durable > 0 { self.pendingUndo.removeFirst(durable) }
-    }
-
-    /// After a failed log write or sync: takes back every write above `durableRevision`, newest first, so that
-    /// what readers see is what the log holds. The store is read-only from then on, so no revision is reused.
-    mutating func rollBackUndurable() {
-        for undo in self.pendingUndo.reversed() where undo.revision > self.durableRevision {
-            switch undo.previous {
-            case .deal(let id, let entry):
-                if let entry { self.putDeal(entry) } else { self.removeDeal(id: id) }
-            case .organization(let id, let organization):
-                if let organization { self.putOrganization(organization) } else { self.removeOrganization(id: id) }
-            }
-        }
-        self.pendingUndo.removeAll()
-        if self.revision > self.durableRevision { self.revision = self.durableRevision }
-        while let last = self.history.last, last.revision > self.durableRevision { self.history.removeLast() }
+    /// After a failed log write or sync: goes back to `version`, the last durable one (what readers see), so that
+    /// no write that was never acknowledged stays in the working state. The store is read-only from then on, so no
+    /// revision is reused.
+    mutating func rollBack(to version: DealVersion) {
+        self.deals = version.deals
+        self.dealsByTarget = version.dealsByTarget
+        self.dealsByInvestor = version.dealsByInvestor
+        self.referenceCounts = version.referenceCounts
+        self.summaries = version.summaries
+        self.organizations = version.organizations
+        self.organizationLookup = version.organizationLookup
+        self.organizationsVersion &+= 1
+        self.revision = version.revision
+        if self.durableRevision > self.revision { self.durableRevision = self.revision }
+        while let last = self.history.last, last.revision > self.revision { self.history.removeLast() }
         // History compacted while many writes were in flight may have dropped events up to a rolled-back revision:
         // a watcher resuming from the current revision must not be told it is compacted.
         if self.compactedRevision > self.revision { self.compactedRevision = self.revision }

@@ -31,7 +31,6 @@ struct DealWriteBatch {
             if payload.count > DealRecordLimit.maximumRecordSize {
                 throw DealRecordLimit.tooLarge(payload.count, what: "change \(event.revision)")
             }
-            state.rememberUndo(revision: event.revision, record: record.record)
             try state.apply(event)
             DealLogFrame.append(payload, to: &self.frames)
         } catch let error as DealStoreError {
@@ -91,7 +90,6 @@ struct DealWriteBatch {
         event.kind = kind
         event.record.deal = deal
         event.timeMicros = self.timeMicros
-        state.rememberUndo(revision: revision, record: .deal(deal))
         state.applyDeal(DealIndexEntry(deal: deal, bytes: bytes), event: event)
         self.count += 1
         self.lastRevision = revision
@@ -103,7 +101,8 @@ extension DealStore {
         Int64(Date().timeIntervalSince1970 * 1_000_000)
     }
 
-    /// Runs `body` under the state lock, then completes once its log records are durable.
+    /// Runs `body` under the state lock, then completes once its log records are durable and the version holding
+    /// them is published to readers.
     ///
     /// `body` validates and emits changes into the batch. The completion runs on the caller's thread when nothing
     /// was logged (validation errors, validate-only, no-ops); otherwise through `executor` when given (with the
@@ -131,11 +130,14 @@ extension DealStore {
                 return .failure(error)
             }
             if batch.count > 0 {
+                // The version this write leads to, taken in O(1): the committer publishes it to readers once the
+                // batch's records are durable, and only then completes the write (read-your-writes).
                 self.committer.enqueue(
                     .write(
                         bytes: batch.frames,
                         records: batch.count,
                         lastRevision: batch.lastRevision,
+                        version: DealVersion(state),
                         executor: executor
                     ) { error in
                         if let error {

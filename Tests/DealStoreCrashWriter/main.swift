@@ -1,6 +1,8 @@
 import DealStore
 // The crash test's child: writes the DealCrashScenario ops with fsync always and prints `ack N` (flushed) after
-// each acknowledged write, until the test kills it with SIGKILL.
+// each acknowledged write, until the test kills it with SIGKILL. A reader thread polls the store meanwhile and
+// prints `seen N` as soon as a read shows op N applied, so the test can check that no read ever returned a
+// write that the crash then lost (reads see only durable revisions).
 //
 //   dealstore-crash-writer DIRECTORY
 import DealStoreCrashScenario
@@ -22,6 +24,19 @@ let store = try await DealStore.open(
 var index = DealCrashScenario.progress(of: store)
 // FileHandle writes straight to the descriptor (no stdio buffer), so each line is out before the next write.
 FileHandle.standardOutput.write(Data("start \(index)\n".utf8))
+let firstUnseen = index
+let reader = Thread {
+    var next = firstUnseen
+    while true {
+        if DealCrashScenario.isApplied(next, in: store) {
+            FileHandle.standardOutput.write(Data("seen \(next)\n".utf8))
+            next += 1
+        } else {
+            sched_yield()
+        }
+    }
+}
+reader.start()
 while true {
     try await DealCrashScenario.apply(index, to: store)
     FileHandle.standardOutput.write(Data("ack \(index)\n".utf8))

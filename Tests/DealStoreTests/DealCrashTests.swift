@@ -31,7 +31,10 @@ struct DealCrashTests {
         return nil
     }
 
-    @Test("every acknowledged write survives SIGKILL at random moments", .timeLimit(.minutes(2)))
+    @Test(
+        "every acknowledged write, and every write a reader saw, survives SIGKILL at random moments",
+        .timeLimit(.minutes(2))
+    )
     func killedWriter() async throws {
         let writer = try #require(Self.writerPath(), "dealstore-crash-writer not found next to the test bundle")
         let directory = TemporaryDirectory()
@@ -40,6 +43,7 @@ struct DealCrashTests {
         var modelProgress = 0
         var acknowledged = -1
         var previousProgress = 0
+        var seenTotal = 0
         var generator = SystemRandomNumberGenerator()
         let rounds = 18
         for round in 0..<rounds {
@@ -57,16 +61,27 @@ struct DealCrashTests {
             process.waitUntilExit()
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             var acknowledgedThisRound = -1
-            for line in text.split(separator: "\n") where line.hasPrefix("ack ") {
-                acknowledgedThisRound = max(acknowledgedThisRound, Int(line.dropFirst(4)) ?? -1)
+            var seenThisRound = -1
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("ack ") {
+                    acknowledgedThisRound = max(acknowledgedThisRound, Int(line.dropFirst(4)) ?? -1)
+                } else if line.hasPrefix("seen ") {
+                    seenThisRound = max(seenThisRound, Int(line.dropFirst(5)) ?? -1)
+                }
             }
             acknowledged = max(acknowledged, acknowledgedThisRound)
+            seenTotal += seenThisRound >= 0 ? 1 : 0
 
             let store = try await TestStores.open(directory.path)
             let progress = DealCrashScenario.progress(of: store)
             // Every acknowledged op is there; beyond the last op known done (acknowledged this round, or found
             // applied at the start of the round), at most the one op in flight.
             #expect(progress >= acknowledged + 1, "round \(round): acknowledged op \(acknowledged) lost")
+            // A read never returned what the crash lost: the writer's reader saw only durable ops.
+            #expect(
+                progress >= seenThisRound + 1,
+                "round \(round): a reader saw op \(seenThisRound), lost after restart"
+            )
             let known = max(acknowledgedThisRound, previousProgress - 1)
             #expect(progress <= known + 2, "round \(round): ops beyond the one in flight")
             previousProgress = progress
@@ -81,6 +96,7 @@ struct DealCrashTests {
             try await store.close()
         }
         #expect(acknowledged > 10, "the writer made too little progress to test anything")
+        #expect(seenTotal > rounds / 2, "the reader saw too few writes to test anything")
         try await model.close()
     }
 }

@@ -106,6 +106,22 @@ struct DealSnapshotRecoveryTests {
         #expect(state.referenceCounts == exact.referenceCounts)
         #expect(state.referenceCounts["target"] == exact.referenceCounts["target"])
         #expect(state.referenceCounts["other"] != nil)
+        // The summary totals built in bulk answer as those kept by one-by-one inserts.
+        for grouping in [Dealstore_V1_SummaryGrouping.investor, .target, .year, .quarter, .dealType] {
+            #expect(
+                DealStore.summaryGroups(
+                    state.summaries.groups(grouping),
+                    grouping: grouping,
+                    version: DealVersion(state)
+                )
+                    == DealStore.summaryGroups(
+                        exact.summaries.groups(grouping),
+                        grouping: grouping,
+                        version: DealVersion(state)
+                    ),
+                "\(grouping)"
+            )
+        }
     }
 
     @Test("a snapshot of the first format (protobuf-only deal records) is still read, with the same answers")

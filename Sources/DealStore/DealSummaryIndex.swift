@@ -1,0 +1,135 @@
+import DealModel
+import HashTreeCollections
+
+/// One currency's sums within a summary group.
+struct DealCurrencySums: Sendable, Equatable {
+    var currency: String
+    /// Nanos, kept with wrapping arithmetic so that removing a deal takes back exactly what adding it added; the
+    /// sum is exact while the true total fits Int128 (more than 10^10 maximal amounts), and is saturated to what a
+    /// Money carries only when answered.
+    var committed: Int128
+    var funded: Int128
+    /// How many contributions in this currency the group holds: the currency is listed while this is above 0.
+    var contributions: Int
+}
+
+/// A summary group's deal count and per-currency sums.
+struct DealGroupTotals: Sendable, Equatable {
+    var dealCount = 0
+    var currencies: [DealCurrencySums] = []
+
+    var isEmpty: Bool { self.dealCount == 0 && self.currencies.isEmpty }
+
+    mutating func add(currency: String, committed: Int128, funded: Int128, sign: Int) {
+        if let index = self.currencies.firstIndex(where: { $0.currency == currency }) {
+            if sign > 0 {
+                self.currencies[index].committed &+= committed
+                self.currencies[index].funded &+= funded
+            } else {
+                self.currencies[index].committed &-= committed
+                self.currencies[index].funded &-= funded
+            }
+            self.currencies[index].contributions += sign
+            if self.currencies[index].contributions <= 0 { self.currencies.remove(at: index) }
+        } else if sign > 0 {
+            self.currencies.append(
+                DealCurrencySums(currency: currency, committed: committed, funded: funded, contributions: 1)
+            )
+        }
+    }
+}
+
+/// The summary of every stored deal, per grouping, kept up to date by every write, so that an unfiltered
+/// SummarizeDeals reads a few hundred groups instead of scanning every deal.
+///
+/// Persistent maps (`TreeDictionary`): a version of the store shares them in O(1) and a write changes one path
+/// per group it touches. The same accumulation (``add(_:sign:only:)``) serves filtered summaries, which scan the
+/// matching deals into a fresh index for the one grouping asked for, so both answers follow one definition:
+/// cancelled deals are left out; an investor group counts the deals in which it has a contribution, the other
+/// groups every deal of their key.
+struct DealSummaryIndex: Sendable {
+    var byInvestor: TreeDictionary<String, DealGroupTotals> = [:]
+    var byTarget: TreeDictionary<String, DealGroupTotals> = [:]
+    var byYear: TreeDictionary<String, DealGroupTotals> = [:]
+    var byQuarter: TreeDictionary<String, DealGroupTotals> = [:]
+    var byType: TreeDictionary<String, DealGroupTotals> = [:]
+
+    static func yearKey(_ entry: DealIndexEntry) -> String {
+        entry.announcedYear == 0 ? "unknown" : String(entry.announcedYear)
+    }
+
+    static func quarterKey(_ entry: DealIndexEntry) -> String {
+        entry.announcedYear == 0
+            ? "unknown"
+            : "\(entry.announcedYear)-Q" + (entry.announcedQuarter == 0 ? "?" : String(entry.announcedQuarter))
+    }
+
+    func groups(_ grouping: Dealstore_V1_SummaryGrouping) -> TreeDictionary<String, DealGroupTotals> {
+        switch grouping {
+        case .investor: self.byInvestor
+        case .target: self.byTarget
+        case .year: self.byYear
+        case .quarter: self.byQuarter
+        default: self.byType
+        }
+    }
+
+    /// Adds (`sign` 1) or takes back (`sign` -1) one deal; `only` limits the work to one grouping.
+    mutating func add(_ entry: DealIndexEntry, sign: Int, only: Dealstore_V1_SummaryGrouping? = nil) {
+        guard entry.status != Dealstore_V1_DealStatus.cancelled.rawValue else { return }
+        if only == nil || only == .investor {
+            var counted: [String] = []
+            for contribution in entry.contributions {
+                Self.update(&self.byInvestor, contribution.investorID) { totals in
+                    if !counted.contains(contribution.investorID) {
+                        counted.append(contribution.investorID)
+                        totals.dealCount += sign
+                    }
+                    totals.add(
+                        currency: contribution.currency,
+                        committed: contribution.committed,
+                        funded: contribution.funded,
+                        sign: sign
+                    )
+                }
+            }
+        }
+        if only == nil || only == .target { Self.addKeyed(entry, key: entry.targetID, sign: sign, to: &self.byTarget) }
+        if only == nil || only == .year { Self.addKeyed(entry, key: Self.yearKey(entry), sign: sign, to: &self.byYear) }
+        if only == nil || only == .quarter {
+            Self.addKeyed(entry, key: Self.quarterKey(entry), sign: sign, to: &self.byQuarter)
+        }
+        if only == nil || only == .dealType {
+            Self.addKeyed(entry, key: DealStore.dealTypeName(entry.type), sign: sign, to: &self.byType)
+        }
+    }
+
+    private static func addKeyed(
+        _ entry: DealIndexEntry,
+        key: String,
+        sign: Int,
+        to groups: inout TreeDictionary<String, DealGroupTotals>
+    ) {
+        Self.update(&groups, key) { totals in
+            totals.dealCount += sign
+            for contribution in entry.contributions {
+                totals.add(
+                    currency: contribution.currency,
+                    committed: contribution.committed,
+                    funded: contribution.funded,
+                    sign: sign
+                )
+            }
+        }
+    }
+
+    private static func update(
+        _ groups: inout TreeDictionary<String, DealGroupTotals>,
+        _ key: String,
+        _ body: (inout DealGroupTotals) -> Void
+    ) {
+        var totals = groups[key] ?? DealGroupTotals()
+        body(&totals)
+        groups[key] = totals.dealCount <= 0 && totals.currencies.isEmpty ? nil : totals
+    }
+}
