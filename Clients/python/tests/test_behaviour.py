@@ -84,6 +84,8 @@ def test_an_abandoned_iterator_is_cancelled_when_collected(
 def test_interrupting_a_blocking_call_sends_cancel(daemon: Daemon, client: dealstore.Client) -> None:
     """Ctrl-C in a script (a notebook's interrupt button) while a blocking call waits: CANCEL reaches dealsd."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    # A parent may start us with SIGINT blocked (swift test's Process does): Ctrl-C reaches a terminal's script.
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     main_thread = threading.get_ident()
     timer = threading.Timer(0.5, signal.pthread_kill, (main_thread, signal.SIGINT))
     before = daemon.calls_logged("Deals/WatchDeals", "CANCELLED")
@@ -94,6 +96,7 @@ def test_interrupting_a_blocking_call_sends_cancel(daemon: Daemon, client: deals
     finally:
         timer.cancel()
         signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     wait_until(lambda: daemon.calls_logged("Deals/WatchDeals", "CANCELLED") > before, 5, "WatchDeals CANCELLED")
     assert client.health().status == 1  # the client goes on working
 
