@@ -16,6 +16,8 @@ public final class DealClient: Sendable {
     /// The configuration the client was created with.
     public let configuration: DealClientConfiguration
     let connectionManager: DealClientConnectionManager
+    /// The token sent on every call: ``DealClientConfiguration/token`` or the contents of its `tokenFile`, trimmed.
+    let bearerToken: String?
 
     /// Creates a client; nothing connects until ``run()`` is running and a call is made.
     public init(
@@ -24,6 +26,20 @@ public final class DealClient: Sendable {
         logger: Logger = Logger(label: "dealstore.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(DealRPCError) {
         self.configuration = configuration
+        if let token = configuration.token {
+            self.bearerToken = DealConnectionResolver.trimmed(token)
+        } else if let file = configuration.tokenFile {
+            do {
+                self.bearerToken = try DealConnectionResolver.readToken(
+                    file,
+                    source: "DealClientConfiguration.tokenFile"
+                )
+            } catch {
+                throw DealRPCError(code: .invalidArgument, message: error.message)
+            }
+        } else {
+            self.bearerToken = nil
+        }
         self.connectionManager = try DealClientConnectionManager(
             configuration: configuration,
             eventLoopGroup: eventLoopGroup,
@@ -108,12 +124,14 @@ public final class DealClient: Sendable {
         )
     }
 
-    func effective(_ options: DealCallOptions) -> DealCallOptions {
+    /// The options a call is sent with: the default timeout (not for server streams: a watch must not end after
+    /// a unary call's budget) and the bearer token.
+    func effective(_ options: DealCallOptions, streaming: Bool = false) -> DealCallOptions {
         var options = options
-        if options.timeout == nil {
+        if options.timeout == nil && !streaming {
             options.timeout = self.configuration.defaultCallTimeout
         }
-        if let token = self.configuration.token {
+        if let token = self.bearerToken, !token.isEmpty {
             options.metadata.append(DealMetadataEntry(key: "authorization", text: "Bearer \(token)"))
         }
         return options

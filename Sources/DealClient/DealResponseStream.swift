@@ -32,7 +32,7 @@ public struct DealResponseStream<Response: SwiftProtobuf.Message>: AsyncSequence
             self.client.connectionManager.streamingCall(
                 self.method,
                 payload: buffer,
-                options: self.client.effective(self.options)
+                options: self.client.effective(self.options, streaming: true)
             )
         }
         return AsyncIterator(stream: stream)

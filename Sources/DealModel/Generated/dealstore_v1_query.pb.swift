@@ -488,6 +488,10 @@ public nonisolated struct Dealstore_V1_ChangeEvent: Sendable {
 
   public var timeMicros: Int64 = 0
 
+  /// Only in the first answer of a WatchDeals that set `send_created`: the subscription is established, and every
+  /// change with a revision greater than `revision` will be delivered. Carries no kind, record or time.
+  public var created: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -990,7 +994,7 @@ nonisolated extension Dealstore_V1_Timeline: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ChangeEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1002,6 +1006,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
       case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._record) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.timeMicros) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.created) }()
       default: break
       }
     }
@@ -1024,6 +1029,9 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
     if self.timeMicros != 0 {
       try visitor.visitSingularInt64Field(value: self.timeMicros, fieldNumber: 4)
     }
+    if self.created != false {
+      try visitor.visitSingularBoolField(value: self.created, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1032,6 +1040,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
     if lhs.kind != rhs.kind {return false}
     if lhs._record != rhs._record {return false}
     if lhs.timeMicros != rhs.timeMicros {return false}
+    if lhs.created != rhs.created {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
