@@ -28,6 +28,8 @@ public final class DealWatch: AsyncSequence, Sendable {
         var lastRevision: UInt64
         /// A change that arrived as the first answer (from a server that sends no `created` answer).
         var pending: DealChangeEvent?
+        /// Set by ``DealWatch/cancel()``: the watch neither yields nor resumes any more.
+        var cancelled = false
     }
 
     /// How many times in a row the watch resumes without receiving a change before it gives up.
@@ -39,6 +41,20 @@ public final class DealWatch: AsyncSequence, Sendable {
         self.options = options
         self.startRevision = opened.startRevision
         self.state = Mutex(State(stream: opened.stream, lastRevision: opened.startRevision, pending: opened.pending))
+    }
+
+    deinit {
+        self.cancel()
+    }
+
+    /// Ends the watch: the server is told, and iteration returns `nil`. Dropping the last reference to the watch
+    /// does the same, so a watch a tool stops using never holds a stream open.
+    public func cancel() {
+        let stream = self.state.withLock { state in
+            state.cancelled = true
+            return state.stream
+        }
+        stream.cancel()
     }
 
     /// The revision of the last change yielded (``startRevision`` before the first): resuming from it continues
@@ -115,11 +131,14 @@ public final class DealWatch: AsyncSequence, Sendable {
     func next() async throws(DealRPCError) -> DealChangeEvent? {
         var resumesWithoutProgress = 0
         while true {
-            let (stream, pending) = self.state.withLock { state in
+            let (stream, pending, cancelled) = self.state.withLock { state in
                 let pending = state.pending
                 state.pending = nil
                 if let pending { state.lastRevision = pending.revision }
-                return (state.stream, pending)
+                return (state.stream, pending, state.cancelled)
+            }
+            if cancelled {
+                return nil
             }
             if let pending {
                 return pending
@@ -137,11 +156,13 @@ public final class DealWatch: AsyncSequence, Sendable {
                     self.state.withLock { $0.lastRevision = event.revision }
                     return event
                 }
-                if Task.isCancelled { return nil }
+                if Task.isCancelled || self.state.withLock({ $0.cancelled }) { return nil }
                 // A watch never ends on its own: the server ended it because it is shutting down.
                 reason = DealRPCError(code: .unavailable, message: "the server ended the watch")
             } catch {
-                if Task.isCancelled && (error.code == .cancelled || error.code == .unavailable) {
+                if (Task.isCancelled || self.state.withLock({ $0.cancelled }))
+                    && (error.code == .cancelled || error.code == .unavailable)
+                {
                     return nil
                 }
                 guard error.code == .unavailable else { throw error }
@@ -176,9 +197,13 @@ public final class DealWatch: AsyncSequence, Sendable {
                 includeOrganizations: self.includeOrganizations,
                 options: self.options
             )
-            self.state.withLock { state in
+            let cancelled = self.state.withLock { state in
                 state.stream = opened.stream
                 state.pending = opened.pending
+                return state.cancelled
+            }
+            if cancelled {
+                opened.stream.cancel()
             }
         } catch {
             throw failure(error)

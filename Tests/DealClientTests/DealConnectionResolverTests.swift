@@ -103,7 +103,11 @@ import Testing
         sandbox.environment["DEALS_CA"] = "/env/ca.pem"
         let resolved = try DealConnectionResolver(environment: sandbox.environment, explicitName: Self.flag)
             .resolve(
-                explicit: DealConnectionSettings(address: "flag-host:1234", token: "flag-token", caFile: "/flag/ca.pem"),
+                explicit: DealConnectionSettings(
+                    address: "flag-host:1234",
+                    token: "flag-token",
+                    caFile: "/flag/ca.pem"
+                ),
                 profileName: nil
             )
         #expect(resolved.address == "flag-host:1234")
