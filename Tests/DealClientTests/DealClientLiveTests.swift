@@ -174,4 +174,22 @@ struct DealClientLiveTests {
             #expect(missing?.code == .notFound)
         }
     }
+
+    @Test("without a CA the error names the configuration field, not a CLI flag, and says the cause once")
+    func untrustedServerErrorSpeaksOfConfiguration() async throws {
+        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        defer { daemon.remove() }
+        let configuration = DealClientConfiguration(host: "127.0.0.1", port: daemon.port)
+        let error = await #expect(throws: DealRPCError.self) {
+            try await withDealClient(configuration: configuration) { client in
+                _ = try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest())
+            }
+        }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(error?.code == .unavailable)
+        #expect(text.contains("DealClientConfiguration.trustRootsFile"), "\(text)")
+        #expect(!text.contains("--ca") && !text.contains("DEALS_CA"), "\(text)")
+        #expect(text.components(separatedBy: "certificate verify failed").count <= 2, "\(text)")
+        #expect(text.components(separatedBy: "cause:").count <= 2, "\(text)")
+    }
 }
