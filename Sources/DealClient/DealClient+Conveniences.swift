@@ -2,7 +2,7 @@ import Foundation
 import SwiftProtobuf
 
 extension DealClient {
-    /// Fetches one deal by id; a missing deal fails with ``DealStatusCode/notFound``.
+    /// Fetches one deal by id; a missing deal fails with `.notFound`.
     public func getDeal(id: String, options: DealCallOptions = DealCallOptions()) async throws(DealRPCError) -> Deal {
         var request = Dealstore_V1_GetDealRequest()
         request.id = id
@@ -28,7 +28,7 @@ extension DealClient {
         }
     }
 
-    /// Fetches an organization by id, name or alias; a missing one fails with ``DealStatusCode/notFound``.
+    /// Fetches an organization by id, name or alias; a missing one fails with `.notFound`.
     public func getOrganization(
         id: String,
         options: DealCallOptions = DealCallOptions()
@@ -93,7 +93,7 @@ extension DealClient {
     /// mask), guarded by `etag`.
     ///
     /// With `etag` `nil` the etag just read guards the update, so a concurrent change between the read and the
-    /// write fails with ``DealStatusCode/aborted`` instead of being overwritten; pass the etag of the copy the
+    /// write fails with `.aborted` instead of being overwritten; pass the etag of the copy the
     /// change is based on to refuse an update of a deal that changed since. Returns the deal as stored. A change
     /// that edits nothing sends nothing (an empty mask would mean "replace every field") and returns the deal as
     /// read.

@@ -10,7 +10,7 @@ import SwiftProtobuf
 /// Create it with ``withDealClient(configuration:eventLoopGroup:logger:_:)`` so the connection is always closed.
 /// The client is safe to share across tasks; calls run concurrently on the one connection. When the connection
 /// drops, the client reconnects with backoff; calls that the server had not processed when it sent GOAWAY are
-/// retried on a new connection, and no others are. Every failure surfaces as ``DealRPCError`` with the status code
+/// retried on a new connection, and no others are. Every failure surfaces as `DealRPCError` with the status code
 /// and a message saying what to do. Cancelling the task that awaits a call sends CANCEL to the server.
 public final class DealClient: Sendable {
     /// The configuration the client was created with.

@@ -7,7 +7,7 @@ import Foundation
 /// states the rule for clients in other languages.
 ///
 /// The local defaults are `127.0.0.1:7443` and, only when the address is a loopback one, the CA (`ca.pem`) and admin
-/// token (`admin.token`) that `dealsd` writes to its data directory (see ``DealLocalDefaults``), so a local admin
+/// token (`admin.token`) that `dealsd` writes to its data directory (see `DealLocalDefaults`), so a local admin
 /// token is never sent to a remote server. Every token read (inline or from a file) is trimmed of surrounding
 /// whitespace: `admin.token` ends in a newline.
 public struct DealConnectionResolver: Sendable {

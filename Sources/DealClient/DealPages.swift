@@ -2,7 +2,7 @@
 /// page-token loop itself.
 ///
 /// The first page is requested when iteration starts; each further page when the previous one is used up. The
-/// sequence throws ``DealRPCError`` if a page call fails. Pages stay consistent while records change (PROTOCOL.md,
+/// sequence throws `DealRPCError` if a page call fails. Pages stay consistent while records change (PROTOCOL.md,
 /// data conventions: pagination).
 public struct DealPages<Element: Sendable>: AsyncSequence, Sendable {
     /// Fetches the page at a token (`""` for the first); returns its items and the next token (`""` after the last).
