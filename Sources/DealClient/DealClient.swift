@@ -139,6 +139,17 @@ public final class DealClient: Sendable {
 }
 
 /// Runs `body` with a connected client and closes the client when `body` returns or throws.
+///
+/// `body` may throw any error (a tool's own as well as the client's), so this function rethrows `any Error`:
+/// catch the client's failures by type, `catch let error as DealRPCError where error.code == .notFound`.
+///
+/// ```swift
+/// let configuration = try DealClientConfiguration.resolve()
+/// try await withDealClient(configuration: configuration) { client in
+///     let deal = try await client.getDeal(id: "amazon-anthropic-2023")
+///     print(deal.title, deal.amount.formatted)
+/// }
+/// ```
 public func withDealClient<Result: Sendable>(
     configuration: DealClientConfiguration,
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
