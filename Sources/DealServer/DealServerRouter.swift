@@ -377,8 +377,9 @@ final class DealServerRouter: Sendable {
         writer.finish(code: .cancelled, message: "the watch was cancelled")
     }
 
-    /// Serves one WatchDeals call: replays the retained history lazily from `from_revision`, then live changes,
-    /// a batch at a time and only while the client's window is open (``DealServerStreamPacer``).
+    /// Serves one WatchDeals call: the `created` answer when asked for, then replays the retained history lazily
+    /// from `from_revision`, then live changes, a batch at a time and only while the client's window is open
+    /// (``DealServerStreamPacer``).
     static func watch(
         store: DealStore,
         request: Dealstore_V1_WatchDealsRequest,
@@ -393,6 +394,13 @@ final class DealServerRouter: Sendable {
             return
         }
         defer { subscription.cancel() }
+        if request.sendCreated {
+            // The subscription exists now: tell the client, so a write it makes after this answer is delivered.
+            var created = Dealstore_V1_ChangeEvent()
+            created.created = true
+            created.revision = subscription.resumeRevision
+            guard await writer.send([created], pacedBy: pacer) else { return }
+        }
         while true {
             let events: [Dealstore_V1_ChangeEvent]
             do {

@@ -497,6 +497,13 @@ public nonisolated struct Dealstore_V1_ChangeEvent: @unchecked Sendable {
     set {_uniqueStorage()._timeMicros = newValue}
   }
 
+  /// Only in the first answer of a WatchDeals that set `send_created`: the subscription is established, and every
+  /// change with a revision greater than `revision` will be delivered. Carries no kind, record or time.
+  public var created: Bool {
+    get {_storage._created}
+    set {_uniqueStorage()._created = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -999,13 +1006,14 @@ nonisolated extension Dealstore_V1_Timeline: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ChangeEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0")
 
   fileprivate class _StorageClass {
     var _revision: UInt64 = 0
     var _kind: Dealstore_V1_ChangeKind = .unspecified
     var _record: Dealstore_V1_DealRecord? = nil
     var _timeMicros: Int64 = 0
+    var _created: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1020,6 +1028,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
       _kind = source._kind
       _record = source._record
       _timeMicros = source._timeMicros
+      _created = source._created
     }
   }
 
@@ -1042,6 +1051,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
         case 2: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
         case 3: try { try decoder.decodeSingularMessageField(value: &_storage._record) }()
         case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._timeMicros) }()
+        case 5: try { try decoder.decodeSingularBoolField(value: &_storage._created) }()
         default: break
         }
       }
@@ -1066,6 +1076,9 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
       if _storage._timeMicros != 0 {
         try visitor.visitSingularInt64Field(value: _storage._timeMicros, fieldNumber: 4)
       }
+      if _storage._created != false {
+        try visitor.visitSingularBoolField(value: _storage._created, fieldNumber: 5)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1079,6 +1092,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
         if _storage._kind != rhs_storage._kind {return false}
         if _storage._record != rhs_storage._record {return false}
         if _storage._timeMicros != rhs_storage._timeMicros {return false}
+        if _storage._created != rhs_storage._created {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -166,9 +166,11 @@ class UpdateDealRequest(_message.Message):
     def __init__(self, deal: _Optional[_Union[_model_pb2.Deal, _Mapping]] = ..., update_mask: _Optional[_Iterable[str]] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class WatchDealsRequest(_message.Message):
-    __slots__ = ["from_revision", "include_organizations"]
+    __slots__ = ["from_revision", "include_organizations", "send_created"]
     FROM_REVISION_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_ORGANIZATIONS_FIELD_NUMBER: _ClassVar[int]
+    SEND_CREATED_FIELD_NUMBER: _ClassVar[int]
     from_revision: int
     include_organizations: bool
-    def __init__(self, from_revision: _Optional[int] = ..., include_organizations: bool = ...) -> None: ...
+    send_created: bool
+    def __init__(self, from_revision: _Optional[int] = ..., include_organizations: bool = ..., send_created: bool = ...) -> None: ...

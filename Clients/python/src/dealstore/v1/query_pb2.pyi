@@ -27,16 +27,18 @@ TIMELINE_EVENT_KIND_UNSPECIFIED: TimelineEventKind
 TIMELINE_EVENT_KIND_VALUATION: TimelineEventKind
 
 class ChangeEvent(_message.Message):
-    __slots__ = ["kind", "record", "revision", "time_micros"]
+    __slots__ = ["created", "kind", "record", "revision", "time_micros"]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     RECORD_FIELD_NUMBER: _ClassVar[int]
     REVISION_FIELD_NUMBER: _ClassVar[int]
     TIME_MICROS_FIELD_NUMBER: _ClassVar[int]
+    created: bool
     kind: ChangeKind
     record: _model_pb2.DealRecord
     revision: int
     time_micros: int
-    def __init__(self, revision: _Optional[int] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., record: _Optional[_Union[_model_pb2.DealRecord, _Mapping]] = ..., time_micros: _Optional[int] = ...) -> None: ...
+    def __init__(self, revision: _Optional[int] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., record: _Optional[_Union[_model_pb2.DealRecord, _Mapping]] = ..., time_micros: _Optional[int] = ..., created: bool = ...) -> None: ...
 
 class CoInvestor(_message.Message):
     __slots__ = ["deal_ids", "name", "organization_id", "shared_target_ids"]
