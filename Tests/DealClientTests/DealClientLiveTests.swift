@@ -107,7 +107,7 @@ struct DealClientLiveTests {
         }
     }
 
-    @Test("a port where nothing listens fails within two seconds with UNAVAILABLE naming the address")
+    @Test("a port where nothing listens fails in about a second with UNAVAILABLE naming the address")
     func refusedPortFailsFast() async throws {
         // A port that was free a moment ago: bound by the kernel's choice, then closed.
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -124,7 +124,10 @@ struct DealClientLiveTests {
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .unavailable)
         #expect(error?.message.contains("127.0.0.1:\(port)") == true, "\(error?.message ?? "")")
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
+        // The bound tells the behaviour apart, not speed: without the short first-connection timeout the call
+        // retries for waitForConnectionTimeout (15 s; 12.5 s measured); with it, about one second. 5 s leaves room
+        // for a loaded CI machine.
+        #expect(elapsed < .seconds(5), "took \(elapsed)")
     }
 
     @Test("a token file ending in a newline works, and a tokenFile in the configuration is read and trimmed")
