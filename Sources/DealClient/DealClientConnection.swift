@@ -55,6 +55,9 @@ final class DealClientConnection: Sendable {
                 return NIOLoopBound(handler, eventLoop: channel.eventLoop)
             }.get()
         } catch {
+            // Nothing will ever complete the promise now; a promise dropped uncompleted is a fatal error in NIO's
+            // debug builds.
+            ready.fail(error)
             channel.close(promise: nil)
             throw DealRPCError(
                 code: .unavailable,
