@@ -232,7 +232,8 @@ let package = Package(
         .testTarget(
             name: "DealCommandLineTests",
             dependencies: [
-                "DealCommandLine"
+                "DealCommandLine",
+                "DealClient",
             ],
             swiftSettings: strictSettings
         ),
@@ -243,9 +244,19 @@ let package = Package(
                 "DealModel",
                 "DealProtocol",
                 "DealTLS",
+                "dealsd",
+                "dealclient-example",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: Examples (built with everything; DealGettingStartedTests runs it against a real dealsd)
+        // The getting-started article's tool: depends on the DealClient product's target alone (one import).
+        .executableTarget(
+            name: "dealclient-example",
+            dependencies: ["DealClient"],
+            path: "Examples/DealTool",
             swiftSettings: strictSettings
         ),
         // MARK: Benchmarks (run in release: swift run -c release dealtls-bench)

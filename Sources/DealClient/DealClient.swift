@@ -10,12 +10,14 @@ import SwiftProtobuf
 /// Create it with ``withDealClient(configuration:eventLoopGroup:logger:_:)`` so the connection is always closed.
 /// The client is safe to share across tasks; calls run concurrently on the one connection. When the connection
 /// drops, the client reconnects with backoff; calls that the server had not processed when it sent GOAWAY are
-/// retried on a new connection, and no others are. Every failure surfaces as ``DealRPCError`` with the status code
+/// retried on a new connection, and no others are. Every failure surfaces as `DealRPCError` with the status code
 /// and a message saying what to do. Cancelling the task that awaits a call sends CANCEL to the server.
 public final class DealClient: Sendable {
     /// The configuration the client was created with.
     public let configuration: DealClientConfiguration
     let connectionManager: DealClientConnectionManager
+    /// The token sent on every call: ``DealClientConfiguration/token`` or the contents of its `tokenFile`, trimmed.
+    let bearerToken: String?
 
     /// Creates a client; nothing connects until ``run()`` is running and a call is made.
     public init(
@@ -24,6 +26,20 @@ public final class DealClient: Sendable {
         logger: Logger = Logger(label: "dealstore.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(DealRPCError) {
         self.configuration = configuration
+        if let token = configuration.token {
+            self.bearerToken = DealConnectionResolver.trimmed(token)
+        } else if let file = configuration.tokenFile {
+            do {
+                self.bearerToken = try DealConnectionResolver.readToken(
+                    file,
+                    source: "DealClientConfiguration.tokenFile"
+                )
+            } catch {
+                throw DealRPCError(code: .invalidArgument, message: error.message)
+            }
+        } else {
+            self.bearerToken = nil
+        }
         self.connectionManager = try DealClientConnectionManager(
             configuration: configuration,
             eventLoopGroup: eventLoopGroup,
@@ -108,12 +124,14 @@ public final class DealClient: Sendable {
         )
     }
 
-    func effective(_ options: DealCallOptions) -> DealCallOptions {
+    /// The options a call is sent with: the default timeout (not for server streams: a watch must not end after
+    /// a unary call's budget) and the bearer token.
+    func effective(_ options: DealCallOptions, streaming: Bool = false) -> DealCallOptions {
         var options = options
-        if options.timeout == nil {
+        if options.timeout == nil && !streaming {
             options.timeout = self.configuration.defaultCallTimeout
         }
-        if let token = self.configuration.token {
+        if let token = self.bearerToken, !token.isEmpty {
             options.metadata.append(DealMetadataEntry(key: "authorization", text: "Bearer \(token)"))
         }
         return options
@@ -121,6 +139,17 @@ public final class DealClient: Sendable {
 }
 
 /// Runs `body` with a connected client and closes the client when `body` returns or throws.
+///
+/// `body` may throw any error (a tool's own as well as the client's), so this function rethrows `any Error`:
+/// catch the client's failures by type, `catch let error as DealRPCError where error.code == .notFound`.
+///
+/// ```swift
+/// let configuration = try DealClientConfiguration.resolve()
+/// try await withDealClient(configuration: configuration) { client in
+///     let deal = try await client.getDeal(id: "amazon-anthropic-2023")
+///     print(deal.title, deal.amount.formatted)
+/// }
+/// ```
 public func withDealClient<Result: Sendable>(
     configuration: DealClientConfiguration,
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,

@@ -56,7 +56,11 @@ final class DealClientConnection: Sendable {
             }.get()
         } catch {
             channel.close(promise: nil)
-            throw DealRPCError(code: .unavailable, message: "cannot set up TLS for \(address): \(error)", cause: error)
+            throw DealRPCError(
+                code: .unavailable,
+                message: "cannot set up TLS for \(address): \(Self.describe(error))",
+                cause: error
+            )
         }
         channel.closeFuture.whenComplete { _ in
             ready.fail(DealRPCError(code: .unavailable, message: "the connection to \(address) closed"))
@@ -65,11 +69,12 @@ final class DealClientConnection: Sendable {
             _ = try await ready.futureResult.get()
         } catch let error as DealRPCError {
             channel.close(promise: nil)
+            // The message tells the whole story once; the cause is the root error alone, not the chain of wrappers.
             throw DealRPCError(
                 code: error.code == .ok ? .unavailable : error.code,
                 message: "connecting to \(address) failed: \(Self.describe(error.cause ?? error))"
                     + Self.hint(configuration: configuration, error: error),
-                cause: error
+                cause: error.cause
             )
         } catch {
             channel.close(promise: nil)
@@ -93,7 +98,9 @@ final class DealClientConnection: Sendable {
         if let ca = configuration.trustRootsFile {
             return " (trusted CA file: \(ca))"
         }
-        return " (trusting the system's CA store; pass the server's CA with --ca or DEALS_CA)"
+        return
+            " (trusting the system's CA store; set DealClientConfiguration.trustRootsFile to the CA that signed the "
+            + "server's certificate)"
     }
 
     /// Opens a call's stream; the continuation receives its responses.

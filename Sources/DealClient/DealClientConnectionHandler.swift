@@ -77,8 +77,23 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let error = self.failure.map { "\($0)" } ?? "the connection to the server was lost"
-        self.failEverything(DealRPCError(code: .unavailable, message: error, cause: self.failure))
+        // A failure that is already a DealRPCError is passed on as itself, so its cause is not wrapped twice.
+        let error: DealRPCError
+        switch self.failure {
+        case let failure as DealRPCError:
+            error = DealRPCError(
+                code: failure.code == .ok ? .unavailable : failure.code,
+                message: failure.message,
+                cause: failure.cause
+            )
+        case let failure as DealTLSError:
+            error = DealRPCError(code: .unavailable, message: "TLS: \(failure.message)", cause: failure)
+        case let failure?:
+            error = DealRPCError(code: .unavailable, message: "\(failure)", cause: failure)
+        case nil:
+            error = DealRPCError(code: .unavailable, message: "the connection to the server was lost")
+        }
+        self.failEverything(error)
         self.context = nil
         context.fireChannelInactive()
     }

@@ -21,6 +21,9 @@ final class DealClientConnectionManager: Sendable {
         /// Callers waiting while one of them connects.
         var connecting: EventLoopFuture<DealClientConnection>?
         var closed = false
+        /// Whether any connection succeeded: until then a refused connection is most likely a wrong address or a
+        /// daemon that is not running, not a restart, so calls give up after the short first-connection timeout.
+        var everConnected = false
     }
 
     init(
@@ -62,7 +65,10 @@ final class DealClientConnectionManager: Sendable {
 
     /// A usable connection, connecting (with backoff, up to the wait timeout) when there is none.
     private func connection() async throws(DealRPCError) -> DealClientConnection {
-        let deadline = ContinuousClock.now + self.configuration.waitForConnectionTimeout
+        let everConnected = self.state.withLock { $0.everConnected }
+        let deadline =
+            ContinuousClock.now
+            + (everConnected ? self.configuration.waitForConnectionTimeout : self.configuration.firstConnectionTimeout)
         var backoff = self.configuration.reconnectInitialBackoff
         var lastError: DealRPCError?
         while true {
@@ -126,6 +132,7 @@ final class DealClientConnectionManager: Sendable {
                     let old = state.connection
                     state.connection = connection
                     state.connecting = nil
+                    state.everConnected = true
                     return old
                 }
                 old?.close()

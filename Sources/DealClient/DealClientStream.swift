@@ -24,6 +24,18 @@ final class DealClientStream: Sendable {
         self.start = start
     }
 
+    /// Ends the call if it is running: CANCEL to the server; a later ``next()`` returns `nil`.
+    func cancel() {
+        let running: (DealClientConnection, UInt32)? = self.state.withLock { state in
+            defer { state = .finished }
+            if case .running(let connection, let id, _, _) = state { return (connection, id) }
+            return nil
+        }
+        if let (connection, id) = running {
+            connection.cancel(streamID: id)
+        }
+    }
+
     /// The next response, `nil` after OK trailers, or the call's error.
     func next() async throws(DealRPCError) -> ByteBuffer? {
         var attempts = 0

@@ -2,7 +2,7 @@ import DealProtocol
 import NIOCore
 import SwiftProtobuf
 
-/// The responses of a server-streaming call, in order; the sequence throws ``DealRPCError`` if the call fails.
+/// The responses of a server-streaming call, in order; the sequence throws `DealRPCError` if the call fails.
 ///
 /// The call starts when iteration starts. Breaking out of the loop, or cancelling the iterating task, sends CANCEL
 /// to the server.
@@ -32,7 +32,7 @@ public struct DealResponseStream<Response: SwiftProtobuf.Message>: AsyncSequence
             self.client.connectionManager.streamingCall(
                 self.method,
                 payload: buffer,
-                options: self.client.effective(self.options)
+                options: self.client.effective(self.options, streaming: true)
             )
         }
         return AsyncIterator(stream: stream)

@@ -72,10 +72,17 @@ public struct DealCommandContext: Sendable {
         _ options: DealConnectionOptions,
         _ body: (DealClient) async throws -> Result
     ) async throws -> Result {
-        let connection = try DealConnectionResolver(environment: self.environment)
-            .resolve(flags: options.settings, profileName: options.profile)
+        let connection = try DealConnectionResolver(environment: self.environment, explicitName: { $0.flag })
+            .resolve(explicit: options.settings, profileName: options.profile)
+        var configuration = connection.clientConfiguration
+        configuration.agent = "deals/\(configuration.agent)"
+        // A command line should fail fast when dealsd is not running rather than retry for the library's 15 s;
+        // two seconds of retries still ride over a daemon restart.
+        configuration.connectTimeout = .seconds(5)
+        configuration.firstConnectionTimeout = .seconds(2)
+        configuration.waitForConnectionTimeout = .seconds(2)
         do {
-            return try await withDealClient(configuration: connection.clientConfiguration) { client in
+            return try await withDealClient(configuration: configuration) { client in
                 try await body(client)
             }
         } catch let error as DealRPCError {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DealClient
 
 /// The connection flags every command that talks to `dealsd` accepts.
 public struct DealConnectionOptions: ParsableArguments, Sendable {
@@ -10,6 +11,12 @@ public struct DealConnectionOptions: ParsableArguments, Sendable {
 
     @Option(help: ArgumentHelp("Bearer token (env DEALS_TOKEN).", valueName: "token"))
     var token: String?
+
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp("File holding the bearer token (env DEALS_TOKEN_FILE).", valueName: "file")
+    )
+    var tokenFile: String?
 
     @Option(help: ArgumentHelp("PEM file of the CA to trust (env DEALS_CA).", valueName: "file"))
     var ca: String?
@@ -26,14 +33,30 @@ public struct DealConnectionOptions: ParsableArguments, Sendable {
     /// Creates empty options (every field from the environment, profile or defaults).
     public init() {}
 
-    /// The flag layer of the connection settings.
+    /// The flag layer of the connection settings (DealConnectionResolver's explicit layer).
     public var settings: DealConnectionSettings {
         DealConnectionSettings(
             address: self.address,
             token: self.token,
+            tokenFile: self.tokenFile,
             caFile: self.ca,
             certificateFile: self.cert,
             keyFile: self.key
         )
+    }
+}
+
+extension DealConnectionField {
+    /// The `deals` flag that sets the field, as messages name it: `--addr`, `--token`, `--token-file`, `--ca`,
+    /// `--cert`, `--key`.
+    public var flag: String {
+        switch self {
+        case .address: "--addr"
+        case .token: "--token"
+        case .tokenFile: "--token-file"
+        case .caFile: "--ca"
+        case .certificateFile: "--cert"
+        case .keyFile: "--key"
+        }
     }
 }

@@ -1,3 +1,4 @@
+import DealClient
 import DealProtocol
 
 /// Turns call failures into one-line messages that say what to do, naming the address, CA file and token source.

@@ -18,12 +18,16 @@ public struct DealTableRenderer: Sendable {
         public var alignment: Alignment
         /// True for free text (titles, descriptions) that may be cut to fit the terminal; ids and amounts never are.
         public var flexible: Bool
+        /// True for quotes: never cut by ``DealTableRenderer/maximumCellWidth``, since a quote cut short may no
+        /// longer say what its source says.
+        public var whole: Bool
 
         /// Creates a column.
-        public init(_ header: String, alignment: Alignment = .left, flexible: Bool = false) {
+        public init(_ header: String, alignment: Alignment = .left, flexible: Bool = false, whole: Bool = false) {
             self.header = header
             self.alignment = alignment
             self.flexible = flexible
+            self.whole = whole
         }
     }
 
@@ -47,7 +51,7 @@ public struct DealTableRenderer: Sendable {
     public func render(_ rows: [[String]]) -> String {
         var cells = rows.map { row in
             self.columns.indices.map { index in
-                self.truncated(index < row.count ? row[index] : "")
+                self.truncated(index < row.count ? row[index] : "", whole: self.columns[index].whole)
             }
         }
         let headers = self.columns.map { $0.header.uppercased() }
@@ -89,10 +93,10 @@ public struct DealTableRenderer: Sendable {
         return output
     }
 
-    private func truncated(_ cell: String) -> String {
+    private func truncated(_ cell: String, whole: Bool) -> String {
         // Cells hold stored text: terminal escapes and control characters are made visible, never sent raw.
         let singleLine = cell.terminalSafe()
-        guard let limit = self.maximumCellWidth, singleLine.count > limit else { return singleLine }
+        guard !whole, let limit = self.maximumCellWidth, singleLine.count > limit else { return singleLine }
         return String(singleLine.prefix(limit - 1)) + "…"
     }
 

@@ -129,11 +129,15 @@ extension DealViews {
         )
         section(
             "Sources",
-            [.init("id"), .init("publisher"), .init("published"), .init("lang"), .init("confidence"), .init("url")],
+            [
+                .init("id"), .init("publisher"), .init("published"), .init("lang"), .init("confidence"),
+                .init("quotes", alignment: .right), .init("url"), .init("title"),
+            ],
             deal.sources.map {
                 [
                     $0.id, $0.publisher, DealDateFormatter.format($0.published), $0.language,
-                    DealEnumNames.name($0.confidence), $0.url,
+                    DealEnumNames.name($0.confidence), $0.excerpts.isEmpty ? "" : "\($0.excerpts.count)", $0.url,
+                    $0.title,
                 ]
             }
         )

@@ -42,7 +42,13 @@ extension DealViews {
         fields.removeAll { $0.1.isEmpty }
         let text = DealTableRenderer(columns: [.init(""), .init("")], maximumCellWidth: nil)
             .render(fields.map { [$0.0 + ":", $0.1] })
-        document.customTable = String(text.drop(while: { $0 != "\n" }).dropFirst())
+        var detail = String(text.drop(while: { $0 != "\n" }).dropFirst())
+        // Facts are short and few: shown with their quotes, so each can be checked against its source's words.
+        let facts = DealFigureEvidence.all(in: organization)
+        if !facts.isEmpty {
+            detail += "\n" + Self.evidenceText(facts)
+        }
+        document.customTable = detail
         return document
     }
 }

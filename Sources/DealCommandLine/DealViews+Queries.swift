@@ -130,27 +130,35 @@ extension DealViews {
         )
     }
 
-    /// Disputed claims beside the accepted values, with the source that made each claim.
+    /// Disputed claims beside the accepted values, with the source that made each claim and its words.
+    ///
+    /// The quote is the source's own text (the excerpts the claim's `claimed_value` evidence cites); JSON carries
+    /// the claim's evidence and the source's excerpts whole.
     public static func conflicts(_ conflicts: [Dealstore_V1_Conflict]) -> DealOutputDocument {
         DealOutputDocument(
             columns: [
                 .init("deal"), .init("field"), .init("claimed", flexible: true), .init("accepted", flexible: true),
-                .init("source", flexible: true), .init("explanation", flexible: true),
+                // The quote comes last and whole: the words that make the claim, never cut.
+                .init("source", flexible: true), .init("explanation", flexible: true), .init("quote", whole: true),
             ],
             tableRows: conflicts.map {
                 [
                     $0.dealID, $0.claim.field, $0.claim.claimedValue, $0.claim.acceptedValue,
                     Self.sourceLabel($0.source), $0.claim.explanation,
+                    Self.claimQuotes($0).map { "\"\($0.text)\"" }.joined(separator: " "),
                 ]
             },
             csvHeader: [
                 "deal_id", "field", "claimed_value", "accepted_value", "source_publisher", "source_url",
-                "source_language", "explanation",
+                "source_language", "explanation", "source_id", "quote", "quote_translation", "quote_location",
             ],
             csvRows: conflicts.map {
-                [
+                let quotes = Self.claimQuotes($0)
+                return [
                     $0.dealID, $0.claim.field, $0.claim.claimedValue, $0.claim.acceptedValue, $0.source.publisher,
-                    $0.source.url, $0.source.language, $0.claim.explanation,
+                    $0.source.url, $0.source.language, $0.claim.explanation, $0.source.id,
+                    quotes.map(\.text).joined(separator: "\n"), quotes.map(\.translation).joined(separator: "\n"),
+                    quotes.map(DealFigureEvidence.location).joined(separator: "\n"),
                 ]
             },
             records: conflicts

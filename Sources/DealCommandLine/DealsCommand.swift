@@ -1,4 +1,6 @@
 import ArgumentParser
+import DealClient
+import DealModel
 import DealProtocol
 import Foundation
 
@@ -17,9 +19,10 @@ public struct DealsCommand: AsyncParsableCommand {
 
             Connection options go before or after the subcommand. Each setting
             is taken from the first place that sets it:
-              1. flags: --addr host:port, --token, --ca, --cert, --key
-              2. environment: DEALS_ADDR (host:port), DEALS_TOKEN, DEALS_CA,
-                 DEALS_CERT, DEALS_KEY
+              1. flags: --addr host:port, --token, --token-file, --ca, --cert,
+                 --key
+              2. environment: DEALS_ADDR (host:port), DEALS_TOKEN,
+                 DEALS_TOKEN_FILE, DEALS_CA, DEALS_CERT, DEALS_KEY
               3. a profile: --profile NAME, else the file's "current", else one
                  named "default", from $XDG_CONFIG_HOME/deals/profile.json or
                  ~/.config/deals/profile.json, e.g.
@@ -32,6 +35,8 @@ public struct DealsCommand: AsyncParsableCommand {
                  ($DEALSD_DATA_DIR, else $XDG_STATE_HOME/dealstore, else
                  ~/.local/state/dealstore). So right after `dealsd` starts on
                  this machine, `deals list` just works.
+            The token comes from the first of these that sets a token or a
+            token file (an inline token wins within one); tokens are trimmed.
 
             Amounts: 1.25B, $4bn, 300M, 2.75 billion, 4 000 000, €2.5M, 1.5B CHF,
             "1,25 Md$", "10 milliards", "2 milliards de dollars" (default USD).
@@ -50,7 +55,8 @@ public struct DealsCommand: AsyncParsableCommand {
         subcommands: [
             DealsListCommand.self, DealsGetCommand.self, DealsAddCommand.self, DealsUpdateCommand.self,
             DealsDeleteCommand.self, DealsOrgsCommand.self, DealsTotalsCommand.self, DealsTimelineCommand.self,
-            DealsCoinvestorsCommand.self, DealsTopCommand.self, DealsConflictsCommand.self, DealsImportCommand.self,
+            DealsCoinvestorsCommand.self, DealsTopCommand.self, DealsConflictsCommand.self, DealsSourcesCommand.self,
+            DealsImportCommand.self,
             DealsExportCommand.self, DealsWatchCommand.self, DealsHealthCommand.self, DealsServerInfoCommand.self,
             DealsCompletionCommand.self,
         ]
@@ -97,7 +103,9 @@ public struct DealsCommand: AsyncParsableCommand {
     /// `deals --addr h:1 --token t list` becomes `deals list --addr h:1 --token t`, so the spelling people copy from
     /// etcdctl-style tools (and from dealsd's start-up banner) works as well as options after the subcommand.
     public static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
-        let valued: Set<String> = ["--addr", "--token", "--ca", "--cert", "--key", "--profile", "--output", "-o"]
+        let valued: Set<String> = [
+            "--addr", "--token", "--token-file", "--ca", "--cert", "--key", "--profile", "--output", "-o",
+        ]
         var leading: [String] = []
         var index = 0
         while index < arguments.count {
@@ -146,6 +154,8 @@ public struct DealsCommand: AsyncParsableCommand {
         case let commandFailure as DealCommandFailure:
             failure = commandFailure
         case let error as DealInputError:
+            failure = DealCommandFailure(error.message, exitCode: .usage)
+        case let error as DealClientConfigurationError:
             failure = DealCommandFailure(error.message, exitCode: .usage)
         case let error as DealMoneyParseError:
             failure = DealCommandFailure(error.description, exitCode: .usage)

@@ -2,12 +2,15 @@ import ArgumentParser
 import DealModel
 import DealProtocol
 
-/// `deals conflicts`: disputed claims beside the accepted values.
+/// `deals conflicts`: disputed claims beside the accepted values, each with the words that make it.
 public struct DealsConflictsCommand: AsyncParsableCommand, DealCommandRunnable {
     public static let configuration = CommandConfiguration(
         commandName: "conflicts",
         abstract: "List sources' claims that contradict the accepted records.",
         discussion: """
+            Each claim shows the source's own words that make it (QUOTE); -o csv adds the
+            English rendering and where the quote is in the source.
+
             Examples:
               deals conflicts
               deals conflicts --deal amazon-anthropic-2023 -o json

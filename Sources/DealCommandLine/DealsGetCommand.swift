@@ -10,6 +10,8 @@ public struct DealsGetCommand: AsyncParsableCommand, DealCommandRunnable {
         discussion: """
             Examples:
               deals get amazon-anthropic-2023
+              deals get amazon-anthropic-2023 --evidence
+              deals get amazon-anthropic-2023 --evidence -o csv   # one row per quote
               deals get amazon-anthropic-2023 -o json > deal.json
               deals add --file deal.json   # after editing the id and fields
             """
@@ -17,6 +19,14 @@ public struct DealsGetCommand: AsyncParsableCommand, DealCommandRunnable {
 
     @Argument(help: "The deal id.")
     var id: String
+
+    @Flag(
+        help: """
+            Show the evidence of each figure: the sources' verbatim words (with an English rendering, paragraph \
+            and sentence) and how the value follows from them. JSON always carries the evidence.
+            """
+    )
+    var evidence = false
 
     @OptionGroup var format: DealOutputOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
@@ -33,6 +43,9 @@ public struct DealsGetCommand: AsyncParsableCommand, DealCommandRunnable {
         let deal = try await context.withClient(self.connection) { client in
             try await client.getDeal(request)
         }
-        try context.emit(DealViews.deal(deal), as: self.format.output)
+        try context.emit(
+            self.evidence ? DealViews.dealWithEvidence(deal) : DealViews.deal(deal),
+            as: self.format.output
+        )
     }
 }

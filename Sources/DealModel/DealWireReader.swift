@@ -57,6 +57,14 @@ public struct DealWireReader {
         return UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index])
     }
 
+    /// Moves past `count` bytes (a fixed-width field); `false` when fewer remain.
+    @inlinable
+    public mutating func skip(_ count: Int) -> Bool {
+        guard count <= self.bytes.count - self.index else { return false }
+        self.index += count
+        return true
+    }
+
     /// A length-delimited field as a string, or `nil` when it is truncated or not valid UTF-8.
     @inlinable
     public mutating func string() -> String? {

@@ -26,10 +26,20 @@ public struct DealRPCError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// `CODE: message`, then the cause unless the message already quotes it (the client's connection errors
+    /// do), so the cause is said once.
     public var description: String {
-        if let cause = self.cause {
+        if let cause = self.cause, !Self.message(self.message, quotes: "\(cause)") {
             return "\(self.code.name): \(self.message) (cause: \(cause))"
         }
         return "\(self.code.name): \(self.message)"
+    }
+
+    /// Whether `message` contains `cause`'s text, or the text after its `code: ` prefix.
+    private static func message(_ message: String, quotes cause: String) -> Bool {
+        if message.contains(cause) { return true }
+        guard let colon = cause.firstIndex(of: ":") else { return false }
+        let detail = cause[cause.index(after: colon)...].drop { $0 == " " }
+        return !detail.isEmpty && message.contains(detail)
     }
 }

@@ -9,9 +9,10 @@ import Synchronization
 ///
 /// Tokens are never stored: the tokens file holds SHA-256 hashes (see ``DealTokensFile``), and a presented token
 /// is hashed and compared in constant time. ``reload(tokens:certificateRoles:)`` swaps the whole table
-/// atomically (SIGHUP). Short calls keep the decision they got; open server-streaming calls (watches, exports)
-/// authorized by a token that the reload removes or demotes are ended with UNAUTHENTICATED or PERMISSION_DENIED
-/// (see ``revocable(_:method:authorization:writer:cache:)``).
+/// atomically (SIGHUP). Open server-streaming calls (watches, exports) authorized by a token that the reload
+/// removes or demotes are ended with UNAUTHENTICATED or PERMISSION_DENIED, and calls whose request had not ended
+/// are refused when it ends; a call whose request is complete keeps its decision (see
+/// ``revocable(_:method:authorization:requestOpen:writer:cache:)``).
 final class DealAuthorizer: Sendable {
     struct Table: Sendable {
         var tokens: [DealTokensFile.Entry]
@@ -92,24 +93,39 @@ final class DealAuthorizer: Sendable {
     }
 
     /// Wraps a call that `authorization` (a bearer token) just authorized so that a reload revoking the token ends
-    /// it; other calls are returned as they are. Call on the connection's event loop, right after
+    /// or refuses it; other calls are returned as they are. Call on the connection's event loop, right after
     /// ``authorize(method:authorization:identity:cache:)`` with the same cache.
     ///
-    /// Only server-streaming calls are registered: they are the ones that outlive a reload (a watch runs for
-    /// days). Unary calls end on their own within their deadline, and a mutation already submitted must report
-    /// its real outcome rather than be cut off.
+    /// Server-streaming calls are registered and ended whenever a reload revokes their token: they are the ones
+    /// that outlive a reload (a watch runs for days). A call whose request is still open (`requestOpen`: a unary
+    /// MESSAGE not yet received, an import still streaming) has its token checked again when the request ends
+    /// (``DealRequestCheckedCall``). After that a call keeps its decision: a mutation already submitted must
+    /// report its real outcome rather than be cut off, and a unary read ends on its own within its deadline.
     func revocable(
         _ call: any DealServerCall,
         method: DealMethod,
         authorization: @autoclosure () -> String?,
+        requestOpen: Bool,
         writer: DealServerCallWriter,
         cache: DealAuthorizationCache
     ) -> any DealServerCall {
-        // The kind first: a unary call (nearly all of them) costs no metadata lookup here.
-        guard method.kind == .serverStreaming, !method.isMutation, let authorization = authorization(),
+        // The kind first: a unary call whose request came with its HEADERS (nearly all) costs no lookup here.
+        let streaming = method.kind == .serverStreaming && !method.isMutation
+        guard streaming || requestOpen, let authorization = authorization(),
             let token = cache.token(for: authorization)
         else {
             return call
+        }
+        guard streaming else {
+            return DealRequestCheckedCall(call, writer: writer) { [self] in
+                guard self.generation.load(ordering: .acquiring) != token.generation else { return nil }
+                let anonymous = self.table.withLock { table in table.anonymousMethods.contains(method.path) }
+                let required: DealRole = anonymous ? .none : method.isMutation ? .write : .read
+                let entry = DealAuthorizedCalls.Entry(tokenHash: token.hash, required: required) { _, _ in }
+                return DealAuthorizedCalls.verdict(entry, role: self.role(tokenHash: token.hash)).map {
+                    (code: $0.code, message: $0.message)
+                }
+            }
         }
         let wrapper = DealRevocableCall(call, writer: writer)
         let reference = NIOLoopBound(DealRevocableCall.Reference(wrapper), eventLoop: writer.eventLoop)

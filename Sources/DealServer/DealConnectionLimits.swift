@@ -40,6 +40,14 @@ public struct DealConnectionLimits: Sendable, Hashable {
     /// Streams all connections together may have open whose request has not ended.
     public var maximumServerIncompleteStreams: Int = 4096
 
+    /// Field occurrences one request message may decode into, counted in sub-messages too before it is decoded;
+    /// past it the call ends with RESOURCE_EXHAUSTED. Decoding multiplies: an empty sub-message is two bytes on
+    /// the wire and a hundred or more in memory.
+    public var maximumRequestFields: Int = 100_000
+    /// Largest HEADERS payload (method, timeout and metadata) a call may open with; past it the call is refused
+    /// with RESOURCE_EXHAUSTED before anything in it is decoded.
+    public var maximumHeadersBytes: Int = 16 << 10
+
     /// The default limits.
     public init() {}
 }

@@ -131,6 +131,13 @@ public enum DealDaemon {
         serverConfiguration.tokensFile = layout.tokensFile
         serverConfiguration.anonymousMethods = Set(configuration.auth.anonymousMethods)
         serverConfiguration.maximumConnections = configuration.limits.maxConnections
+        guard configuration.limits.maxConnectionsPerAddress > 0 else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.max_connections_per_address must be above 0"
+            )
+        }
+        serverConfiguration.maximumConnectionsPerAddress = configuration.limits.maxConnectionsPerAddress
         serverConfiguration.maximumImportRecords = configuration.limits.maxImportRecords
         guard configuration.limits.maxImportBytes > 0 else {
             throw DealServerError(code: .invalidConfiguration, message: "limits.max_import_bytes must be positive")
@@ -289,6 +296,15 @@ public enum DealDaemon {
         result.maximumServerRequestBytes = limits.maxServerRequestBufferMegabytes << 20
         result.maximumServerOutputBytes = limits.maxServerOutputBufferMegabytes << 20
         result.maximumServerIncompleteStreams = limits.maxServerIncompleteStreams
+        guard limits.maxRequestFields > 0, limits.maxHeadersBytes >= 1024 else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "limits.max_request_fields must be above 0 and limits.max_headers_bytes at least 1024 "
+                    + "(a call's method and token need a few hundred bytes)"
+            )
+        }
+        result.maximumRequestFields = limits.maxRequestFields
+        result.maximumHeadersBytes = limits.maxHeadersBytes
     }
 
     static func storeOptions(_ store: DealDaemonConfiguration.Store) throws(DealServerError) -> DealStoreOptions {

@@ -88,5 +88,9 @@ extension DealDaemonConfiguration.Limits {
         self.maxServerIncompleteStreams =
             try c.decodeIfPresent(Int.self, forKey: .maxServerIncompleteStreams) ?? d.maxServerIncompleteStreams
         self.maxImportBytes = try c.decodeIfPresent(Int.self, forKey: .maxImportBytes) ?? d.maxImportBytes
+        self.maxConnectionsPerAddress =
+            try c.decodeIfPresent(Int.self, forKey: .maxConnectionsPerAddress) ?? d.maxConnectionsPerAddress
+        self.maxRequestFields = try c.decodeIfPresent(Int.self, forKey: .maxRequestFields) ?? d.maxRequestFields
+        self.maxHeadersBytes = try c.decodeIfPresent(Int.self, forKey: .maxHeadersBytes) ?? d.maxHeadersBytes
     }
 }

@@ -95,6 +95,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
 
     public struct Limits: Codable, Sendable, Equatable {
         public var maxConnections: Int = 1024
+        public var maxConnectionsPerAddress: Int = 256
         public var maxConcurrentStreams: Int = 100
         public var maxFrameSize: Int = DealFrame.defaultMaximumPayloadSize
         public var initialWindowSize: Int = DealFrame.defaultMaximumPayloadSize
@@ -113,11 +114,16 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var maxServerIncompleteStreams: Int = 4096
         /// Most bytes of request messages one ImportDeals call may carry.
         public var maxImportBytes: Int = 256 << 20
+        /// Field occurrences one request message may decode into.
+        public var maxRequestFields: Int = 100_000
+        /// Largest HEADERS payload a call may open with.
+        public var maxHeadersBytes: Int = 16 << 10
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case maxConnections = "max_connections"
+            case maxConnectionsPerAddress = "max_connections_per_address"
             case maxConcurrentStreams = "max_concurrent_streams"
             case maxFrameSize = "max_frame_size"
             case initialWindowSize = "initial_window_size"
@@ -135,6 +141,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case maxServerOutputBufferMegabytes = "max_server_output_buffer_mb"
             case maxServerIncompleteStreams = "max_server_incomplete_streams"
             case maxImportBytes = "max_import_bytes"
+            case maxRequestFields = "max_request_fields"
+            case maxHeadersBytes = "max_headers_bytes"
         }
     }
 

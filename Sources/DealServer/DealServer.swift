@@ -22,6 +22,8 @@ public final class DealServer: Service, Sendable {
         public var limits: DealConnectionLimits
         /// Connections beyond this are closed as they are accepted, before the TLS handshake.
         public var maximumConnections: Int
+        /// Connections from one IP address beyond this are closed as they are accepted, before the TLS handshake.
+        public var maximumConnectionsPerAddress: Int
         /// The tokens file (hashes only); `nil` accepts no bearer tokens.
         public var tokensFile: String?
         /// Client-certificate names (`cn:`, `dns:`, `uri:`, `sha256:`) mapped to roles.
@@ -42,6 +44,7 @@ public final class DealServer: Service, Sendable {
             self.tls = tls
             self.limits = DealConnectionLimits()
             self.maximumConnections = 1024
+            self.maximumConnectionsPerAddress = 256
             self.tokensFile = nil
             self.certificateRoles = [:]
             self.anonymousMethods = []
@@ -207,6 +210,8 @@ public final class DealServer: Service, Sendable {
         let logger = self.logger
         let agent = "dealsd/\(self.configuration.serverVersion)"
         let maximumConnections = self.configuration.maximumConnections
+        let maximumPerAddress = self.configuration.maximumConnectionsPerAddress
+        let perAddress = DealConnectionsPerAddress(limit: maximumPerAddress)
         let budget = self.budget
         let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 256)
@@ -227,7 +232,21 @@ public final class DealServer: Service, Sendable {
                     )
                     return channel.close()
                 }
+                let address = channel.remoteAddress?.ipAddress
+                guard perAddress.tryOpen(address) else {
+                    observer.connectionClosed()
+                    observer.connectionRefused()
+                    logger.debug(
+                        "refusing connection: too many connections from its address",
+                        metadata: [
+                            "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")",
+                            "limit": "\(maximumPerAddress)", "setting": "limits.max_connections_per_address",
+                        ]
+                    )
+                    return channel.close()
+                }
                 channel.closeFuture.whenComplete { _ in
+                    perAddress.closed(address)
                     observer.connectionClosed()
                 }
                 return channel.eventLoop.makeCompletedFuture {

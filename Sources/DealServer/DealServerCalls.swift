@@ -52,14 +52,15 @@ final class DealUnaryCall<Request: SwiftProtobuf.Message>: DealServerCall {
     }
 }
 
-/// A call with any number of request messages and one response; requests are decoded as they arrive, up to
-/// a number of messages and of bytes.
+/// A call with any number of request messages and one response. Each request is decoded as it arrives (so a
+/// malformed one fails the call at once) and kept as bytes, up to a number of messages and of bytes; the
+/// completion decodes them again as it uses them (``DealReceivedRequests``).
 final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerCall {
     private let writer: DealServerCallWriter
     private let maximumRequests: Int
     private let maximumBytes: DealRequestByteLimit?
-    private let complete: ([Request]) -> Void
-    private var requests: [Request] = []
+    private let complete: (DealReceivedRequests<Request>) -> Void
+    private var requests = DealReceivedRequests<Request>()
     private var bytes = 0
     private var done = false
 
@@ -67,7 +68,7 @@ final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerC
         writer: DealServerCallWriter,
         maximumRequests: Int,
         maximumBytes: DealRequestByteLimit? = nil,
-        complete: @escaping ([Request]) -> Void
+        complete: @escaping (DealReceivedRequests<Request>) -> Void
     ) {
         self.writer = writer
         self.maximumRequests = maximumRequests
@@ -81,7 +82,7 @@ final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerC
         if let limit = self.maximumBytes, self.bytes > limit.bytes {
             // Checked before decoding: the call's messages are dropped at once, not kept to the end.
             self.done = true
-            self.requests = []
+            self.requests = DealReceivedRequests()
             self.writer.finish(
                 code: .resourceExhausted,
                 message: "more than \(limit.bytes) bytes of request messages in one call (\(limit.setting)); "
@@ -90,16 +91,18 @@ final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerC
             return
         }
         do {
-            self.requests.append(
-                try DealFrame.decode(Request.self, from: message, what: "request \(self.requests.count)")
-            )
+            let decoded = try DealFrame.decode(Request.self, from: message, what: "request \(self.requests.count)")
+            // An exact copy: the message may be a slice of the connection's read buffer, which it would pin.
+            self.requests.append(ByteBuffer(bytes: message.readableBytesView), decoded: decoded)
         } catch {
             self.done = true
+            self.requests = DealReceivedRequests()
             self.writer.finish(error)
             return
         }
         if self.requests.count > self.maximumRequests {
             self.done = true
+            self.requests = DealReceivedRequests()
             self.writer.finish(
                 code: .resourceExhausted,
                 message: "more than \(self.maximumRequests) messages in one call; split the input"
@@ -114,11 +117,14 @@ final class DealClientStreamingCall<Request: SwiftProtobuf.Message>: DealServerC
     func endRequests() {
         guard !self.done else { return }
         self.done = true
-        self.complete(self.requests)
+        let requests = self.requests
+        self.requests = DealReceivedRequests()
+        self.complete(requests)
     }
 
     func cancel() {
         self.done = true
+        self.requests = DealReceivedRequests()
     }
 
     func writable() {}

@@ -219,7 +219,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         case .write(let frames):
             self.enqueue(frames)
         case .startCall(let streamID, let method, let headers, let endStream):
-            self.startCall(streamID: streamID, method: method, headers: headers)
+            self.startCall(streamID: streamID, method: method, headers: headers, requestOpen: !endStream)
             if endStream {
                 self.calls[streamID]?.call.endRequests()
             }
@@ -266,7 +266,12 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         }
     }
 
-    private func startCall(streamID: UInt32, method: DealMethod, headers: Dealstore_V1_CallHeaders) {
+    private func startCall(
+        streamID: UInt32,
+        method: DealMethod,
+        headers: Dealstore_V1_CallHeaders,
+        requestOpen: Bool
+    ) {
         guard let context = self.context else { return }
         // Not cancelled: an armed idle timer checks idleSince when it fires (see armIdleTimer).
         self.idleSince = nil
@@ -293,6 +298,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         let call = self.router.makeCall(
             context: callContext,
             writer: writer,
+            requestOpen: requestOpen,
             authorizationCache: &self.authorizationCache
         )
         // The router may have answered at once (an auth failure): only a call still open keeps its handler.

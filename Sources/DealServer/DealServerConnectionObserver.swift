@@ -66,6 +66,11 @@ final class DealServerConnectionObserver: Sendable {
         return false
     }
 
+    /// Counts a connection refused after it was counted open (another limit than the total refused it).
+    func connectionRefused() {
+        self.connectionsRefused.increment()
+    }
+
     func connectionClosed() {
         let now = self.openConnections.subtract(1, ordering: .relaxed).newValue
         self.openConnectionsGauge.record(now)

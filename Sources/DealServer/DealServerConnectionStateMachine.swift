@@ -1,3 +1,4 @@
+import DealModel
 import DealProtocol
 import NIOCore
 import SwiftProtobuf
@@ -282,6 +283,17 @@ struct DealServerConnectionStateMachine {
                 )
             ])
         }
+        guard frame.payload.readableBytes <= self.limits.maximumHeadersBytes else {
+            // Refused unread: a large HEADERS of many small metadata entries costs seconds of CPU to decode.
+            return .write([
+                Self.trailers(
+                    streamID: id,
+                    code: .resourceExhausted,
+                    message: "HEADERS of \(frame.payload.readableBytes) bytes is over the limit of "
+                        + "\(self.limits.maximumHeadersBytes) (limits.max_headers_bytes); send less metadata"
+                )
+            ])
+        }
         let headers: Dealstore_V1_CallHeaders
         if let decoded = DealCallHeadersDecoder.decode(frame.payload) {
             headers = decoded
@@ -410,6 +422,20 @@ struct DealServerConnectionStateMachine {
                 cancelHandler: true
             )
         }
+        if self.exceedsFieldLimit(frame.payload, method: stream.method) {
+            self.removeStream(id)
+            return .failStream(
+                streamID: id,
+                trailers: Self.trailers(
+                    streamID: id,
+                    code: .resourceExhausted,
+                    message: "the request message would decode into more than \(self.limits.maximumRequestFields) "
+                        + "fields (limits.max_request_fields); a deal has a few hundred at most: send fewer "
+                        + "repeated entries, or split the request"
+                ),
+                cancelHandler: true
+            )
+        }
         if frame.isEndStream {
             // The request is complete: the call takes it now, so nothing stays held and no timer is needed.
             stream.requestEnded = true
@@ -435,6 +461,16 @@ struct DealServerConnectionStateMachine {
         }
         self.streams[id] = stream
         return .deliver(streamID: id, message: frame.payload, endStream: false)
+    }
+
+    /// Whether `message` would decode into more fields than ``DealConnectionLimits/maximumRequestFields``
+    /// (``DealMessageCensus``); small messages are answered without reading them.
+    private func exceedsFieldLimit(_ message: ByteBuffer, method: DealMethod) -> Bool {
+        let limit = self.limits.maximumRequestFields
+        guard message.readableBytes / 2 > limit else { return false }
+        return message.withUnsafeReadableBytes { bytes in
+            DealMessageCensus.dealStore.exceeds(limit, requestOfMethod: method.path, bytes: bytes)
+        }
     }
 
     /// Reserves `size` held request bytes; the refusal's message when a limit would be passed.
@@ -816,11 +852,29 @@ struct DealServerConnectionStateMachine {
     ) -> DealFrame {
         var trailers = Dealstore_V1_Trailers()
         trailers.code = code.rawValue
-        trailers.message = message
+        trailers.message = Self.statusMessage(message)
         trailers.metadata = metadata.map(\.wire)
         var frame = Self.frame(.trailers, streamID: streamID, trailers)
         frame.flags = .endStream
         return frame
+    }
+
+    /// Longest status message sent, in UTF-8 bytes; longer ones are cut with "…".
+    static let maximumStatusMessageBytes = 2048
+
+    /// `message` cut to ``maximumStatusMessageBytes`` at a character boundary: errors quote what the client
+    /// sent (an id, a field's value), and a 100 KB id must not come back as a 100 KB status in every refusal.
+    static func statusMessage(_ message: String) -> String {
+        guard message.utf8.count > Self.maximumStatusMessageBytes else { return message }
+        var cut = ""
+        var bytes = 0
+        for character in message {
+            let size = character.utf8.count
+            guard bytes + size <= Self.maximumStatusMessageBytes - 3 else { break }
+            cut.append(character)
+            bytes += size
+        }
+        return cut + "…"
     }
 
     static func goAway(lastStreamID: UInt32, code: DealStatusCode, reason: String) -> DealFrame {

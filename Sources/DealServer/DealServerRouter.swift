@@ -55,9 +55,13 @@ final class DealServerRouter: Sendable {
     }
 
     /// Authorizes the call and creates its handler; answers at once (and returns `nil`) when refused.
+    ///
+    /// `requestOpen` says whether the request goes on after the HEADERS (no END_STREAM on them): such a call's
+    /// token is checked again when its request ends.
     func makeCall(
         context: DealServerCallContext,
         writer: DealServerCallWriter,
+        requestOpen: Bool,
         authorizationCache: inout DealAuthorizationCache
     ) -> (any DealServerCall)? {
         var context = context
@@ -76,11 +80,13 @@ final class DealServerRouter: Sendable {
         case .allowed(let role):
             context.role = role
         }
-        // A watch authorized by a token is ended if a reload revokes the token.
+        // A watch authorized by a token is ended if a reload revokes the token; a call whose request is still
+        // coming is refused if a reload revokes it before the request ends.
         return self.authorizer.revocable(
             self.dispatch(context: context, writer: writer),
             method: context.method,
             authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
+            requestOpen: requestOpen,
             writer: writer,
             cache: authorizationCache
         )
@@ -160,17 +166,29 @@ final class DealServerRouter: Sendable {
                 writer: writer,
                 maximumRequests: self.maximumImportRecords,
                 maximumBytes: DealRequestByteLimit(bytes: self.maximumImportBytes, setting: "limits.max_import_bytes")
-            ) { (requests: [Dealstore_V1_ImportDealsRequest]) in
+            ) { (requests: DealReceivedRequests<Dealstore_V1_ImportDealsRequest>) in
                 let policy = requests.first?.onConflict ?? .skip
-                let records = requests.map(\.record)
                 self.runner.submit {
                     do {
-                        let result = try await store.importRecords(records, policy: policy)
+                        // Decoded a slice at a time: only one slice of records is in memory beside the bytes.
                         var response = Dealstore_V1_ImportDealsResponse()
-                        response.created = UInt64(result.created)
-                        response.updated = UInt64(result.updated)
-                        response.skipped = UInt64(result.skipped)
-                        response.rejected = result.rejections
+                        var start = 0
+                        while start < requests.count {
+                            let end = min(requests.count, start + Self.importSliceSize)
+                            let slice = try await store.importRecords(
+                                try requests.decode(start..<end).map(\.record),
+                                policy: policy
+                            )
+                            response.created += UInt64(slice.created)
+                            response.updated += UInt64(slice.updated)
+                            response.skipped += UInt64(slice.skipped)
+                            response.rejected += slice.rejections.map { rejection in
+                                var rejection = rejection
+                                rejection.index += UInt64(start)
+                                return rejection
+                            }
+                            start = end
+                        }
                         response.revision = store.revision
                         writer.respond(response)
                     } catch {
@@ -359,8 +377,9 @@ final class DealServerRouter: Sendable {
         writer.finish(code: .cancelled, message: "the watch was cancelled")
     }
 
-    /// Serves one WatchDeals call: replays the retained history lazily from `from_revision`, then live changes,
-    /// a batch at a time and only while the client's window is open (``DealServerStreamPacer``).
+    /// Serves one WatchDeals call: the `created` answer when asked for, then replays the retained history lazily
+    /// from `from_revision`, then live changes, a batch at a time and only while the client's window is open
+    /// (``DealServerStreamPacer``).
     static func watch(
         store: DealStore,
         request: Dealstore_V1_WatchDealsRequest,
@@ -375,7 +394,16 @@ final class DealServerRouter: Sendable {
             return
         }
         defer { subscription.cancel() }
-        while true {
+        if request.sendCreated {
+            // The subscription exists now: tell the client, so a write it makes after this answer is delivered.
+            var created = Dealstore_V1_ChangeEvent()
+            created.created = true
+            created.revision = subscription.resumeRevision
+            guard await writer.send([created], pacedBy: pacer) else { return }
+        }
+        // Checked before each batch: a watch cancelled while it replays history stops at once, instead of
+        // decoding a batch it will never send.
+        while !Task.isCancelled {
             let events: [Dealstore_V1_ChangeEvent]
             do {
                 events = try await subscription.next(limit: Self.watchBatchSize)
@@ -399,7 +427,12 @@ final class DealServerRouter: Sendable {
                 return
             }
         }
+        writer.finish(code: .cancelled, message: "the watch was cancelled")
     }
+
+    /// How many import records are decoded and applied at a time (the store commits them in batches of this
+    /// size too).
+    static var importSliceSize: Int { 1000 }
 
     /// How many change events a watch writes per hop to the loop: all of them may wait behind a closed window.
     static var watchBatchSize: Int { 64 }

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Runs the async work that calls hand off (imports, change feeds), as child tasks of the server's own task.
 ///
@@ -40,12 +41,14 @@ final class DealServerTaskRunner: Sendable {
 final class DealCancellationSignal: Sendable {
     private let stream: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
+    private let raised = Atomic<Bool>(false)
 
     init() {
         (self.stream, self.continuation) = AsyncStream.makeStream(of: Void.self)
     }
 
     func cancel() {
+        self.raised.store(true, ordering: .releasing)
         self.continuation.finish()
     }
 
@@ -56,6 +59,8 @@ final class DealCancellationSignal: Sendable {
 
     /// Runs `work` until it ends or the signal is raised, whichever is first; the loser is cancelled.
     func race(_ work: @escaping @Sendable () async -> Void) async {
+        // A call cancelled before its job started (a CANCEL right behind the request) does no work at all.
+        guard !self.raised.load(ordering: .acquiring) else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await work() }
             group.addTask { await self.wait() }

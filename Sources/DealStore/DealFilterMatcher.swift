@@ -63,6 +63,13 @@ struct DealFilterMatcher: Sendable {
         if !filter.strategicTerm.isEmpty { self.strategicTerm = filter.strategicTerm.lowercased() }
         if filter.strategicTermKind != .unspecified { self.strategicTermKind = filter.strategicTermKind }
         if !filter.query.isEmpty {
+            // Searched as a substring of every candidate's title and notes: its cost grows with its length.
+            guard filter.query.utf8.count <= Self.maximumQueryBytes else {
+                throw .invalid(
+                    "filter.query",
+                    "is \(filter.query.utf8.count) bytes; search with at most \(Self.maximumQueryBytes) (a name or a few words)"
+                )
+            }
             let query = filter.query.lowercased()
             self.query = query
             for (id, organization) in version.organizations
@@ -72,6 +79,9 @@ struct DealFilterMatcher: Sendable {
         }
         self.fingerprint = Self.fingerprint(filter)
     }
+
+    /// Longest `filter.query`, in UTF-8 bytes.
+    static let maximumQueryBytes = 256
 
     /// The CRC-32C of the filter's bytes (page tokens carry it, so a token is not reused with another filter).
     static func fingerprint(_ filter: Dealstore_V1_DealFilter) -> UInt32 {

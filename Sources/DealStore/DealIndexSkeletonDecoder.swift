@@ -71,8 +71,8 @@ enum DealIndexSkeletonDecoder {
                 case (16, 2):
                     guard reader.lengthDelimited() != nil else { return nil }
                     deal.disputedClaims.append(Dealstore_V1_DisputedClaim())
-                case (5, 2), (7, 2), (9, 2), (13, 2), (15, 2), (17, 2):
-                    // title, closed, commitment_cap, valuations, sources, notes: not indexed.
+                case (5, 2), (7, 2), (9, 2), (13, 2), (15, 2), (17, 2), (18, 2):
+                    // title, closed, commitment_cap, valuations, sources, notes, evidence: not indexed.
                     guard reader.lengthDelimited() != nil else { return nil }
                 default:
                     return nil
@@ -156,7 +156,8 @@ enum DealIndexSkeletonDecoder {
                 var inner = DealWireReader(bytes: nested)
                 guard let money = Self.money(&inner) else { return nil }
                 participation.committed = money
-            case (4, 2), (5, 2):
+            case (4, 2), (5, 2), (6, 2):
+                // stake, source_ids, evidence: not indexed.
                 guard reader.lengthDelimited() != nil else { return nil }
             default:
                 return nil
@@ -184,7 +185,7 @@ enum DealIndexSkeletonDecoder {
             case (7, 0):
                 guard let value = reader.int32() else { return nil }
                 tranche.status = Dealstore_V1_TrancheStatus(rawValue: Int(value)) ?? .UNRECOGNIZED(Int(value))
-            case (1, 2), (5, 2), (6, 2), (8, 2):
+            case (1, 2), (5, 2), (6, 2), (8, 2), (9, 2):
                 guard reader.lengthDelimited() != nil else { return nil }
             case (4, 0):
                 guard reader.varint() != nil else { return nil }

@@ -93,6 +93,14 @@ struct DealOrdering: Sendable {
 
     /// Parses e.g. `"amount desc, id"`; empty means `id`.
     init(_ text: String) throws(DealStoreError) {
+        // Each field may come once, so a valid order_by is short; a long one would be parsed (and kept as one
+        // sort key per field for every deal compared) before anything refused it.
+        guard text.utf8.count <= 256 else {
+            throw .invalid(
+                "order_by",
+                "is \(text.utf8.count) bytes; name each of amount, announced, update_revision, id at most once"
+            )
+        }
         var canonical: [String] = []
         var sawID = false
         for (index, part) in text.split(separator: ",").enumerated() {
@@ -121,6 +129,9 @@ struct DealOrdering: Sendable {
                     "order_by[\(index)]",
                     "cannot order by '\(name)': use amount, announced, update_revision or id"
                 )
+            }
+            if self.fields.contains(where: { $0.field == field }) {
+                throw .invalid("order_by[\(index)]", "'\(field.rawValue)' is already named: name each field once")
             }
             self.fields.append((field, descending))
             canonical.append(field.rawValue + (descending ? " desc" : ""))

@@ -153,6 +153,7 @@ struct DealValidator {
     // swift-format-ignore: FunctionBodyLength
     func validate(_ deal: inout Dealstore_V1_Deal) throws(DealStoreError) {
         try Self.checkID(deal.id, field: "id")
+        try Self.checkSizes(deal)
         // Assigned only when it changes: writing a field of a deal whose storage is shared copies the storage.
         let target = try self.resolve(deal.targetID, field: "target_id")
         if target != deal.targetID { deal.targetID = target }
@@ -162,10 +163,14 @@ struct DealValidator {
         if deal.hasClosed { try Self.checkDate(deal.closed, field: "closed") }
         if deal.hasAmount { try Self.checkMoney(deal.amount, field: "amount") }
         if deal.hasCommitmentCap { try Self.checkMoney(deal.commitmentCap, field: "commitment_cap") }
-        let sources = try Self.checkUnique(deal.sources.map(\.id), field: "sources")
-        for (index, source) in deal.sources.enumerated() where source.hasPublished {
-            try Self.checkDate(source.published, field: "sources[\(index)].published")
-        }
+        let (sources, excerpts) = try Self.checkSources(deal.sources, field: "sources")
+        try Self.checkEvidence(
+            deal.evidence,
+            fields: EvidenceFields.deal,
+            citing: [],
+            index: excerpts,
+            field: "evidence"
+        )
         for index in deal.participations.indices {
             let field = { "participations[\(index)]" }
             let investor = deal.participations[index].investorID
@@ -183,6 +188,13 @@ struct DealValidator {
                 }
             }
             try Self.checkSources(participation.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                participation.evidence,
+                fields: EvidenceFields.participation,
+                citing: participation.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         let tranches = try Self.checkUnique(deal.tranches.map(\.id), field: "tranches")
         var trancheTotals: [String: Int128] = [:]
@@ -200,6 +212,13 @@ struct DealValidator {
                 trancheTotals[tranche.amount.currencyCode, default: 0].addSaturating(tranche.amount.totalNanos)
             }
             try Self.checkSources(tranche.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                tranche.evidence,
+                fields: EvidenceFields.tranche,
+                citing: tranche.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         if deal.hasCommitmentCap {
             for (currency, total) in trancheTotals {
@@ -228,6 +247,13 @@ struct DealValidator {
                 )
             }
             try Self.checkSources(option.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                option.evidence,
+                fields: EvidenceFields.option,
+                citing: option.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         for (index, valuation) in deal.valuations.enumerated() {
             let field = { "valuations[\(index)]" }
@@ -235,6 +261,13 @@ struct DealValidator {
             try Self.checkMoney(valuation.amount, field: field() + ".amount")
             if valuation.hasAsOf { try Self.checkDate(valuation.asOf, field: field() + ".as_of") }
             try Self.checkSources(valuation.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                valuation.evidence,
+                fields: EvidenceFields.valuation,
+                citing: valuation.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         for index in deal.strategicTerms.indices {
             let field = { "strategic_terms[\(index)]" }
@@ -247,6 +280,13 @@ struct DealValidator {
             if term.value.isEmpty { throw .invalid(field() + ".value", "is required") }
             if term.hasSince { try Self.checkDate(term.since, field: field() + ".since") }
             try Self.checkSources(term.sourceIds, known: sources, field: field() + ".source_ids")
+            try Self.checkEvidence(
+                term.evidence,
+                fields: EvidenceFields.strategicTerm,
+                citing: term.sourceIds,
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
         _ = try Self.checkUnique(deal.disputedClaims.map(\.id), field: "disputed_claims")
         for (index, claim) in deal.disputedClaims.enumerated() {
@@ -258,6 +298,14 @@ struct DealValidator {
                     "unknown source '\(claim.sourceID)': a disputed claim needs its source"
                 )
             }
+            // The words that make the claim are the claim's own source's (or those of a source reporting it).
+            try Self.checkEvidence(
+                claim.evidence,
+                fields: EvidenceFields.disputedClaim,
+                citing: [claim.sourceID],
+                index: excerpts,
+                field: field() + ".evidence"
+            )
         }
     }
 
@@ -271,8 +319,16 @@ struct DealValidator {
     /// Validates an organization (not its uniqueness against other records).
     func validate(_ organization: Dealstore_V1_Organization) throws(DealStoreError) {
         try Self.checkID(organization.id, field: "id")
+        try Self.checkCount(organization.aliases.count, field: "aliases")
+        try Self.checkCount(organization.sources.count, field: "sources")
+        try Self.checkCount(organization.facts.count, field: "facts")
+        try Self.checkText(organization.name, field: "name", limit: Self.maximumNameBytes)
+        for (index, alias) in organization.aliases.enumerated() {
+            try Self.checkText(alias, field: "aliases[\(index)]", limit: Self.maximumNameBytes)
+        }
         if organization.name.allSatisfy(\.isWhitespace) { throw .invalid("name", "is required") }
         if case .UNRECOGNIZED(let value) = organization.kind { throw .invalid("kind", "unknown kind \(value)") }
+        try Self.checkFacts(organization)
         for key in DealStoreState.lookupKeys(of: organization) {
             if let other = self.organizationLookup[key], other != organization.id {
                 throw DealStoreError(

@@ -1,3 +1,4 @@
+import DealClient
 import DealCommandLine
 import DealProtocol
 import Testing

@@ -23,6 +23,12 @@ import Testing
         #expect(renderer.render([["abcdefgh"], ["x\ny"]]) == "A\nabcd…\nx y\n")
     }
 
+    @Test func neverCutsAWholeColumnsCells() {
+        // A quote cut short may no longer say what its source says.
+        let renderer = DealTableRenderer(columns: [.init("a"), .init("quote", whole: true)], maximumCellWidth: 5)
+        #expect(renderer.render([["abcdefgh", "« verbatim words »"]]) == "A      QUOTE\nabcd…  « verbatim words »\n")
+    }
+
     @Test func fitsTheTerminalByCuttingOnlyFlexibleColumns() {
         let renderer = DealTableRenderer(
             columns: [.init("id"), .init("amount", alignment: .right), .init("title", flexible: true)],

@@ -99,6 +99,7 @@ import Testing
         ["orgs", "update", "google", "--set", "aliases=Alphabet,Google LLC"], ["orgs", "delete", "x"],
         ["totals", "--by", "investor"], ["totals", "--by", "quarter", "--funded"], ["totals", "--by", "type"],
         ["timeline", "Anthropic"], ["coinvestors", "Google"], ["top", "10"], ["conflicts"],
+        ["sources"], ["sources", "--deal", "amazon-anthropic-2023"], ["get", "amazon-anthropic-2023", "--evidence"],
         ["import", "deals.jsonl"], ["export"], ["watch", "--from", "12"], ["health"], ["server-info"],
         ["completion", "bash"], ["list", "-o", "json"], ["list", "--output", "csv"],
         ["list", "--addr", "h:1", "--token", "t", "--ca", "c", "--cert", "x", "--key", "k", "--profile", "p"],

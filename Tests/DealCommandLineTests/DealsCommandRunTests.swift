@@ -25,7 +25,7 @@ import Testing
 
     @Test(arguments: [
         "list", "get", "add", "update", "delete", "orgs", "totals", "timeline", "coinvestors", "top", "conflicts",
-        "import", "export", "watch", "health", "server-info", "completion",
+        "sources", "import", "export", "watch", "health", "server-info", "completion",
     ])
     func everyCommandHelpHasAnExample(_ command: String) async {
         let (status, out, _) = await Self.run(["help", command])

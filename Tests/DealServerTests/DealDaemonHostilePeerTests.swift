@@ -55,7 +55,10 @@ struct DealDaemonHostilePeerTests {
     static func attackFrames(streams: Int, bytes: Int) throws -> [DealFrame] {
         var headers = Dealstore_V1_CallHeaders()
         headers.method = DealMethod.healthCheck.path
-        let payload = ByteBuffer(repeating: 0x0A, count: bytes)
+        // One long string field: held bytes, not a request that limits.max_request_fields refuses at once.
+        var request = Dealstore_V1_HealthCheckRequest()
+        request.service = String(repeating: "a", count: bytes - 8)
+        let payload = try DealFrame.encode(request)
         var frames: [DealFrame] = []
         for index in 0..<streams {
             let id = UInt32(2 * index + 1)

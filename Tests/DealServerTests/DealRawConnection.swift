@@ -38,18 +38,25 @@ final class DealRawConnection: Sendable {
         self.received = received
     }
 
-    /// Connects to the harness; `tls: false` speaks plain TCP to the TLS port.
+    /// Connects to the harness; `tls: false` speaks plain TCP to the TLS port; `source` is the local address to
+    /// connect from (any of 127.0.0.0/8 works on loopback).
     static func connect(
         port: Int,
         caFile: String,
         tls: Bool = true,
-        autoRead: Bool = true
+        autoRead: Bool = true,
+        source: String? = nil
     ) async throws
         -> DealRawConnection
     {
         let received = Received()
         let context = try DealTLSContext(configuration: .client(trustRootsFile: caFile))
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let source {
+            bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0))
+        }
+        let channel =
+            try await bootstrap
             .channelOption(.autoRead, value: autoRead)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

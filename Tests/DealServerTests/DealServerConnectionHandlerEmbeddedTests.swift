@@ -87,6 +87,13 @@ struct DealServerConnectionHandlerEmbeddedTests {
         DealStatusCode(rawValue: try frame.decodePayload(as: Dealstore_V1_Trailers.self).code)
     }
 
+    /// A Health/Check request of about `bytes` bytes: one long `service` string, a single field.
+    static func largeHealthCheck(bytes: Int) -> Dealstore_V1_HealthCheckRequest {
+        var request = Dealstore_V1_HealthCheckRequest()
+        request.service = String(repeating: "a", count: bytes - 8)
+        return request
+    }
+
     @Test("a request held without END_STREAM earns no WINDOW_UPDATE and is ended when the request-body timeout passes")
     func heldRequestTimesOut() async throws {
         var limits = DealConnectionLimits()
@@ -97,7 +104,7 @@ struct DealServerConnectionHandlerEmbeddedTests {
             try Self.write(
                 [
                     try Self.healthCheckHeaders(1),
-                    DealFrame(kind: .message, streamID: 1, payload: ByteBuffer(repeating: 0x0A, count: 3 << 20)),
+                    try DealFrame(kind: .message, streamID: 1, message: Self.largeHealthCheck(bytes: 3 << 20)),
                 ],
                 to: channel
             )

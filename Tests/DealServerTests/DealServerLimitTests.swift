@@ -62,6 +62,76 @@ struct DealServerLimitTests {
         }
     }
 
+    @Test("one address cannot hold every slot: its connections over the per-address limit are closed at accept")
+    func perAddressLimit() async throws {
+        let configure: (inout DealServer.Configuration) -> Void = {
+            $0.maximumConnections = 100
+            $0.maximumConnectionsPerAddress = 2
+        }
+        try await DealServerHarness.with(configure: configure) { harness, server in
+            // Bare TCP connections that never start TLS, as a slot-exhaustion attack opens them.
+            let idle = [
+                try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false),
+                try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false),
+            ]
+            defer { for connection in idle { connection.close() } }
+            let third = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false)
+            #expect(await third.waitForClose(), "a third connection from 127.0.0.1 must be closed")
+            #expect(idle.allSatisfy { $0.channel.isActive })
+            // Another address still gets in and is served.
+            let other = try await DealRawConnection.connect(
+                port: harness.port,
+                caFile: harness.caFile,
+                source: "127.0.0.2"
+            )
+            defer { other.close() }
+            try await other.sendHello()
+            try await other.send(try Self.call(1, .getServerInfo, token: harness.readToken))
+            let frames = try await other.waitForFrames(3)
+            #expect(frames.contains { $0.kind == .trailers && $0.streamID == 1 })
+            #expect(server.connectionCount == 3)
+        }
+    }
+
+    @Test("a 4 MiB CreateDeal of two million empty participations is refused undecoded; the connection goes on")
+    func amplifyingRequestRefused() async throws {
+        try await DealServerHarness.with { harness, _ in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            defer { raw.close() }
+            try await raw.sendHello()
+            // Deal field 10 (participations), an empty message: bytes 52 00, repeated inside field 1 (deal).
+            let count = 2_000_000
+            var deal = [UInt8]()
+            deal.reserveCapacity(count * 2)
+            for _ in 0..<count { deal += [0x52, 0x00] }
+            var request: [UInt8] = [0x0A]
+            var length = UInt64(deal.count)
+            while length >= 0x80 {
+                request.append(UInt8(length & 0x7F) | 0x80)
+                length >>= 7
+            }
+            request.append(UInt8(length))
+            request += deal
+            try await raw.send([
+                try DealFrame(
+                    kind: .headers,
+                    streamID: 1,
+                    message: Self.headers(.createDeal, token: harness.writeToken)
+                ),
+                DealFrame(kind: .message, flags: .endStream, streamID: 1, payload: ByteBuffer(bytes: request)),
+            ])
+            try await raw.send(try Self.call(3, .getServerInfo, token: harness.readToken))
+            let frames = try await raw.waitForFrames(4, timeout: .seconds(30))
+            let refused = try #require(frames.first { $0.kind == .trailers && $0.streamID == 1 })
+            let status: Dealstore_V1_Trailers = try refused.decodePayload()
+            #expect(status.code == DealStatusCode.resourceExhausted.rawValue)
+            #expect(status.message.contains("limits.max_request_fields"))
+            let answered = try #require(frames.first { $0.kind == .trailers && $0.streamID == 3 })
+            let info: Dealstore_V1_Trailers = try answered.decodePayload()
+            #expect(info.code == DealStatusCode.ok.rawValue)
+        }
+    }
+
     @Test("a call beyond max concurrent streams is refused with RESOURCE_EXHAUSTED, the others run")
     func streamLimit() async throws {
         var limits = DealConnectionLimits()

@@ -89,6 +89,55 @@ struct DealTokenRevocationTests {
     }
 
     @Test(
+        "a reload that revokes a token before a call's request ends refuses the call: no deal created, no record imported",
+        .timeLimit(.minutes(1))
+    )
+    func reloadRefusesCallsWhoseRequestIsOpen() async throws {
+        try await DealServerHarness.with { harness, server in
+            let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
+            defer { raw.close() }
+            try await raw.sendHello()
+            let createHeaders = DealServerLimitTests.headers(.createDeal, token: harness.writeToken)
+            let importHeaders = DealServerLimitTests.headers(.importDeals, token: harness.writeToken)
+            var create = DealTestRecords.createRequest(id: "created-after-revocation")
+            var record = Dealstore_V1_ImportDealsRequest()
+            record.record.deal = DealTestRecords.deal(id: "imported-before-revocation")
+            // Both calls authorized, their requests still open.
+            try await raw.send([
+                try DealFrame(kind: .headers, streamID: 1, message: createHeaders),
+                try DealFrame(kind: .headers, streamID: 3, message: importHeaders),
+                try DealFrame(kind: .message, streamID: 3, message: record),
+            ])
+            // A ServerInfo answered means the frames before it were handled.
+            try await raw.send(try DealServerLimitTests.call(5, .getServerInfo, token: harness.adminToken))
+            _ = try await raw.waitForFrames(2)
+            try Self.tokensWithout("writer", in: harness.directory + "/tokens")
+            try server.reload()
+            record.record.deal = DealTestRecords.deal(id: "imported-after-revocation")
+            create.deal.title = "sent after the reload"
+            try await raw.send([
+                try DealFrame(kind: .message, flags: .endStream, streamID: 1, message: create),
+                try DealFrame(kind: .message, flags: .endStream, streamID: 3, message: record),
+            ])
+            let frames = try await raw.waitForFrames(4)
+            for id: UInt32 in [1, 3] {
+                let trailers = try #require(frames.first { $0.kind == .trailers && $0.streamID == id })
+                let status: Dealstore_V1_Trailers = try trailers.decodePayload()
+                #expect(status.code == DealStatusCode.unauthenticated.rawValue, "stream \(id): \(status.message)")
+                #expect(status.message.contains("revoked"))
+            }
+            try await withDealClient(configuration: harness.clientConfiguration(token: harness.adminToken)) { admin in
+                for id in ["created-after-revocation", "imported-before-revocation", "imported-after-revocation"] {
+                    var get = Dealstore_V1_GetDealRequest()
+                    get.id = id
+                    let code = await DealServerAuthTests.code { _ = try await admin.getDeal(get) }
+                    #expect(code == .notFound, "\(id) must not exist")
+                }
+            }
+        }
+    }
+
+    @Test(
         "SIGHUP whose certificate reload fails still revokes the removed token and ends its watch; the log names the failed part",
         .timeLimit(.minutes(2))
     )

@@ -96,8 +96,9 @@ struct DealCrashTests {
             try await store.close()
         }
         #expect(acknowledged > 10, "the writer made too little progress to test anything")
-        // How many rounds the reader saw a write in depends on the machine's load; one is enough to have checked.
-        #expect(seenTotal > 0, "the reader saw no write to check")
+        // Rounds killed before the writer's reader got going see nothing; on a loaded machine that is most of
+        // them, so a few rounds with reads are what the check needs.
+        #expect(seenTotal >= 3, "the reader saw too few writes to test anything")
         try await model.close()
     }
 }

@@ -64,7 +64,58 @@ struct DealValidationTests {
             option.exercisedByTrancheID = "t9"
             deal.options = [option]
         },
+        Case(name: "more than 1,000 participations", field: "participations") { deal in
+            deal.participations = Array(repeating: deal.participations[0], count: 1_001)
+        },
+        Case(name: "more than 1,000 tranches", field: "tranches") { deal in
+            deal.tranches = Array(repeating: Dealstore_V1_Tranche(), count: 1_001)
+        },
+        Case(name: "notes over 64 KiB", field: "notes") { $0.notes = String(repeating: "n", count: 65_537) },
+        Case(name: "title over 1 KiB", field: "title") { $0.title = String(repeating: "t", count: 1_025) },
     ]
+
+    @Test("lists and texts of an organization are bounded too, with a message naming the field")
+    func organizationBounds() async throws {
+        try await TestStores.withStore { store in
+            let aliases = (0...1_000).map { "alias-\($0)" }
+            let tooMany = await #expect(throws: DealStoreError.self) {
+                try await store.createOrganization(TestStores.organization("many", aliases: aliases))
+            }
+            #expect(tooMany?.message.hasPrefix("aliases:") == true, "\(tooMany?.message ?? "")")
+            let long = await #expect(throws: DealStoreError.self) {
+                try await store.createOrganization(
+                    TestStores.organization("long", aliases: [String(repeating: "a", count: 1_025)])
+                )
+            }
+            #expect(long?.message.hasPrefix("aliases[0]:") == true, "\(long?.message ?? "")")
+            // At the limits they are accepted.
+            _ = try await store.createOrganization(
+                TestStores.organization("limit", aliases: Array(aliases.prefix(1_000)))
+            )
+        }
+    }
+
+    @Test("a long or repeating order_by and a long filter.query are refused before any deal is visited")
+    func queryBounds() async throws {
+        try await TestStores.withStore(seed: true) { store in
+            let repeated = #expect(throws: DealStoreError.self) {
+                try store.listDeals(orderBy: Array(repeating: "amount", count: 590_000).joined(separator: ","))
+            }
+            #expect(repeated?.code == .invalidArgument)
+            #expect(repeated?.message.hasPrefix("order_by:") == true, "\(repeated?.message ?? "")")
+            let twice = #expect(throws: DealStoreError.self) { try store.listDeals(orderBy: "amount, amount desc") }
+            #expect(twice?.message.hasPrefix("order_by[1]:") == true, "\(twice?.message ?? "")")
+            var filter = Dealstore_V1_DealFilter()
+            filter.query = String(repeating: "q", count: 257)
+            let query = #expect(throws: DealStoreError.self) { try store.listDeals(filter: filter) }
+            #expect(query?.message.hasPrefix("filter.query:") == true, "\(query?.message ?? "")")
+            filter.query = "anthropic"
+            let found = try store.listDeals(filter: filter)
+            #expect(!found.deals.isEmpty)
+            let ordered = try store.listDeals(orderBy: "amount desc, announced, update_revision, id")
+            #expect(!ordered.deals.isEmpty)
+        }
+    }
 
     /// A DAY-precision announcement date that is no day of the calendar.
     static func impossibleDay(_ name: String, year: Int32, month: Int32, day: Int32) -> Case {

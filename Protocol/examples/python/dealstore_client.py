@@ -192,6 +192,9 @@ class DealStoreConnection:
         self.frame_log: list[tuple[int, int]] = []  # (type, stream) of every frame received, in order
         self._outbox = bytearray()
         self._wake_r, self._wake_w = socket.socketpair()
+        # Written with conn.cond held: a blocking write to a full pair would wait for the I/O thread, which waits
+        # for conn.cond. A full pair already holds a wake-up, so a write that would block can be dropped.
+        self._wake_w.setblocking(False)
         self._io = threading.Thread(target=self._io_loop, name="dealstore-io", daemon=True)
         sock.setblocking(False)
         self._io.start()

@@ -21,6 +21,8 @@
 /// - Dates carry a precision: a deal "announced in Q1 2024" is year 2024, month 3 (the quarter's last month)
 ///   precision QUARTER; unused fields are zero.
 /// - Every record carries `meta`: the store's create and update revisions and an etag, all server-assigned.
+/// - Evidence: a source carries excerpts (its own words, verbatim); a figure names the excerpts that support it
+///   in `evidence`, field by field. See Excerpt and Evidence.
 
 import SwiftProtobuf
 
@@ -621,6 +623,12 @@ public nonisolated struct Dealstore_V1_Organization: Sendable {
 
   public var website: String = String()
 
+  /// Where the facts come from; each fact's evidence cites these sources' excerpts.
+  public var sources: [Dealstore_V1_Source] = []
+
+  /// What sources say about the organization (founding, headquarters, plans), each with its evidence.
+  public var facts: [Dealstore_V1_Fact] = []
+
   public var meta: Dealstore_V1_RecordMeta {
     get {_meta ?? Dealstore_V1_RecordMeta()}
     set {_meta = newValue}
@@ -635,6 +643,61 @@ public nonisolated struct Dealstore_V1_Organization: Sendable {
   public init() {}
 
   fileprivate var _meta: Dealstore_V1_RecordMeta? = nil
+}
+
+/// Something a source says about an organization: a property and its value, with the words that say it.
+///
+/// A Wikidata statement in miniature: `property` and a value (text, amount or date), references in `evidence`.
+public nonisolated struct Dealstore_V1_Fact: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Unique within the organization, same pattern as record ids.
+  public var id: String = String()
+
+  /// What the fact is about, a lower-case word or snake_case phrase: "founded", "founders", "headquarters",
+  /// "legal_form", "mission", "plan", "product", "competitors".
+  public var property: String = String()
+
+  /// The value, in English; required.
+  public var value: String = String()
+
+  /// The amount the fact states, when it states one.
+  public var amount: Dealstore_V1_Money {
+    get {_amount ?? Dealstore_V1_Money()}
+    set {_amount = newValue}
+  }
+  /// Returns true if `amount` has been explicitly set.
+  public var hasAmount: Bool {self._amount != nil}
+  /// Clears the value of `amount`. Subsequent reads from it will return its default value.
+  public mutating func clearAmount() {self._amount = nil}
+
+  /// The date the fact states or refers to, when it has one.
+  public var date: Dealstore_V1_PartialDate {
+    get {_date ?? Dealstore_V1_PartialDate()}
+    set {_date = newValue}
+  }
+  /// Returns true if `date` has been explicitly set.
+  public var hasDate: Bool {self._date != nil}
+  /// Clears the value of `date`. Subsequent reads from it will return its default value.
+  public mutating func clearDate() {self._date = nil}
+
+  /// True when the source gives the figure as estimated or approximate ("estimé à", "about").
+  public var approximate: Bool = false
+
+  /// Ids of entries in Organization.sources that report the fact.
+  public var sourceIds: [String] = []
+
+  /// Which excerpts support `value`, `amount` and `date`.
+  public var evidence: [Dealstore_V1_Evidence] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _amount: Dealstore_V1_Money? = nil
+  fileprivate var _date: Dealstore_V1_PartialDate? = nil
 }
 
 /// One investor's part in a deal.
@@ -669,6 +732,9 @@ public nonisolated struct Dealstore_V1_Participation: Sendable {
 
   /// Ids of entries in Deal.sources that report this participation.
   public var sourceIds: [String] = []
+
+  /// Which excerpts support `committed` and `stake` (and `investor_id`, `role` when they need saying).
+  public var evidence: [Dealstore_V1_Evidence] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -715,6 +781,9 @@ public nonisolated struct Dealstore_V1_Tranche: Sendable {
 
   public var sourceIds: [String] = []
 
+  /// Which excerpts support `amount`, `due`, `status` (and `kind`, `condition`).
+  public var evidence: [Dealstore_V1_Evidence] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -759,6 +828,9 @@ public nonisolated struct Dealstore_V1_InvestmentOption: Sendable {
 
   public var sourceIds: [String] = []
 
+  /// Which excerpts support `maximum`, `expires` and `exercised_by_tranche_id` (and `condition`).
+  public var evidence: [Dealstore_V1_Evidence] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -797,6 +869,9 @@ public nonisolated struct Dealstore_V1_Valuation: Sendable {
 
   public var sourceIds: [String] = []
 
+  /// Which excerpts support `amount` and `as_of` (and `kind`).
+  public var evidence: [Dealstore_V1_Evidence] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -832,6 +907,9 @@ public nonisolated struct Dealstore_V1_StrategicTerm: Sendable {
 
   public var sourceIds: [String] = []
 
+  /// Which excerpts support `value` and `since` (and `description`).
+  public var evidence: [Dealstore_V1_Evidence] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -848,10 +926,14 @@ public nonisolated struct Dealstore_V1_Source: Sendable {
   /// Unique within the deal, same pattern as record ids.
   public var id: String = String()
 
+  /// Who published the source, as the source itself or the one that cites it names them; empty when unknown.
   public var publisher: String = String()
 
+  /// A public location of the source itself; empty when none is known (never a local or internal path).
   public var url: String = String()
 
+  /// The source's own title; a title in [square brackets] is devised (the source has none), after library
+  /// cataloguing practice.
   public var title: String = String()
 
   public var published: Dealstore_V1_PartialDate {
@@ -868,11 +950,80 @@ public nonisolated struct Dealstore_V1_Source: Sendable {
   /// BCP 47 language of the source, e.g. "fr".
   public var language: String = String()
 
+  /// The source's words that the record's figures rest on.
+  public var excerpts: [Dealstore_V1_Excerpt] = []
+
+  /// Ids of the sources (in the same record) this one reports, quotes or adapts (PROV's wasDerivedFrom): the
+  /// press release an article quotes, the article a translation adapts. A source known only through another has
+  /// no excerpts of its own; its words are excerpts of the source that reports them, and a figure that names
+  /// the reported source may cite them.
+  public var derivedFromSourceIds: [String] = []
+
+  /// Which excerpts support `published`, `publisher` and `derived_from_source_ids` when the source does not
+  /// state them outright (a publication date implied by "last week", a source named in a credit line).
+  public var evidence: [Dealstore_V1_Evidence] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _published: Dealstore_V1_PartialDate? = nil
+}
+
+/// A passage of a source, quoted exactly: the words a figure rests on.
+///
+/// After Wikidata's reference qualifier "quotation" (text in its original language, with a rendering for other
+/// readers) and W3C Web Annotation's TextQuoteSelector: `text` is the source's characters as they are, so it can
+/// be found in the source by plain search.
+public nonisolated struct Dealstore_V1_Excerpt: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Unique within the record (across all of its sources), same pattern as record ids; evidence cites this id.
+  public var id: String = String()
+
+  /// The source's words, verbatim, in the source's language (Source.language): punctuation, apostrophes and
+  /// spaces as printed, nothing corrected or elided. A sentence or part of one, never a whole article. Required.
+  public var text: String = String()
+
+  /// An English rendering of `text`; empty when the source is in English.
+  public var translation: String = String()
+
+  /// Where `text` is: its paragraph in the source, counted from 1 (a heading is a paragraph); 0 when unknown.
+  public var paragraph: Int32 = 0
+
+  /// The sentence of that paragraph where `text` starts, counted from 1; 0 when unknown.
+  public var sentence: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Which excerpts support one field of the message that carries it.
+///
+/// A statement's references in Wikidata's terms (prov:wasDerivedFrom in W3C PROV's): the figure stays where it
+/// is, and this names the passages it was read from.
+public nonisolated struct Dealstore_V1_Evidence: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The field of the carrying message the excerpts support, by its proto name: "amount", "due", "stake",
+  /// "claimed_value". Required; must be a field of that message.
+  public var field: String = String()
+
+  /// Ids of excerpts of the record's sources (Excerpt.id); at least one.
+  public var excerptIds: [String] = []
+
+  /// How the value follows from the excerpts when it is not literally in them, in English: a date implied by
+  /// "en septembre dernier" in an article of 2024, a total worked out from two tranches.
+  public var inference: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// A source's claim that contradicts the accepted record. Kept, never silently dropped.
@@ -895,6 +1046,9 @@ public nonisolated struct Dealstore_V1_DisputedClaim: Sendable {
   public var sourceID: String = String()
 
   public var explanation: String = String()
+
+  /// The words that make the claim (`claimed_value`); the excerpts are on the source named by `source_id`.
+  public var evidence: [Dealstore_V1_Evidence] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1009,6 +1163,12 @@ public nonisolated struct Dealstore_V1_Deal: @unchecked Sendable {
   public var notes: String {
     get {_storage._notes}
     set {_uniqueStorage()._notes = newValue}
+  }
+
+  /// Which excerpts support the deal's own fields: `amount`, `commitment_cap`, `announced`, `closed`, `status`.
+  public var evidence: [Dealstore_V1_Evidence] {
+    get {_storage._evidence}
+    set {_uniqueStorage()._evidence = newValue}
   }
 
   public var meta: Dealstore_V1_RecordMeta {
@@ -1290,7 +1450,7 @@ nonisolated extension Dealstore_V1_RecordMeta: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Organization"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}aliases\0\u{1}kind\0\u{3}external_ids\0\u{1}description\0\u{1}website\0\u{2}\u{8}meta\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}aliases\0\u{1}kind\0\u{3}external_ids\0\u{1}description\0\u{1}website\0\u{1}sources\0\u{1}facts\0\u{2}\u{6}meta\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1305,6 +1465,8 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
       case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.externalIds) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.website) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.sources) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.facts) }()
       case 15: try { try decoder.decodeSingularMessageField(value: &self._meta) }()
       default: break
       }
@@ -1337,6 +1499,12 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
     if !self.website.isEmpty {
       try visitor.visitSingularStringField(value: self.website, fieldNumber: 7)
     }
+    if !self.sources.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.sources, fieldNumber: 8)
+    }
+    if !self.facts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.facts, fieldNumber: 9)
+    }
     try { if let v = self._meta {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
     } }()
@@ -1351,7 +1519,78 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
     if lhs.externalIds != rhs.externalIds {return false}
     if lhs.description_p != rhs.description_p {return false}
     if lhs.website != rhs.website {return false}
+    if lhs.sources != rhs.sources {return false}
+    if lhs.facts != rhs.facts {return false}
     if lhs._meta != rhs._meta {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Fact: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Fact"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}property\0\u{1}value\0\u{1}amount\0\u{1}date\0\u{1}approximate\0\u{3}source_ids\0\u{1}evidence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.property) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._amount) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._date) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.approximate) }()
+      case 7: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.property.isEmpty {
+      try visitor.visitSingularStringField(value: self.property, fieldNumber: 2)
+    }
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 3)
+    }
+    try { if let v = self._amount {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._date {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if self.approximate != false {
+      try visitor.visitSingularBoolField(value: self.approximate, fieldNumber: 6)
+    }
+    if !self.sourceIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.sourceIds, fieldNumber: 7)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Fact, rhs: Dealstore_V1_Fact) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.property != rhs.property {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs._amount != rhs._amount {return false}
+    if lhs._date != rhs._date {return false}
+    if lhs.approximate != rhs.approximate {return false}
+    if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1359,7 +1598,7 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Participation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_id\0\u{1}role\0\u{1}committed\0\u{1}stake\0\u{3}source_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_id\0\u{1}role\0\u{1}committed\0\u{1}stake\0\u{3}source_ids\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1372,6 +1611,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
       case 3: try { try decoder.decodeSingularMessageField(value: &self._committed) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._stake) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1397,6 +1637,9 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
     if !self.sourceIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.sourceIds, fieldNumber: 5)
     }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1406,6 +1649,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
     if lhs._committed != rhs._committed {return false}
     if lhs._stake != rhs._stake {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1413,7 +1657,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Tranche"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}investor_id\0\u{1}amount\0\u{1}kind\0\u{1}due\0\u{1}condition\0\u{1}status\0\u{3}source_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}investor_id\0\u{1}amount\0\u{1}kind\0\u{1}due\0\u{1}condition\0\u{1}status\0\u{3}source_ids\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1429,6 +1673,7 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
       case 6: try { try decoder.decodeSingularStringField(value: &self.condition) }()
       case 7: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1463,6 +1708,9 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
     if !self.sourceIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.sourceIds, fieldNumber: 8)
     }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1475,6 +1723,7 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.condition != rhs.condition {return false}
     if lhs.status != rhs.status {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1482,7 +1731,7 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".InvestmentOption"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}holder_id\0\u{1}maximum\0\u{1}expires\0\u{3}exercised_by_tranche_id\0\u{1}condition\0\u{3}source_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}holder_id\0\u{1}maximum\0\u{1}expires\0\u{3}exercised_by_tranche_id\0\u{1}condition\0\u{3}source_ids\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1497,6 +1746,7 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
       case 5: try { try decoder.decodeSingularStringField(value: &self.exercisedByTrancheID) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.condition) }()
       case 7: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1528,6 +1778,9 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
     if !self.sourceIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.sourceIds, fieldNumber: 7)
     }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1539,6 +1792,7 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
     if lhs.exercisedByTrancheID != rhs.exercisedByTrancheID {return false}
     if lhs.condition != rhs.condition {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1546,7 +1800,7 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
 
 nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Valuation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}amount\0\u{3}as_of\0\u{1}approximate\0\u{3}source_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}amount\0\u{3}as_of\0\u{1}approximate\0\u{3}source_ids\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1559,6 +1813,7 @@ nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtob
       case 3: try { try decoder.decodeSingularMessageField(value: &self._asOf) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.approximate) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1584,6 +1839,9 @@ nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtob
     if !self.sourceIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.sourceIds, fieldNumber: 5)
     }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1593,6 +1851,7 @@ nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtob
     if lhs._asOf != rhs._asOf {return false}
     if lhs.approximate != rhs.approximate {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1600,7 +1859,7 @@ nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Dealstore_V1_StrategicTerm: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StrategicTerm"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{3}party_id\0\u{1}value\0\u{1}description\0\u{1}since\0\u{3}source_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{3}party_id\0\u{1}value\0\u{1}description\0\u{1}since\0\u{3}source_ids\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1614,6 +1873,7 @@ nonisolated extension Dealstore_V1_StrategicTerm: SwiftProtobuf.Message, SwiftPr
       case 4: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._since) }()
       case 6: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1642,6 +1902,9 @@ nonisolated extension Dealstore_V1_StrategicTerm: SwiftProtobuf.Message, SwiftPr
     if !self.sourceIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.sourceIds, fieldNumber: 6)
     }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1652,6 +1915,7 @@ nonisolated extension Dealstore_V1_StrategicTerm: SwiftProtobuf.Message, SwiftPr
     if lhs.description_p != rhs.description_p {return false}
     if lhs._since != rhs._since {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1659,7 +1923,7 @@ nonisolated extension Dealstore_V1_StrategicTerm: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_Source: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Source"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}publisher\0\u{1}url\0\u{1}title\0\u{1}published\0\u{1}confidence\0\u{1}language\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}publisher\0\u{1}url\0\u{1}title\0\u{1}published\0\u{1}confidence\0\u{1}language\0\u{1}excerpts\0\u{3}derived_from_source_ids\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1674,6 +1938,9 @@ nonisolated extension Dealstore_V1_Source: SwiftProtobuf.Message, SwiftProtobuf.
       case 5: try { try decoder.decodeSingularMessageField(value: &self._published) }()
       case 6: try { try decoder.decodeSingularEnumField(value: &self.confidence) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.language) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.excerpts) }()
+      case 9: try { try decoder.decodeRepeatedStringField(value: &self.derivedFromSourceIds) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1705,6 +1972,15 @@ nonisolated extension Dealstore_V1_Source: SwiftProtobuf.Message, SwiftProtobuf.
     if !self.language.isEmpty {
       try visitor.visitSingularStringField(value: self.language, fieldNumber: 7)
     }
+    if !self.excerpts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.excerpts, fieldNumber: 8)
+    }
+    if !self.derivedFromSourceIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.derivedFromSourceIds, fieldNumber: 9)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1716,6 +1992,99 @@ nonisolated extension Dealstore_V1_Source: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs._published != rhs._published {return false}
     if lhs.confidence != rhs.confidence {return false}
     if lhs.language != rhs.language {return false}
+    if lhs.excerpts != rhs.excerpts {return false}
+    if lhs.derivedFromSourceIds != rhs.derivedFromSourceIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Excerpt: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Excerpt"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}text\0\u{1}translation\0\u{1}paragraph\0\u{1}sentence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.translation) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.paragraph) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.sentence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 2)
+    }
+    if !self.translation.isEmpty {
+      try visitor.visitSingularStringField(value: self.translation, fieldNumber: 3)
+    }
+    if self.paragraph != 0 {
+      try visitor.visitSingularInt32Field(value: self.paragraph, fieldNumber: 4)
+    }
+    if self.sentence != 0 {
+      try visitor.visitSingularInt32Field(value: self.sentence, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Excerpt, rhs: Dealstore_V1_Excerpt) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.translation != rhs.translation {return false}
+    if lhs.paragraph != rhs.paragraph {return false}
+    if lhs.sentence != rhs.sentence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Evidence: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Evidence"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}field\0\u{3}excerpt_ids\0\u{1}inference\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.field) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.excerptIds) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.inference) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.field.isEmpty {
+      try visitor.visitSingularStringField(value: self.field, fieldNumber: 1)
+    }
+    if !self.excerptIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.excerptIds, fieldNumber: 2)
+    }
+    if !self.inference.isEmpty {
+      try visitor.visitSingularStringField(value: self.inference, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Evidence, rhs: Dealstore_V1_Evidence) -> Bool {
+    if lhs.field != rhs.field {return false}
+    if lhs.excerptIds != rhs.excerptIds {return false}
+    if lhs.inference != rhs.inference {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1723,7 +2092,7 @@ nonisolated extension Dealstore_V1_Source: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DisputedClaim"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}field\0\u{3}claimed_value\0\u{3}accepted_value\0\u{3}source_id\0\u{1}explanation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}field\0\u{3}claimed_value\0\u{3}accepted_value\0\u{3}source_id\0\u{1}explanation\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1737,6 +2106,7 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
       case 4: try { try decoder.decodeSingularStringField(value: &self.acceptedValue) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.sourceID) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.explanation) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1761,6 +2131,9 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
     if !self.explanation.isEmpty {
       try visitor.visitSingularStringField(value: self.explanation, fieldNumber: 6)
     }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1771,6 +2144,7 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
     if lhs.acceptedValue != rhs.acceptedValue {return false}
     if lhs.sourceID != rhs.sourceID {return false}
     if lhs.explanation != rhs.explanation {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1778,7 +2152,7 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Deal"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{2}\u{e}meta\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{1}evidence\0\u{2}\u{d}meta\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1798,6 +2172,7 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
     var _sources: [Dealstore_V1_Source] = []
     var _disputedClaims: [Dealstore_V1_DisputedClaim] = []
     var _notes: String = String()
+    var _evidence: [Dealstore_V1_Evidence] = []
     var _meta: Dealstore_V1_RecordMeta? = nil
 
       // This property is used as the initial default value for new instances of the type.
@@ -1826,6 +2201,7 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       _sources = source._sources
       _disputedClaims = source._disputedClaims
       _notes = source._notes
+      _evidence = source._evidence
       _meta = source._meta
     }
   }
@@ -1862,6 +2238,7 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._sources) }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._disputedClaims) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._notes) }()
+        case 18: try { try decoder.decodeRepeatedMessageField(value: &_storage._evidence) }()
         case 31: try { try decoder.decodeSingularMessageField(value: &_storage._meta) }()
         default: break
         }
@@ -1926,6 +2303,9 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       if !_storage._notes.isEmpty {
         try visitor.visitSingularStringField(value: _storage._notes, fieldNumber: 17)
       }
+      if !_storage._evidence.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._evidence, fieldNumber: 18)
+      }
       try { if let v = _storage._meta {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 31)
       } }()
@@ -1955,6 +2335,7 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._sources != rhs_storage._sources {return false}
         if _storage._disputedClaims != rhs_storage._disputedClaims {return false}
         if _storage._notes != rhs_storage._notes {return false}
+        if _storage._evidence != rhs_storage._evidence {return false}
         if _storage._meta != rhs_storage._meta {return false}
         return true
       }

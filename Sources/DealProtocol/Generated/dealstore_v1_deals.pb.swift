@@ -360,6 +360,11 @@ public nonisolated struct Dealstore_V1_WatchDealsRequest: Sendable {
   /// Also deliver organization changes.
   public var includeOrganizations: Bool = false
 
+  /// First answer with a ChangeEvent whose `created` is true once the subscription is established (as etcd's
+  /// created watch response): every change after its `revision` is then delivered. Servers that predate the field
+  /// ignore it and send changes only.
+  public var sendCreated: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1035,7 +1040,7 @@ nonisolated extension Dealstore_V1_GetTimelineRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Dealstore_V1_WatchDealsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".WatchDealsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}from_revision\0\u{3}include_organizations\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}from_revision\0\u{3}include_organizations\0\u{3}send_created\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1045,6 +1050,7 @@ nonisolated extension Dealstore_V1_WatchDealsRequest: SwiftProtobuf.Message, Swi
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.fromRevision) }()
       case 2: try { try decoder.decodeSingularBoolField(value: &self.includeOrganizations) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.sendCreated) }()
       default: break
       }
     }
@@ -1057,12 +1063,16 @@ nonisolated extension Dealstore_V1_WatchDealsRequest: SwiftProtobuf.Message, Swi
     if self.includeOrganizations != false {
       try visitor.visitSingularBoolField(value: self.includeOrganizations, fieldNumber: 2)
     }
+    if self.sendCreated != false {
+      try visitor.visitSingularBoolField(value: self.sendCreated, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Dealstore_V1_WatchDealsRequest, rhs: Dealstore_V1_WatchDealsRequest) -> Bool {
     if lhs.fromRevision != rhs.fromRevision {return false}
     if lhs.includeOrganizations != rhs.includeOrganizations {return false}
+    if lhs.sendCreated != rhs.sendCreated {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

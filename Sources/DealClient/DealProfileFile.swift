@@ -1,6 +1,7 @@
 import Foundation
 
-/// The profile file: named connection settings, so `deals --profile prod list` reaches another server.
+/// The profile file: named connection settings, so `deals --profile prod list` (or a tool resolving its
+/// configuration with a profile name) reaches another server.
 ///
 /// Location: `$XDG_CONFIG_HOME/deals/profile.json`, else `$HOME/.config/deals/profile.json`. Format:
 ///
@@ -15,9 +16,9 @@ import Foundation
 /// }
 /// ```
 ///
-/// Without `--profile`, the profile named by `current` is used, else one named `default`, else none. Every key of
-/// a profile is optional; `token` holds a token inline and `tokenFile` names a file holding one. `~/` expands to
-/// the home directory.
+/// Without a profile name (`--profile`), the profile named by `current` is used, else one named `default`, else
+/// none. Every key of a profile is optional; `token` holds a token inline and `tokenFile` names a file holding one
+/// (an inline token wins). `~/` expands to the home directory.
 public struct DealProfileFile: Sendable, Decodable {
     /// One profile's settings.
     public struct Profile: Sendable, Decodable {
@@ -35,7 +36,7 @@ public struct DealProfileFile: Sendable, Decodable {
         public var key: String?
     }
 
-    /// The profile used when `--profile` is not given.
+    /// The profile used when no profile name is given.
     public var current: String?
     /// Profiles by name.
     public var profiles: [String: Profile]
@@ -52,13 +53,18 @@ public struct DealProfileFile: Sendable, Decodable {
     }
 
     /// Reads and decodes the file at `path`; `nil` when it does not exist.
-    public static func load(path: String) throws(DealInputError) -> DealProfileFile? {
+    public static func load(path: String) throws(DealClientConfigurationError) -> DealProfileFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             return try JSONDecoder().decode(DealProfileFile.self, from: data)
         } catch {
-            throw DealInputError("cannot read profile file \(path): \(error); see `deals --help` for its format")
+            throw DealClientConfigurationError(
+                code: .invalidProfile,
+                message: "cannot read profile file \(path): \(error); its format is in PROTOCOL.md (client "
+                    + "configuration) and `deals --help`",
+                cause: "\(error)"
+            )
         }
     }
 }

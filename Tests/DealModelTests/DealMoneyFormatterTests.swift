@@ -1,4 +1,3 @@
-import DealCommandLine
 import DealModel
 import Testing
 

@@ -1,5 +1,3 @@
-import DealModel
-
 /// Parses amounts the way people and the source articles write them into exact ``Dealstore_V1_Money``.
 ///
 /// Accepted: a number with optional grouping (`4 000 000`, `4,000,000`, `4'000'000`), a decimal point or a French
@@ -83,7 +81,14 @@ public struct DealMoneyParser: Sendable {
             default: result.append(character)
             }
         }
-        return result.trimmingSpaces()
+        // Foundation-free trimming, as the rest of the module.
+        while let first = result.first, first.isWhitespace {
+            result.removeFirst()
+        }
+        while let last = result.last, last.isWhitespace {
+            result.removeLast()
+        }
+        return result
     }
 
     private static func isNumberCharacter(_ character: Character) -> Bool {

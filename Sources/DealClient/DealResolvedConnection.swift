@@ -1,12 +1,11 @@
-import DealClient
-
-/// Where `deals` connects, with which credentials, and where each came from (for error messages).
+/// Where a client connects, with which credentials, and where each came from (for error messages); made by
+/// ``DealConnectionResolver``.
 public struct DealResolvedConnection: Sendable, Equatable {
     /// The server host.
     public var host: String
     /// The server port.
     public var port: Int
-    /// Where the address came from: `--addr`, `DEALS_ADDR`, a profile, or the default.
+    /// Where the address came from: an explicit value, `DEALS_ADDR`, a profile, or the default.
     public var addressSource: String = "the default"
     /// The bearer token, if any.
     public var token: String?
@@ -50,11 +49,6 @@ public struct DealResolvedConnection: Sendable, Equatable {
         configuration.certificateChainFile = self.certificateFile
         configuration.privateKeyFile = self.keyFile
         configuration.token = self.token
-        configuration.agent = "deals/\(configuration.agent)"
-        // A command line should fail fast when dealsd is not running rather than retry for the library's 15 s;
-        // two seconds of retries still ride over a daemon restart.
-        configuration.connectTimeout = .seconds(5)
-        configuration.waitForConnectionTimeout = .seconds(2)
         return configuration
     }
 }

@@ -1,5 +1,3 @@
-import DealModel
-
 /// Formats exact amounts the way people read them: `$1.25B`, `$300M`, `€2.5M`, `1.5B CHF`.
 ///
 /// USD, EUR, GBP and JPY get their symbol in front; other currencies get their code after the number. Amounts of

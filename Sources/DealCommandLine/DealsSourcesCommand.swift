@@ -1,0 +1,66 @@
+import ArgumentParser
+import DealModel
+import DealProtocol
+
+/// `deals sources`: every source of the deals and organizations, with how many figures each supports.
+public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
+    public static let configuration = CommandConfiguration(
+        commandName: "sources",
+        abstract: "List sources with how many figures each supports.",
+        discussion: """
+            One row per source (the same source id, publisher and title in several
+            records is one row). RECORDS: deals and organizations that list it;
+            ITEMS: participations, tranches, options, valuations, terms, claims and
+            facts naming it in their sources; FIGURES: figures it backs (quoted or
+            named); QUOTED: figures that quote its own words; EXCERPTS: its quotes.
+            -o json adds each source's excerpts and the figures it backs.
+
+            Examples:
+              deals sources
+              deals sources --deal amazon-anthropic-2023
+              deals sources -o json | jq '.[] | {id: .source.id, figureCount}'
+            """
+    )
+
+    @Option(help: "Only this deal's sources (organizations' sources are then left out).")
+    var deal: String?
+
+    @OptionGroup var format: DealOutputOptions
+    @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
+
+    public init() {}
+
+    public mutating func run() async throws {
+        try await self.run(in: .standard())
+    }
+
+    public func run(in context: DealCommandContext) async throws {
+        let (deals, organizations) = try await context.withClient(self.connection) { client in
+            if let id = self.deal {
+                var request = Dealstore_V1_GetDealRequest()
+                request.id = id
+                return ([try await client.getDeal(request)], [Dealstore_V1_Organization]())
+            }
+            var deals: [Dealstore_V1_Deal] = []
+            var dealRequest = Dealstore_V1_ListDealsRequest()
+            dealRequest.pageSize = 1000
+            while true {
+                let response = try await client.listDeals(dealRequest)
+                deals += response.deals
+                if response.nextPageToken.isEmpty { break }
+                dealRequest.pageToken = response.nextPageToken
+            }
+            var organizations: [Dealstore_V1_Organization] = []
+            var organizationRequest = Dealstore_V1_ListOrganizationsRequest()
+            organizationRequest.pageSize = 1000
+            while true {
+                let response = try await client.listOrganizations(organizationRequest)
+                organizations += response.organizations
+                if response.nextPageToken.isEmpty { break }
+                organizationRequest.pageToken = response.nextPageToken
+            }
+            return (deals, organizations)
+        }
+        try context.emit(DealViews.sources(deals: deals, organizations: organizations), as: self.format.output)
+    }
+}
