@@ -14,20 +14,19 @@ import Synchronization
 /// after a failed fsync the kernel may have dropped the dirty pages, so retrying could acknowledge lost data.
 final class DealCommitter: Sendable {
     enum Work: Sendable {
-        /// Log records (framed) ending at `lastRevision`, and the version of the store after them (published to
-        /// readers once they are durable).
+        /// Log records (framed) ending at `lastRevision`.
         case write(
             bytes: [UInt8],
             records: Int,
             lastRevision: UInt64,
-            version: DealVersion,
             executor: (any DealCompletionExecutor)?,
             completion: @Sendable (DealStoreError?) -> Void
         )
-        /// Start a new segment whose first revision will be `firstRevision`.
-        case rotate(firstRevision: UInt64, completion: @Sendable (DealStoreError?) -> Void)
-        /// Sync and stop.
-        case close(completion: @Sendable (DealStoreError?) -> Void)
+        /// Start a new segment whose first revision will be `firstRevision`; `version` is the store as of every
+        /// write queued before (published once they are durable).
+        case rotate(firstRevision: UInt64, version: DealVersion, completion: @Sendable (DealStoreError?) -> Void)
+        /// Sync and stop; `version` as for `rotate`.
+        case close(version: DealVersion, completion: @Sendable (DealStoreError?) -> Void)
     }
 
     private struct Queue: Sendable {
@@ -123,17 +122,23 @@ final class DealCommitter: Sendable {
             } else {
                 self.wake.wait()
             }
-            let items = self.queue.withLock { queue in
-                let items = queue.items
-                queue.items.removeAll(keepingCapacity: true)
-                return items
-            }
-            if self.processBatch(items, store: store) { return }
+            let (items, version) = store.takeQueuedWork()
+            if self.processBatch(items, version: version, store: store) { return }
         }
     }
 
-    /// Returns true when the thread must stop.
-    private func processBatch(_ items: [Work], store: DealStore) -> Bool {
+    /// Takes everything queued; call with the store's state lock held (see ``DealStore/takeQueuedWork()``).
+    func takeQueued() -> [Work] {
+        self.queue.withLock { queue in
+            let items = queue.items
+            queue.items.removeAll(keepingCapacity: true)
+            return items
+        }
+    }
+
+    /// Writes, syncs and completes `items`; `version` is the store after the last of them. Returns true when
+    /// the thread must stop.
+    private func processBatch(_ items: [Work], version: DealVersion?, store: DealStore) -> Bool {
         var buffer: [UInt8] = []
         var pending: [Completion] = []
         var lastRevision: UInt64 = 0
@@ -148,7 +153,7 @@ final class DealCommitter: Sendable {
             }
             // Publish before completing, so a writer that was told "durable" reads its change and finds it in the
             // feed (read-your-writes), and no reader ever saw it before it was durable.
-            if error == nil, let version = lastVersion {
+            if error == nil, records > 0, let version = lastVersion {
                 store.committerDurable(upTo: lastRevision, records: records, version: version)
             }
             Self.complete(pending, error: error)
@@ -160,16 +165,17 @@ final class DealCommitter: Sendable {
 
         for item in items {
             switch item {
-            case .write(let bytes, let count, let revision, let version, let executor, let completion):
+            case .write(let bytes, let count, let revision, let executor, let completion):
                 buffer.append(contentsOf: bytes)
                 pending.append(Completion(executor: executor, body: completion))
                 lastRevision = revision
-                lastVersion = version
                 records += count
-            case .rotate(let firstRevision, let completion):
+            case .rotate(let firstRevision, let before, let completion):
+                lastVersion = before
                 flush()
                 completion(self.rotate(firstRevision: firstRevision))
-            case .close(let completion):
+            case .close(let before, let completion):
+                lastVersion = before
                 flush()
                 let error = self.syncNow()
                 self.segment.withLock { segment in
@@ -181,6 +187,7 @@ final class DealCommitter: Sendable {
                 return true
             }
         }
+        lastVersion = version
         flush()
         if self.batchInterval != nil {
             let due = self.segment.withLock { segment in

@@ -1,15 +1,17 @@
 /// The versions recent ListDeals page tokens were cut from, so that the next pages are read from the same
 /// revision (a consistent read across pages, as a database cursor gives).
 ///
-/// A pinned version costs only the nodes the writer has replaced since (the rest is shared with the current
-/// version), so a handful are cheap; still, they are bounded in number and age. A token whose version is no longer
-/// pinned reads the latest version instead; its key-based position still returns no deal twice and skips none
-/// whose sort key did not change (see ``DealPageToken``).
+/// A pinned version costs the nodes the writer has replaced since (the rest is shared with the current version):
+/// little for a short listing, but under sustained writes spread over the whole store, up to about one copy of
+/// the maps' nodes (some 50 bytes per deal, not the deals themselves) per pinned version. Hence the bounds: at most
+/// ``capacity`` versions for at most ``lifetime`` each, i.e. at most about 400 bytes per deal in the worst case. A
+/// token whose version is no longer pinned reads the latest version instead; its key-based position still returns
+/// no deal twice and skips none whose sort key did not change (see ``DealPageToken``).
 struct DealPinnedVersions: Sendable {
     /// At most this many versions are pinned (the oldest goes first).
-    static let capacity = 64
+    static let capacity = 8
     /// A version is pinned for this long after the last page cut from it.
-    static let lifetime: Duration = .seconds(60)
+    static let lifetime: Duration = .seconds(30)
 
     private var entries: [(version: DealVersion, until: ContinuousClock.Instant)] = []
 

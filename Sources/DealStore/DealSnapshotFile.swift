@@ -301,7 +301,7 @@ extension DealStore {
             state.recordsSinceSnapshot = 0
             // Queued under the lock, so the new segment starts exactly after the snapshot's revision.
             self.committer.enqueue(
-                .rotate(firstRevision: state.revision + 1) { error in
+                .rotate(firstRevision: state.revision + 1, version: DealVersion(state)) { error in
                     rotateError.withLock { $0 = error }
                     rotated.signal()
                 }

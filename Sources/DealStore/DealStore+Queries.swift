@@ -196,63 +196,50 @@ extension DealStore {
             case .investor, .target, .year, .quarter: groupBy
             default: .dealType
             }
-        let groups: TreeDictionary<String, DealGroupTotals>
         if filter == Dealstore_V1_DealFilter() {
-            groups = version.summaries.groups(grouping)
-        } else {
-            let matcher = try DealFilterMatcher(filter, version: version)
-            var index = DealSummaryIndex()
-            for entry in Self.matching(matcher, in: version) { index.add(entry, sign: 1, only: grouping) }
-            groups = index.groups(grouping)
+            let groups = version.summaries.groups(grouping)
+            return (Self.summaryGroups(groups, grouping: grouping, version: version), version.revision)
         }
-        return (Self.summaryGroups(groups, grouping: grouping, version: version), version.revision)
+        let matcher = try DealFilterMatcher(filter, version: version)
+        // A fresh accumulation only this call holds: plain dictionaries, updated in place.
+        var index = DealSummaryMaps<[String: DealGroupTotals]>()
+        for entry in Self.matching(matcher, in: version) { index.add(entry, sign: 1, only: grouping) }
+        return (Self.summaryGroups(index.groups(grouping), grouping: grouping, version: version), version.revision)
     }
 
     /// The answer of a summary from its group totals: time groups in time order, the others largest committed
     /// USD total first (then largest in any currency), then by key.
-    static func summaryGroups(
-        _ groups: TreeDictionary<String, DealGroupTotals>,
+    static func summaryGroups<Groups: Sequence>(
+        _ groups: Groups,
         grouping groupBy: Dealstore_V1_SummaryGrouping,
         version: DealVersion
-    ) -> [Dealstore_V1_SummaryGroup] {
-        struct Key: Hashable {
-            var group: String
-            var currency: String
-        }
-        var totals: [Key: (committed: Int128, funded: Int128)] = [:]
-        var dealCounts: [String: Int] = [:]
-        for (key, group) in groups {
-            dealCounts[key] = group.dealCount
-            for sums in group.currencies {
-                totals[Key(group: key, currency: sums.currency)] = (sums.committed, sums.funded)
-            }
-        }
-        var currencies: [String: [String]] = [:]
-        for key in totals.keys { currencies[key.group, default: []].append(key.currency) }
+    ) -> [Dealstore_V1_SummaryGroup] where Groups.Element == (key: String, value: DealGroupTotals) {
         // Time groups read best in time order; the others largest first (USD, then any currency), then by key.
+        // Each group's weights are computed once, not in every comparison of the sort.
         let chronological = groupBy == .year || groupBy == .quarter
-        func weight(_ key: String) -> (usd: Int128, any: Int128) {
-            let usd = totals[Key(group: key, currency: "USD")]?.committed ?? 0
-            let any = (currencies[key] ?? []).map { totals[Key(group: key, currency: $0)]?.committed ?? 0 }.max() ?? 0
-            return (usd, any)
+        var rows: [(key: String, totals: DealGroupTotals, usd: Int128, any: Int128)] = []
+        rows.reserveCapacity(groups.underestimatedCount)
+        for (key, totals) in groups {
+            let usd = totals.currencies.first { $0.currency == "USD" }?.committed ?? 0
+            rows.append((key, totals, usd, totals.currencies.map(\.committed).max() ?? 0))
         }
-        let ordered = dealCounts.keys.sorted { a, b in
-            if chronological { return a < b }
-            let (x, y) = (weight(a), weight(b))
-            if x.usd != y.usd { return x.usd > y.usd }
-            if x.any != y.any { return x.any > y.any }
-            return a < b
+        rows.sort { a, b in
+            if chronological { return a.key < b.key }
+            if a.usd != b.usd { return a.usd > b.usd }
+            if a.any != b.any { return a.any > b.any }
+            return a.key < b.key
         }
-        return ordered.map { key in
+        return rows.map { row in
+            let key = row.key
             var group = Dealstore_V1_SummaryGroup()
             group.key = key
             group.label =
                 (groupBy == .investor || groupBy == .target) ? (version.organizations[key]?.name ?? key) : key
-            group.dealCount = UInt64(dealCounts[key] ?? 0)
-            group.totals = (currencies[key] ?? []).sorted().map { currency in
+            group.dealCount = UInt64(row.totals.dealCount)
+            group.totals = row.totals.currencies.sorted { $0.currency < $1.currency }.map { sums in
+                let currency = sums.currency
                 var total = Dealstore_V1_CurrencyTotal()
                 total.currencyCode = currency
-                let sums = totals[Key(group: key, currency: currency)] ?? (0, 0)
                 // A sum too large for a Money is sent as the largest Money, flagged, rather than wrapped or trapped.
                 var saturated = false
                 total.committed = Dealstore_V1_Money(

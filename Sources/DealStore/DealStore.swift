@@ -138,11 +138,13 @@ public final class DealStore: Sendable {
         }
         for waiter in waiters { waiter.resume(returning: false) }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            self.committer.enqueue(
-                .close { error in
-                    if let error { continuation.resume(throwing: error) } else { continuation.resume() }
-                }
-            )
+            self.state.withLock { state in
+                self.committer.enqueue(
+                    .close(version: DealVersion(state)) { error in
+                        if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+                    }
+                )
+            }
         }
     }
 
@@ -165,6 +167,18 @@ public final class DealStore: Sendable {
     public var health: DealStoreHealth { self.state.withLock { $0.health } }
 
     // MARK: Committer callbacks (committer thread)
+
+    /// Takes the committer's queue together with the version of the store after its last write: under the state
+    /// lock, where every write is applied and queued, so the version holds exactly the queued writes.
+    ///
+    /// Why here and not per write: a version taken after every write would make the next write copy the paths it
+    /// changes (the version shares them); taken once per commit batch, a batch's writes copy each path once.
+    func takeQueuedWork() -> ([DealCommitter.Work], DealVersion?) {
+        self.state.withLock { state in
+            let items = self.committer.takeQueued()
+            return (items, items.isEmpty ? nil : DealVersion(state))
+        }
+    }
 
     /// Called before the failed batch's calls are completed: by the time a caller hears of the failure, its
     /// write (and every later one, none of which can be durable now) is gone from the working state too; readers

@@ -74,12 +74,12 @@ extension DealStoreState {
         self.referenceCounts = TreeDictionary(uniqueKeysWithValues: references.filter { $0.value > 0 })
     }
 
-    /// The summary totals of every entry, accumulated into maps only this worker holds (so every update is in
-    /// place, without path copies).
+    /// The summary totals of every entry, accumulated in plain dictionaries (a hash update in place each), then
+    /// turned into the persistent maps once: a few hundred groups.
     private static func summaryIndex(_ batches: [DealIndexBatch]) -> DealSummaryIndex {
-        var index = DealSummaryIndex()
-        for batch in batches { for entry in batch.entries { index.add(entry, sign: 1) } }
-        return index
+        var plain = DealSummaryMaps<[String: DealGroupTotals]>()
+        for batch in batches { for entry in batch.entries { plain.add(entry, sign: 1) } }
+        return plain.persistent
     }
 
     /// For each of `keys`, the set of the deal ids its groups list across `batches`, created at its final size.

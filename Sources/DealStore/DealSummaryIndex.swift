@@ -39,20 +39,59 @@ struct DealGroupTotals: Sendable, Equatable {
     }
 }
 
+/// A map from group key to totals that ``DealSummaryMaps`` accumulates into: the persistent `TreeDictionary` of a
+/// version, or a plain `Dictionary` when one thread builds the totals alone (recovery's bulk load, where a hash
+/// update in place is several times cheaper than a persistent one).
+protocol DealGroupMap: Sendable {
+    init()
+    /// Changes the totals of `key` in place (starting from empty ones), dropping the key if they become empty.
+    mutating func updateGroup(_ key: String, _ body: (inout DealGroupTotals) -> Void)
+}
+
+extension TreeDictionary: DealGroupMap where Key == String, Value == DealGroupTotals {
+    mutating func updateGroup(_ key: String, _ body: (inout DealGroupTotals) -> Void) {
+        var empty = false
+        DealGroupTotals.mutate(&self[key, default: DealGroupTotals()]) { totals in
+            body(&totals)
+            empty = totals.dealCount <= 0 && totals.currencies.isEmpty
+        }
+        if empty { self[key] = nil }
+    }
+}
+
+extension Dictionary: DealGroupMap where Key == String, Value == DealGroupTotals {
+    mutating func updateGroup(_ key: String, _ body: (inout DealGroupTotals) -> Void) {
+        var empty = false
+        DealGroupTotals.mutate(&self[key, default: DealGroupTotals()]) { totals in
+            body(&totals)
+            empty = totals.dealCount <= 0 && totals.currencies.isEmpty
+        }
+        if empty { self[key] = nil }
+    }
+}
+
+extension DealGroupTotals {
+    static func mutate(_ totals: inout DealGroupTotals, _ body: (inout DealGroupTotals) -> Void) {
+        body(&totals)
+    }
+}
+
 /// The summary of every stored deal, per grouping, kept up to date by every write, so that an unfiltered
 /// SummarizeDeals reads a few hundred groups instead of scanning every deal.
 ///
-/// Persistent maps (`TreeDictionary`): a version of the store shares them in O(1) and a write changes one path
-/// per group it touches. The same accumulation (``add(_:sign:only:)``) serves filtered summaries, which scan the
-/// matching deals into a fresh index for the one grouping asked for, so both answers follow one definition:
-/// cancelled deals are left out; an investor group counts the deals in which it has a contribution, the other
-/// groups every deal of their key.
-struct DealSummaryIndex: Sendable {
-    var byInvestor: TreeDictionary<String, DealGroupTotals> = [:]
-    var byTarget: TreeDictionary<String, DealGroupTotals> = [:]
-    var byYear: TreeDictionary<String, DealGroupTotals> = [:]
-    var byQuarter: TreeDictionary<String, DealGroupTotals> = [:]
-    var byType: TreeDictionary<String, DealGroupTotals> = [:]
+/// Persistent maps (`TreeDictionary`, ``DealSummaryIndex``): a version of the store shares them in O(1) and a
+/// write changes one path per group it touches. The same accumulation (``add(_:sign:only:)``) serves filtered
+/// summaries, which scan the matching deals into a fresh index for the one grouping asked for, so both answers
+/// follow one definition: cancelled deals are left out; an investor group counts the deals in which it has a
+/// contribution, the other groups every deal of their key.
+typealias DealSummaryIndex = DealSummaryMaps<TreeDictionary<String, DealGroupTotals>>
+
+struct DealSummaryMaps<Map: DealGroupMap>: Sendable {
+    var byInvestor = Map()
+    var byTarget = Map()
+    var byYear = Map()
+    var byQuarter = Map()
+    var byType = Map()
 
     static func yearKey(_ entry: DealIndexEntry) -> String {
         entry.announcedYear == 0 ? "unknown" : String(entry.announcedYear)
@@ -64,7 +103,7 @@ struct DealSummaryIndex: Sendable {
             : "\(entry.announcedYear)-Q" + (entry.announcedQuarter == 0 ? "?" : String(entry.announcedQuarter))
     }
 
-    func groups(_ grouping: Dealstore_V1_SummaryGrouping) -> TreeDictionary<String, DealGroupTotals> {
+    func groups(_ grouping: Dealstore_V1_SummaryGrouping) -> Map {
         switch grouping {
         case .investor: self.byInvestor
         case .target: self.byTarget
@@ -80,7 +119,7 @@ struct DealSummaryIndex: Sendable {
         if only == nil || only == .investor {
             var counted: [String] = []
             for contribution in entry.contributions {
-                Self.update(&self.byInvestor, contribution.investorID) { totals in
+                self.byInvestor.updateGroup(contribution.investorID) { totals in
                     if !counted.contains(contribution.investorID) {
                         counted.append(contribution.investorID)
                         totals.dealCount += sign
@@ -104,13 +143,8 @@ struct DealSummaryIndex: Sendable {
         }
     }
 
-    private static func addKeyed(
-        _ entry: DealIndexEntry,
-        key: String,
-        sign: Int,
-        to groups: inout TreeDictionary<String, DealGroupTotals>
-    ) {
-        Self.update(&groups, key) { totals in
+    private static func addKeyed(_ entry: DealIndexEntry, key: String, sign: Int, to groups: inout Map) {
+        groups.updateGroup(key) { totals in
             totals.dealCount += sign
             for contribution in entry.contributions {
                 totals.add(
@@ -122,14 +156,17 @@ struct DealSummaryIndex: Sendable {
             }
         }
     }
+}
 
-    private static func update(
-        _ groups: inout TreeDictionary<String, DealGroupTotals>,
-        _ key: String,
-        _ body: (inout DealGroupTotals) -> Void
-    ) {
-        var totals = groups[key] ?? DealGroupTotals()
-        body(&totals)
-        groups[key] = totals.dealCount <= 0 && totals.currencies.isEmpty ? nil : totals
+extension DealSummaryMaps where Map == [String: DealGroupTotals] {
+    /// The persistent form of totals accumulated in plain dictionaries.
+    var persistent: DealSummaryIndex {
+        var index = DealSummaryIndex()
+        index.byInvestor = TreeDictionary(uniqueKeysWithValues: self.byInvestor)
+        index.byTarget = TreeDictionary(uniqueKeysWithValues: self.byTarget)
+        index.byYear = TreeDictionary(uniqueKeysWithValues: self.byYear)
+        index.byQuarter = TreeDictionary(uniqueKeysWithValues: self.byQuarter)
+        index.byType = TreeDictionary(uniqueKeysWithValues: self.byType)
+        return index
     }
 }

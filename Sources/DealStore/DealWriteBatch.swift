@@ -130,14 +130,13 @@ extension DealStore {
                 return .failure(error)
             }
             if batch.count > 0 {
-                // The version this write leads to, taken in O(1): the committer publishes it to readers once the
-                // batch's records are durable, and only then completes the write (read-your-writes).
+                // The committer takes the version this write leads to when it takes the write from the queue
+                // (see `takeQueuedWork`), publishes it once the records are durable, and only then completes it.
                 self.committer.enqueue(
                     .write(
                         bytes: batch.frames,
                         records: batch.count,
                         lastRevision: batch.lastRevision,
-                        version: DealVersion(state),
                         executor: executor
                     ) { error in
                         if let error {
