@@ -10,8 +10,8 @@
 #           takes to serve again
 # With --with-postgres, also runs ../shared/references/postgres/pg-anchor.sh (the same list and summary shapes on
 # PostgreSQL over TLS, with --preload rows) in the same run.
-# With --with-references, also runs /work/shared/references/run-all.sh (copied to a temporary directory) in the
-# same run and prints a table with ratios. Every process started here is stopped by pid; every step is bounded
+# With --with-references, also runs ../shared/references/run-all.sh (beside the checkout, or --references DIR;
+# copied to a temporary directory) in the same run and prints a table with ratios. Every process started here is stopped by pid; every step is bounded
 # by `timeout`; only 127.0.0.1 is used.
 #
 # Usage: Benchmarks/run.sh [--duration S] [--warmup S] [--runs N] [--preload N] [--big N] [--threads T]
@@ -29,7 +29,7 @@ big=1000000
 threads=""
 log_level=info
 with_references=""
-references=/work/shared/references
+references="$root/../shared/references"  # the references beside the checkout; --references DIR for elsewhere
 skip_build=""
 skip_memory=""
 skip_matrix=""
