@@ -6,8 +6,8 @@ import Testing
 /// The bundled dataset against the seed articles it was read from: every quote is the articles' own words, and
 /// every figure says which words it rests on.
 ///
-/// The articles are not part of the product (nothing at run time reads them); the repository's checkout keeps
-/// them in `../shared/seeds`, next to the repository root.
+/// The articles are not part of the product (nothing at run time reads them); the tests read the repository's
+/// copies in `Tests/Fixtures/seeds`, which a test compares with `../shared/seeds` where that is present.
 @Suite("Bundled dataset evidence")
 struct DealSeedEvidenceTests {
     /// The article file behind each seed source id; other sources are known only through these.
@@ -16,11 +16,15 @@ struct DealSeedEvidenceTests {
         "seed-004": "004_8f1ce2eef4004bb0.txt",
     ]
 
-    /// `../shared/seeds` relative to the repository root, which is three levels above this file.
-    static var seedsDirectory: URL {
+    /// The repository root, three levels above this file.
+    static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/seeds")
+    }
+
+    /// The articles as the repository keeps them for its tests (copies of `../shared/seeds`).
+    static var seedsDirectory: URL {
+        Self.repositoryRoot.appendingPathComponent("Tests/Fixtures/seeds")
     }
 
     /// The text of the seed article behind `sourceID`; fails the test, saying where it looked, when it is absent.
@@ -28,10 +32,20 @@ struct DealSeedEvidenceTests {
         let file = try #require(Self.articleFiles[sourceID], "source '\(sourceID)' has excerpts but no article file")
         let url = Self.seedsDirectory.appendingPathComponent(file)
         let text = try? String(contentsOf: url, encoding: .utf8)
-        return try #require(
-            text,
-            "the seed article \(url.path) is missing or unreadable: these tests read the articles from ../shared/seeds, next to the repository root"
-        )
+        return try #require(text, "the seed article \(url.path) is missing or unreadable")
+    }
+
+    @Test("the repository's copies of the seed articles are the articles in ../shared/seeds, byte for byte")
+    func fixturesMatchSharedSeeds() throws {
+        let shared = Self.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/seeds")
+        for file in Self.articleFiles.values.sorted() {
+            let copy = try Data(contentsOf: Self.seedsDirectory.appendingPathComponent(file))
+            #expect(!copy.isEmpty)
+            // Where the originals sit beside the checkout (a developer's machine), the copies must not drift.
+            if let original = try? Data(contentsOf: shared.appendingPathComponent(file)) {
+                #expect(copy == original, "Tests/Fixtures/seeds/\(file) differs from ../shared/seeds/\(file)")
+            }
+        }
     }
 
     /// The sources of every record of the dataset, with where each record is.
