@@ -72,7 +72,11 @@ public struct DealsCommand: AsyncParsableCommand {
     /// Use this rather than ArgumentParser's `main()`, whose exit statuses are not the documented ones.
     public static func runFromCommandLine() async -> Never {
         let status = await Self.run(arguments: Array(CommandLine.arguments.dropFirst()), context: .standard())
-        Foundation.exit(status)
+        // `exit` runs the libraries' static destructors (ICU's among them) while the runtime's worker threads may
+        // still be finishing a task (a connection's last callbacks): seen once as a SIGSEGV in ICU's _fini after
+        // the command's whole output was written. The output is complete here, so flush it and leave at once.
+        fflush(nil)  // every output stream
+        _exit(status)
     }
 
     /// Parses `arguments`, runs the command in `context` and returns the exit status; never exits the process.
