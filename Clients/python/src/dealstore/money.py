@@ -1,7 +1,8 @@
 """Money: exact conversions to and from :class:`decimal.Decimal`, and the human forms the ``deals`` CLI reads.
 
 ``parse("1.25B")``, ``parse("$4bn")``, ``parse("1,25 Md$")`` give the same Money as ``deals add --amount``;
-``format_money`` prints ``$1.25B`` as ``deals list`` does. A mirror of Sources/DealCommandLine/DealMoneyParser.swift
+``format_money`` prints ``$1.25B`` as ``deals list`` does. A mirror of
+Sources/DealModel/Money/DealMoneyParser.swift
 and DealMoneyFormatter.swift: exact decimal arithmetic, never floating point.
 """
 
