@@ -8,7 +8,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 let package = Package(
-    name: "DealStore",
+    name: "dealstore",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DealModel", targets: ["DealModel"]),
@@ -83,7 +83,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
             ],
-            resources: [.embedInCode("Resources/seed.jsonl")],
+            resources: [.embedInCode("Dataset/Resources/seed.jsonl")],
             swiftSettings: strictSettings
         ),
         .target(
