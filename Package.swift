@@ -89,7 +89,6 @@ let package = Package(
         .target(
             name: "DealServer",
             dependencies: [
-                "COpenSSL",
                 "DealModel",
                 "DealProtocol",
                 "DealTLS",
