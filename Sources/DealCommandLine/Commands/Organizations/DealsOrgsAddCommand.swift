@@ -38,10 +38,7 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(help: "A short description.")
     var description: String?
 
-    @Flag(name: .customLong("dry-run"), help: "Validate on the server without storing.")
-    var dryRun = false
-
-    @OptionGroup var format: DealOutputOptions
+    @OptionGroup var creation: DealCreateOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
@@ -54,15 +51,7 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
 
     /// The organization the flags (and file) describe; flags override the file's fields.
     public func organization(context: DealCommandContext) throws -> Dealstore_V1_Organization {
-        var organization = Dealstore_V1_Organization()
-        if let file = self.file {
-            let text = try context.readText(file)
-            do {
-                organization = try Dealstore_V1_Organization(jsonString: text)
-            } catch {
-                throw DealInputError("\(file) is not an Organization in the protobuf JSON mapping: \(error)")
-            }
-        }
+        var organization = try DealOrganizationRecords.record(from: self.file, context: context)
         if let id = self.id { organization.id = id }
         if let name = self.name { organization.name = name }
         if let kind = self.kind {
@@ -85,13 +74,12 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     public func run(in context: DealCommandContext) async throws {
         var request = Dealstore_V1_CreateOrganizationRequest()
         request.organization = try self.organization(context: context)
-        request.validateOnly = self.dryRun
-        let organization = try await context.withClient(self.connection) { client in
-            try await client.createOrganization(request)
-        }
-        if self.format.output == .table {
-            context.output.errorLine(self.dryRun ? "valid (not stored):" : "created organization \(organization.id)")
-        }
-        try context.emit(DealViews.organization(organization), as: self.format.output)
+        request.validateOnly = self.creation.dryRun
+        try await DealOrganizationRecords.create(
+            request,
+            options: self.creation,
+            connection: self.connection,
+            context: context
+        )
     }
 }
