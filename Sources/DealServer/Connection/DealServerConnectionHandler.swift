@@ -343,6 +343,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         guard self.machine.isWritable(streamID: streamID) else { return false }
         guard let context = self.context, context.channel.isWritable, self.output.readableBytes < self.highWaterMark
         else {
+            if !self.streamsPaused { self.observer.streamsPaused() }
             self.streamsPaused = true
             return false
         }
