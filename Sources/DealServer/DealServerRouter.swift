@@ -19,6 +19,8 @@ final class DealServerRouter: Sendable {
     let startedAt: ContinuousClock.Instant
     let maximumImportRecords: Int
     let maximumImportBytes: Int
+    /// How long a call without a deadline waits for its `min-revision` (``defaultRevisionWait``).
+    let maximumRevisionWait: TimeAmount
     /// One completion executor per event loop of the server's group, so durable writes are answered one commit
     /// batch per loop hop; built once and never changed, so looking one up per call takes no lock.
     let loopCompletions: [ObjectIdentifier: DealServerLoopCompletions]
@@ -31,6 +33,7 @@ final class DealServerRouter: Sendable {
         tlsLibraryVersion: String,
         maximumImportRecords: Int = 1_000_000,
         maximumImportBytes: Int = 256 << 20,
+        maximumRevisionWait: TimeAmount = DealServerRouter.defaultRevisionWait,
         eventLoops: [any EventLoop] = []
     ) {
         self.store = store
@@ -41,6 +44,7 @@ final class DealServerRouter: Sendable {
         self.startedAt = .now
         self.maximumImportRecords = maximumImportRecords
         self.maximumImportBytes = maximumImportBytes
+        self.maximumRevisionWait = maximumRevisionWait
         var loopCompletions: [ObjectIdentifier: DealServerLoopCompletions] = [:]
         for eventLoop in eventLoops {
             loopCompletions[ObjectIdentifier(eventLoop)] = DealServerLoopCompletions(eventLoop: eventLoop)
@@ -58,11 +62,14 @@ final class DealServerRouter: Sendable {
     ///
     /// `requestOpen` says whether the request goes on after the HEADERS (no END_STREAM on them): such a call's
     /// token is checked again when its request ends.
+    ///
+    /// A call whose `min-revision` this node has not published waits for it first (``gated(_:minimumRevision:context:writer:waits:)``).
     func makeCall(
         context: DealServerCallContext,
         writer: DealServerCallWriter,
         requestOpen: Bool,
-        authorizationCache: inout DealAuthorizationCache
+        authorizationCache: inout DealAuthorizationCache,
+        revisionWaits: DealRevisionWaitCounter
     ) -> (any DealServerCall)? {
         var context = context
         switch self.authorizer.authorize(
@@ -80,10 +87,18 @@ final class DealServerRouter: Sendable {
         case .allowed(let role):
             context.role = role
         }
+        guard let minimumRevision = self.minimumRevision(context: context, writer: writer, waits: revisionWaits)
+        else { return nil }
         // A watch authorized by a token is ended if a reload revokes the token; a call whose request is still
         // coming is refused if a reload revokes it before the request ends.
         return self.authorizer.revocable(
-            self.dispatch(context: context, writer: writer),
+            self.gated(
+                self.dispatch(context: context, writer: writer),
+                minimumRevision: minimumRevision,
+                context: context,
+                writer: writer,
+                waits: revisionWaits
+            ),
             method: context.method,
             authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
             requestOpen: requestOpen,
@@ -100,7 +115,8 @@ final class DealServerRouter: Sendable {
             // The store keeps each deal serialized: those bytes are the response, with no decode and re-encode.
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_GetDealRequest) in
                 do {
-                    writer.respond(serialized: try store.dealBytes(id: request.id))
+                    let read = try store.dealBytesAtRevision(id: request.id)
+                    writer.respond(serialized: read.bytes, revision: read.revision)
                 } catch {
                     writer.finish(error)
                 }
@@ -120,7 +136,8 @@ final class DealServerRouter: Sendable {
                             deals: page.deals,
                             nextPageToken: page.nextPageToken,
                             totalSize: page.totalSize
-                        )
+                        ),
+                        revision: page.revision
                     )
                 } catch {
                     writer.finish(error)
@@ -135,7 +152,7 @@ final class DealServerRouter: Sendable {
                     request.deal,
                     validateOnly: request.validateOnly,
                     executor: completions
-                ) { writer.complete(serialized: $0, batchedBy: completions) }
+                ) { writer.complete(serialized: $0, batchedBy: completions, store: store) }
             }
         case .updateDeal:
             let completions = self.completions(on: writer.eventLoop)
@@ -145,7 +162,7 @@ final class DealServerRouter: Sendable {
                     updateMask: request.updateMask,
                     expectedEtag: request.etag,
                     executor: completions
-                ) { writer.complete(serialized: $0, batchedBy: completions) }
+                ) { writer.complete(serialized: $0, batchedBy: completions, store: store) }
             }
         case .deleteDeal:
             let completions = self.completions(on: writer.eventLoop)
@@ -157,7 +174,8 @@ final class DealServerRouter: Sendable {
                             var response = Dealstore_V1_DeleteDealResponse()
                             response.revision = revision
                             return response
-                        }
+                        },
+                        revision: \.revision
                     )
                 }
             }
@@ -190,7 +208,7 @@ final class DealServerRouter: Sendable {
                             start = end
                         }
                         response.revision = store.revision
-                        writer.respond(response)
+                        writer.respond(response, revision: response.revision)
                     } catch {
                         writer.finish(error)
                     }
@@ -200,7 +218,7 @@ final class DealServerRouter: Sendable {
             // The view is taken under the store's lock in O(1); each record is decoded only as it is sent.
             return DealListStreamingCall(writer: writer) { (request: Dealstore_V1_ExportDealsRequest) in
                 let view = try store.exportView(filter: request.filter)
-                return DealLazyResponses(count: view.count) { try view.record(at: $0) }
+                return DealLazyResponses(count: view.count, revision: view.revision) { try view.record(at: $0) }
             }
         case .summarizeDeals:
             return self.unary(writer) { (request: Dealstore_V1_SummarizeDealsRequest) in
@@ -209,28 +227,31 @@ final class DealServerRouter: Sendable {
                 var response = Dealstore_V1_SummarizeDealsResponse()
                 response.revision = summary.revision
                 response.groups = summary.groups
-                return response
+                return (response, summary.revision)
             }
         case .topDeals:
             return self.unary(writer) { (request: Dealstore_V1_TopDealsRequest) in
                 var response = Dealstore_V1_TopDealsResponse()
-                response.deals = try store.topDeals(
+                let top = try store.topDealsAtRevision(
                     limit: request.limit == 0 ? 10 : Int(request.limit),
                     currencyCode: request.currencyCode,
                     filter: request.filter
                 )
-                return response
+                response.deals = top.deals
+                return (response, top.revision)
             }
         case .listCoInvestors:
             return self.unary(writer) { (request: Dealstore_V1_ListCoInvestorsRequest) in
                 var response = Dealstore_V1_ListCoInvestorsResponse()
-                response.investorID = try store.organization(id: request.investorID).id
-                response.coInvestors = try store.coInvestors(of: request.investorID)
-                return response
+                let read = try store.coInvestorsAtRevision(of: request.investorID)
+                response.investorID = read.investorID
+                response.coInvestors = read.coInvestors
+                return (response, read.revision)
             }
         case .getTimeline:
             return self.unary(writer) { (request: Dealstore_V1_GetTimelineRequest) in
-                try store.timeline(of: request.organizationID)
+                let read = try store.timelineAtRevision(of: request.organizationID)
+                return (read.timeline, read.revision)
             }
         case .watchDeals:
             return DealAsyncStreamingCall(writer: writer, runner: self.runner) {
@@ -239,7 +260,7 @@ final class DealServerRouter: Sendable {
             }
         case .listConflicts:
             return self.unary(writer) { (request: Dealstore_V1_ListConflictsRequest) in
-                let page = try store.conflicts(
+                let page = try store.conflictsAtRevision(
                     dealID: request.dealID,
                     pageSize: request.pageSize == 0 ? 50 : Int(request.pageSize),
                     pageToken: request.pageToken
@@ -247,15 +268,16 @@ final class DealServerRouter: Sendable {
                 var response = Dealstore_V1_ListConflictsResponse()
                 response.conflicts = page.conflicts
                 response.nextPageToken = page.nextPageToken
-                return response
+                return (response, page.revision)
             }
         case .getOrganization:
             return self.unary(writer) { (request: Dealstore_V1_GetOrganizationRequest) in
-                try store.organization(id: request.id)
+                let read = try store.organizationAtRevision(id: request.id)
+                return (read.organization, read.revision)
             }
         case .listOrganizations:
             return self.unary(writer) { (request: Dealstore_V1_ListOrganizationsRequest) in
-                let page = try store.listOrganizations(
+                let page = try store.listOrganizationsAtRevision(
                     pageSize: request.pageSize == 0 ? 100 : Int(request.pageSize),
                     pageToken: request.pageToken,
                     query: request.query,
@@ -265,12 +287,13 @@ final class DealServerRouter: Sendable {
                 response.organizations = page.organizations
                 response.nextPageToken = page.nextPageToken
                 response.totalSize = Int64(page.totalSize)
-                return response
+                return (response, page.revision)
             }
         case .createOrganization:
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateOrganizationRequest) in
                 store.createOrganization(request.organization, validateOnly: request.validateOnly) {
-                    writer.complete($0)
+                    // Validate-only stores nothing (no meta): answered at the published revision.
+                    writer.complete($0) { $0.meta.updateRevision > 0 ? $0.meta.updateRevision : store.revision }
                 }
             }
         case .updateOrganization:
@@ -279,7 +302,7 @@ final class DealServerRouter: Sendable {
                     request.organization,
                     updateMask: request.updateMask,
                     expectedEtag: request.etag
-                ) { writer.complete($0) }
+                ) { writer.complete($0) { $0.meta.updateRevision } }
             }
         case .deleteOrganization:
             return DealUnaryCall(writer: writer) { (request: Dealstore_V1_DeleteOrganizationRequest) in
@@ -289,13 +312,15 @@ final class DealServerRouter: Sendable {
                             var response = Dealstore_V1_DeleteOrganizationResponse()
                             response.revision = revision
                             return response
-                        }
+                        },
+                        revision: \.revision
                     )
                 }
             }
         case .healthCheck:
             return self.unary(writer) { (request: Dealstore_V1_HealthCheckRequest) in
-                try Self.health(store: store, service: request.service)
+                let revision = store.revision
+                return (try Self.health(store: store, service: request.service), revision)
             }
         case .healthWatch:
             return DealAsyncStreamingCall(writer: writer, runner: self.runner) {
@@ -310,14 +335,15 @@ final class DealServerRouter: Sendable {
                 info.minProtocolVersion = DealProtocolVersion.current
                 info.maxProtocolVersion = DealProtocolVersion.current
                 info.tlsLibraryVersion = self.tlsLibraryVersion
-                info.storeRevision = store.revision
+                let revision = store.revision
+                info.storeRevision = revision
                 info.compactedRevision = store.compactedRevision
                 info.uptimeSeconds = UInt64((ContinuousClock.now - self.startedAt).components.seconds)
                 info.methods = DealMethod.all.map(\.path)
                 info.dealCount = UInt64(store.dealCount)
                 info.organizationCount = UInt64(store.organizationCount)
                 info.callerRole = context.role.description
-                return info
+                return (info, revision)
             }
         default:
             writer.finish(code: .unimplemented, message: "\(context.method.path) is not implemented")
@@ -325,14 +351,16 @@ final class DealServerRouter: Sendable {
         }
     }
 
-    /// A unary read: the body runs on the event loop and its result or error is the answer.
+    /// A unary read: the body runs on the event loop and its result (with the revision it was read at) or error
+    /// is the answer.
     private func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
         _ writer: DealServerCallWriter,
-        _ body: @escaping (Request) throws -> Response
+        _ body: @escaping (Request) throws -> (Response, UInt64)
     ) -> DealUnaryCall<Request> {
         DealUnaryCall(writer: writer) { request in
             do {
-                writer.respond(try body(request))
+                let (response, revision) = try body(request)
+                writer.respond(response, revision: revision)
             } catch {
                 writer.finish(error)
             }
@@ -415,7 +443,7 @@ final class DealServerRouter: Sendable {
                 if Task.isCancelled {
                     writer.finish(code: .cancelled, message: "the watch was cancelled")
                 } else {
-                    writer.finishOK()
+                    writer.finishOK(revision: subscription.resumeRevision)
                 }
                 return
             }
