@@ -154,15 +154,26 @@ struct DealClientConsistencyTests {
             let current = try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest()).storeRevision
             try await withDeadline(.seconds(20), "the waiting read") {
                 try await withThrowingTaskGroup(of: UInt64.self) { group in
+                    let (started, signal) = AsyncStream.makeStream(of: Void.self)
                     group.addTask {
+                        signal.yield()
                         // Without the wait this would answer at once, at `current`.
-                        try await client.unary(
+                        return try await client.unary(
                             .getServerInfo,
                             request: Dealstore_V1_GetServerInfoRequest(),
                             responseType: Dealstore_V1_ServerInfo.self,
                             options: DealCallOptions(timeout: .seconds(15), minimumRevision: current + 1)
                         ).storeRevision
                     }
+                    // The read is on its way; a round trip on the same connection lets it reach the server first,
+                    // so the write below is what it waits for.
+                    for await _ in started { break }
+                    _ = try await client.unary(
+                        .getServerInfo,
+                        request: Dealstore_V1_GetServerInfoRequest(),
+                        responseType: Dealstore_V1_ServerInfo.self,
+                        options: DealCallOptions(minimumRevision: current)
+                    )
                     let created = try await client.createOrganization(Self.organization("Awaited Labs"))
                     let read = try #require(try await group.next())
                     #expect(read >= current + 1)
