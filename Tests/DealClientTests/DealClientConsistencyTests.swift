@@ -1,6 +1,7 @@
 import DealClient
 import DealModel
 import DealProtocol
+import DealTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -120,7 +121,7 @@ struct DealClientConsistencyTests {
 
     @Test("a real dealsd: the trailer carries the write's revision for writes and the read's for reads")
     func trailersOfRealServer() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         let configuration = try DealClientConfiguration.resolve(environment: daemon.environment)
         try await withDealClient(configuration: configuration) { writer in
@@ -147,7 +148,7 @@ struct DealClientConsistencyTests {
 
     @Test("a real dealsd: a read whose min-revision is ahead completes once a concurrent write reaches it")
     func waitsForConcurrentWrite() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         let configuration = try DealClientConfiguration.resolve(environment: daemon.environment)
         try await withDealClient(configuration: configuration) { client in
@@ -185,7 +186,7 @@ struct DealClientConsistencyTests {
 
     @Test("a real dealsd: a min-revision it does not reach is UNAVAILABLE before the deadline, naming both revisions")
     func unavailableAfterDeadline() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         let configuration = try DealClientConfiguration.resolve(environment: daemon.environment)
         try await withDealClient(configuration: configuration) { client in
