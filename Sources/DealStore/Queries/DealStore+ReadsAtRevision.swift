@@ -13,7 +13,7 @@ extension DealStore {
 
     /// ``listOrganizations(pageSize:pageToken:query:kind:)`` with the revision the page was read at.
     public func listOrganizationsAtRevision(
-        pageSize: Int = 100,
+        pageSize: Int = DealPageSize.default,
         pageToken: String = "",
         query: String,
         kind: Dealstore_V1_OrganizationKind
@@ -63,7 +63,7 @@ extension DealStore {
     /// ``conflicts(dealID:pageSize:pageToken:)`` with the revision the page was read at.
     public func conflictsAtRevision(
         dealID: String = "",
-        pageSize: Int = 50,
+        pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (conflicts: [Dealstore_V1_Conflict], nextPageToken: String, revision: UInt64) {
         let version = self.version
