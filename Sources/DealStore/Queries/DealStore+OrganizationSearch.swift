@@ -11,6 +11,16 @@ extension DealStore {
         query: String,
         kind: Dealstore_V1_OrganizationKind
     ) throws(DealStoreError) -> (organizations: [Dealstore_V1_Organization], nextPageToken: String, totalSize: Int) {
+        try Self.listOrganizations(pageSize: pageSize, pageToken: pageToken, query: query, kind: kind, in: self.version)
+    }
+
+    static func listOrganizations(
+        pageSize: Int,
+        pageToken: String,
+        query: String,
+        kind: Dealstore_V1_OrganizationKind,
+        in version: DealVersion
+    ) throws(DealStoreError) -> (organizations: [Dealstore_V1_Organization], nextPageToken: String, totalSize: Int) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "organizations")
         let size = DealPageSize.clamped(pageSize)
         let needle = query.lowercased()
@@ -27,6 +37,6 @@ extension DealStore {
                 start + size < matching.count
                 ? DealPageToken.encodeSimple(page.last?.id ?? "", scope: "organizations") : ""
             return (page, next, matching.count)
-        }(self.version)
+        }(version)
     }
 }

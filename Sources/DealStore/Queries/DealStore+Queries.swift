@@ -282,7 +282,13 @@ extension DealStore {
 
     /// Organizations that invested in the same targets as `investor` (an id, name or alias), by id.
     public func coInvestors(of investor: String) throws(DealStoreError) -> [Dealstore_V1_CoInvestor] {
-        let state = self.version
+        try Self.coInvestors(of: investor, in: self.version)
+    }
+
+    static func coInvestors(
+        of investor: String,
+        in state: DealVersion
+    ) throws(DealStoreError) -> [Dealstore_V1_CoInvestor] {
         do {
             guard let id = state.resolveOrganization(investor) else {
                 throw DealStoreError(code: .notFound, message: "organization '\(investor)' not found")
@@ -315,7 +321,13 @@ extension DealStore {
     /// The dated events of every deal `organization` (id, name or alias) is the target of or invests in, and the
     /// target's reported valuations, in date order (ties by deal id).
     public func timeline(of organization: String) throws(DealStoreError) -> Dealstore_V1_Timeline {
-        let state = self.version
+        try Self.timeline(of: organization, in: self.version)
+    }
+
+    static func timeline(
+        of organization: String,
+        in state: DealVersion
+    ) throws(DealStoreError) -> Dealstore_V1_Timeline {
         guard let id = state.resolveOrganization(organization) else {
             throw DealStoreError(code: .notFound, message: "organization '\(organization)' not found")
         }
@@ -385,9 +397,17 @@ extension DealStore {
         pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (conflicts: [Dealstore_V1_Conflict], nextPageToken: String) {
+        try Self.conflicts(dealID: dealID, pageSize: pageSize, pageToken: pageToken, in: self.version)
+    }
+
+    static func conflicts(
+        dealID: String,
+        pageSize: Int,
+        pageToken: String,
+        in state: DealVersion
+    ) throws(DealStoreError) -> (conflicts: [Dealstore_V1_Conflict], nextPageToken: String) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "conflicts")
         let size = DealPageSize.clamped(pageSize)
-        let state = self.version
         let candidates = try { () throws(DealStoreError) -> [DealIndexEntry] in
             if !dealID.isEmpty {
                 guard let entry = state.deals[dealID] else {

@@ -9,7 +9,13 @@ extension DealStore {
     /// Returns an organization by id, or by name or alias (case-insensitively). Throws
     /// ``DealStoreError/Code/notFound``.
     public func organization(id key: String) throws(DealStoreError) -> Dealstore_V1_Organization {
-        let version = self.version
+        try Self.organization(id: key, in: self.version)
+    }
+
+    static func organization(
+        id key: String,
+        in version: DealVersion
+    ) throws(DealStoreError) -> Dealstore_V1_Organization {
         let organization = version.resolveOrganization(key).flatMap { version.organizations[$0] }
         guard let organization else {
             throw DealStoreError(code: .notFound, message: "organization '\(key)' not found (by id, name or alias)")

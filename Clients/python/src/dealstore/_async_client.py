@@ -243,6 +243,8 @@ class AsyncClient:
         max_frame_size: int = DEFAULT_FRAME_SIZE,
         metadata: Iterable[tuple[str, str]] = (),
         agent: str | None = None,
+        track_revisions: bool = True,
+        min_revision: int = 0,
     ) -> None:
         """A client for resolved ``settings``; ``connect`` resolves them as the CLI does and connects.
 
@@ -251,7 +253,20 @@ class AsyncClient:
         and at most the window). ``metadata`` is sent with every call, e.g. ``[("request-id", "nightly-etl")]``,
         which dealsd writes in its log line of each call (keys ``[a-z0-9._-]``; ``authorization`` comes from the
         token).
+
+        Consistency (PROTOCOL.md section 19): every answer carries the store revision it was served at, and the
+        client keeps the highest one seen (``revision``). With ``track_revisions`` (the default) every call sends
+        it as ``min-revision``, so a read sees every write this client made or saw, on whichever node of a
+        cluster serves it (a lagging node waits, or answers UNAVAILABLE). ``min_revision`` starts the count
+        there, e.g. at a revision another process wrote at; it is sent even without ``track_revisions``.
         """
+        if not 0 <= min_revision < 2**64:
+            raise DealStoreError.local(
+                StatusCode.INVALID_ARGUMENT, f"min_revision={min_revision}: need 0 <= min_revision < 2**64"
+            )
+        self.track_revisions = track_revisions
+        self._revision = min_revision
+        self._min_revision = min_revision
         if not 16_384 <= max_frame_size <= receive_window < 2**31:
             raise DealStoreError.local(
                 StatusCode.INVALID_ARGUMENT,
@@ -384,7 +399,7 @@ class AsyncClient:
         backoff = self.initial_backoff
         while True:
             try:
-                return await Connection.open(
+                connection = await Connection.open(
                     self.settings.host,
                     self.settings.port,
                     self._context,
@@ -395,6 +410,8 @@ class AsyncClient:
                     receive_window=self.receive_window,
                     max_frame_size=self.max_frame_size,
                 )
+                connection.observe_revision = self._observe_revision
+                return connection
             except DealStoreError as error:
                 # A refused connection may be a daemon restarting; a failed certificate check fails every time.
                 if error.code != StatusCode.UNAVAILABLE or "tls" in error.details or loop.time() + backoff > give_up:
@@ -402,13 +419,27 @@ class AsyncClient:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 1.6 * random.uniform(0.8, 1.2), self.max_backoff)
 
+    @property
+    def revision(self) -> int:
+        """The highest store revision seen in any answer (or ``min_revision``); 0 before any."""
+        return self._revision
+
+    def _observe_revision(self, revision: int) -> None:
+        if revision > self._revision:
+            self._revision = revision
+
     def _headers(self, method: str, deadline: float | None) -> bytes:
-        """The encoded CallHeaders. Method and metadata are encoded once per method; the timeout is appended
-        (protobuf fields may come in any order, and concatenated encodings merge)."""
+        """The encoded CallHeaders. Method and metadata are encoded once per method; ``min-revision`` and the
+        timeout are appended (protobuf fields may come in any order, and concatenated encodings merge)."""
         prefix = self._header_prefixes.get(method)
         if prefix is None:
             prefix = wire_pb2.CallHeaders(method=method, metadata=metadata_entries(self._metadata)).SerializeToString()
             self._header_prefixes[method] = prefix
+        minimum = self._revision if self.track_revisions else self._min_revision
+        if minimum > 0:
+            prefix += wire_pb2.CallHeaders(
+                metadata=metadata_entries([("min-revision", str(minimum))])
+            ).SerializeToString()
         if deadline is None:
             return prefix
         remaining = deadline - asyncio.get_running_loop().time()

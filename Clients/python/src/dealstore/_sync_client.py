@@ -175,6 +175,11 @@ class Client:
         return self._client.connection
 
     @property
+    def revision(self) -> int:
+        """The highest store revision seen in any answer, sent as ``min-revision`` (see ``AsyncClient``)."""
+        return self._client.revision
+
+    @property
     def async_client(self) -> AsyncClient:
         """The AsyncClient underneath (its methods must run on this client's loop)."""
         return self._client
