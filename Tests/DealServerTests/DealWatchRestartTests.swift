@@ -115,17 +115,24 @@ struct DealWatchRestartTests {
                 if compacted <= from { try await Task.sleep(for: .milliseconds(20)) }
             }
             #expect(compacted > from, "no compaction within 30 s")
-            var refusal: DealRPCError?
-            do {
-                _ = try await client.watch(fromRevision: from)
-            } catch let error as DealRPCError {
-                refusal = error
+            // The refusal's trailers, read on a raw connection (they carry `oldest-revision`).
+            let raw = try await DealRawConnection.connect(port: third.port, caFile: third.caFile)
+            defer { raw.close() }
+            try await DealWatchFlowTests.sendHello(raw)
+            _ = try await raw.waitForFrames(1)
+            try await raw.send(try DealWatchFlowTests.watchCall(streamID: 1, token: third.adminToken, from: from))
+            let answered = await DealServerCallLifecycleTests.eventually(timeout: .seconds(20)) {
+                (try? DealWatchFlowTests.received(raw, streamID: 1).trailers) != nil
             }
-            let error = try #require(refusal, "a watch from a compacted revision was accepted")
-            #expect(error.code == .outOfRange, "\(error)")
-            let oldest = error.metadata.first { $0.key == DealProtocolVersion.oldestRevisionMetadataKey }
-            let oldestRevision = oldest.flatMap { UInt64(String(decoding: $0.value, as: UTF8.self)) }
-            #expect(oldestRevision != nil && oldestRevision! >= compacted, "\(error.metadata)")
+            #expect(answered, "the watch from a compacted revision was not refused")
+            let refusal = try DealWatchFlowTests.received(raw, streamID: 1)
+            #expect(refusal.revisions.isEmpty)
+            #expect(refusal.trailers?.code == DealStatusCode.outOfRange.rawValue)
+            let oldestRevision = DealWatchFlowTests.metadata(
+                refusal.trailers,
+                DealProtocolVersion.oldestRevisionMetadataKey
+            )
+            #expect(oldestRevision != nil && oldestRevision! >= compacted, "\(String(describing: refusal.trailers))")
             // From the oldest retained revision on, the replay works.
             let current = try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest()).storeRevision
             let events = try await Self.watch(client, from: oldestRevision ?? compacted, to: current)
