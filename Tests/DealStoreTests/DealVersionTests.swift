@@ -256,37 +256,3 @@ struct Xorshift {
         return self.state
     }
 }
-
-@Suite("Bulk summary build at recovery")
-struct DealBulkSummaryTests {
-    @Test("the bulk build (integer-keyed years, quarters, types) equals the totals kept by one write at a time")
-    func bulkEqualsIncremental() throws {
-        var batch = DealIndexBatch(capacity: 300)
-        var incremental = DealSummaryIndex()
-        for index in 0..<300 {
-            var deal = TestStores.deal(
-                "b\(index)",
-                target: "t\(index % 7)",
-                investor: "i\(index % 11)",
-                amount: Int64(index * 13),
-                currency: index % 4 == 0 ? "EUR" : "USD",
-                year: index % 5 == 0 ? 0 : 2015 + Int32(index % 6),
-                month: Int32(index % 13),
-                type: Dealstore_V1_DealType(rawValue: index % 6) ?? .venture
-            )
-            if index % 9 == 0 { deal.status = .cancelled }
-            if index % 10 == 0 { deal.announced.precision = .year }
-            let entry = DealIndexEntry(deal: deal, bytes: try deal.serializedBytes())
-            batch.append(entry)
-            incremental.add(entry, sign: 1)
-        }
-        let bulk = DealStoreState.summaryIndex([batch])
-        #expect(bulk.byInvestor == incremental.byInvestor)
-        #expect(bulk.byTarget == incremental.byTarget)
-        #expect(bulk.byYear == incremental.byYear)
-        #expect(bulk.byQuarter == incremental.byQuarter)
-        #expect(bulk.byType == incremental.byType)
-        #expect(bulk.byQuarter.keys.contains("unknown"))
-        #expect(bulk.byQuarter.count > 10)
-    }
-}

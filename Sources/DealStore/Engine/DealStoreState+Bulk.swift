@@ -1,4 +1,3 @@
-import DealModel
 import Dispatch
 import HashTreeCollections
 import Synchronization
@@ -36,18 +35,8 @@ extension DealStoreState {
         DispatchQueue.concurrentPerform(iterations: 5) { part in
             switch part {
             case 0:
-                let deals: TreeDictionary<String, DealIndexEntry>
-                if Self.idsStrictlyAscending(batches) {
-                    // Snapshots are written in id order, so this is the usual case: ids proven unique are inserted
-                    // without the update path's lookup of an existing value.
-                    deals = TreeDictionary(
-                        uniqueKeysWithValues: batches.lazy.flatMap { batch in batch.entries.lazy.map { ($0.id, $0) } }
-                    )
-                } else {
-                    var built = TreeDictionary<String, DealIndexEntry>()
-                    for batch in batches { for entry in batch.entries { built[entry.id] = entry } }
-                    deals = built
-                }
+                var deals = TreeDictionary<String, DealIndexEntry>()
+                for batch in batches { for entry in batch.entries { deals[entry.id] = entry } }
                 primary.withLock { $0 = deals }
             case 1:
                 var targetIDs = Set<String>()
@@ -85,73 +74,12 @@ extension DealStoreState {
         self.referenceCounts = TreeDictionary(uniqueKeysWithValues: references.filter { $0.value > 0 })
     }
 
-    /// True when the entries' ids ascend strictly across `batches` (so none repeats).
-    static func idsStrictlyAscending(_ batches: [DealIndexBatch]) -> Bool {
-        var previous: String?
-        for batch in batches {
-            for entry in batch.entries {
-                if let previous, !(previous < entry.id) { return false }
-                previous = entry.id
-            }
-        }
-        return true
-    }
-
-    /// A quarter group's key while accumulating (see ``summaryIndex(_:)``).
-    struct QuarterKey: Hashable {
-        var year: Int32
-        var quarter: Int32
-    }
-
     /// The summary totals of every entry, accumulated in plain dictionaries (a hash update in place each), then
     /// turned into the persistent maps once: a few hundred groups.
-    ///
-    /// The year, quarter and type groups are keyed by integers while accumulating and named once per group at the
-    /// end: building their key strings per deal (three strings, three string hashes) was most of this worker's time
-    /// in a profile of a million-deal restart. Investor and target keys are the entry's own strings.
-    static func summaryIndex(_ batches: [DealIndexBatch]) -> DealSummaryIndex {
+    private static func summaryIndex(_ batches: [DealIndexBatch]) -> DealSummaryIndex {
         var plain = DealSummaryMaps<[String: DealGroupTotals]>()
-        var byYear: [Int32: DealGroupTotals] = [:]
-        // Every quarter of an unknown year (0) is the one group "unknown", key (0, 0).
-        var byQuarter: [QuarterKey: DealGroupTotals] = [:]
-        var byType: [Int: DealGroupTotals] = [:]
-        func accumulate(_ entry: DealIndexEntry, into totals: inout DealGroupTotals) {
-            totals.dealCount += 1
-            for contribution in entry.contributions {
-                totals.add(
-                    currency: contribution.currency,
-                    committed: contribution.committed,
-                    funded: contribution.funded,
-                    sign: 1
-                )
-            }
-        }
-        for batch in batches {
-            for entry in batch.entries where entry.status != Dealstore_V1_DealStatus.cancelled.rawValue {
-                plain.add(entry, sign: 1, only: .investor)
-                plain.add(entry, sign: 1, only: .target)
-                let year = entry.announcedYear
-                accumulate(entry, into: &byYear[year, default: DealGroupTotals()])
-                let quarter = QuarterKey(year: year, quarter: year == 0 ? 0 : entry.announcedQuarter)
-                accumulate(entry, into: &byQuarter[quarter, default: DealGroupTotals()])
-                accumulate(entry, into: &byType[entry.type, default: DealGroupTotals()])
-            }
-        }
-        var index = plain.persistent
-        index.byYear = TreeDictionary(
-            uniqueKeysWithValues: byYear.map { year, totals in (year == 0 ? "unknown" : String(year), totals) }
-        )
-        index.byQuarter = TreeDictionary(
-            uniqueKeysWithValues: byQuarter.map { key, totals in
-                let name =
-                    key.year == 0 ? "unknown" : "\(key.year)-Q" + (key.quarter == 0 ? "?" : String(key.quarter))
-                return (name, totals)
-            }
-        )
-        index.byType = TreeDictionary(
-            uniqueKeysWithValues: byType.map { type, totals in (DealStore.dealTypeName(type), totals) }
-        )
-        return index
+        for batch in batches { for entry in batch.entries { plain.add(entry, sign: 1) } }
+        return plain.persistent
     }
 
     /// For each of `keys`, the set of the deal ids its groups list across `batches`, created at its final size.
