@@ -1,6 +1,7 @@
 import DealClient
 import DealModel
 import DealProtocol
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -108,20 +109,18 @@ struct DealWatchRestartTests {
         defer { third.kill(SIGTERM) }
         try await withDealClient(configuration: DealDaemonProcessTests.client(third)) { client in
             _ = try await Self.update(client, id: "restart-0", count: 45, prefix: "third")
-            let deadline = ContinuousClock.now + .seconds(30)
             var compacted: UInt64 = 0
-            while compacted <= from && ContinuousClock.now < deadline {
+            try await DealWait.until("a compaction past revision \(from)") {
                 compacted = try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest()).compactedRevision
-                if compacted <= from { try await Task.sleep(for: .milliseconds(20)) }
+                return compacted > from
             }
-            #expect(compacted > from, "no compaction within 30 s")
             // The refusal's trailers, read on a raw connection (they carry `oldest-revision`).
             let raw = try await DealRawConnection.connect(port: third.port, caFile: third.caFile)
             defer { raw.close() }
             try await DealWatchFlowTests.sendHello(raw)
             _ = try await raw.waitForFrames(1)
             try await raw.send(try DealWatchFlowTests.watchCall(streamID: 1, token: third.adminToken, from: from))
-            let answered = await DealServerCallLifecycleTests.eventually(timeout: .seconds(20)) {
+            let answered = await DealWait.eventually(timeout: .seconds(20)) {
                 (try? DealWatchFlowTests.received(raw, streamID: 1).trailers) != nil
             }
             #expect(answered, "the watch from a compacted revision was not refused")
