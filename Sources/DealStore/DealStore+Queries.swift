@@ -366,6 +366,7 @@ extension DealStore {
             for term in deal.strategicTerms where term.hasSince {
                 event(term.since, .strategicTerm, deal, "\(term.value): \(term.description_p)", nil)
             }
+            for exit in Self.exitEvents(of: deal) { event(exit.date, exit.kind, deal, exit.text, exit.amount) }
             if deal.targetID == id {
                 for valuation in deal.valuations {
                     valuations.append(valuation)

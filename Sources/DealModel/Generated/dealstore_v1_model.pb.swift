@@ -256,6 +256,14 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
   case unspecified // = 0
   case lead // = 1
   case participant // = 2
+
+  /// Exits (issue 18 part 4). The company that buys the target (or a share of it): its `committed` is the price it
+  /// pays, its `stake` the share it obtains.
+  case acquirer // = 3
+
+  /// A shareholder that sells its stake in the target: `stake` is the share sold; it commits nothing, so
+  /// `committed` is empty and summaries count no investment of its.
+  case seller // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -267,6 +275,8 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
     case 0: self = .unspecified
     case 1: self = .lead
     case 2: self = .participant
+    case 3: self = .acquirer
+    case 4: self = .seller
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -276,6 +286,8 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
     case .unspecified: return 0
     case .lead: return 1
     case .participant: return 2
+    case .acquirer: return 3
+    case .seller: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -285,6 +297,8 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
     .unspecified,
     .lead,
     .participant,
+    .acquirer,
+    .seller,
   ]
 
 }
@@ -1409,6 +1423,27 @@ public nonisolated struct Dealstore_V1_Deal: @unchecked Sendable {
   /// Clears the value of `meta`. Subsequent reads from it will return its default value.
   public mutating func clearMeta() {_uniqueStorage()._meta = nil}
 
+  /// The share of the target that changes hands in an acquisition (1/1: the whole company); needs a
+  /// participation with role ACQUIRER.
+  public var shareAcquired: Dealstore_V1_Fraction {
+    get {_storage._shareAcquired ?? Dealstore_V1_Fraction()}
+    set {_uniqueStorage()._shareAcquired = newValue}
+  }
+  /// Returns true if `shareAcquired` has been explicitly set.
+  public var hasShareAcquired: Bool {_storage._shareAcquired != nil}
+  /// Clears the value of `shareAcquired`. Subsequent reads from it will return its default value.
+  public mutating func clearShareAcquired() {_uniqueStorage()._shareAcquired = nil}
+
+  /// Set on an initial public offering: the deal is the target's listing (and has no ACQUIRER).
+  public var listing: Dealstore_V1_Listing {
+    get {_storage._listing ?? Dealstore_V1_Listing()}
+    set {_uniqueStorage()._listing = newValue}
+  }
+  /// Returns true if `listing` has been explicitly set.
+  public var hasListing: Bool {_storage._listing != nil}
+  /// Clears the value of `listing`. Subsequent reads from it will return its default value.
+  public mutating func clearListing() {_uniqueStorage()._listing = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1513,6 +1548,38 @@ public nonisolated struct Dealstore_V1_Affiliation: Sendable {
   fileprivate var _until: Dealstore_V1_PartialDate? = nil
 }
 
+/// An initial public offering: where the target's shares are listed and at what price.
+public nonisolated struct Dealstore_V1_Listing: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The exchange, by name or ISO 10383 MIC: "NASDAQ", "XNAS", "Euronext Paris". Required.
+  public var exchange: String = String()
+
+  /// The ticker symbol, upper case: "ARM". Required.
+  public var ticker: String = String()
+
+  /// The offer price of one share.
+  public var offerPrice: Dealstore_V1_Money {
+    get {_offerPrice ?? Dealstore_V1_Money()}
+    set {_offerPrice = newValue}
+  }
+  /// Returns true if `offerPrice` has been explicitly set.
+  public var hasOfferPrice: Bool {self._offerPrice != nil}
+  /// Clears the value of `offerPrice`. Subsequent reads from it will return its default value.
+  public mutating func clearOfferPrice() {self._offerPrice = nil}
+
+  /// How many shares were offered; 0 when unknown.
+  public var sharesOffered: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _offerPrice: Dealstore_V1_Money? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "dealstore.v1"
@@ -1534,7 +1601,7 @@ nonisolated extension Dealstore_V1_DealStatus: SwiftProtobuf._ProtoNameProviding
 }
 
 nonisolated extension Dealstore_V1_InvestorRole: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INVESTOR_ROLE_UNSPECIFIED\0\u{1}INVESTOR_ROLE_LEAD\0\u{1}INVESTOR_ROLE_PARTICIPANT\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INVESTOR_ROLE_UNSPECIFIED\0\u{1}INVESTOR_ROLE_LEAD\0\u{1}INVESTOR_ROLE_PARTICIPANT\0\u{1}INVESTOR_ROLE_ACQUIRER\0\u{1}INVESTOR_ROLE_SELLER\0")
 }
 
 nonisolated extension Dealstore_V1_TrancheKind: SwiftProtobuf._ProtoNameProviding {
@@ -2559,7 +2626,7 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Deal"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{1}evidence\0\u{2}\u{d}meta\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{1}evidence\0\u{2}\u{d}meta\0\u{4}w\u{1}share_acquired\0\u{1}listing\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -2581,6 +2648,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
     var _notes: String = String()
     var _evidence: [Dealstore_V1_Evidence] = []
     var _meta: Dealstore_V1_RecordMeta? = nil
+    var _shareAcquired: Dealstore_V1_Fraction? = nil
+    var _listing: Dealstore_V1_Listing? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2610,6 +2679,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       _notes = source._notes
       _evidence = source._evidence
       _meta = source._meta
+      _shareAcquired = source._shareAcquired
+      _listing = source._listing
     }
   }
 
@@ -2647,6 +2718,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._notes) }()
         case 18: try { try decoder.decodeRepeatedMessageField(value: &_storage._evidence) }()
         case 31: try { try decoder.decodeSingularMessageField(value: &_storage._meta) }()
+        case 150: try { try decoder.decodeSingularMessageField(value: &_storage._shareAcquired) }()
+        case 151: try { try decoder.decodeSingularMessageField(value: &_storage._listing) }()
         default: break
         }
       }
@@ -2716,6 +2789,12 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       try { if let v = _storage._meta {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 31)
       } }()
+      try { if let v = _storage._shareAcquired {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 150)
+      } }()
+      try { if let v = _storage._listing {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 151)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2744,6 +2823,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._notes != rhs_storage._notes {return false}
         if _storage._evidence != rhs_storage._evidence {return false}
         if _storage._meta != rhs_storage._meta {return false}
+        if _storage._shareAcquired != rhs_storage._shareAcquired {return false}
+        if _storage._listing != rhs_storage._listing {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2909,6 +2990,55 @@ nonisolated extension Dealstore_V1_Affiliation: SwiftProtobuf.Message, SwiftProt
     if lhs._since != rhs._since {return false}
     if lhs._until != rhs._until {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Listing: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Listing"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}exchange\0\u{1}ticker\0\u{3}offer_price\0\u{3}shares_offered\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.exchange) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.ticker) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._offerPrice) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.sharesOffered) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.exchange.isEmpty {
+      try visitor.visitSingularStringField(value: self.exchange, fieldNumber: 1)
+    }
+    if !self.ticker.isEmpty {
+      try visitor.visitSingularStringField(value: self.ticker, fieldNumber: 2)
+    }
+    try { if let v = self._offerPrice {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if self.sharesOffered != 0 {
+      try visitor.visitSingularInt64Field(value: self.sharesOffered, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Listing, rhs: Dealstore_V1_Listing) -> Bool {
+    if lhs.exchange != rhs.exchange {return false}
+    if lhs.ticker != rhs.ticker {return false}
+    if lhs._offerPrice != rhs._offerPrice {return false}
+    if lhs.sharesOffered != rhs.sharesOffered {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -136,6 +136,12 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
   case optionExpiry // = 4
   case valuation // = 5
   case strategicTerm // = 6
+
+  /// Issue 18 part 4 (values from 150). A deal with an ACQUIRER participation, when it closed (else announced).
+  case acquisition // = 150
+
+  /// A deal with a listing: the target's IPO, when it closed (else announced).
+  case ipo // = 151
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -151,6 +157,8 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
     case 4: self = .optionExpiry
     case 5: self = .valuation
     case 6: self = .strategicTerm
+    case 150: self = .acquisition
+    case 151: self = .ipo
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -164,6 +172,8 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
     case .optionExpiry: return 4
     case .valuation: return 5
     case .strategicTerm: return 6
+    case .acquisition: return 150
+    case .ipo: return 151
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -177,6 +187,8 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
     .optionExpiry,
     .valuation,
     .strategicTerm,
+    .acquisition,
+    .ipo,
   ]
 
 }
@@ -566,7 +578,7 @@ nonisolated extension Dealstore_V1_SummaryGrouping: SwiftProtobuf._ProtoNameProv
 }
 
 nonisolated extension Dealstore_V1_TimelineEventKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIMELINE_EVENT_KIND_UNSPECIFIED\0\u{1}TIMELINE_EVENT_KIND_DEAL_ANNOUNCED\0\u{1}TIMELINE_EVENT_KIND_DEAL_CLOSED\0\u{1}TIMELINE_EVENT_KIND_TRANCHE\0\u{1}TIMELINE_EVENT_KIND_OPTION_EXPIRY\0\u{1}TIMELINE_EVENT_KIND_VALUATION\0\u{1}TIMELINE_EVENT_KIND_STRATEGIC_TERM\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIMELINE_EVENT_KIND_UNSPECIFIED\0\u{1}TIMELINE_EVENT_KIND_DEAL_ANNOUNCED\0\u{1}TIMELINE_EVENT_KIND_DEAL_CLOSED\0\u{1}TIMELINE_EVENT_KIND_TRANCHE\0\u{1}TIMELINE_EVENT_KIND_OPTION_EXPIRY\0\u{1}TIMELINE_EVENT_KIND_VALUATION\0\u{1}TIMELINE_EVENT_KIND_STRATEGIC_TERM\0\u{2}P\u{2}TIMELINE_EVENT_KIND_ACQUISITION\0\u{1}TIMELINE_EVENT_KIND_IPO\0")
 }
 
 nonisolated extension Dealstore_V1_ChangeKind: SwiftProtobuf._ProtoNameProviding {

@@ -36,8 +36,10 @@ DEAL_TYPE_SEED: DealType
 DEAL_TYPE_UNSPECIFIED: DealType
 DEAL_TYPE_VENTURE: DealType
 DESCRIPTOR: _descriptor.FileDescriptor
+INVESTOR_ROLE_ACQUIRER: InvestorRole
 INVESTOR_ROLE_LEAD: InvestorRole
 INVESTOR_ROLE_PARTICIPANT: InvestorRole
+INVESTOR_ROLE_SELLER: InvestorRole
 INVESTOR_ROLE_UNSPECIFIED: InvestorRole
 INVESTOR_TYPE_ACCELERATOR: InvestorType
 INVESTOR_TYPE_ANGEL: InvestorType
@@ -95,7 +97,7 @@ class Affiliation(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., role: _Optional[_Union[AffiliationRole, str]] = ..., title: _Optional[str] = ..., since: _Optional[_Union[PartialDate, _Mapping]] = ..., until: _Optional[_Union[PartialDate, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Deal(_message.Message):
-    __slots__ = ["amount", "announced", "closed", "commitment_cap", "disputed_claims", "evidence", "id", "meta", "notes", "options", "participations", "sources", "status", "strategic_terms", "target_id", "title", "tranches", "type", "valuations"]
+    __slots__ = ["amount", "announced", "closed", "commitment_cap", "disputed_claims", "evidence", "id", "listing", "meta", "notes", "options", "participations", "share_acquired", "sources", "status", "strategic_terms", "target_id", "title", "tranches", "type", "valuations"]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     ANNOUNCED_FIELD_NUMBER: _ClassVar[int]
     CLOSED_FIELD_NUMBER: _ClassVar[int]
@@ -103,10 +105,12 @@ class Deal(_message.Message):
     DISPUTED_CLAIMS_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    LISTING_FIELD_NUMBER: _ClassVar[int]
     META_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     PARTICIPATIONS_FIELD_NUMBER: _ClassVar[int]
+    SHARE_ACQUIRED_FIELD_NUMBER: _ClassVar[int]
     SOURCES_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     STRATEGIC_TERMS_FIELD_NUMBER: _ClassVar[int]
@@ -122,10 +126,12 @@ class Deal(_message.Message):
     disputed_claims: _containers.RepeatedCompositeFieldContainer[DisputedClaim]
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     id: str
+    listing: Listing
     meta: RecordMeta
     notes: str
     options: _containers.RepeatedCompositeFieldContainer[InvestmentOption]
     participations: _containers.RepeatedCompositeFieldContainer[Participation]
+    share_acquired: Fraction
     sources: _containers.RepeatedCompositeFieldContainer[Source]
     status: DealStatus
     strategic_terms: _containers.RepeatedCompositeFieldContainer[StrategicTerm]
@@ -134,7 +140,7 @@ class Deal(_message.Message):
     tranches: _containers.RepeatedCompositeFieldContainer[Tranche]
     type: DealType
     valuations: _containers.RepeatedCompositeFieldContainer[Valuation]
-    def __init__(self, id: _Optional[str] = ..., target_id: _Optional[str] = ..., type: _Optional[_Union[DealType, str]] = ..., status: _Optional[_Union[DealStatus, str]] = ..., title: _Optional[str] = ..., announced: _Optional[_Union[PartialDate, _Mapping]] = ..., closed: _Optional[_Union[PartialDate, _Mapping]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., commitment_cap: _Optional[_Union[Money, _Mapping]] = ..., participations: _Optional[_Iterable[_Union[Participation, _Mapping]]] = ..., tranches: _Optional[_Iterable[_Union[Tranche, _Mapping]]] = ..., options: _Optional[_Iterable[_Union[InvestmentOption, _Mapping]]] = ..., valuations: _Optional[_Iterable[_Union[Valuation, _Mapping]]] = ..., strategic_terms: _Optional[_Iterable[_Union[StrategicTerm, _Mapping]]] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., disputed_claims: _Optional[_Iterable[_Union[DisputedClaim, _Mapping]]] = ..., notes: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., target_id: _Optional[str] = ..., type: _Optional[_Union[DealType, str]] = ..., status: _Optional[_Union[DealStatus, str]] = ..., title: _Optional[str] = ..., announced: _Optional[_Union[PartialDate, _Mapping]] = ..., closed: _Optional[_Union[PartialDate, _Mapping]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., commitment_cap: _Optional[_Union[Money, _Mapping]] = ..., participations: _Optional[_Iterable[_Union[Participation, _Mapping]]] = ..., tranches: _Optional[_Iterable[_Union[Tranche, _Mapping]]] = ..., options: _Optional[_Iterable[_Union[InvestmentOption, _Mapping]]] = ..., valuations: _Optional[_Iterable[_Union[Valuation, _Mapping]]] = ..., strategic_terms: _Optional[_Iterable[_Union[StrategicTerm, _Mapping]]] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., disputed_claims: _Optional[_Iterable[_Union[DisputedClaim, _Mapping]]] = ..., notes: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ..., share_acquired: _Optional[_Union[Fraction, _Mapping]] = ..., listing: _Optional[_Union[Listing, _Mapping]] = ...) -> None: ...
 
 class DealRecord(_message.Message):
     __slots__ = ["deal", "organization"]
@@ -245,6 +251,18 @@ class InvestmentOption(_message.Message):
     maximum: Money
     source_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, id: _Optional[str] = ..., holder_id: _Optional[str] = ..., maximum: _Optional[_Union[Money, _Mapping]] = ..., expires: _Optional[_Union[PartialDate, _Mapping]] = ..., exercised_by_tranche_id: _Optional[str] = ..., condition: _Optional[str] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+
+class Listing(_message.Message):
+    __slots__ = ["exchange", "offer_price", "shares_offered", "ticker"]
+    EXCHANGE_FIELD_NUMBER: _ClassVar[int]
+    OFFER_PRICE_FIELD_NUMBER: _ClassVar[int]
+    SHARES_OFFERED_FIELD_NUMBER: _ClassVar[int]
+    TICKER_FIELD_NUMBER: _ClassVar[int]
+    exchange: str
+    offer_price: Money
+    shares_offered: int
+    ticker: str
+    def __init__(self, exchange: _Optional[str] = ..., ticker: _Optional[str] = ..., offer_price: _Optional[_Union[Money, _Mapping]] = ..., shares_offered: _Optional[int] = ...) -> None: ...
 
 class Money(_message.Message):
     __slots__ = ["currency_code", "nanos", "units"]
