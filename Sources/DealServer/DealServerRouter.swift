@@ -249,6 +249,40 @@ final class DealServerRouter: Sendable {
                 response.nextPageToken = page.nextPageToken
                 return response
             }
+        case .findDuplicateDeals:
+            return self.unary(writer) { (request: Dealstore_V1_FindDuplicateDealsRequest) in
+                let found = try store.duplicateDeals(
+                    filter: request.filter,
+                    maximumDaysApart: request.maxDaysApart == 0 ? 31 : Int(request.maxDaysApart),
+                    tolerancePercent: request.amountTolerancePercent == 0 ? 10 : Int(request.amountTolerancePercent),
+                    limit: Int(request.limit)
+                )
+                var response = Dealstore_V1_FindDuplicateDealsResponse()
+                response.candidates = found.candidates
+                response.revision = found.revision
+                return response
+            }
+        case .mergeOrganizations:
+            return DealUnaryCall(writer: writer) { (request: Dealstore_V1_MergeOrganizationsRequest) in
+                store.mergeOrganizations(
+                    request.sourceID,
+                    into: request.targetID,
+                    sourceEtag: request.sourceEtag,
+                    targetEtag: request.targetEtag,
+                    validateOnly: request.validateOnly
+                ) { result in
+                    writer.complete(
+                        result.map { merge in
+                            var response = Dealstore_V1_MergeOrganizationsResponse()
+                            response.organization = merge.organization
+                            response.updatedDealIds = merge.updatedDealIDs
+                            response.updatedOrganizationIds = merge.updatedOrganizationIDs
+                            response.revision = merge.revision
+                            return response
+                        }
+                    )
+                }
+            }
         case .getOrganization:
             return self.unary(writer) { (request: Dealstore_V1_GetOrganizationRequest) in
                 try store.organization(id: request.id)

@@ -517,6 +517,10 @@ public nonisolated struct Dealstore_V1_ChangeEvent: Sendable {
   /// change with a revision greater than `revision` will be delivered. Carries no kind, record or time.
   public var created: Bool = false
 
+  /// Issue 18 part 5 (fields from 150). On the DELETED event of an organization merged into another: the id of the
+  /// organization it now resolves to.
+  public var mergedIntoID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -563,6 +567,34 @@ public nonisolated struct Dealstore_V1_Conflict: @unchecked Sendable {
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Two deals that may be one deal stored twice, for a person to confirm.
+public nonisolated struct Dealstore_V1_DuplicateCandidate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var targetID: String = String()
+
+  /// The two deals, in id order.
+  public var dealIds: [String] = []
+
+  /// Days between their dates (0 when the dates can denote the same day).
+  public var daysApart: Int32 = 0
+
+  /// True when both headline amounts are in one currency and were compared.
+  public var amountsCompared: Bool = false
+
+  /// The amounts' difference in basis points of the larger (100 is 1%), when compared.
+  public var amountDifferenceBasisPoints: Int32 = 0
+
+  /// Why the pair is proposed, in English: "same target, dates overlap", "same amount", "same investors".
+  public var reasons: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -1019,7 +1051,7 @@ nonisolated extension Dealstore_V1_Timeline: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ChangeEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0\u{4}Q\u{2}merged_into_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1032,6 +1064,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularMessageField(value: &self._record) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.timeMicros) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.created) }()
+      case 150: try { try decoder.decodeSingularStringField(value: &self.mergedIntoID) }()
       default: break
       }
     }
@@ -1057,6 +1090,9 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
     if self.created != false {
       try visitor.visitSingularBoolField(value: self.created, fieldNumber: 5)
     }
+    if !self.mergedIntoID.isEmpty {
+      try visitor.visitSingularStringField(value: self.mergedIntoID, fieldNumber: 150)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1066,6 +1102,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
     if lhs._record != rhs._record {return false}
     if lhs.timeMicros != rhs.timeMicros {return false}
     if lhs.created != rhs.created {return false}
+    if lhs.mergedIntoID != rhs.mergedIntoID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1157,6 +1194,61 @@ nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobu
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_DuplicateCandidate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DuplicateCandidate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}target_id\0\u{3}deal_ids\0\u{3}days_apart\0\u{3}amounts_compared\0\u{3}amount_difference_basis_points\0\u{1}reasons\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.targetID) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.dealIds) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.daysApart) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.amountsCompared) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.amountDifferenceBasisPoints) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.reasons) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.targetID.isEmpty {
+      try visitor.visitSingularStringField(value: self.targetID, fieldNumber: 1)
+    }
+    if !self.dealIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.dealIds, fieldNumber: 2)
+    }
+    if self.daysApart != 0 {
+      try visitor.visitSingularInt32Field(value: self.daysApart, fieldNumber: 3)
+    }
+    if self.amountsCompared != false {
+      try visitor.visitSingularBoolField(value: self.amountsCompared, fieldNumber: 4)
+    }
+    if self.amountDifferenceBasisPoints != 0 {
+      try visitor.visitSingularInt32Field(value: self.amountDifferenceBasisPoints, fieldNumber: 5)
+    }
+    if !self.reasons.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.reasons, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_DuplicateCandidate, rhs: Dealstore_V1_DuplicateCandidate) -> Bool {
+    if lhs.targetID != rhs.targetID {return false}
+    if lhs.dealIds != rhs.dealIds {return false}
+    if lhs.daysApart != rhs.daysApart {return false}
+    if lhs.amountsCompared != rhs.amountsCompared {return false}
+    if lhs.amountDifferenceBasisPoints != rhs.amountDifferenceBasisPoints {return false}
+    if lhs.reasons != rhs.reasons {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
