@@ -139,6 +139,12 @@ struct DealOrganizationContextTests {
             error = await Self.failure { _ = try await store.createOrganization(second) }
             #expect(error?.message.hasPrefix("affiliations[0].organization_id:") == true)
 
+            // An organization a person is affiliated with is not deleted.
+            _ = try await store.createOrganization(Self.angel("founder", founderOf: "linkedin"))
+            error = await Self.failure { try await store.deleteOrganization(id: "linkedin") }
+            #expect(error?.code == .failedPrecondition)
+            #expect(error?.message.contains("'founder'") == true)
+
             let unknown = Self.angel("third", founderOf: "nowhere")
             error = await Self.failure { _ = try await store.createOrganization(unknown) }
             #expect(error?.message.contains("unknown organization 'nowhere'") == true)

@@ -202,6 +202,7 @@ extension DealStore {
                 message: "organization '\(id)' is referred to by \(count) deal(s): delete or update them first"
             )
         }
+        try Self.checkNoAffiliations(naming: id, state: state)
         var record = Dealstore_V1_DealRecord()
         record.organization = old
         try batch.emit(.deleted, record, state: &state)
