@@ -42,6 +42,7 @@ struct DealDealsService: DealRegistrableService {
         registry.register(.getTimeline) { _, writer in self.getTimeline(writer) }
         registry.register(.watchDeals) { _, writer in self.watchDeals(writer) }
         registry.register(.listConflicts) { _, writer in self.listConflicts(writer) }
+        registry.register(.findDuplicateDeals) { _, writer in self.findDuplicateDeals(writer) }
     }
 
     /// The batch executor of `eventLoop`; `nil` for a loop outside the server's group (then each write's answer

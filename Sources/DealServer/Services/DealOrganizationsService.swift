@@ -12,6 +12,7 @@ struct DealOrganizationsService: DealRegistrableService {
         registry.register(.createOrganization) { _, writer in self.createOrganization(writer) }
         registry.register(.updateOrganization) { _, writer in self.updateOrganization(writer) }
         registry.register(.deleteOrganization) { _, writer in self.deleteOrganization(writer) }
+        registry.register(.mergeOrganizations) { _, writer in self.mergeOrganizations(writer) }
     }
 
     func getOrganization(_ writer: DealServerCallWriter) -> any DealServerCall {

@@ -20,7 +20,7 @@ struct DealStoreState: Sendable {
     /// Every deal's contribution to the unfiltered summaries.
     var summaries = DealSummaryIndex()
     var organizations: [String: Dealstore_V1_Organization] = [:]
-    /// Lower-cased id, name and aliases → organization id.
+    /// Lower-cased id, name, aliases, former names, domains and merged ids → organization id.
     var organizationLookup: [String: String] = [:]
     /// Bumped by every change to `organizations`: a create validated off the lock against the organizations it
     /// read is stored only if this has not moved since (see `DealStore.prepareCreate`).
@@ -78,6 +78,10 @@ struct DealStoreState: Sendable {
         var keys = [organization.id.lowercased()]
         if !organization.name.isEmpty { keys.append(organization.name.lowercased()) }
         keys.append(contentsOf: organization.aliases.map { $0.lowercased() })
+        // Former names, domains and the ids of organizations merged into this one resolve to it as well.
+        keys.append(contentsOf: organization.formerNames.map { $0.lowercased() })
+        keys.append(contentsOf: organization.domains)
+        keys.append(contentsOf: organization.mergedIds)
         return keys
     }
 

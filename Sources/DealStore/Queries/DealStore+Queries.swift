@@ -166,11 +166,12 @@ extension DealStore {
         return entries
     }
 
-    /// Committed and funded totals per currency, grouped by investor, target, year, quarter or deal type.
+    /// Committed and funded totals per currency, grouped by investor, target, year, quarter, deal type, or the
+    /// target's industry or country (see ``contextSummary(_:filter:version:)``).
     ///
     /// Committed sums the participations' committed amounts; funded sums tranches with status FUNDED; cancelled
     /// deals are excluded. Keys are organization ids, `"2023"`, `"2023-Q4"` (`"2023-Q?"` when only the year is
-    /// known, `"unknown"` without a date), or the DealType name. Year and quarter groups come in time order; the
+    /// known, `"unknown"` without a date), the DealType name, an industry slug or a country code. Year and quarter groups come in time order; the
     /// others largest committed USD total first (then largest in any currency), then by key.
     public func summarize(
         groupBy: Dealstore_V1_SummaryGrouping,
@@ -191,6 +192,9 @@ extension DealStore {
     ) throws(DealStoreError) -> (groups: [Dealstore_V1_SummaryGroup], revision: UInt64) {
         if groupBy == .unspecified { throw .invalid("group_by", "is required") }
         let version = self.version
+        if groupBy == .industry || groupBy == .country {
+            return (try Self.contextSummary(groupBy, filter: filter, version: version), version.revision)
+        }
         let grouping: Dealstore_V1_SummaryGrouping =
             switch groupBy {
             case .investor, .target, .year, .quarter: groupBy
@@ -374,6 +378,7 @@ extension DealStore {
             for term in deal.strategicTerms where term.hasSince {
                 event(term.since, .strategicTerm, deal, "\(term.value): \(term.description_p)", nil)
             }
+            for exit in Self.exitEvents(of: deal) { event(exit.date, exit.kind, deal, exit.text, exit.amount) }
             if deal.targetID == id {
                 for valuation in deal.valuations {
                     valuations.append(valuation)

@@ -307,6 +307,7 @@ struct DealValidator {
                 field: field() + ".evidence"
             )
         }
+        try Self.checkExit(deal)
     }
 
     /// Validates `deal` and returns it with organization references rewritten to ids.

@@ -660,7 +660,8 @@ class AsyncClient:
         timeout: float | None = None,
         **filters: Unpack[DealFilterArguments],
     ) -> deals_pb2.SummarizeDealsResponse:
-        """Committed and funded totals by ``investor``, ``target``, ``year``, ``quarter`` or ``deal-type``."""
+        """Committed and funded totals by ``investor``, ``target``, ``year``, ``quarter``, ``deal-type``,
+        ``industry`` or ``country`` (the target's)."""
         request = deals_pb2.SummarizeDealsRequest(
             group_by=enum_value(query_pb2.SummaryGrouping, group_by, "group_by"), filter=_deal_filter(filters)
         )
@@ -748,6 +749,26 @@ class AsyncClient:
                 return conflicts
             request.page_token = page.next_page_token
 
+    async def find_duplicate_deals(
+        self,
+        *,
+        max_days_apart: int = 0,
+        amount_tolerance_percent: int = 0,
+        limit: int = 0,
+        timeout: float | None = None,
+        **filters: Unpack[DealFilterArguments],
+    ) -> deals_pb2.FindDuplicateDealsResponse:
+        """Pairs of deals that may be one deal stored twice (same target, close dates, similar amounts)."""
+        request = deals_pb2.FindDuplicateDealsRequest(
+            filter=_deal_filter(filters),
+            max_days_apart=max_days_apart,
+            amount_tolerance_percent=amount_tolerance_percent,
+            limit=limit,
+        )
+        return await self._unary(
+            _DEALS + "FindDuplicateDeals", request, deals_pb2.FindDuplicateDealsResponse, timeout
+        )
+
     # --- Organizations ---
 
     async def get_organization(self, id: str, *, timeout: float | None = None) -> model_pb2.Organization:
@@ -807,6 +828,28 @@ class AsyncClient:
             _ORGANIZATIONS + "DeleteOrganization", request, organizations_pb2.DeleteOrganizationResponse, timeout
         )
         return response.revision
+
+    async def merge_organizations(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        source_etag: str = "",
+        target_etag: str = "",
+        validate_only: bool = False,
+        timeout: float | None = None,
+    ) -> organizations_pb2.MergeOrganizationsResponse:
+        """Merges ``source_id`` into ``target_id``; the source's id keeps resolving to the target."""
+        request = organizations_pb2.MergeOrganizationsRequest(
+            source_id=source_id,
+            target_id=target_id,
+            source_etag=source_etag,
+            target_etag=target_etag,
+            validate_only=validate_only,
+        )
+        return await self._unary(
+            _ORGANIZATIONS + "MergeOrganizations", request, organizations_pb2.MergeOrganizationsResponse, timeout
+        )
 
     # --- Health and Server ---
 

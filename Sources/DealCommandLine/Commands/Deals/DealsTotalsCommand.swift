@@ -2,17 +2,21 @@ import ArgumentParser
 import DealModel
 import DealProtocol
 
-/// `deals totals --by investor|target|year|quarter|type`: committed and funded money per group, with bars.
+/// `deals totals --by investor|target|year|quarter|type|industry|country`: committed and funded money per group,
+/// with bars.
 public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
     public static let configuration = CommandConfiguration(
         commandName: "totals",
-        abstract: "Total committed and funded money per investor, target, year, quarter or deal type.",
+        abstract:
+            "Total committed and funded money per investor, target, year, quarter, deal type, industry or country.",
         discussion: """
             Examples:
               deals totals --by investor
               deals totals --by year --target anthropic
               deals totals --by quarter --funded --since 2023
               deals totals --by type -o csv
+              deals totals --by industry          # the target's industries (a target in two counts in both)
+              deals totals --by country           # the target's headquarters country
 
             Totals are kept per currency (a group with deals in two currencies gets two rows); bars compare
             groups within one currency. --funded draws the bars from funded tranches instead of commitments.
@@ -21,7 +25,7 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
 
     /// The groupings `--by` accepts.
     public enum Grouping: String, CaseIterable, ExpressibleByArgument, Sendable {
-        case investor, target, year, quarter, type
+        case investor, target, year, quarter, type, industry, country
 
         /// The service's grouping.
         public var summaryGrouping: Dealstore_V1_SummaryGrouping {
@@ -31,11 +35,13 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
             case .year: .year
             case .quarter: .quarter
             case .type: .dealType
+            case .industry: .industry
+            case .country: .country
             }
         }
     }
 
-    @Option(help: "Group by investor, target, year, quarter or type.")
+    @Option(help: "Group by investor, target, year, quarter, type, or the target's industry or country.")
     var by: Grouping = .investor
 
     @Flag(help: "Draw bars from funded tranches instead of committed amounts.")

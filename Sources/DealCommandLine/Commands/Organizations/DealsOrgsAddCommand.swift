@@ -11,6 +11,8 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
         discussion: """
             Examples:
               deals orgs add --name "Mistral AI" --kind ai-lab --alias Mistral --website https://mistral.ai
+              deals orgs add --name "Mistral AI" --industry artificial-intelligence --country FR --city Paris
+              deals orgs add --name "Reid Hoffman" --kind person --investor-type angel --founder-of linkedin
               deals orgs add --file org.json    # an Organization in the protobuf JSON mapping
 
             Without --id the id is derived from the name: "Mistral AI" gets mistral-ai.
@@ -26,7 +28,7 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(help: "The name.")
     var name: String?
 
-    @Option(help: "Kind: company, investment-firm, ai-lab, publisher, other.")
+    @Option(help: "Kind: company, investment-firm, ai-lab, publisher, person, other.")
     var kind: String?
 
     @Option(help: "Another name it is known by; repeatable.")
@@ -37,6 +39,8 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
 
     @Option(help: "A short description.")
     var description: String?
+
+    @OptionGroup(title: "Company Context Options") var context: DealOrganizationContextOptions
 
     @OptionGroup var creation: DealCreateOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
@@ -64,6 +68,7 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
         }
         if let website = self.website { organization.website = website }
         if let description = self.description { organization.description_p = description }
+        try self.context.apply(to: &organization)
         return organization
     }
 

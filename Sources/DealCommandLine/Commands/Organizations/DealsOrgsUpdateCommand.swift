@@ -12,7 +12,10 @@ extension DealOrganizationRecords {
               deals orgs update google --set aliases="Alphabet,Google LLC"
               deals orgs update anthropic --set website=https://anthropic.com --if-match 3c1e…
 
-            Fields: name, kind, aliases (comma-separated), website, description.
+              deals orgs update openai --set industries=artificial-intelligence --set country=US --set city="San Francisco"
+
+            Fields: name, kind, aliases (comma-separated), website, description, industries, country and city
+            (together: they replace the headquarters), founded, investor-types, former-names, domains.
             """
     )
 }
