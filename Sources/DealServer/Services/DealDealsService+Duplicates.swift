@@ -17,7 +17,7 @@ extension DealDealsService {
             var response = Dealstore_V1_FindDuplicateDealsResponse()
             response.candidates = found.candidates
             response.revision = found.revision
-            return response
+            return (response, found.revision)
         }
     }
 }

@@ -23,7 +23,7 @@ extension DealOrganizationsService {
                         response.revision = merge.revision
                         return response
                     }
-                )
+                ) { $0.revision > 0 ? $0.revision : store.revision }
             }
         }
     }
