@@ -13,9 +13,15 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
               deals totals --by year --target anthropic
               deals totals --by quarter --funded --since 2023
               deals totals --by type -o csv
+              deals totals --by investor --currency EUR
+              deals totals --by investor --native
 
-            Totals are kept per currency (a group with deals in two currencies gets two rows); bars compare
-            groups within one currency. --funded draws the bars from funded tranches instead of commitments.
+            Totals are normalised into one currency (--currency, USD by default): every amount is converted at
+            its deal's date (announced, else closed) with the ECB's euro reference rates, and the rates used are
+            listed under the table. Amounts without a rate (no date, a currency or a date the table lacks) are
+            counted under "not converted" with their native sum, never dropped. --native prints the native
+            totals instead, one row per currency. --min and --max are in the --currency currency.
+            --funded draws the bars from funded tranches instead of commitments.
             """
     )
 
@@ -41,6 +47,9 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
     @Flag(help: "Draw bars from funded tranches instead of committed amounts.")
     var funded = false
 
+    @Flag(help: "Native totals, one row per currency, instead of totals normalised into --currency.")
+    var native = false
+
     @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
     @OptionGroup var format: DealOutputOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
@@ -55,6 +64,12 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
         var request = Dealstore_V1_SummarizeDealsRequest()
         request.groupBy = self.by.summaryGrouping
         request.filter = try self.filter.filter()
+        let currency = request.filter.currencyCode.isEmpty ? "USD" : request.filter.currencyCode
+        if !self.native {
+            // --currency names the currency to total in, not a restriction to deals in it.
+            request.filter.normalizeTo = currency
+            request.filter.currencyCode = ""
+        }
         let response = try await context.withClient(self.connection) { client in
             try await client.summarizeDeals(request)
         }
@@ -67,6 +82,13 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
                 }
             }
         }
-        try context.emit(DealViews.totals(groups, funded: self.funded), as: self.format.output)
+        if self.native {
+            try context.emit(DealViews.totals(groups, funded: self.funded), as: self.format.output)
+        } else {
+            try context.emit(
+                DealViews.normalizedTotals(groups, currency: currency, funded: self.funded),
+                as: self.format.output
+            )
+        }
     }
 }

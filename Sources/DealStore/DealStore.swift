@@ -42,9 +42,18 @@ public final class DealStore: Sendable {
     /// Versions a ListDeals page token was cut from, kept for a while so that paging reads one revision.
     let pinned: Mutex<DealPinnedVersions>
     let committer: DealCommitter
+    /// The exchange rates amounts are normalised with (``DealFXRates``): read once at open.
+    let fxTable: DealFXTable
 
-    private init(directory: String, options: DealStoreOptions, logger: Logger, state: DealStoreState) {
+    private init(
+        directory: String,
+        options: DealStoreOptions,
+        logger: Logger,
+        state: DealStoreState,
+        fxTable: DealFXTable
+    ) {
         self.directory = directory
+        self.fxTable = fxTable
         self.options = options
         self.logger = logger
         self.state = Mutex(state)
@@ -85,7 +94,14 @@ public final class DealStore: Sendable {
         } catch {
             throw DealStoreError(code: .internal, message: "cannot open the deal store in \(directory)", cause: error)
         }
-        let store = DealStore(directory: directory, options: options, logger: logger, state: recovered.state)
+        let fxTable = try DealFXRates.load(directory: directory)
+        let store = DealStore(
+            directory: directory,
+            options: options,
+            logger: logger,
+            state: recovered.state,
+            fxTable: fxTable
+        )
         do {
             let append = recovered.appendSegment ?? recovered.state.revision + 1
             try store.committer.openSegment(firstRevision: append)

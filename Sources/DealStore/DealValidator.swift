@@ -307,6 +307,7 @@ struct DealValidator {
                 field: field() + ".evidence"
             )
         }
+        try self.checkTypes(&deal, excerpts: excerpts)
     }
 
     /// Validates `deal` and returns it with organization references rewritten to ids.

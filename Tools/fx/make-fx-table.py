@@ -158,6 +158,7 @@ def build(text: str, what: str, retrieved: str) -> bytes:
         MAGIC,
         "source: European Central Bank, euro foreign exchange reference rates (eurofxref-hist), "
         "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip",
+        "label: ECB eurofxref-hist",
         f"read-from: {what}",
         f"retrieved: {retrieved}",
         f"first-date: {days[0][0].isoformat()}",

@@ -1,0 +1,51 @@
+import DealModel
+
+/// Where a store's FX table comes from: the operator's `fx-rates.dfx` in the data directory when there is one,
+/// otherwise the table bundled with DealStore (the ECB's euro reference rates, `Resources/fx-rates.dfx`).
+///
+/// The operator replaces the table by writing a file in the same format into the data directory
+/// (`python3 Tools/fx/make-fx-table.py --zip eurofxref-hist.zip -o DATA_DIR/fx-rates.dfx`) and restarting the
+/// daemon; a file that does not read stops the store from opening, with a message naming it, rather than
+/// converting with rates nobody chose.
+public enum DealFXRates {
+    /// The operator's table, in the store's data directory.
+    public static let fileName = "fx-rates.dfx"
+
+    /// The bundled table, read once per process (about 430 KB; see README, "Normalised money" for its load time).
+    public static let bundled: Result<DealFXTable, DealFXTableError> = Result { () throws(DealFXTableError) in
+        try DealFXTable(bytes: PackageResources.fx_rates_dfx)
+    }
+
+    /// The table for the store in `directory`.
+    static func load(directory: String) throws(DealStoreError) -> DealFXTable {
+        let path = directory + "/" + Self.fileName
+        if DealFileIO.fileSize(path) != nil {
+            do {
+                let bytes = try DealFileIO.readFile(path)
+                return try DealFXTable(bytes: bytes)
+            } catch let error as DealFXTableError {
+                throw DealStoreError(
+                    code: .failedPrecondition,
+                    message: "the FX table \(path) does not read: \(error); replace or remove it",
+                    cause: error
+                )
+            } catch {
+                throw DealStoreError(
+                    code: .failedPrecondition,
+                    message: "cannot read the FX table \(path)",
+                    cause: error
+                )
+            }
+        }
+        return try Self.bundledTable()
+    }
+
+    /// The bundled table, or an internal error if the build embedded a broken one.
+    static func bundledTable() throws(DealStoreError) -> DealFXTable {
+        switch Self.bundled {
+        case .success(let table): return table
+        case .failure(let error):
+            throw DealStoreError(code: .internal, message: "the bundled FX table does not read", cause: error)
+        }
+    }
+}
