@@ -83,7 +83,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
             ],
-            resources: [.embedInCode("Resources/seed.jsonl"), .embedInCode("Resources/fx-rates.dfx")],
+            resources: [.embedInCode("Resources/seed.jsonl")],
             swiftSettings: strictSettings
         ),
         .target(

@@ -1,19 +1,26 @@
 import DealModel
+import Foundation
 
-/// Where a store's FX table comes from: the operator's `fx-rates.dfx` in the data directory when there is one,
-/// otherwise the table bundled with DealStore (the ECB's euro reference rates, `Resources/fx-rates.dfx`).
+/// Where a store's FX table comes from: the operator's `fx-rates.dfx` in the store's directory (for dealsd,
+/// `store/` in its `data_dir`) when there is one, otherwise the table bundled with DealStore (the ECB's euro
+/// reference rates, `Generated/DealFXTableData.swift`).
 ///
-/// The operator replaces the table by writing a file in the same format into the data directory
-/// (`python3 Tools/fx/make-fx-table.py --zip eurofxref-hist.zip -o DATA_DIR/fx-rates.dfx`) and restarting the
+/// The operator replaces the table by writing a file in the same format there
+/// (`python3 Tools/fx/make-fx-table.py --zip eurofxref-hist.zip -o DATA_DIR/store/fx-rates.dfx`) and restarting the
 /// daemon; a file that does not read stops the store from opening, with a message naming it, rather than
 /// converting with rates nobody chose.
 public enum DealFXRates {
     /// The operator's table, in the store's data directory.
     public static let fileName = "fx-rates.dfx"
 
-    /// The bundled table, read once per process (about 430 KB; see README, "Normalised money" for its load time).
+    /// The bundled table, read once per process (about 430 KB; README, "Money in one currency", gives its load time).
     public static let bundled: Result<DealFXTable, DealFXTableError> = Result { () throws(DealFXTableError) in
-        try DealFXTable(bytes: PackageResources.fx_rates_dfx)
+        // Base64 in a string literal (Generated/DealFXTableData.swift): it compiles at once, where an embedInCode
+        // array literal of 430,000 bytes keeps the compiler busy for many minutes.
+        guard let data = Data(base64Encoded: DealFXTableData.base64) else {
+            throw DealFXTableError(code: .malformed, message: "the bundled FX table is not base64")
+        }
+        return try DealFXTable(bytes: [UInt8](data))
     }
 
     /// The table for the store in `directory`.
