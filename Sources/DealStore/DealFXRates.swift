@@ -15,6 +15,11 @@ public enum DealFXRates {
 
     /// The bundled table, read once per process (about 430 KB; README, "Money in one currency", gives its load time).
     public static let bundled: Result<DealFXTable, DealFXTableError> = Result { () throws(DealFXTableError) in
+        try Self.decodeBundled()
+    }
+
+    /// Reads the bundled table afresh (``bundled`` keeps the result; dealstore-bench times this).
+    public static func decodeBundled() throws(DealFXTableError) -> DealFXTable {
         // Base64 in a string literal (Generated/DealFXTableData.swift): it compiles at once, where an embedInCode
         // array literal of 430,000 bytes keeps the compiler busy for many minutes.
         guard let data = Data(base64Encoded: DealFXTableData.base64) else {

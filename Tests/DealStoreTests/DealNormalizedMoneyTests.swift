@@ -72,12 +72,12 @@ struct DealNormalizedMoneyTests {
         }
     }
 
-    @Test("an amount filter in the normalisation currency keeps the EUR deal a native filter drops")
+    @Test("an amount filter in the normalisation currency keeps the EUR deal (€50M = $52.7M ≥ $50M) a native filter drops")
     func filter() async throws {
         try await TestStores.withStore { store in
             try await Self.mixed(store)
             var filter = Dealstore_V1_DealFilter()
-            filter.minAmount = TestStores.usd(60_000_000)
+            filter.minAmount = TestStores.usd(50_000_000)
             #expect(try store.listDeals(filter: filter).deals.map(\.id) == ["usd"])
             filter.normalizeTo = "USD"
             let page = try store.listDeals(filter: filter)
@@ -86,7 +86,8 @@ struct DealNormalizedMoneyTests {
             #expect(eur.amountNormalized.status == .converted)
             #expect(eur.amountNormalized.amount == TestStores.usd(52_705_000))
             #expect(eur.participations.map(\.committedNormalized.status) == [.converted, .converted])
-            // A bound in another currency than normalize_to says what to do.
+            // A bound in another currency than normalize_to says what to do; a listed deal with two commitments
+            // carries both converted.
             filter.minAmount = TestStores.usd(1, currency: "EUR")
             #expect(throws: DealStoreError.self) { try store.listDeals(filter: filter) }
             filter.minAmount = TestStores.usd(1)

@@ -59,30 +59,38 @@ struct DealTypesTests {
         }
     }
 
+    /// Each change that makes the SAFE invalid, by the field the error must name.
+    static func spoil(_ deal: inout Dealstore_V1_Deal, _ case: String) {
+        switch `case` {
+        case "kind missing": deal.instrument.kind = .unspecified
+        case "discount 5/5": deal.instrument.discount.numerator = 5
+        case "discount /0": deal.instrument.discount.denominator = 0
+        case "cap on equity": deal.instrument.kind = .equity
+        case "cap currency": deal.instrument.valuationCap.currencyCode = "XYZ"
+        case "interest on a SAFE": deal.instrument.interestRate.denominator = 10
+        case "price on a SAFE": deal.instrument.pricePerShare = TestStores.usd(3)
+        case "long label": deal.roundLabel = String(repeating: "x", count: 201)
+        case "stage 99": deal.stage = .UNRECOGNIZED(99)
+        default: deal.kind = .UNRECOGNIZED(99)
+        }
+    }
+
     @Test(
         "the validator refuses terms that do not fit the instrument, naming the field",
         arguments: [
-            ("instrument.kind", { (deal: inout Dealstore_V1_Deal) in deal.instrument.kind = .unspecified }),
-            ("instrument.discount", { (deal: inout Dealstore_V1_Deal) in deal.instrument.discount.numerator = 5 }),
-            ("instrument.discount", { (deal: inout Dealstore_V1_Deal) in deal.instrument.discount.denominator = 0 }),
-            ("instrument.valuation_cap", { (deal: inout Dealstore_V1_Deal) in deal.instrument.kind = .equity }),
-            ("instrument.valuation_cap.currency_code", { (deal: inout Dealstore_V1_Deal) in
-                deal.instrument.valuationCap.currencyCode = "XYZ"
-            }),
-            ("instrument.interest_rate", { (deal: inout Dealstore_V1_Deal) in deal.instrument.interestRate.denominator = 10 }),
-            ("instrument.price_per_share", { (deal: inout Dealstore_V1_Deal) in
-                deal.instrument.pricePerShare = TestStores.usd(3)
-            }),
-            ("round_label", { (deal: inout Dealstore_V1_Deal) in deal.roundLabel = String(repeating: "x", count: 201) }),
-            ("stage", { (deal: inout Dealstore_V1_Deal) in deal.stage = .UNRECOGNIZED(99) }),
-            ("kind", { (deal: inout Dealstore_V1_Deal) in deal.kind = .UNRECOGNIZED(99) }),
-        ] as [(String, @Sendable (inout Dealstore_V1_Deal) -> Void)]
+            ("instrument.kind", "kind missing"), ("instrument.discount", "discount 5/5"),
+            ("instrument.discount", "discount /0"), ("instrument.valuation_cap", "cap on equity"),
+            ("instrument.valuation_cap.currency_code", "cap currency"),
+            ("instrument.interest_rate", "interest on a SAFE"),
+            ("instrument.price_per_share", "price on a SAFE"), ("round_label", "long label"), ("stage", "stage 99"),
+            ("kind", "kind 99"),
+        ]
     )
-    func refuses(field: String, change: @Sendable (inout Dealstore_V1_Deal) -> Void) async throws {
+    func refuses(field: String, change: String) async throws {
         try await TestStores.withStore { store in
             for id in ["target", "investor"] { _ = try await store.createOrganization(TestStores.organization(id)) }
             var deal = Self.safe()
-            change(&deal)
+            Self.spoil(&deal, change)
             do {
                 _ = try await store.createDeal(deal)
                 Issue.record("accepted \(field)")

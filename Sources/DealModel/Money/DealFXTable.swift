@@ -110,7 +110,7 @@ public struct DealFXTable: Sendable {
         }
         var all: [Series] = []
         for _ in 0..<currencyCount {
-            let decimals = Int(try reader.take(1)[0])
+            let decimals = Int(try reader.take(1).first ?? 0)
             guard decimals <= 6 else {
                 throw DealFXTableError(code: .malformed, message: "the FX table has rates with more than 6 decimals")
             }
