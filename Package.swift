@@ -8,7 +8,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 let package = Package(
-    name: "DealStore",
+    name: "dealstore",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DealModel", targets: ["DealModel"]),
@@ -83,13 +83,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
             ],
-            resources: [.embedInCode("Resources/seed.jsonl")],
+            resources: [.embedInCode("Dataset/Resources/seed.jsonl")],
             swiftSettings: strictSettings
         ),
         .target(
             name: "DealServer",
             dependencies: [
-                "COpenSSL",
                 "DealModel",
                 "DealProtocol",
                 "DealTLS",
@@ -182,6 +181,7 @@ let package = Package(
         .testTarget(
             name: "DealModelTests",
             dependencies: [
+                "DealTestSupport",
                 "DealModel",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -190,6 +190,7 @@ let package = Package(
         .testTarget(
             name: "DealProtocolTests",
             dependencies: [
+                "DealTestSupport",
                 "DealProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -199,6 +200,7 @@ let package = Package(
         .testTarget(
             name: "DealTLSTests",
             dependencies: [
+                "DealTestSupport",
                 "DealTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -209,6 +211,7 @@ let package = Package(
         .testTarget(
             name: "DealStoreTests",
             dependencies: [
+                "DealTestSupport",
                 "DealStore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "dealstore-crash-writer",
@@ -219,6 +222,7 @@ let package = Package(
         .testTarget(
             name: "DealServerTests",
             dependencies: [
+                "DealTestSupport",
                 "DealServer",
                 "dealsd",
                 "DealClient",
@@ -232,6 +236,7 @@ let package = Package(
         .testTarget(
             name: "DealCommandLineTests",
             dependencies: [
+                "DealTestSupport",
                 "DealCommandLine",
                 "DealClient",
             ],
@@ -240,6 +245,7 @@ let package = Package(
         .testTarget(
             name: "DealClientTests",
             dependencies: [
+                "DealTestSupport",
                 "DealClient",
                 "DealModel",
                 "DealProtocol",
@@ -291,6 +297,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Test support: the one way tests start dealsd, wait with a deadline and draw seeded randomness
+        .target(
+            name: "DealTestSupport",
+            path: "Tests/DealTestSupport",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: DealStore crash test child and benchmark
         // The scenario both the SIGKILLed child and the test that checks it replay (an executable cannot be
         // imported by a test target, so it is a library of its own).
@@ -314,9 +327,13 @@ let package = Package(
         ),
         .testTarget(
             name: "DeployTests",
-            dependencies: ["DealServer", "DealTLS"],
+            dependencies: ["DealServer", "DealTLS", "DealTestSupport"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "DealEndToEndTests", dependencies: ["dealsd", "deals"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DealEndToEndTests",
+            dependencies: ["dealsd", "deals", "DealTestSupport"],
+            swiftSettings: strictSettings
+        ),
     ]
 )
