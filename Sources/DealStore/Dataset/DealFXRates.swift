@@ -3,7 +3,7 @@ import Foundation
 
 /// Where a store's FX table comes from: the operator's `fx-rates.dfx` in the store's directory (for dealsd,
 /// `store/` in its `data_dir`) when there is one, otherwise the table bundled with DealStore (the ECB's euro
-/// reference rates, `Generated/DealFXTableData.swift`).
+/// reference rates, `Dataset/Generated/DealFXTableData.swift`).
 ///
 /// The operator replaces the table by writing a file in the same format there
 /// (`python3 Tools/fx/make-fx-table.py --zip eurofxref-hist.zip -o DATA_DIR/store/fx-rates.dfx`) and restarting the
@@ -20,7 +20,7 @@ public enum DealFXRates {
 
     /// Reads the bundled table afresh (``bundled`` keeps the result; dealstore-bench times this).
     public static func decodeBundled() throws(DealFXTableError) -> DealFXTable {
-        // Base64 in a string literal (Generated/DealFXTableData.swift): it compiles at once, where an embedInCode
+        // Base64 in a string literal (Dataset/Generated/DealFXTableData.swift): it compiles at once, where an embedInCode
         // array literal of 430,000 bytes keeps the compiler busy for many minutes.
         guard let data = Data(base64Encoded: DealFXTableData.base64) else {
             throw DealFXTableError(code: .malformed, message: "the bundled FX table is not base64")
