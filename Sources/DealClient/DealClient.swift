@@ -18,6 +18,8 @@ public final class DealClient: Sendable {
     let connectionManager: DealClientConnectionManager
     /// The token sent on every call: ``DealClientConfiguration/token`` or the contents of its `tokenFile`, trimmed.
     let bearerToken: String?
+    /// The highest revision seen in any answer: ``DealClientConfiguration/revisionTracker``, or the client's own.
+    public let revisionTracker: DealRevisionTracker
 
     /// Creates a client; nothing connects until ``run()`` is running and a call is made.
     public init(
@@ -25,6 +27,10 @@ public final class DealClient: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "dealstore.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(DealRPCError) {
+        var configuration = configuration
+        let tracker = configuration.revisionTracker ?? DealRevisionTracker()
+        configuration.revisionTracker = tracker
+        self.revisionTracker = tracker
         self.configuration = configuration
         if let token = configuration.token {
             self.bearerToken = DealConnectionResolver.trimmed(token)
@@ -124,8 +130,11 @@ public final class DealClient: Sendable {
         )
     }
 
+    /// The highest store revision seen in any answer of this client (or of the clients sharing its tracker).
+    public var highestSeenRevision: UInt64 { self.revisionTracker.revision }
+
     /// The options a call is sent with: the default timeout (not for server streams: a watch must not end after
-    /// a unary call's budget) and the bearer token.
+    /// a unary call's budget), the bearer token and `min-revision`.
     func effective(_ options: DealCallOptions, streaming: Bool = false) -> DealCallOptions {
         var options = options
         if options.timeout == nil && !streaming {
@@ -133,6 +142,12 @@ public final class DealClient: Sendable {
         }
         if let token = self.bearerToken, !token.isEmpty {
             options.metadata.append(DealMetadataEntry(key: "authorization", text: "Bearer \(token)"))
+        }
+        let key = DealProtocolVersion.minimumRevisionMetadataKey
+        if !options.metadata.contains(where: { $0.key == key }) {
+            let tracked = self.configuration.sendsMinimumRevision ? self.revisionTracker.revision : 0
+            let minimum = options.minimumRevision ?? tracked
+            if minimum > 0 { options.metadata.append(DealMetadataEntry(key: key, text: String(minimum))) }
         }
         return options
     }

@@ -73,6 +73,7 @@ extension DealMethod {
     public static let getTimeline = DealMethod(service: deals, name: "GetTimeline", kind: .unary)
     public static let watchDeals = DealMethod(service: deals, name: "WatchDeals", kind: .serverStreaming)
     public static let listConflicts = DealMethod(service: deals, name: "ListConflicts", kind: .unary)
+    public static let findDuplicateDeals = DealMethod(service: deals, name: "FindDuplicateDeals", kind: .unary)
 
     public static let getOrganization = DealMethod(service: organizations, name: "GetOrganization", kind: .unary)
     public static let listOrganizations = DealMethod(service: organizations, name: "ListOrganizations", kind: .unary)
@@ -95,6 +96,13 @@ extension DealMethod {
         isMutation: true
     )
 
+    public static let mergeOrganizations = DealMethod(
+        service: organizations,
+        name: "MergeOrganizations",
+        kind: .unary,
+        isMutation: true
+    )
+
     public static let healthCheck = DealMethod(service: health, name: "Check", kind: .unary)
     public static let healthWatch = DealMethod(service: health, name: "Watch", kind: .serverStreaming)
     public static let getServerInfo = DealMethod(service: server, name: "GetInfo", kind: .unary)
@@ -102,8 +110,9 @@ extension DealMethod {
     /// Every method of the service surface.
     public static let all: [DealMethod] = [
         .getDeal, .listDeals, .createDeal, .updateDeal, .deleteDeal, .importDeals, .exportDeals, .summarizeDeals,
-        .topDeals, .listCoInvestors, .getTimeline, .watchDeals, .listConflicts,
+        .topDeals, .listCoInvestors, .getTimeline, .watchDeals, .listConflicts, .findDuplicateDeals,
         .getOrganization, .listOrganizations, .createOrganization, .updateOrganization, .deleteOrganization,
+        .mergeOrganizations,
         .healthCheck, .healthWatch, .getServerInfo,
     ]
 

@@ -12,4 +12,10 @@ public enum DealProtocolVersion {
     public static let resumeRevisionMetadataKey = "resume-revision"
     /// In a watch's OUT_OF_RANGE TRAILERS: the oldest `from_revision` the server accepts now.
     public static let oldestRevisionMetadataKey = "oldest-revision"
+    /// In the TRAILERS of every answer: the store revision the answer was served at, in decimal (PROTOCOL.md
+    /// "Consistency").
+    public static let revisionMetadataKey = "revision"
+    /// In a call's HEADERS: the lowest store revision the answer may be served at, in decimal; a server that has
+    /// not published it waits, up to the call's deadline, then answers UNAVAILABLE.
+    public static let minimumRevisionMetadataKey = "min-revision"
 }

@@ -127,6 +127,13 @@ public final class DealServer: Service, Sendable {
         self.observer.callCount
     }
 
+    /// How many times, since the server started, a connection paused its streaming calls because the client read
+    /// slower than they wrote (its unwritten output reached the high-water mark); also the
+    /// `dealstore_stream_pauses_total` metric. Tests wait for it instead of sleeping.
+    public var streamPauseCount: Int {
+        self.observer.streamPauseCount
+    }
+
     /// Re-reads the tokens file and the certificate and key files; established connections keep their TLS session.
     ///
     /// Each part is applied on its own, tokens first: revoking a token is a security action, so it takes effect

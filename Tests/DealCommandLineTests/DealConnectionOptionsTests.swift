@@ -17,6 +17,20 @@ import Testing
         }
     }
 
+    @Test("--min-revision is optional and takes a revision; anything else is a usage error")
+    func minimumRevisionFlag() throws {
+        let with = try #require(try DealsCommand.parseAsRoot(["get", "x", "--min-revision", "42"]) as? DealsGetCommand)
+        #expect(with.connection.minimumRevision == 42)
+        let without = try #require(try DealsCommand.parseAsRoot(["get", "x"]) as? DealsGetCommand)
+        #expect(without.connection.minimumRevision == nil)
+        #expect(throws: (any Error).self) {
+            try DealsCommand.parseAsRoot(["get", "x", "--min-revision", "-1"])
+        }
+        #expect(throws: (any Error).self) {
+            try DealsCommand.parseAsRoot(["get", "x", "--min-revision", "soon"])
+        }
+    }
+
     @Test("the CLI names explicit settings by their flags in resolution errors")
     func flagNamesInMessages() {
         #expect(

@@ -198,6 +198,9 @@ struct DealsReadCommandsTests {
             ]
         ),
         TotalsCase(grouping: "type", expected: ["DEAL_TYPE_CORPORATE_STRATEGIC": (5, 17_300_000_000, 4_800_000_000)]),
+        // The bundled targets (Anthropic, OpenAI) are both AI labs headquartered in the US.
+        TotalsCase(grouping: "industry", expected: ["artificial-intelligence": (5, 17_300_000_000, 4_800_000_000)]),
+        TotalsCase(grouping: "country", expected: ["US": (5, 17_300_000_000, 4_800_000_000)]),
     ]
 
     @Test("totals --by each grouping, in JSON", arguments: Self.totalsCases)
@@ -228,7 +231,8 @@ struct DealsReadCommandsTests {
             #expect(groups.contains { $0["key"] as? String == key }, "no group \(key) in \(result)")
         }
         if totalsCase.grouping != "investor" {
-            // Every deal is in exactly one target, year, quarter and type group.
+            // Every deal is in exactly one target, year, quarter and type group (and, in the bundled data, one
+            // industry and one country).
             #expect(dealCount == 5, "\(result)")
             #expect(committedSum == 17_300_000_000, "\(result)")
         }

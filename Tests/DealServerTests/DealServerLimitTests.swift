@@ -203,7 +203,7 @@ struct DealServerLimitTests {
     func pausedReaderGetsLargeExports() async throws {
         var limits = DealConnectionLimits()
         limits.maximumOutputBuffer = 64 * 1024
-        try await DealServerHarness.with(limits: limits) { harness, _ in
+        try await DealServerHarness.with(limits: limits) { harness, server in
             let deals = 1_500
             try await Self.importBulkDeals(deals, harness: harness)
             let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile)
@@ -216,7 +216,11 @@ struct DealServerLimitTests {
             try await raw.send(
                 (1...4).flatMap { try! Self.call(UInt32($0 * 2 - 1), .exportDeals, token: harness.readToken) }
             )
-            try await Task.sleep(for: .seconds(2))
+            // The client reads only once the server has paused the streams, so the test fails if they never pause.
+            let pausesBefore = server.streamPauseCount
+            try await DealWait.until("the server pausing the exports' streams", timeout: .seconds(60)) {
+                server.streamPauseCount > pausesBefore
+            }
             try await raw.channel.setOption(.autoRead, value: true).get()
             try await DealWait.until("the four exports' trailers", timeout: .seconds(60), interval: .milliseconds(50)) {
                 try raw.frames().filter { $0.kind == .trailers }.count >= 4

@@ -176,10 +176,13 @@ struct DealWatchFlowTests {
         .timeLimit(.minutes(3))
     )
     func replayPastRetainedHistory() async throws {
+        // The history lives in the log segments; a snapshot every 50 records compacts it to the latest 100.
         let yaml = """
             store:
               fsync: none
               change_history_limit: 100
+              snapshot_every_records: 50
+              history_retention_revisions: 100
             """
         try await Self.withDaemon(yaml) { daemon in
             try await withDealClient(configuration: DealDaemonProcessTests.client(daemon)) { client in

@@ -1,8 +1,9 @@
 import DealStore
 // The crash test's child: writes the DealCrashScenario ops with fsync always and prints `ack N` (flushed) after
 // each acknowledged write, until the test kills it with SIGKILL. A reader thread polls the store meanwhile and
-// prints `seen N` as soon as a read shows op N applied, so the test can check that no read ever returned a
-// write that the crash then lost (reads see only durable revisions).
+// prints `seen N` as soon as a read shows op N applied and `revision R` for each new revision reads are served at,
+// so the test can check that no read ever returned a write or a revision that the crash then lost (reads see only
+// durable revisions).
 //
 //   dealstore-crash-writer DIRECTORY
 import DealStoreCrashScenario
@@ -17,8 +18,18 @@ var logger = Logger(label: "dealstore-crash-writer")
 logger.logLevel = .error
 let store = try await DealStore.open(
     directory: CommandLine.arguments[1],
-    // Frequent snapshots so that kills also land during snapshot writing and segment deletion.
-    options: DealStoreOptions(fsyncPolicy: .always, segmentSize: 16 << 10, snapshotEvery: 40, seedIfEmpty: false),
+    // Frequent snapshots and compactions (keeping the latest 100 revisions) so that kills also land while a
+    // snapshot is written and while a compaction records its revision and removes segments.
+    options: {
+        var options = DealStoreOptions(
+            fsyncPolicy: .always,
+            segmentSize: 16 << 10,
+            snapshotEvery: 40,
+            seedIfEmpty: false
+        )
+        options.historyRetention = DealHistoryRetention(revisions: 100)
+        return options
+    }(),
     logger: logger
 )
 var index = DealCrashScenario.progress(of: store)
@@ -27,7 +38,15 @@ FileHandle.standardOutput.write(Data("start \(index)\n".utf8))
 let firstUnseen = index
 let reader = Thread {
     var next = firstUnseen
+    var revision: UInt64 = 0
     while true {
+        // The revision a read is served at, printed before the op it shows, so the test sees every revision a
+        // read returned (it must still exist after the restart).
+        let read = store.revision
+        if read > revision {
+            FileHandle.standardOutput.write(Data("revision \(read)\n".utf8))
+            revision = read
+        }
         if DealCrashScenario.isApplied(next, in: store) {
             FileHandle.standardOutput.write(Data("seen \(next)\n".utf8))
             next += 1

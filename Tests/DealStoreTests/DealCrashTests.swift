@@ -63,7 +63,11 @@ struct DealCrashTests {
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             var acknowledgedThisRound = -1
             var seenThisRound = -1
+            var readRevision: UInt64 = 0
             for line in text.split(separator: "\n") {
+                if line.hasPrefix("revision ") {
+                    readRevision = max(readRevision, UInt64(line.dropFirst(9)) ?? 0)
+                }
                 if line.hasPrefix("ack ") {
                     acknowledgedThisRound = max(acknowledgedThisRound, Int(line.dropFirst(4)) ?? -1)
                 } else if line.hasPrefix("seen ") {
@@ -83,6 +87,19 @@ struct DealCrashTests {
                 progress >= seenThisRound + 1,
                 "round \(round): a reader saw op \(seenThisRound), lost after restart"
             )
+            #expect(
+                store.revision >= readRevision,
+                "round \(round): a read was served at revision \(readRevision), missing after restart (\(store.revision))"
+            )
+            // The change history survived every crash, snapshots and compactions included: everything after the
+            // recorded compacted revision, contiguous; and compaction kept the latest 100 revisions at least.
+            let compacted = store.compactedRevision
+            let history = try store.changes(after: compacted, limit: 1_000_000)
+            #expect(
+                history.map(\.revision) == Array((compacted..<store.revision).map { $0 + 1 }),
+                "round \(round): the change history after \(compacted) lost revisions"
+            )
+            #expect(store.revision < 100 || compacted <= store.revision - 100)
             let known = max(acknowledgedThisRound, previousProgress - 1)
             #expect(progress <= known + 2, "round \(round): ops beyond the one in flight")
             previousProgress = progress

@@ -30,9 +30,11 @@ struct DealDurabilityTests {
         try await Self.write(store, deals: 0..<30)
         let names = try Self.files(directory.path, suffix: "")
         #expect(names.filter { $0.hasSuffix(".log") }.count > 2, "\(names)")
+        let segments = try Self.files(directory.path, suffix: ".log").count
         try await store.snapshot()
         #expect(try Self.files(directory.path, suffix: ".snap").count == 1)
-        #expect(try Self.files(directory.path, suffix: ".log").count == 1)
+        // The segments are the change history: a snapshot adds one (it rotates) and removes none.
+        #expect(try Self.files(directory.path, suffix: ".log").count == segments + 1)
         try await Self.write(store, deals: 30..<40)
         _ = try await store.deleteDeal(id: "d3")
         let digest = store.stateDigest()
@@ -42,8 +44,8 @@ struct DealDurabilityTests {
         let reopened = try await TestStores.open(directory.path, segmentSize: 2_000, snapshotEvery: 10)
         #expect(reopened.stateDigest() == digest)
         #expect(reopened.revision == revision)
-        #expect(reopened.compactedRevision == 32)
-        #expect(try reopened.changes(after: 32).count == Int(revision - 32))
+        #expect(reopened.compactedRevision == 0)
+        #expect(try reopened.changes(after: 0, limit: 1_000).count == Int(revision))
         // Automatic snapshots (every 10 records) while writing.
         try await Self.write(reopened, deals: 40..<75)
         let digest2 = reopened.stateDigest()

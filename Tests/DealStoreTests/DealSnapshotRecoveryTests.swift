@@ -179,11 +179,24 @@ struct DealSnapshotRecoveryTests {
         #expect(!report.isHealthy)
     }
 
-    @Test("a deleted snapshot is refused, not opened as an empty store")
+    @Test("a deleted snapshot is refused once compaction removed the log it covers, not opened as an empty store")
     func missingSnapshot() async throws {
         let directory = TemporaryDirectory()
         let store = try await Self.seededSnapshot(directory.path)
+        let digest = store.stateDigest()
         try await store.close()
+        // While the log segments hold the whole history, they restore the store without the snapshot.
+        let copy = TemporaryDirectory()
+        try? FileManager.default.removeItem(atPath: copy.path)
+        try FileManager.default.copyItem(atPath: directory.path, toPath: copy.path)
+        try FileManager.default.removeItem(atPath: try Self.snapshotPath(copy.path))
+        let fromLog = try await TestStores.open(copy.path)
+        #expect(fromLog.stateDigest() == digest)
+        try await fromLog.close()
+
+        let reopened = try await TestStores.open(directory.path)
+        #expect(try await reopened.compactHistory(through: reopened.revision) == reopened.revision)
+        try await reopened.close()
         try FileManager.default.removeItem(atPath: try Self.snapshotPath(directory.path))
         let opened = await #expect(throws: DealStoreError.self) { try await TestStores.open(directory.path) }
         #expect(opened?.code == .dataLoss)

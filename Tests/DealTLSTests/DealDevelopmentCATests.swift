@@ -1,4 +1,5 @@
 import DealTLS
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 struct DealDevelopmentCATests {
     @Test("Creates the four files, with private keys readable by the owner only")
     func files() throws {
-        let directory = try TestDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealtls")
         let target = directory.file("ca")
         let files = try DealDevelopmentCA.create(in: target)
         #expect(files.caCertificateFile == target + "/ca.pem")
@@ -26,9 +27,9 @@ struct DealDevelopmentCATests {
 
     @Test("The server certificate carries the expected extensions", arguments: ["server.pem", "ca.pem"])
     func extensions(file: String) async throws {
-        let directory = try TestDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealtls")
         let files = try DealDevelopmentCA.create(in: directory.path)
-        let result = try await ExternalProcess.run(
+        let result = try await DealExternalProcess.run(
             ["openssl", "x509", "-noout", "-text", "-in", directory.file(file)],
             directory: directory
         )
@@ -46,7 +47,7 @@ struct DealDevelopmentCATests {
             #expect(text.contains("IP Address:127.0.0.1"))
             #expect(text.contains("IP Address:0:0:0:0:0:0:0:1"))
             #expect(text.contains("TLS Web Server Authentication"))
-            let verify = try await ExternalProcess.run(
+            let verify = try await DealExternalProcess.run(
                 ["openssl", "verify", "-CAfile", files.caCertificateFile, files.serverCertificateFile],
                 directory: directory
             )
@@ -56,7 +57,7 @@ struct DealDevelopmentCATests {
 
     @Test("Issuing from a missing CA names the file")
     func missingCA() throws {
-        let directory = try TestDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealtls")
         let error = try #require(throws: DealTLSError.self) {
             try DealDevelopmentCA.issueClientCertificate(
                 caCertificateFile: directory.file("ca.pem"),

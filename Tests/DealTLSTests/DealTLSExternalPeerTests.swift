@@ -1,4 +1,5 @@
 import DealTLS
+import DealTestSupport
 import Foundation
 import NIOCore
 import Testing
@@ -59,7 +60,7 @@ struct DealTLSExternalPeerTests {
             context: DealTLSContext(configuration: configuration),
             closeAfterBytes: message.utf8.count
         )
-        let result = try await ExternalProcess.run(
+        let result = try await DealExternalProcess.run(
             [
                 "openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-servername", "localhost",
                 "-verify_hostname", "localhost", "-CAfile", pki.caFile, "-verify_return_error",
@@ -84,7 +85,7 @@ struct DealTLSExternalPeerTests {
     func opensslClientWithoutALPN() async throws {
         let pki = try TestPKI()
         let server = try await TLSTestServer(context: DealTLSContext(configuration: pki.serverConfiguration()))
-        let result = try await ExternalProcess.run(
+        let result = try await DealExternalProcess.run(
             [
                 "openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-servername", "localhost",
                 "-CAfile", pki.caFile, "-verify_return_error", "-showcerts",
@@ -107,7 +108,7 @@ struct DealTLSExternalPeerTests {
         var configuration = pki.serverConfiguration()
         configuration.requiresALPN = true
         let server = try await TLSTestServer(context: DealTLSContext(configuration: configuration))
-        let result = try await ExternalProcess.run(
+        let result = try await DealExternalProcess.run(
             ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", pki.caFile],
             directory: pki.directory
         )
@@ -124,7 +125,7 @@ struct DealTLSExternalPeerTests {
     func opensslClientWithOtherALPN() async throws {
         let pki = try TestPKI()
         let server = try await TLSTestServer(context: DealTLSContext(configuration: pki.serverConfiguration()))
-        let result = try await ExternalProcess.run(
+        let result = try await DealExternalProcess.run(
             ["openssl", "s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", pki.caFile, "-alpn", "h2"],
             directory: pki.directory
         )
@@ -139,7 +140,7 @@ struct DealTLSExternalPeerTests {
     func pythonClient() async throws {
         let pki = try TestPKI()
         let server = try await TLSTestServer(context: DealTLSContext(configuration: pki.serverConfiguration()))
-        let result = try await ExternalProcess.run(
+        let result = try await DealExternalProcess.run(
             ["python3", "-c", Self.pythonClient, "\(server.port)", pki.caFile],
             directory: pki.directory
         )
@@ -171,7 +172,7 @@ struct DealTLSExternalPeerTests {
                 "-cipher", "DEFAULT:@SECLEVEL=0", "-alpn", "dealstore/1",
             ]
             : ["python3", "-c", Self.pythonOldClient, "\(server.port)"]
-        let result = try await ExternalProcess.run(arguments, directory: pki.directory)
+        let result = try await DealExternalProcess.run(arguments, directory: pki.directory)
         #expect(result.status != 0, "\(result.combined)")
         #expect(!result.output.contains("handshake succeeded"))
         // OpenSSL 3 may refuse to send a TLS 1.1 ClientHello at all; if it did connect, the server refused it.

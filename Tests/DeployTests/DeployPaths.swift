@@ -65,25 +65,6 @@ struct DeployTestError: Error, CustomStringConvertible {
     }
 }
 
-/// A fresh temporary directory, removed when the value is released.
-final class DeployTemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dealstore-deploy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        self.path = url.path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: self.path)
-    }
-
-    func file(_ name: String) -> String {
-        self.path + "/" + name
-    }
-}
-
 /// The POSIX permission bits of a file.
 func permissions(of path: String) throws -> Int {
     let attributes = try FileManager.default.attributesOfItem(atPath: path)

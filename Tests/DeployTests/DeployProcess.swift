@@ -1,66 +1,28 @@
+import DealTestSupport
 import Foundation
 
-/// Runs programs for the tests: never with a terminal, stdin from a file (or /dev/null), output into files so
-/// nothing blocks on a full pipe, and always under a time limit.
+/// Runs programs for the deployment tests through DealTestSupport's ``DealExternalProcess``, in an environment
+/// without the test's own DEALSD_ settings.
 enum DeployProcess {
-    struct Result: Sendable {
-        var status: Int32
-        var output: String
-        var errorOutput: String
-        var combined: String { self.output + "\n" + self.errorOutput }
-    }
-
     /// The environment children get: the test's, minus anything that would change what dealsd reads.
     static var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment.filter { key, _ in
-            !key.hasPrefix("DEALSD_") && key != "DEALSD_DATA_DIR"
-        }
-        environment["CI"] = "true"
-        return environment
+        DealExternalProcess.environment.filter { key, _ in !key.hasPrefix("DEALSD_") }
     }
 
-    /// Runs `arguments` to completion; `timeout(1)` kills it (TERM, then KILL 5 s later) after `timeoutSeconds`.
+    /// Runs `arguments` to completion in ``environment``; `timeout(1)` kills it (TERM, then KILL 5 s later) after
+    /// `timeoutSeconds`.
     static func run(
         _ arguments: [String],
         input: String = "",
         timeoutSeconds: Int = 60,
-        directory: DeployTemporaryDirectory
-    ) async throws -> Result {
-        let id = UUID().uuidString
-        let inputPath = directory.file(".stdin-\(id)")
-        let outputPath = directory.file(".stdout-\(id)")
-        let errorPath = directory.file(".stderr-\(id)")
-        try input.write(toFile: inputPath, atomically: false, encoding: .utf8)
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer {
-            for path in [inputPath, outputPath, errorPath] {
-                try? FileManager.default.removeItem(atPath: path)
-            }
-        }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-k", "5", "\(timeoutSeconds)"] + arguments
-        process.standardInput = FileHandle(forReadingAtPath: inputPath)
-        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
-        process.standardError = FileHandle(forWritingAtPath: errorPath)
-        process.environment = Self.environment
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in
-                continuation.resume(returning: finished.terminationStatus)
-            }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return Result(
-            status: status,
-            output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
-            errorOutput: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        directory: DealTemporaryDirectory
+    ) async throws -> DealExternalProcess.Result {
+        try await DealExternalProcess.run(
+            arguments,
+            input: input,
+            timeoutSeconds: timeoutSeconds,
+            environment: Self.environment,
+            directory: directory
         )
     }
 }
@@ -80,7 +42,7 @@ final class RunningDaemon: @unchecked Sendable {
         arguments: [String],
         launcher: [String] = [],
         daemonIsChild: Bool = false,
-        directory: DeployTemporaryDirectory
+        directory: DealTemporaryDirectory
     ) throws {
         let id = UUID().uuidString
         self.outputPath = directory.file(".dealsd-stdout-\(id)")

@@ -1,4 +1,5 @@
 import DealServer
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -45,7 +46,7 @@ struct DeployedDaemonTests {
 
     /// A deployment in a temporary directory: certificates in tls/, data in data/, configuration dealsd.yaml.
     struct Deployment {
-        let directory: DeployTemporaryDirectory
+        let directory: DealTemporaryDirectory
         let dealsd: String
         var tls: String { self.directory.file("tls") }
         var data: String { self.directory.file("data") }
@@ -53,7 +54,7 @@ struct DeployedDaemonTests {
 
         /// Issues certificates and writes Deploy/dealsd.yaml with its paths moved into the directory.
         init() async throws {
-            self.directory = try DeployTemporaryDirectory()
+            self.directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
             self.dealsd = try DeployPaths.dealsd()
             let issued = try await DeployProcess.run(
                 [
@@ -98,7 +99,7 @@ struct DeployedDaemonTests {
         }
 
         /// `openssl s_client` against the daemon, trusting the issued CA, with `arguments` added.
-        func handshake(port: Int, _ arguments: [String]) async throws -> DeployProcess.Result {
+        func handshake(port: Int, _ arguments: [String]) async throws -> DealExternalProcess.Result {
             try await DeployProcess.run(
                 ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", self.tls + "/ca.pem"] + arguments,
                 timeoutSeconds: 30,
@@ -274,7 +275,7 @@ struct DeployedDaemonTests {
 
     /// The system calls `SystemCallFilter=` in the unit allows, expanded by systemd-analyze.
     static func allowedSystemCalls() async throws -> Set<String> {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let listing = try await DeployProcess.run(
             [try #require(DeployPaths.program("systemd-analyze")), "syscall-filter", "--no-pager"],
             directory: directory

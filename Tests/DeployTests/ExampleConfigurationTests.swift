@@ -1,4 +1,5 @@
 import DealServer
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -145,7 +146,7 @@ struct ExampleConfigurationTests {
         ]
     )
     func refusesUnknownSettings(text: String, named: String) throws {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let path = directory.file("dealsd.yaml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let error = try #require(throws: DealServerError.self) {

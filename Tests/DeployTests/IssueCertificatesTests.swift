@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -9,15 +10,15 @@ struct IssueCertificatesTests {
     /// Runs the script with `arguments`.
     static func issue(
         _ arguments: [String],
-        in directory: DeployTemporaryDirectory
+        in directory: DealTemporaryDirectory
     ) async throws
-        -> DeployProcess.Result
+        -> DealExternalProcess.Result
     {
         try await DeployProcess.run(["/bin/bash", Self.script] + arguments, timeoutSeconds: 120, directory: directory)
     }
 
     /// `openssl x509 -text` of a certificate.
-    static func text(_ certificate: String, in directory: DeployTemporaryDirectory) async throws -> String {
+    static func text(_ certificate: String, in directory: DealTemporaryDirectory) async throws -> String {
         let result = try await DeployProcess.run(
             ["openssl", "x509", "-in", certificate, "-noout", "-text"],
             directory: directory
@@ -31,7 +32,7 @@ struct IssueCertificatesTests {
         _ certificate: String,
         ca: String,
         purpose: String,
-        in directory: DeployTemporaryDirectory
+        in directory: DealTemporaryDirectory
     ) async throws -> Bool {
         let result = try await DeployProcess.run(
             ["openssl", "verify", "-CAfile", ca, "-purpose", purpose, certificate],
@@ -57,7 +58,7 @@ struct IssueCertificatesTests {
         ]
     )
     func freshThenExistingCA(keyType: String, keyDescription: String) async throws {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let fresh = directory.file("fresh")
         var arguments = [
             "--out", fresh, "--dns", "localhost,deals.example.com", "--ip", "127.0.0.1", "--ip", "::1",
@@ -176,7 +177,7 @@ struct IssueCertificatesTests {
 
     @Test("refuses bad arguments with a message, before writing anything", arguments: IssueCertificatesTests.refusals)
     func refuses(arguments: [String], message: String) async throws {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let setup = try await Self.issue(["--out", directory.file("fresh"), "--dns", "localhost"], in: directory)
         try #require(setup.status == 0, "\(setup.combined)")
         let result = try await Self.issue(
@@ -190,7 +191,7 @@ struct IssueCertificatesTests {
 
     @Test("--help describes every option")
     func help() async throws {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let result = try await Self.issue(["--help"], in: directory)
         #expect(result.status == 0)
         let source = try String(contentsOfFile: Self.script, encoding: .utf8)

@@ -1,4 +1,5 @@
 import DealServer
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -38,7 +39,7 @@ struct SystemdUnitTests {
     }
 
     /// A copy of the unit whose ExecStart names the freshly built dealsd (verify needs the binary to exist).
-    static func unitForBuiltBinary(in directory: DeployTemporaryDirectory) throws -> String {
+    static func unitForBuiltBinary(in directory: DealTemporaryDirectory) throws -> String {
         let text = try String(contentsOfFile: Self.unitPath, encoding: .utf8)
         #expect(text.contains("ExecStart=\(Self.installedBinary) "))
         let path = directory.file("dealsd.service")
@@ -115,7 +116,7 @@ struct SystemdUnitTests {
         .enabled(if: SystemdUnitTests.systemdAnalyze != nil, SystemdUnitTests.skipReason)
     )
     func verify() async throws {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let unit = try Self.unitForBuiltBinary(in: directory)
         let result = try await DeployProcess.run(
             [try #require(Self.systemdAnalyze), "verify", unit],
@@ -132,7 +133,7 @@ struct SystemdUnitTests {
         .enabled(if: SystemdUnitTests.systemdAnalyze != nil, SystemdUnitTests.skipReason)
     )
     func security() async throws {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let unit = try Self.unitForBuiltBinary(in: directory)
         let result = try await DeployProcess.run(
             [try #require(Self.systemdAnalyze), "security", "--offline=yes", "--no-pager", unit],
@@ -152,7 +153,7 @@ struct SystemdUnitTests {
         .enabled(if: DeployPaths.program("systemd-sysusers") != nil, "systemd-sysusers is not installed")
     )
     func sysusers() async throws {
-        let directory = try DeployTemporaryDirectory()
+        let directory = try DealTemporaryDirectory(prefix: "dealstore-deploy")
         let root = directory.file("root")
         try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
         let result = try await DeployProcess.run(

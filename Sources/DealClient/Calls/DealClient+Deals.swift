@@ -115,4 +115,12 @@ extension DealClient {
         }
         return try await self.clientStreaming(.importDeals, requests: requests, options: options)
     }
+
+    /// Pairs of deals that may be one deal stored twice, for a person to confirm.
+    public func findDuplicateDeals(
+        _ request: Dealstore_V1_FindDuplicateDealsRequest,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Dealstore_V1_FindDuplicateDealsResponse {
+        try await self.unary(.findDuplicateDeals, request: request, options: options)
+    }
 }

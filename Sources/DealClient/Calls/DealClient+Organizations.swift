@@ -41,4 +41,13 @@ extension DealClient {
     ) async throws(DealRPCError) -> Dealstore_V1_DeleteOrganizationResponse {
         try await self.unary(.deleteOrganization, request: request, options: options)
     }
+
+    /// Merges one organization into another, leaving a redirect so the old id keeps resolving; needs the write
+    /// role.
+    public func mergeOrganizations(
+        _ request: Dealstore_V1_MergeOrganizationsRequest,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Dealstore_V1_MergeOrganizationsResponse {
+        try await self.unary(.mergeOrganizations, request: request, options: options)
+    }
 }

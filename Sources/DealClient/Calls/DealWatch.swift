@@ -181,9 +181,10 @@ public final class DealWatch: AsyncSequence, Sendable {
                 code: error.code,
                 message: "the watch was interrupted (\(reason.message)) and could not resume after revision "
                     + "\(revision): \(error.message); watch again from revision \(revision)",
-                metadata: error.metadata + [
+                // The client's resume point first (the server's trailers, now passed on, may name their own).
+                metadata: [
                     DealMetadataEntry(key: DealProtocolVersion.resumeRevisionMetadataKey, text: "\(revision)")
-                ],
+                ] + error.metadata.filter { $0.key != DealProtocolVersion.resumeRevisionMetadataKey },
                 cause: error.cause
             )
         }

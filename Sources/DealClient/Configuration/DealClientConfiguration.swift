@@ -38,6 +38,14 @@ public struct DealClientConfiguration: Sendable {
     public var firstConnectionTimeout: Duration
     /// Sent in HELLO as the client's agent string.
     public var agent: String
+    /// Whether calls carry `min-revision` metadata with the highest revision the client has seen (``revisionTracker``),
+    /// so a read served by any node of a cluster sees every write the client saw, waiting for the node to catch up
+    /// if need be (PROTOCOL.md "Consistency"). On by default; a call's ``DealCallOptions/minimumRevision`` is sent
+    /// either way.
+    public var sendsMinimumRevision: Bool
+    /// Where the client records the revision of every answer; `nil` gives each client a tracker of its own. Share
+    /// one between clients of the nodes of one cluster to read your writes across them.
+    public var revisionTracker: DealRevisionTracker?
 
     /// Creates a configuration for `host:port` with safe defaults.
     public init(host: String, port: Int) {
@@ -55,6 +63,8 @@ public struct DealClientConfiguration: Sendable {
         self.waitForConnectionTimeout = .seconds(15)
         self.firstConnectionTimeout = .seconds(1)
         self.agent = "DealClient/\(DealProtocolVersion.current)"
+        self.sendsMinimumRevision = true
+        self.revisionTracker = nil
     }
 }
 
@@ -62,12 +72,16 @@ public struct DealClientConfiguration: Sendable {
 public struct DealCallOptions: Sendable {
     /// The call's deadline relative to its start; overrides the client's default.
     public var timeout: Duration?
-    /// Extra metadata sent in HEADERS (the client adds `authorization` itself).
+    /// Extra metadata sent in HEADERS (the client adds `authorization` and `min-revision` itself).
     public var metadata: [DealMetadataEntry]
+    /// The lowest store revision the answer may be served at, sent as `min-revision` instead of the highest
+    /// revision the client has seen; `nil` sends the latter (when ``DealClientConfiguration/sendsMinimumRevision``).
+    public var minimumRevision: UInt64?
 
     /// Creates options.
-    public init(timeout: Duration? = nil, metadata: [DealMetadataEntry] = []) {
+    public init(timeout: Duration? = nil, metadata: [DealMetadataEntry] = [], minimumRevision: UInt64? = nil) {
         self.timeout = timeout
         self.metadata = metadata
+        self.minimumRevision = minimumRevision
     }
 }

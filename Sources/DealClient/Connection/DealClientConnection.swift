@@ -47,7 +47,11 @@ final class DealClientConnection: Sendable {
         do {
             handlerBox = try await channel.eventLoop.submit {
                 let tls = try tlsContext.makeHandler(serverHostname: configuration.host)
-                let handler = DealClientConnectionHandler(agent: configuration.agent, readyPromise: ready) {
+                let handler = DealClientConnectionHandler(
+                    agent: configuration.agent,
+                    readyPromise: ready,
+                    revisionTracker: configuration.revisionTracker
+                ) {
                     flag.usable.store(false, ordering: .relaxed)
                 }
                 try channel.pipeline.syncOperations.addHandler(tls)

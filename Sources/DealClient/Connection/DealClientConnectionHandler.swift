@@ -40,12 +40,16 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
     /// Called once when the connection can take no new calls (GOAWAY, error, close).
     private let onUnusable: @Sendable () -> Void
     private var reportedUnusable = false
+    /// Told the `revision` of every answer (PROTOCOL.md "Consistency").
+    private let revisionTracker: DealRevisionTracker?
 
     init(
         agent: String,
         readyPromise: EventLoopPromise<DealClientConnectionStateMachine.ServerSettings>,
+        revisionTracker: DealRevisionTracker? = nil,
         onUnusable: @escaping @Sendable () -> Void
     ) {
+        self.revisionTracker = revisionTracker
         self.machine = DealClientConnectionStateMachine()
         self.processor = NIOSingleStepByteToMessageProcessor(DealFrameDecoder())
         self.agent = agent
@@ -254,11 +258,16 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
                 self.enqueue([windowUpdate])
             }
             self.calls[streamID]?.yield(payload)
-        case .finished(let streamID, let code, let message):
+        case .finished(let streamID, let code, let message, let metadata):
+            // Before the call is finished: a caller that makes its next call once this one returns sends the
+            // revision this answer carried.
+            if let tracker = self.revisionTracker {
+                tracker.observe(trailers: metadata)
+            }
             if code == .ok {
                 self.finish(streamID, throwing: nil)
             } else {
-                self.finish(streamID, throwing: DealRPCError(code: code, message: message))
+                self.finish(streamID, throwing: DealRPCError(code: code, message: message, metadata: metadata))
             }
         case .resume(let streamID, let frames):
             self.enqueue(frames)

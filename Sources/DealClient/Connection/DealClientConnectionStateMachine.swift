@@ -37,7 +37,8 @@ struct DealClientConnectionStateMachine {
         case ready(ServerSettings)
         case write([DealFrame])
         case message(streamID: UInt32, payload: ByteBuffer, windowUpdate: DealFrame?)
-        case finished(streamID: UInt32, code: DealStatusCode, message: String)
+        /// TRAILERS: the status and the trailers' metadata (such as `revision`).
+        case finished(streamID: UInt32, code: DealStatusCode, message: String, metadata: [DealMetadataEntry])
         /// The server will not process these streams: retry them elsewhere. Streams at or below the last id go on.
         case goAway(unprocessed: [UInt32], code: DealStatusCode, reason: String)
         /// Frames that were waiting for window may go now.
@@ -154,10 +155,11 @@ struct DealClientConnectionStateMachine {
                 return .finished(
                     streamID: frame.streamID,
                     code: DealStatusCode(rawValue: trailers.code),
-                    message: trailers.message
+                    message: trailers.message,
+                    metadata: trailers.metadata.map { DealMetadataEntry(key: $0.key, value: Array($0.value)) }
                 )
             } catch {
-                return .finished(streamID: frame.streamID, code: .internal, message: error.message)
+                return .finished(streamID: frame.streamID, code: .internal, message: error.message, metadata: [])
             }
         case .windowUpdate:
             guard var stream = self.streams[frame.streamID] else { return .none }

@@ -81,6 +81,10 @@ public struct DealCommandContext: Sendable {
         configuration.connectTimeout = .seconds(5)
         configuration.firstConnectionTimeout = .seconds(2)
         configuration.waitForConnectionTimeout = .seconds(2)
+        // Every call then sends at least this min-revision (and any higher revision an answer carries).
+        if let revision = options.minimumRevision {
+            configuration.revisionTracker = DealRevisionTracker(revision: revision)
+        }
         do {
             return try await withDealClient(configuration: configuration) { client in
                 try await body(client)

@@ -30,6 +30,15 @@ public struct DealConnectionOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Profile from ~/.config/deals/profile.json (see `deals --help`).", valueName: "name"))
     var profile: String?
 
+    @Option(
+        name: .customLong("min-revision"),
+        help: ArgumentHelp(
+            "Answer only from a server at this store revision or later (waits for it, then fails UNAVAILABLE).",
+            valueName: "revision"
+        )
+    )
+    var minimumRevision: UInt64?
+
     /// Creates empty options (every field from the environment, profile or defaults).
     public init() {}
 

@@ -47,7 +47,8 @@ public enum DealEnumNames {
     private static func isPrefixedName(_ wanted: String, _ name: String) -> Bool {
         let prefixes = [
             "dealtype", "dealstatus", "organizationkind", "investorrole", "tranchekind", "tranchestatus",
-            "valuationkind", "strategictermkind", "confidence", "changekind", "dateprecision",
+            "valuationkind", "strategictermkind", "confidence", "changekind", "dateprecision", "investortype",
+            "affiliationrole",
         ]
         return prefixes.contains { wanted == $0 + name }
     }

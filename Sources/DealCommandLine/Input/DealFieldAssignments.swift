@@ -3,7 +3,8 @@ import DealModel
 /// Applies `--set field=value` assignments to deals and organizations and names the fields for the update mask.
 ///
 /// Deal fields: title, notes, status, type, target, announced, closed, amount, cap. Organization fields: name,
-/// kind, aliases (comma-separated), website, description. Values use the same forms as the other flags
+/// kind, aliases (comma-separated), website, description, and the context fields of
+/// ``organizationContextFields``. Values use the same forms as the other flags
 /// (amounts like 4B, dates like Q3-2023, enum names like corporate-strategic); an empty value clears the field.
 public enum DealFieldAssignments {
     /// The deal fields `--set` accepts, with the proto field each one replaces.
@@ -13,10 +14,11 @@ public enum DealFieldAssignments {
     ]
 
     /// The organization fields `--set` accepts, with the proto field each one replaces.
-    public static let organizationFields: [(name: String, maskField: String)] = [
-        ("name", "name"), ("kind", "kind"), ("aliases", "aliases"), ("website", "website"),
-        ("description", "description"),
-    ]
+    public static let organizationFields: [(name: String, maskField: String)] =
+        [
+            ("name", "name"), ("kind", "kind"), ("aliases", "aliases"), ("website", "website"),
+            ("description", "description"),
+        ] + Self.organizationContextFields
 
     /// Splits `field=value` at the first `=`.
     static func split(
@@ -88,11 +90,13 @@ public enum DealFieldAssignments {
             case "description": organization.description_p = value
             case "aliases":
                 organization.aliases = value.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
-            default:
+            case "kind":
                 organization.kind =
                     value.isEmpty
                     ? .unspecified
                     : try DealEnumNames.parse(value, as: Dealstore_V1_OrganizationKind.self, what: "organization kind")
+            default:
+                try Self.applyContext(field, value, to: &organization)
             }
             if !mask.contains(maskField) {
                 mask.append(maskField)

@@ -35,6 +35,7 @@ extension DealViews {
             ("aliases", organization.aliases.joined(separator: ", ")), ("website", organization.website),
             ("description", organization.description_p),
         ]
+        fields += Self.contextFields(organization)
         for (system, identifier) in organization.externalIds.sorted(by: { $0.key < $1.key }) {
             fields.append((system, identifier))
         }

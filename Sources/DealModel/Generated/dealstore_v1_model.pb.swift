@@ -91,6 +91,9 @@ public nonisolated enum Dealstore_V1_OrganizationKind: SwiftProtobuf.Enum, Swift
   case aiLab // = 3
   case publisher // = 4
   case other // = 5
+
+  /// A natural person (a business angel, a founder, a board member): see Organization, "Persons".
+  case person // = 6
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -105,6 +108,7 @@ public nonisolated enum Dealstore_V1_OrganizationKind: SwiftProtobuf.Enum, Swift
     case 3: self = .aiLab
     case 4: self = .publisher
     case 5: self = .other
+    case 6: self = .person
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -117,6 +121,7 @@ public nonisolated enum Dealstore_V1_OrganizationKind: SwiftProtobuf.Enum, Swift
     case .aiLab: return 3
     case .publisher: return 4
     case .other: return 5
+    case .person: return 6
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -129,6 +134,7 @@ public nonisolated enum Dealstore_V1_OrganizationKind: SwiftProtobuf.Enum, Swift
     .aiLab,
     .publisher,
     .other,
+    .person,
   ]
 
 }
@@ -250,6 +256,14 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
   case unspecified // = 0
   case lead // = 1
   case participant // = 2
+
+  /// Exits (issue 18 part 4). The company that buys the target (or a share of it): its `committed` is the price it
+  /// pays, its `stake` the share it obtains.
+  case acquirer // = 3
+
+  /// A shareholder that sells its stake in the target: `stake` is the share sold; it commits nothing, so
+  /// `committed` is empty and summaries count no investment of its.
+  case seller // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -261,6 +275,8 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
     case 0: self = .unspecified
     case 1: self = .lead
     case 2: self = .participant
+    case 3: self = .acquirer
+    case 4: self = .seller
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -270,6 +286,8 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
     case .unspecified: return 0
     case .lead: return 1
     case .participant: return 2
+    case .acquirer: return 3
+    case .seller: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -279,6 +297,8 @@ public nonisolated enum Dealstore_V1_InvestorRole: SwiftProtobuf.Enum, Swift.Cas
     .unspecified,
     .lead,
     .participant,
+    .acquirer,
+    .seller,
   ]
 
 }
@@ -787,6 +807,135 @@ public nonisolated enum Dealstore_V1_InstrumentKind: SwiftProtobuf.Enum, Swift.C
 
 }
 
+/// What kind of investor an organization (or a person) is.
+public nonisolated enum Dealstore_V1_InvestorType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case ventureCapital // = 1
+
+  /// A company investing from its balance sheet or its corporate venture arm.
+  case corporate // = 2
+
+  /// A private individual investing their own money.
+  case angel // = 3
+  case privateEquity // = 4
+  case accelerator // = 5
+  case familyOffice // = 6
+  case sovereignWealthFund // = 7
+  case government // = 8
+  case hedgeFund // = 9
+  case assetManager // = 10
+  case other // = 11
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .ventureCapital
+    case 2: self = .corporate
+    case 3: self = .angel
+    case 4: self = .privateEquity
+    case 5: self = .accelerator
+    case 6: self = .familyOffice
+    case 7: self = .sovereignWealthFund
+    case 8: self = .government
+    case 9: self = .hedgeFund
+    case 10: self = .assetManager
+    case 11: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .ventureCapital: return 1
+    case .corporate: return 2
+    case .angel: return 3
+    case .privateEquity: return 4
+    case .accelerator: return 5
+    case .familyOffice: return 6
+    case .sovereignWealthFund: return 7
+    case .government: return 8
+    case .hedgeFund: return 9
+    case .assetManager: return 10
+    case .other: return 11
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Dealstore_V1_InvestorType] = [
+    .unspecified,
+    .ventureCapital,
+    .corporate,
+    .angel,
+    .privateEquity,
+    .accelerator,
+    .familyOffice,
+    .sovereignWealthFund,
+    .government,
+    .hedgeFund,
+    .assetManager,
+    .other,
+  ]
+
+}
+
+public nonisolated enum Dealstore_V1_AffiliationRole: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case founder // = 1
+  case boardMember // = 2
+  case executive // = 3
+  case employee // = 4
+  case advisor // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .founder
+    case 2: self = .boardMember
+    case 3: self = .executive
+    case 4: self = .employee
+    case 5: self = .advisor
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .founder: return 1
+    case .boardMember: return 2
+    case .executive: return 3
+    case .employee: return 4
+    case .advisor: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Dealstore_V1_AffiliationRole] = [
+    .unspecified,
+    .founder,
+    .boardMember,
+    .executive,
+    .employee,
+    .advisor,
+  ]
+
+}
+
 /// An exact amount of money in one currency.
 public nonisolated struct Dealstore_V1_Money: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -877,48 +1026,142 @@ public nonisolated struct Dealstore_V1_RecordMeta: Sendable {
   public init() {}
 }
 
-/// A company, fund or lab that invests or is invested in.
-public nonisolated struct Dealstore_V1_Organization: Sendable {
+/// A company, fund, lab or person that invests or is invested in.
+///
+/// Persons: a person is an Organization of kind PERSON, not a record of its own. Every place a deal names a party
+/// (a participation's investor, a tranche's investor, an option's holder, a strategic term's party, a target) is an
+/// organization id, and the store keeps its referential integrity, indexes (deals by investor, co-investors),
+/// summaries, name lookup, import/export order and the change feed for organizations. A separate person record
+/// would need all of that twice and a second kind of reference in every one of those fields, for an investor that
+/// behaves in a deal exactly as a firm does (Crunchbase's investors are likewise organizations or people behind
+/// one identifier). What is only a person's (founder of, board member of) is in `affiliations`, which only a
+/// PERSON may carry.
+public nonisolated struct Dealstore_V1_Organization: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var id: String = String()
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
 
-  public var name: String = String()
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
 
   /// Other names the organization is known by ("Alphabet" for Google); matched by free-text search.
-  public var aliases: [String] = []
+  public var aliases: [String] {
+    get {_storage._aliases}
+    set {_uniqueStorage()._aliases = newValue}
+  }
 
-  public var kind: Dealstore_V1_OrganizationKind = .unspecified
+  public var kind: Dealstore_V1_OrganizationKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
 
   /// Identifiers in other systems, e.g. {"crunchbase": "anthropic", "lei": "..."}.
-  public var externalIds: Dictionary<String,String> = [:]
+  public var externalIds: Dictionary<String,String> {
+    get {_storage._externalIds}
+    set {_uniqueStorage()._externalIds = newValue}
+  }
 
-  public var description_p: String = String()
+  public var description_p: String {
+    get {_storage._description_p}
+    set {_uniqueStorage()._description_p = newValue}
+  }
 
-  public var website: String = String()
+  public var website: String {
+    get {_storage._website}
+    set {_uniqueStorage()._website = newValue}
+  }
 
   /// Where the facts come from; each fact's evidence cites these sources' excerpts.
-  public var sources: [Dealstore_V1_Source] = []
+  public var sources: [Dealstore_V1_Source] {
+    get {_storage._sources}
+    set {_uniqueStorage()._sources = newValue}
+  }
 
   /// What sources say about the organization (founding, headquarters, plans), each with its evidence.
-  public var facts: [Dealstore_V1_Fact] = []
+  public var facts: [Dealstore_V1_Fact] {
+    get {_storage._facts}
+    set {_uniqueStorage()._facts = newValue}
+  }
 
   public var meta: Dealstore_V1_RecordMeta {
-    get {_meta ?? Dealstore_V1_RecordMeta()}
-    set {_meta = newValue}
+    get {_storage._meta ?? Dealstore_V1_RecordMeta()}
+    set {_uniqueStorage()._meta = newValue}
   }
   /// Returns true if `meta` has been explicitly set.
-  public var hasMeta: Bool {self._meta != nil}
+  public var hasMeta: Bool {_storage._meta != nil}
   /// Clears the value of `meta`. Subsequent reads from it will return its default value.
-  public mutating func clearMeta() {self._meta = nil}
+  public mutating func clearMeta() {_uniqueStorage()._meta = nil}
+
+  /// Sectors, as lower-case slugs (`artificial-intelligence`, `cloud-computing`, `media`), most specific first.
+  /// SummarizeDeals groups deals by their target's industries (SUMMARY_GROUPING_INDUSTRY).
+  public var industries: [String] {
+    get {_storage._industries}
+    set {_uniqueStorage()._industries = newValue}
+  }
+
+  /// Where the organization (or a person) is based.
+  public var headquarters: Dealstore_V1_Headquarters {
+    get {_storage._headquarters ?? Dealstore_V1_Headquarters()}
+    set {_uniqueStorage()._headquarters = newValue}
+  }
+  /// Returns true if `headquarters` has been explicitly set.
+  public var hasHeadquarters: Bool {_storage._headquarters != nil}
+  /// Clears the value of `headquarters`. Subsequent reads from it will return its default value.
+  public mutating func clearHeadquarters() {_uniqueStorage()._headquarters = nil}
+
+  /// When the organization was founded (a person: born), to the precision known.
+  public var founded: Dealstore_V1_PartialDate {
+    get {_storage._founded ?? Dealstore_V1_PartialDate()}
+    set {_uniqueStorage()._founded = newValue}
+  }
+  /// Returns true if `founded` has been explicitly set.
+  public var hasFounded: Bool {_storage._founded != nil}
+  /// Clears the value of `founded`. Subsequent reads from it will return its default value.
+  public mutating func clearFounded() {_uniqueStorage()._founded = nil}
+
+  /// What kind of investor it is, when it invests; a business angel is a PERSON with INVESTOR_TYPE_ANGEL.
+  public var investorTypes: [Dealstore_V1_InvestorType] {
+    get {_storage._investorTypes}
+    set {_uniqueStorage()._investorTypes = newValue}
+  }
+
+  /// Names it was known by before (a rename); resolved like aliases, unique across organizations.
+  public var formerNames: [String] {
+    get {_storage._formerNames}
+    set {_uniqueStorage()._formerNames = newValue}
+  }
+
+  /// Internet domains it uses, lower case without scheme or path ("anthropic.com"); resolved like aliases.
+  public var domains: [String] {
+    get {_storage._domains}
+    set {_uniqueStorage()._domains = newValue}
+  }
+
+  /// Ids of organizations merged into this one (MergeOrganizations), server-assigned: each keeps resolving to
+  /// this organization in Get, List filters and deal references. Imported as exported; never updatable.
+  public var mergedIds: [String] {
+    get {_storage._mergedIds}
+    set {_uniqueStorage()._mergedIds = newValue}
+  }
+
+  /// A person's roles in other organizations (founder, board member); only on kind PERSON.
+  public var affiliations: [Dealstore_V1_Affiliation] {
+    get {_storage._affiliations}
+    set {_uniqueStorage()._affiliations = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _meta: Dealstore_V1_RecordMeta? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// Something a source says about an organization: a property and its value, with the words that say it.
@@ -1552,6 +1795,27 @@ public nonisolated struct Dealstore_V1_Deal: @unchecked Sendable {
   /// Clears the value of `meta`. Subsequent reads from it will return its default value.
   public mutating func clearMeta() {_uniqueStorage()._meta = nil}
 
+  /// The share of the target that changes hands in an acquisition (1/1: the whole company); needs a
+  /// participation with role ACQUIRER.
+  public var shareAcquired: Dealstore_V1_Fraction {
+    get {_storage._shareAcquired ?? Dealstore_V1_Fraction()}
+    set {_uniqueStorage()._shareAcquired = newValue}
+  }
+  /// Returns true if `shareAcquired` has been explicitly set.
+  public var hasShareAcquired: Bool {_storage._shareAcquired != nil}
+  /// Clears the value of `shareAcquired`. Subsequent reads from it will return its default value.
+  public mutating func clearShareAcquired() {_uniqueStorage()._shareAcquired = nil}
+
+  /// Set on an initial public offering: the deal is the target's listing (and has no ACQUIRER).
+  public var listing: Dealstore_V1_Listing {
+    get {_storage._listing ?? Dealstore_V1_Listing()}
+    set {_uniqueStorage()._listing = newValue}
+  }
+  /// Returns true if `listing` has been explicitly set.
+  public var hasListing: Bool {_storage._listing != nil}
+  /// Clears the value of `listing`. Subsequent reads from it will return its default value.
+  public mutating func clearListing() {_uniqueStorage()._listing = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1779,6 +2043,98 @@ public nonisolated struct Dealstore_V1_Instrument: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+/// Where an organization is based.
+public nonisolated struct Dealstore_V1_Headquarters: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// ISO 3166-1 alpha-2 country code, upper case: "US", "FR", "GB". Required when a headquarters is given.
+  public var countryCode: String = String()
+
+  /// The city as commonly written in English: "San Francisco"; empty when unknown.
+  public var city: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A person's role in an organization: "co-founder of OpenAI", "board member of Anthropic".
+public nonisolated struct Dealstore_V1_Affiliation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The organization (an id, or a name or alias, rewritten to the id when stored). Required.
+  public var organizationID: String = String()
+
+  public var role: Dealstore_V1_AffiliationRole = .unspecified
+
+  /// The title as reported ("co-founder and CEO"); optional.
+  public var title: String = String()
+
+  public var since: Dealstore_V1_PartialDate {
+    get {_since ?? Dealstore_V1_PartialDate()}
+    set {_since = newValue}
+  }
+  /// Returns true if `since` has been explicitly set.
+  public var hasSince: Bool {self._since != nil}
+  /// Clears the value of `since`. Subsequent reads from it will return its default value.
+  public mutating func clearSince() {self._since = nil}
+
+  public var until: Dealstore_V1_PartialDate {
+    get {_until ?? Dealstore_V1_PartialDate()}
+    set {_until = newValue}
+  }
+  /// Returns true if `until` has been explicitly set.
+  public var hasUntil: Bool {self._until != nil}
+  /// Clears the value of `until`. Subsequent reads from it will return its default value.
+  public mutating func clearUntil() {self._until = nil}
+
+  /// Ids of entries in Organization.sources that report the affiliation.
+  public var sourceIds: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _since: Dealstore_V1_PartialDate? = nil
+  fileprivate var _until: Dealstore_V1_PartialDate? = nil
+}
+
+/// An initial public offering: where the target's shares are listed and at what price.
+public nonisolated struct Dealstore_V1_Listing: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The exchange, by name or ISO 10383 MIC: "NASDAQ", "XNAS", "Euronext Paris". Required.
+  public var exchange: String = String()
+
+  /// The ticker symbol, upper case: "ARM". Required.
+  public var ticker: String = String()
+
+  /// The offer price of one share.
+  public var offerPrice: Dealstore_V1_Money {
+    get {_offerPrice ?? Dealstore_V1_Money()}
+    set {_offerPrice = newValue}
+  }
+  /// Returns true if `offerPrice` has been explicitly set.
+  public var hasOfferPrice: Bool {self._offerPrice != nil}
+  /// Clears the value of `offerPrice`. Subsequent reads from it will return its default value.
+  public mutating func clearOfferPrice() {self._offerPrice = nil}
+
+  /// How many shares were offered; 0 when unknown.
+  public var sharesOffered: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _offerPrice: Dealstore_V1_Money? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "dealstore.v1"
@@ -1788,7 +2144,7 @@ nonisolated extension Dealstore_V1_DatePrecision: SwiftProtobuf._ProtoNameProvid
 }
 
 nonisolated extension Dealstore_V1_OrganizationKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ORGANIZATION_KIND_UNSPECIFIED\0\u{1}ORGANIZATION_KIND_COMPANY\0\u{1}ORGANIZATION_KIND_INVESTMENT_FIRM\0\u{1}ORGANIZATION_KIND_AI_LAB\0\u{1}ORGANIZATION_KIND_PUBLISHER\0\u{1}ORGANIZATION_KIND_OTHER\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ORGANIZATION_KIND_UNSPECIFIED\0\u{1}ORGANIZATION_KIND_COMPANY\0\u{1}ORGANIZATION_KIND_INVESTMENT_FIRM\0\u{1}ORGANIZATION_KIND_AI_LAB\0\u{1}ORGANIZATION_KIND_PUBLISHER\0\u{1}ORGANIZATION_KIND_OTHER\0\u{1}ORGANIZATION_KIND_PERSON\0")
 }
 
 nonisolated extension Dealstore_V1_DealType: SwiftProtobuf._ProtoNameProviding {
@@ -1800,7 +2156,7 @@ nonisolated extension Dealstore_V1_DealStatus: SwiftProtobuf._ProtoNameProviding
 }
 
 nonisolated extension Dealstore_V1_InvestorRole: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INVESTOR_ROLE_UNSPECIFIED\0\u{1}INVESTOR_ROLE_LEAD\0\u{1}INVESTOR_ROLE_PARTICIPANT\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INVESTOR_ROLE_UNSPECIFIED\0\u{1}INVESTOR_ROLE_LEAD\0\u{1}INVESTOR_ROLE_PARTICIPANT\0\u{1}INVESTOR_ROLE_ACQUIRER\0\u{1}INVESTOR_ROLE_SELLER\0")
 }
 
 nonisolated extension Dealstore_V1_TrancheKind: SwiftProtobuf._ProtoNameProviding {
@@ -1837,6 +2193,14 @@ nonisolated extension Dealstore_V1_DealKind: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Dealstore_V1_InstrumentKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INSTRUMENT_KIND_UNSPECIFIED\0\u{1}INSTRUMENT_KIND_EQUITY\0\u{1}INSTRUMENT_KIND_CONVERTIBLE_NOTE\0\u{1}INSTRUMENT_KIND_SAFE\0\u{1}INSTRUMENT_KIND_WARRANT\0\u{1}INSTRUMENT_KIND_DEBT\0\u{1}INSTRUMENT_KIND_OTHER\0")
+}
+
+nonisolated extension Dealstore_V1_InvestorType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INVESTOR_TYPE_UNSPECIFIED\0\u{1}INVESTOR_TYPE_VENTURE_CAPITAL\0\u{1}INVESTOR_TYPE_CORPORATE\0\u{1}INVESTOR_TYPE_ANGEL\0\u{1}INVESTOR_TYPE_PRIVATE_EQUITY\0\u{1}INVESTOR_TYPE_ACCELERATOR\0\u{1}INVESTOR_TYPE_FAMILY_OFFICE\0\u{1}INVESTOR_TYPE_SOVEREIGN_WEALTH_FUND\0\u{1}INVESTOR_TYPE_GOVERNMENT\0\u{1}INVESTOR_TYPE_HEDGE_FUND\0\u{1}INVESTOR_TYPE_ASSET_MANAGER\0\u{1}INVESTOR_TYPE_OTHER\0")
+}
+
+nonisolated extension Dealstore_V1_AffiliationRole: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AFFILIATION_ROLE_UNSPECIFIED\0\u{1}AFFILIATION_ROLE_FOUNDER\0\u{1}AFFILIATION_ROLE_BOARD_MEMBER\0\u{1}AFFILIATION_ROLE_EXECUTIVE\0\u{1}AFFILIATION_ROLE_EMPLOYEE\0\u{1}AFFILIATION_ROLE_ADVISOR\0")
 }
 
 nonisolated extension Dealstore_V1_Money: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -2021,78 +2385,188 @@ nonisolated extension Dealstore_V1_RecordMeta: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Organization"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}aliases\0\u{1}kind\0\u{3}external_ids\0\u{1}description\0\u{1}website\0\u{1}sources\0\u{1}facts\0\u{2}\u{6}meta\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}aliases\0\u{1}kind\0\u{3}external_ids\0\u{1}description\0\u{1}website\0\u{1}sources\0\u{1}facts\0\u{2}\u{6}meta\0\u{2}G\u{2}industries\0\u{1}headquarters\0\u{1}founded\0\u{3}investor_types\0\u{3}former_names\0\u{1}domains\0\u{3}merged_ids\0\u{1}affiliations\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _name: String = String()
+    var _aliases: [String] = []
+    var _kind: Dealstore_V1_OrganizationKind = .unspecified
+    var _externalIds: Dictionary<String,String> = [:]
+    var _description_p: String = String()
+    var _website: String = String()
+    var _sources: [Dealstore_V1_Source] = []
+    var _facts: [Dealstore_V1_Fact] = []
+    var _meta: Dealstore_V1_RecordMeta? = nil
+    var _industries: [String] = []
+    var _headquarters: Dealstore_V1_Headquarters? = nil
+    var _founded: Dealstore_V1_PartialDate? = nil
+    var _investorTypes: [Dealstore_V1_InvestorType] = []
+    var _formerNames: [String] = []
+    var _domains: [String] = []
+    var _mergedIds: [String] = []
+    var _affiliations: [Dealstore_V1_Affiliation] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _name = source._name
+      _aliases = source._aliases
+      _kind = source._kind
+      _externalIds = source._externalIds
+      _description_p = source._description_p
+      _website = source._website
+      _sources = source._sources
+      _facts = source._facts
+      _meta = source._meta
+      _industries = source._industries
+      _headquarters = source._headquarters
+      _founded = source._founded
+      _investorTypes = source._investorTypes
+      _formerNames = source._formerNames
+      _domains = source._domains
+      _mergedIds = source._mergedIds
+      _affiliations = source._affiliations
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
-      case 3: try { try decoder.decodeRepeatedStringField(value: &self.aliases) }()
-      case 4: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.externalIds) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.website) }()
-      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.sources) }()
-      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.facts) }()
-      case 15: try { try decoder.decodeSingularMessageField(value: &self._meta) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 3: try { try decoder.decodeRepeatedStringField(value: &_storage._aliases) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._externalIds) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._description_p) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._website) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._sources) }()
+        case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._facts) }()
+        case 15: try { try decoder.decodeSingularMessageField(value: &_storage._meta) }()
+        case 150: try { try decoder.decodeRepeatedStringField(value: &_storage._industries) }()
+        case 151: try { try decoder.decodeSingularMessageField(value: &_storage._headquarters) }()
+        case 152: try { try decoder.decodeSingularMessageField(value: &_storage._founded) }()
+        case 153: try { try decoder.decodeRepeatedEnumField(value: &_storage._investorTypes) }()
+        case 154: try { try decoder.decodeRepeatedStringField(value: &_storage._formerNames) }()
+        case 155: try { try decoder.decodeRepeatedStringField(value: &_storage._domains) }()
+        case 156: try { try decoder.decodeRepeatedStringField(value: &_storage._mergedIds) }()
+        case 157: try { try decoder.decodeRepeatedMessageField(value: &_storage._affiliations) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 2)
+      }
+      if !_storage._aliases.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._aliases, fieldNumber: 3)
+      }
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 4)
+      }
+      if !_storage._externalIds.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: _storage._externalIds, fieldNumber: 5)
+      }
+      if !_storage._description_p.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._description_p, fieldNumber: 6)
+      }
+      if !_storage._website.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._website, fieldNumber: 7)
+      }
+      if !_storage._sources.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._sources, fieldNumber: 8)
+      }
+      if !_storage._facts.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._facts, fieldNumber: 9)
+      }
+      try { if let v = _storage._meta {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      } }()
+      if !_storage._industries.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._industries, fieldNumber: 150)
+      }
+      try { if let v = _storage._headquarters {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 151)
+      } }()
+      try { if let v = _storage._founded {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 152)
+      } }()
+      if !_storage._investorTypes.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._investorTypes, fieldNumber: 153)
+      }
+      if !_storage._formerNames.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._formerNames, fieldNumber: 154)
+      }
+      if !_storage._domains.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._domains, fieldNumber: 155)
+      }
+      if !_storage._mergedIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._mergedIds, fieldNumber: 156)
+      }
+      if !_storage._affiliations.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._affiliations, fieldNumber: 157)
+      }
     }
-    if !self.name.isEmpty {
-      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
-    }
-    if !self.aliases.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.aliases, fieldNumber: 3)
-    }
-    if self.kind != .unspecified {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 4)
-    }
-    if !self.externalIds.isEmpty {
-      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.externalIds, fieldNumber: 5)
-    }
-    if !self.description_p.isEmpty {
-      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 6)
-    }
-    if !self.website.isEmpty {
-      try visitor.visitSingularStringField(value: self.website, fieldNumber: 7)
-    }
-    if !self.sources.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.sources, fieldNumber: 8)
-    }
-    if !self.facts.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.facts, fieldNumber: 9)
-    }
-    try { if let v = self._meta {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Dealstore_V1_Organization, rhs: Dealstore_V1_Organization) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.name != rhs.name {return false}
-    if lhs.aliases != rhs.aliases {return false}
-    if lhs.kind != rhs.kind {return false}
-    if lhs.externalIds != rhs.externalIds {return false}
-    if lhs.description_p != rhs.description_p {return false}
-    if lhs.website != rhs.website {return false}
-    if lhs.sources != rhs.sources {return false}
-    if lhs.facts != rhs.facts {return false}
-    if lhs._meta != rhs._meta {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._aliases != rhs_storage._aliases {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._externalIds != rhs_storage._externalIds {return false}
+        if _storage._description_p != rhs_storage._description_p {return false}
+        if _storage._website != rhs_storage._website {return false}
+        if _storage._sources != rhs_storage._sources {return false}
+        if _storage._facts != rhs_storage._facts {return false}
+        if _storage._meta != rhs_storage._meta {return false}
+        if _storage._industries != rhs_storage._industries {return false}
+        if _storage._headquarters != rhs_storage._headquarters {return false}
+        if _storage._founded != rhs_storage._founded {return false}
+        if _storage._investorTypes != rhs_storage._investorTypes {return false}
+        if _storage._formerNames != rhs_storage._formerNames {return false}
+        if _storage._domains != rhs_storage._domains {return false}
+        if _storage._mergedIds != rhs_storage._mergedIds {return false}
+        if _storage._affiliations != rhs_storage._affiliations {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2743,7 +3217,7 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Deal"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{1}evidence\0\u{2}\u{d}meta\0\u{4}E\u{1}amount_normalized\0\u{3}commitment_cap_normalized\0\u{3}round_label\0\u{1}stage\0\u{1}instrument\0\u{1}kind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{1}evidence\0\u{2}\u{d}meta\0\u{4}E\u{1}amount_normalized\0\u{3}commitment_cap_normalized\0\u{3}round_label\0\u{1}stage\0\u{1}instrument\0\u{1}kind\0\u{4}-share_acquired\0\u{1}listing\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -2771,6 +3245,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
     var _instrument: Dealstore_V1_Instrument? = nil
     var _kind: Dealstore_V1_DealKind = .unspecified
     var _meta: Dealstore_V1_RecordMeta? = nil
+    var _shareAcquired: Dealstore_V1_Fraction? = nil
+    var _listing: Dealstore_V1_Listing? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2806,6 +3282,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       _instrument = source._instrument
       _kind = source._kind
       _meta = source._meta
+      _shareAcquired = source._shareAcquired
+      _listing = source._listing
     }
   }
 
@@ -2849,6 +3327,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         case 103: try { try decoder.decodeSingularEnumField(value: &_storage._stage) }()
         case 104: try { try decoder.decodeSingularMessageField(value: &_storage._instrument) }()
         case 105: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 150: try { try decoder.decodeSingularMessageField(value: &_storage._shareAcquired) }()
+        case 151: try { try decoder.decodeSingularMessageField(value: &_storage._listing) }()
         default: break
         }
       }
@@ -2936,6 +3416,12 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       if _storage._kind != .unspecified {
         try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 105)
       }
+      try { if let v = _storage._shareAcquired {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 150)
+      } }()
+      try { if let v = _storage._listing {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 151)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2970,6 +3456,8 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._instrument != rhs_storage._instrument {return false}
         if _storage._kind != rhs_storage._kind {return false}
         if _storage._meta != rhs_storage._meta {return false}
+        if _storage._shareAcquired != rhs_storage._shareAcquired {return false}
+        if _storage._listing != rhs_storage._listing {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3329,6 +3817,149 @@ nonisolated extension Dealstore_V1_Instrument: SwiftProtobuf.Message, SwiftProto
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Headquarters: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Headquarters"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}country_code\0\u{1}city\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.countryCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.city) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.countryCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.countryCode, fieldNumber: 1)
+    }
+    if !self.city.isEmpty {
+      try visitor.visitSingularStringField(value: self.city, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Headquarters, rhs: Dealstore_V1_Headquarters) -> Bool {
+    if lhs.countryCode != rhs.countryCode {return false}
+    if lhs.city != rhs.city {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Affiliation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Affiliation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}role\0\u{1}title\0\u{1}since\0\u{1}until\0\u{3}source_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._since) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._until) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if self.role != .unspecified {
+      try visitor.visitSingularEnumField(value: self.role, fieldNumber: 2)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
+    }
+    try { if let v = self._since {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._until {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if !self.sourceIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.sourceIds, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Affiliation, rhs: Dealstore_V1_Affiliation) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.role != rhs.role {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs._since != rhs._since {return false}
+    if lhs._until != rhs._until {return false}
+    if lhs.sourceIds != rhs.sourceIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Listing: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Listing"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}exchange\0\u{1}ticker\0\u{3}offer_price\0\u{3}shares_offered\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.exchange) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.ticker) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._offerPrice) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.sharesOffered) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.exchange.isEmpty {
+      try visitor.visitSingularStringField(value: self.exchange, fieldNumber: 1)
+    }
+    if !self.ticker.isEmpty {
+      try visitor.visitSingularStringField(value: self.ticker, fieldNumber: 2)
+    }
+    try { if let v = self._offerPrice {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if self.sharesOffered != 0 {
+      try visitor.visitSingularInt64Field(value: self.sharesOffered, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Listing, rhs: Dealstore_V1_Listing) -> Bool {
+    if lhs.exchange != rhs.exchange {return false}
+    if lhs.ticker != rhs.ticker {return false}
+    if lhs._offerPrice != rhs._offerPrice {return false}
+    if lhs.sharesOffered != rhs.sharesOffered {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -72,6 +72,13 @@ public nonisolated enum Dealstore_V1_SummaryGrouping: SwiftProtobuf.Enum, Swift.
   case year // = 3
   case quarter // = 4
   case dealType // = 5
+
+  /// Issue 18 part 3 (values from 150, clear of other parts' additions).
+  /// By each of the target's industries (a target with two industries counts in both; none: "unknown").
+  case industry // = 150
+
+  /// By the target's headquarters country, ISO 3166-1 alpha-2 ("unknown" when not recorded).
+  case country // = 151
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -86,6 +93,8 @@ public nonisolated enum Dealstore_V1_SummaryGrouping: SwiftProtobuf.Enum, Swift.
     case 3: self = .year
     case 4: self = .quarter
     case 5: self = .dealType
+    case 150: self = .industry
+    case 151: self = .country
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -98,6 +107,8 @@ public nonisolated enum Dealstore_V1_SummaryGrouping: SwiftProtobuf.Enum, Swift.
     case .year: return 3
     case .quarter: return 4
     case .dealType: return 5
+    case .industry: return 150
+    case .country: return 151
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -110,6 +121,8 @@ public nonisolated enum Dealstore_V1_SummaryGrouping: SwiftProtobuf.Enum, Swift.
     .year,
     .quarter,
     .dealType,
+    .industry,
+    .country,
   ]
 
 }
@@ -123,6 +136,12 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
   case optionExpiry // = 4
   case valuation // = 5
   case strategicTerm // = 6
+
+  /// Issue 18 part 4 (values from 150). A deal with an ACQUIRER participation, when it closed (else announced).
+  case acquisition // = 150
+
+  /// A deal with a listing: the target's IPO, when it closed (else announced).
+  case ipo // = 151
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -138,6 +157,8 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
     case 4: self = .optionExpiry
     case 5: self = .valuation
     case 6: self = .strategicTerm
+    case 150: self = .acquisition
+    case 151: self = .ipo
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -151,6 +172,8 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
     case .optionExpiry: return 4
     case .valuation: return 5
     case .strategicTerm: return 6
+    case .acquisition: return 150
+    case .ipo: return 151
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -164,6 +187,8 @@ public nonisolated enum Dealstore_V1_TimelineEventKind: SwiftProtobuf.Enum, Swif
     .optionExpiry,
     .valuation,
     .strategicTerm,
+    .acquisition,
+    .ipo,
   ]
 
 }
@@ -387,7 +412,7 @@ public nonisolated struct Dealstore_V1_SummaryGroup: @unchecked Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// The group's key: an organization id, "2023", "2023-Q4" or a DealType name.
+  /// The group's key: an organization id, "2023", "2023-Q4", a DealType name, an industry slug or a country code.
   public var key: String {
     get {_storage._key}
     set {_uniqueStorage()._key = newValue}
@@ -501,48 +526,40 @@ public nonisolated struct Dealstore_V1_Timeline: Sendable {
   public init() {}
 }
 
-public nonisolated struct Dealstore_V1_ChangeEvent: @unchecked Sendable {
+public nonisolated struct Dealstore_V1_ChangeEvent: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var revision: UInt64 {
-    get {_storage._revision}
-    set {_uniqueStorage()._revision = newValue}
-  }
+  public var revision: UInt64 = 0
 
-  public var kind: Dealstore_V1_ChangeKind {
-    get {_storage._kind}
-    set {_uniqueStorage()._kind = newValue}
-  }
+  public var kind: Dealstore_V1_ChangeKind = .unspecified
 
   /// The record after the change; for a deletion, the record as it was.
   public var record: Dealstore_V1_DealRecord {
-    get {_storage._record ?? Dealstore_V1_DealRecord()}
-    set {_uniqueStorage()._record = newValue}
+    get {_record ?? Dealstore_V1_DealRecord()}
+    set {_record = newValue}
   }
   /// Returns true if `record` has been explicitly set.
-  public var hasRecord: Bool {_storage._record != nil}
+  public var hasRecord: Bool {self._record != nil}
   /// Clears the value of `record`. Subsequent reads from it will return its default value.
-  public mutating func clearRecord() {_uniqueStorage()._record = nil}
+  public mutating func clearRecord() {self._record = nil}
 
-  public var timeMicros: Int64 {
-    get {_storage._timeMicros}
-    set {_uniqueStorage()._timeMicros = newValue}
-  }
+  public var timeMicros: Int64 = 0
 
   /// Only in the first answer of a WatchDeals that set `send_created`: the subscription is established, and every
   /// change with a revision greater than `revision` will be delivered. Carries no kind, record or time.
-  public var created: Bool {
-    get {_storage._created}
-    set {_uniqueStorage()._created = newValue}
-  }
+  public var created: Bool = false
+
+  /// Issue 18 part 5 (fields from 150). On the DELETED event of an organization merged into another: the id of the
+  /// organization it now resolves to.
+  public var mergedIntoID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _storage = _StorageClass.defaultInstance
+  fileprivate var _record: Dealstore_V1_DealRecord? = nil
 }
 
 public nonisolated struct Dealstore_V1_Conflict: @unchecked Sendable {
@@ -639,6 +656,34 @@ public nonisolated struct Dealstore_V1_NormalizedTotal: Sendable {
   fileprivate var _funded: Dealstore_V1_Money? = nil
 }
 
+/// Two deals that may be one deal stored twice, for a person to confirm.
+public nonisolated struct Dealstore_V1_DuplicateCandidate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var targetID: String = String()
+
+  /// The two deals, in id order.
+  public var dealIds: [String] = []
+
+  /// Days between their dates (0 when the dates can denote the same day).
+  public var daysApart: Int32 = 0
+
+  /// True when both headline amounts are in one currency and were compared.
+  public var amountsCompared: Bool = false
+
+  /// The amounts' difference in basis points of the larger (100 is 1%), when compared.
+  public var amountDifferenceBasisPoints: Int32 = 0
+
+  /// Why the pair is proposed, in English: "same target, dates overlap", "same amount", "same investors".
+  public var reasons: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "dealstore.v1"
@@ -648,11 +693,11 @@ nonisolated extension Dealstore_V1_ImportConflictPolicy: SwiftProtobuf._ProtoNam
 }
 
 nonisolated extension Dealstore_V1_SummaryGrouping: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SUMMARY_GROUPING_UNSPECIFIED\0\u{1}SUMMARY_GROUPING_INVESTOR\0\u{1}SUMMARY_GROUPING_TARGET\0\u{1}SUMMARY_GROUPING_YEAR\0\u{1}SUMMARY_GROUPING_QUARTER\0\u{1}SUMMARY_GROUPING_DEAL_TYPE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SUMMARY_GROUPING_UNSPECIFIED\0\u{1}SUMMARY_GROUPING_INVESTOR\0\u{1}SUMMARY_GROUPING_TARGET\0\u{1}SUMMARY_GROUPING_YEAR\0\u{1}SUMMARY_GROUPING_QUARTER\0\u{1}SUMMARY_GROUPING_DEAL_TYPE\0\u{2}Q\u{2}SUMMARY_GROUPING_INDUSTRY\0\u{1}SUMMARY_GROUPING_COUNTRY\0")
 }
 
 nonisolated extension Dealstore_V1_TimelineEventKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIMELINE_EVENT_KIND_UNSPECIFIED\0\u{1}TIMELINE_EVENT_KIND_DEAL_ANNOUNCED\0\u{1}TIMELINE_EVENT_KIND_DEAL_CLOSED\0\u{1}TIMELINE_EVENT_KIND_TRANCHE\0\u{1}TIMELINE_EVENT_KIND_OPTION_EXPIRY\0\u{1}TIMELINE_EVENT_KIND_VALUATION\0\u{1}TIMELINE_EVENT_KIND_STRATEGIC_TERM\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIMELINE_EVENT_KIND_UNSPECIFIED\0\u{1}TIMELINE_EVENT_KIND_DEAL_ANNOUNCED\0\u{1}TIMELINE_EVENT_KIND_DEAL_CLOSED\0\u{1}TIMELINE_EVENT_KIND_TRANCHE\0\u{1}TIMELINE_EVENT_KIND_OPTION_EXPIRY\0\u{1}TIMELINE_EVENT_KIND_VALUATION\0\u{1}TIMELINE_EVENT_KIND_STRATEGIC_TERM\0\u{2}P\u{2}TIMELINE_EVENT_KIND_ACQUISITION\0\u{1}TIMELINE_EVENT_KIND_IPO\0")
 }
 
 nonisolated extension Dealstore_V1_ChangeKind: SwiftProtobuf._ProtoNameProviding {
@@ -1153,97 +1198,58 @@ nonisolated extension Dealstore_V1_Timeline: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ChangeEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0")
-
-  fileprivate class _StorageClass {
-    var _revision: UInt64 = 0
-    var _kind: Dealstore_V1_ChangeKind = .unspecified
-    var _record: Dealstore_V1_DealRecord? = nil
-    var _timeMicros: Int64 = 0
-    var _created: Bool = false
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _revision = source._revision
-      _kind = source._kind
-      _record = source._record
-      _timeMicros = source._timeMicros
-      _created = source._created
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0\u{4}Q\u{2}merged_into_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularUInt64Field(value: &_storage._revision) }()
-        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
-        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._record) }()
-        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._timeMicros) }()
-        case 5: try { try decoder.decodeSingularBoolField(value: &_storage._created) }()
-        default: break
-        }
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.revision) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._record) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.timeMicros) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.created) }()
+      case 150: try { try decoder.decodeSingularStringField(value: &self.mergedIntoID) }()
+      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if _storage._revision != 0 {
-        try visitor.visitSingularUInt64Field(value: _storage._revision, fieldNumber: 1)
-      }
-      if _storage._kind != .unspecified {
-        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 2)
-      }
-      try { if let v = _storage._record {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-      } }()
-      if _storage._timeMicros != 0 {
-        try visitor.visitSingularInt64Field(value: _storage._timeMicros, fieldNumber: 4)
-      }
-      if _storage._created != false {
-        try visitor.visitSingularBoolField(value: _storage._created, fieldNumber: 5)
-      }
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.revision != 0 {
+      try visitor.visitSingularUInt64Field(value: self.revision, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    try { if let v = self._record {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if self.timeMicros != 0 {
+      try visitor.visitSingularInt64Field(value: self.timeMicros, fieldNumber: 4)
+    }
+    if self.created != false {
+      try visitor.visitSingularBoolField(value: self.created, fieldNumber: 5)
+    }
+    if !self.mergedIntoID.isEmpty {
+      try visitor.visitSingularStringField(value: self.mergedIntoID, fieldNumber: 150)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Dealstore_V1_ChangeEvent, rhs: Dealstore_V1_ChangeEvent) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._revision != rhs_storage._revision {return false}
-        if _storage._kind != rhs_storage._kind {return false}
-        if _storage._record != rhs_storage._record {return false}
-        if _storage._timeMicros != rhs_storage._timeMicros {return false}
-        if _storage._created != rhs_storage._created {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
+    if lhs.revision != rhs.revision {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs._record != rhs._record {return false}
+    if lhs.timeMicros != rhs.timeMicros {return false}
+    if lhs.created != rhs.created {return false}
+    if lhs.mergedIntoID != rhs.mergedIntoID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1409,6 +1415,61 @@ nonisolated extension Dealstore_V1_NormalizedTotal: SwiftProtobuf.Message, Swift
     if lhs.unconvertedCount != rhs.unconvertedCount {return false}
     if lhs.unconverted != rhs.unconverted {return false}
     if lhs.rates != rhs.rates {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_DuplicateCandidate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DuplicateCandidate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}target_id\0\u{3}deal_ids\0\u{3}days_apart\0\u{3}amounts_compared\0\u{3}amount_difference_basis_points\0\u{1}reasons\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.targetID) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.dealIds) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.daysApart) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.amountsCompared) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.amountDifferenceBasisPoints) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.reasons) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.targetID.isEmpty {
+      try visitor.visitSingularStringField(value: self.targetID, fieldNumber: 1)
+    }
+    if !self.dealIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.dealIds, fieldNumber: 2)
+    }
+    if self.daysApart != 0 {
+      try visitor.visitSingularInt32Field(value: self.daysApart, fieldNumber: 3)
+    }
+    if self.amountsCompared != false {
+      try visitor.visitSingularBoolField(value: self.amountsCompared, fieldNumber: 4)
+    }
+    if self.amountDifferenceBasisPoints != 0 {
+      try visitor.visitSingularInt32Field(value: self.amountDifferenceBasisPoints, fieldNumber: 5)
+    }
+    if !self.reasons.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.reasons, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_DuplicateCandidate, rhs: Dealstore_V1_DuplicateCandidate) -> Bool {
+    if lhs.targetID != rhs.targetID {return false}
+    if lhs.dealIds != rhs.dealIds {return false}
+    if lhs.daysApart != rhs.daysApart {return false}
+    if lhs.amountsCompared != rhs.amountsCompared {return false}
+    if lhs.amountDifferenceBasisPoints != rhs.amountDifferenceBasisPoints {return false}
+    if lhs.reasons != rhs.reasons {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

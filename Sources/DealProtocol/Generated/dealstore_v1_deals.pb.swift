@@ -401,6 +401,54 @@ public nonisolated struct Dealstore_V1_ListConflictsResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Dealstore_V1_FindDuplicateDealsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Both deals of a pair match it.
+  public var filter: DealModel.Dealstore_V1_DealFilter {
+    get {_filter ?? DealModel.Dealstore_V1_DealFilter()}
+    set {_filter = newValue}
+  }
+  /// Returns true if `filter` has been explicitly set.
+  public var hasFilter: Bool {self._filter != nil}
+  /// Clears the value of `filter`. Subsequent reads from it will return its default value.
+  public mutating func clearFilter() {self._filter = nil}
+
+  /// The most days between the two deals' dates (announced, else closed; partial dates as the days they can
+  /// denote); 0 means 31, at most 3660.
+  public var maxDaysApart: Int32 = 0
+
+  /// The largest difference of two headline amounts in one currency, in percent of the larger; 0 means 10, at
+  /// most 100.
+  public var amountTolerancePercent: Int32 = 0
+
+  /// The most pairs answered, closest first; 0 means 100, at most 1000.
+  public var limit: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _filter: DealModel.Dealstore_V1_DealFilter? = nil
+}
+
+public nonisolated struct Dealstore_V1_FindDuplicateDealsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var candidates: [DealModel.Dealstore_V1_DuplicateCandidate] = []
+
+  /// The store revision the pairs were found at.
+  public var revision: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "dealstore.v1"
@@ -1148,6 +1196,90 @@ nonisolated extension Dealstore_V1_ListConflictsResponse: SwiftProtobuf.Message,
   public static func ==(lhs: Dealstore_V1_ListConflictsResponse, rhs: Dealstore_V1_ListConflictsResponse) -> Bool {
     if lhs.conflicts != rhs.conflicts {return false}
     if lhs.nextPageToken != rhs.nextPageToken {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_FindDuplicateDealsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FindDuplicateDealsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}filter\0\u{3}max_days_apart\0\u{3}amount_tolerance_percent\0\u{1}limit\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._filter) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.maxDaysApart) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.amountTolerancePercent) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.limit) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._filter {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.maxDaysApart != 0 {
+      try visitor.visitSingularInt32Field(value: self.maxDaysApart, fieldNumber: 2)
+    }
+    if self.amountTolerancePercent != 0 {
+      try visitor.visitSingularInt32Field(value: self.amountTolerancePercent, fieldNumber: 3)
+    }
+    if self.limit != 0 {
+      try visitor.visitSingularInt32Field(value: self.limit, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_FindDuplicateDealsRequest, rhs: Dealstore_V1_FindDuplicateDealsRequest) -> Bool {
+    if lhs._filter != rhs._filter {return false}
+    if lhs.maxDaysApart != rhs.maxDaysApart {return false}
+    if lhs.amountTolerancePercent != rhs.amountTolerancePercent {return false}
+    if lhs.limit != rhs.limit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_FindDuplicateDealsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FindDuplicateDealsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}candidates\0\u{1}revision\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.candidates) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.revision) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.candidates.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.candidates, fieldNumber: 1)
+    }
+    if self.revision != 0 {
+      try visitor.visitSingularUInt64Field(value: self.revision, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_FindDuplicateDealsResponse, rhs: Dealstore_V1_FindDuplicateDealsResponse) -> Bool {
+    if lhs.candidates != rhs.candidates {return false}
+    if lhs.revision != rhs.revision {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -152,6 +152,61 @@ public nonisolated struct Dealstore_V1_DeleteOrganizationResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Dealstore_V1_MergeOrganizationsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The id of the organization merged away (an id, not a name: a merge names exactly what it merges).
+  public var sourceID: String = String()
+
+  /// The id of the organization that stays.
+  public var targetID: String = String()
+
+  /// When set, the merge is refused with ABORTED unless they equal the stored etags.
+  public var sourceEtag: String = String()
+
+  public var targetEtag: String = String()
+
+  /// Check everything and answer what would change, without storing anything.
+  public var validateOnly: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Dealstore_V1_MergeOrganizationsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The target after the merge.
+  public var organization: DealModel.Dealstore_V1_Organization {
+    get {_organization ?? DealModel.Dealstore_V1_Organization()}
+    set {_organization = newValue}
+  }
+  /// Returns true if `organization` has been explicitly set.
+  public var hasOrganization: Bool {self._organization != nil}
+  /// Clears the value of `organization`. Subsequent reads from it will return its default value.
+  public mutating func clearOrganization() {self._organization = nil}
+
+  /// The deals whose references were rewritten, in id order.
+  public var updatedDealIds: [String] = []
+
+  /// The persons whose affiliations were rewritten, in id order.
+  public var updatedOrganizationIds: [String] = []
+
+  /// The store revision of the merge's last change (0 with validate_only).
+  public var revision: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _organization: DealModel.Dealstore_V1_Organization? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "dealstore.v1"
@@ -413,6 +468,105 @@ nonisolated extension Dealstore_V1_DeleteOrganizationResponse: SwiftProtobuf.Mes
   }
 
   public static func ==(lhs: Dealstore_V1_DeleteOrganizationResponse, rhs: Dealstore_V1_DeleteOrganizationResponse) -> Bool {
+    if lhs.revision != rhs.revision {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_MergeOrganizationsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MergeOrganizationsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}source_id\0\u{3}target_id\0\u{3}source_etag\0\u{3}target_etag\0\u{3}validate_only\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sourceID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.targetID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.sourceEtag) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.targetEtag) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.validateOnly) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sourceID.isEmpty {
+      try visitor.visitSingularStringField(value: self.sourceID, fieldNumber: 1)
+    }
+    if !self.targetID.isEmpty {
+      try visitor.visitSingularStringField(value: self.targetID, fieldNumber: 2)
+    }
+    if !self.sourceEtag.isEmpty {
+      try visitor.visitSingularStringField(value: self.sourceEtag, fieldNumber: 3)
+    }
+    if !self.targetEtag.isEmpty {
+      try visitor.visitSingularStringField(value: self.targetEtag, fieldNumber: 4)
+    }
+    if self.validateOnly != false {
+      try visitor.visitSingularBoolField(value: self.validateOnly, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_MergeOrganizationsRequest, rhs: Dealstore_V1_MergeOrganizationsRequest) -> Bool {
+    if lhs.sourceID != rhs.sourceID {return false}
+    if lhs.targetID != rhs.targetID {return false}
+    if lhs.sourceEtag != rhs.sourceEtag {return false}
+    if lhs.targetEtag != rhs.targetEtag {return false}
+    if lhs.validateOnly != rhs.validateOnly {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_MergeOrganizationsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MergeOrganizationsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}organization\0\u{3}updated_deal_ids\0\u{3}updated_organization_ids\0\u{1}revision\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._organization) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.updatedDealIds) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.updatedOrganizationIds) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.revision) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._organization {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.updatedDealIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.updatedDealIds, fieldNumber: 2)
+    }
+    if !self.updatedOrganizationIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.updatedOrganizationIds, fieldNumber: 3)
+    }
+    if self.revision != 0 {
+      try visitor.visitSingularUInt64Field(value: self.revision, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_MergeOrganizationsResponse, rhs: Dealstore_V1_MergeOrganizationsResponse) -> Bool {
+    if lhs._organization != rhs._organization {return false}
+    if lhs.updatedDealIds != rhs.updatedDealIds {return false}
+    if lhs.updatedOrganizationIds != rhs.updatedOrganizationIds {return false}
     if lhs.revision != rhs.revision {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

@@ -21,34 +21,38 @@ struct DealServerCallWriter: Sendable {
         }
     }
 
-    /// Ends the call with OK.
-    func finishOK() {
-        self.finish(code: .ok, message: "")
+    // Every answer's TRAILERS carry `revision` (PROTOCOL.md "Consistency"): the OK answers below take the revision
+    // they were served at; a status without one gets the store's published revision from the connection.
+
+    /// Ends the call with OK, served at `revision` (a stream: the revision it was read at or reached).
+    func finishOK(revision: UInt64) {
+        self.finish(code: .ok, message: "", revision: revision)
     }
 
-    /// Sends one response and ends the call with OK: a unary answer.
-    func respond(_ message: some SwiftProtobuf.Message) {
+    /// Sends one response and ends the call with OK: a unary answer served at `revision`.
+    func respond(_ message: some SwiftProtobuf.Message, revision: UInt64) {
         do {
             let buffer = try DealFrame.encode(message)
-            self.onLoop { $0.respond(buffer, streamID: self.streamID) }
+            self.onLoop { $0.respond(buffer, streamID: self.streamID, revision: revision) }
         } catch {
             self.finish(error)
         }
     }
 
     /// Sends an already serialized response and ends the call with OK: the store's bytes of a record.
-    func respond(serialized bytes: [UInt8]) {
-        self.onLoop { $0.respond(bytes, streamID: self.streamID) }
+    func respond(serialized bytes: [UInt8], revision: UInt64) {
+        self.onLoop { $0.respond(bytes, streamID: self.streamID, revision: revision) }
     }
 
     /// Sends an already serialized response and ends the call with OK: one assembled from stored records.
-    func respond(serialized buffer: ByteBuffer) {
-        self.onLoop { $0.respond(buffer, streamID: self.streamID) }
+    func respond(serialized buffer: ByteBuffer, revision: UInt64) {
+        self.onLoop { $0.respond(buffer, streamID: self.streamID, revision: revision) }
     }
 
-    /// Ends the call with a status.
-    func finish(code: DealStatusCode, message: String) {
-        self.onLoop { $0.finish(streamID: self.streamID, code: code, message: message) }
+    /// Ends the call with a status; `revision` (when known) is the one the status was decided at.
+    func finish(code: DealStatusCode, message: String, revision: UInt64? = nil) {
+        let metadata = revision.map { [DealServerConnectionHandler.revisionEntry($0)] } ?? []
+        self.onLoop { $0.finish(streamID: self.streamID, code: code, message: message, metadata: metadata) }
     }
 
     /// Ends the call with the status an error maps to, and the error's metadata in the trailers.

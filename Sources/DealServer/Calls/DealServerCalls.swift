@@ -202,8 +202,9 @@ final class DealListStreamingCall<Request: SwiftProtobuf.Message, Response: Swif
             }
         }
         self.state = .done
+        let revision = self.responses.revision
         self.responses = .empty
-        self.writer.finishOK()
+        self.writer.finishOK(revision: revision)
     }
 }
 

@@ -45,6 +45,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     private var flushesHeld = false
     private var peer: DealServerPeer
     private var authorizationCache = DealAuthorizationCache()
+    /// This connection's calls waiting for a `min-revision`, bounded like its other resources.
+    private let revisionWaits = DealRevisionWaitCounter()
     private var callMetrics: DealServerCallMetrics
 
     init(
@@ -299,7 +301,8 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
             context: callContext,
             writer: writer,
             requestOpen: requestOpen,
-            authorizationCache: &self.authorizationCache
+            authorizationCache: &self.authorizationCache,
+            revisionWaits: self.revisionWaits
         )
         // The router may have answered at once (an auth failure): only a call still open keeps its handler.
         if let call, self.calls[streamID] != nil {
@@ -343,6 +346,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         guard self.machine.isWritable(streamID: streamID) else { return false }
         guard let context = self.context, context.channel.isWritable, self.output.readableBytes < self.highWaterMark
         else {
+            if !self.streamsPaused { self.observer.streamsPaused() }
             self.streamsPaused = true
             return false
         }
@@ -367,17 +371,19 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
 
     /// A unary answer: MESSAGE and an OK TRAILERS written straight into the output buffer when the window allows
     /// (always, for answers below the 4 MiB initial window), so the common case builds no frames and no arrays.
-    func respond(_ payload: ByteBuffer, streamID: UInt32) {
-        self.respond(payloadLength: payload.readableBytes, streamID: streamID) {
+    /// The TRAILERS carry `revision`, the store revision the answer was served at.
+    func respond(_ payload: ByteBuffer, streamID: UInt32, revision: UInt64) {
+        self.respond(payloadLength: payload.readableBytes, streamID: streamID, revision: revision) {
             $0.writeImmutableBuffer(payload)
         } slow: {
             payload
         }
     }
 
-    /// ``respond(_:streamID:)-(ByteBuffer,_)`` for serialized bytes held as an array (the store's records).
-    func respond(_ payload: [UInt8], streamID: UInt32) {
-        self.respond(payloadLength: payload.count, streamID: streamID) {
+    /// ``respond(_:streamID:revision:)-(ByteBuffer,_,_)`` for serialized bytes held as an array (the store's
+    /// records).
+    func respond(_ payload: [UInt8], streamID: UInt32, revision: UInt64) {
+        self.respond(payloadLength: payload.count, streamID: streamID, revision: revision) {
             $0.writeBytes(payload)
         } slow: {
             ByteBuffer(bytes: payload)
@@ -387,6 +393,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
     private func respond(
         payloadLength: Int,
         streamID: UInt32,
+        revision: UInt64,
         write: (inout ByteBuffer) -> Void,
         slow: () -> ByteBuffer
     ) {
@@ -404,21 +411,23 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         case .queue:
             // Flow control or queued output: the general path keeps the order and the window right.
             self.send(slow(), streamID: streamID)
-            self.finish(streamID: streamID, code: .ok, message: "")
+            self.finish(streamID: streamID, code: .ok, message: "", metadata: [Self.revisionEntry(revision)])
         case .write(let close):
+            let trailersLength = DealFrame.revisionTrailersPayloadLength(revision: revision)
             self.output.reserveCapacity(
-                minimumWritableBytes: 2 * DealFrame.headerLength + payloadLength
+                minimumWritableBytes: 2 * DealFrame.headerLength + payloadLength + trailersLength
             )
             DealFrame.writeHeader(kind: .message, streamID: streamID, payloadLength: payloadLength, to: &self.output)
             write(&self.output)
-            // TRAILERS OK with no message is the empty Trailers message: a bare header.
+            // TRAILERS OK with no message and only the revision, written by hand (no Trailers message built).
             DealFrame.writeHeader(
                 kind: .trailers,
                 flags: .endStream,
                 streamID: streamID,
-                payloadLength: 0,
+                payloadLength: trailersLength,
                 to: &self.output
             )
+            DealFrame.writeRevisionTrailersPayload(revision: revision, to: &self.output)
             self.endCall(streamID, code: .ok)
             if close {
                 self.flushAndClose()
@@ -428,13 +437,24 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         }
     }
 
+    /// Ends a call with a status. TRAILERS always carry `revision`: when the caller names none (errors, refusals,
+    /// a drained watch), the store's published revision now, which the node has reached (PROTOCOL.md
+    /// "Consistency").
     func finish(streamID: UInt32, code: DealStatusCode, message: String, metadata: [DealMetadataEntry] = []) {
+        var metadata = metadata
+        if !metadata.contains(where: { $0.key == DealProtocolVersion.revisionMetadataKey }) {
+            metadata.append(Self.revisionEntry(self.router.store.revision))
+        }
         self.applySend(
             self.machine.finish(streamID: streamID, code: code, message: message, metadata: metadata),
             streamID: streamID,
             code: code
         )
         self.flushIfOutsideReadBurst()
+    }
+
+    static func revisionEntry(_ revision: UInt64) -> DealMetadataEntry {
+        DealMetadataEntry(key: DealProtocolVersion.revisionMetadataKey, text: String(revision))
     }
 
     private func applySend(

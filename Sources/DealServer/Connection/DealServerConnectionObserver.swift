@@ -15,6 +15,8 @@ final class DealServerConnectionObserver: Sendable {
     private let openConnectionsGauge = Gauge(label: "dealstore_connections")
     private let connectionsTotal = Counter(label: "dealstore_connections_total")
     private let connectionsRefused = Counter(label: "dealstore_connections_refused_total")
+    private let pauses = Atomic<Int>(0)
+    private let pausesTotal = Counter(label: "dealstore_stream_pauses_total")
     private let handles = Mutex<[String: CallHandles]>([:])
 
     /// The metric handles of one method and status.
@@ -38,6 +40,17 @@ final class DealServerConnectionObserver: Sendable {
     /// Calls currently in progress across all connections.
     var callCount: Int {
         self.openCalls.load(ordering: .relaxed)
+    }
+
+    /// How many times a connection paused its streaming calls because the client read slower than they wrote.
+    var streamPauseCount: Int {
+        self.pauses.load(ordering: .relaxed)
+    }
+
+    /// A connection paused its streams: its unwritten output reached the high-water mark.
+    func streamsPaused() {
+        self.pauses.add(1, ordering: .relaxed)
+        self.pausesTotal.increment()
     }
 
     func callStarted() {

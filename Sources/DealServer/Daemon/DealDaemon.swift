@@ -326,6 +326,19 @@ public enum DealDaemon {
             throw DealServerError(code: .invalidConfiguration, message: "store.change_history_limit must be positive")
         }
         options.changeHistoryLimit = store.changeHistoryLimit
+        guard store.historyRetentionRevisions >= 0, store.historyRetentionHours >= 0,
+            store.historyRetentionHours.isFinite, store.historyRetentionHours <= 1_000_000
+        else {
+            throw DealServerError(
+                code: .invalidConfiguration,
+                message: "store.history_retention_revisions must be 0 (no count limit) or more, and "
+                    + "store.history_retention_hours 0 (no age limit) up to 1000000"
+            )
+        }
+        options.historyRetention = DealHistoryRetention(
+            revisions: store.historyRetentionRevisions == 0 ? nil : UInt64(store.historyRetentionRevisions),
+            age: store.historyRetentionHours == 0 ? nil : .seconds(store.historyRetentionHours * 3600)
+        )
         return options
     }
 

@@ -48,6 +48,10 @@ extension DealDaemonConfiguration.Store {
         self.seedIfEmpty = try c.decodeIfPresent(Bool.self, forKey: .seedIfEmpty) ?? d.seedIfEmpty
         self.changeHistoryLimit =
             try c.decodeIfPresent(Int.self, forKey: .changeHistoryLimit) ?? d.changeHistoryLimit
+        self.historyRetentionRevisions =
+            try c.decodeIfPresent(Int.self, forKey: .historyRetentionRevisions) ?? d.historyRetentionRevisions
+        self.historyRetentionHours =
+            try c.decodeIfPresent(Double.self, forKey: .historyRetentionHours) ?? d.historyRetentionHours
     }
 }
 

@@ -72,7 +72,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var fsync: String = "always"
         /// With `fsync: batch`, how often the log is synced.
         public var fsyncIntervalMilliseconds: Int = 10
-        /// Write a snapshot (and drop old log segments) after this many logged records.
+        /// Write a snapshot after this many logged records (then compact the history per the retention).
         public var snapshotEveryRecords: Int = 100_000
         /// Start a new log segment past this size.
         public var segmentSizeMegabytes: Int = 64
@@ -80,6 +80,10 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         public var seedIfEmpty: Bool = true
         /// Change events kept in memory for watches (replay and slow watchers); up to twice as many are retained.
         public var changeHistoryLimit: Int = 10_000
+        /// Change history kept in the log segments: at least the latest this many revisions (0: no count limit).
+        public var historyRetentionRevisions: Int = 1_000_000
+        /// Change history kept in the log segments: changes younger than this many hours (0: no age limit).
+        public var historyRetentionHours: Double = 0
 
         public init() {}
 
@@ -90,6 +94,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
             case segmentSizeMegabytes = "segment_size_mb"
             case seedIfEmpty = "seed_if_empty"
             case changeHistoryLimit = "change_history_limit"
+            case historyRetentionRevisions = "history_retention_revisions"
+            case historyRetentionHours = "history_retention_hours"
         }
     }
 

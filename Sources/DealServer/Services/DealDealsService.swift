@@ -42,6 +42,7 @@ struct DealDealsService: DealRegistrableService {
         registry.register(.getTimeline) { _, writer in self.getTimeline(writer) }
         registry.register(.watchDeals) { _, writer in self.watchDeals(writer) }
         registry.register(.listConflicts) { _, writer in self.listConflicts(writer) }
+        registry.register(.findDuplicateDeals) { _, writer in self.findDuplicateDeals(writer) }
     }
 
     /// The batch executor of `eventLoop`; `nil` for a loop outside the server's group (then each write's answer
@@ -55,7 +56,8 @@ struct DealDealsService: DealRegistrableService {
         // The store keeps each deal serialized: those bytes are the response, with no decode and re-encode.
         return DealUnaryCall(writer: writer) { (request: Dealstore_V1_GetDealRequest) in
             do {
-                writer.respond(serialized: try store.dealBytes(id: request.id))
+                let read = try store.dealBytesAtRevision(id: request.id)
+                writer.respond(serialized: read.bytes, revision: read.revision)
             } catch {
                 writer.finish(error)
             }
@@ -78,7 +80,8 @@ struct DealDealsService: DealRegistrableService {
                         deals: page.deals,
                         nextPageToken: page.nextPageToken,
                         totalSize: page.totalSize
-                    )
+                    ),
+                    revision: page.revision
                 )
             } catch {
                 writer.finish(error)
@@ -96,7 +99,7 @@ struct DealDealsService: DealRegistrableService {
                 request.deal,
                 validateOnly: request.validateOnly,
                 executor: completions
-            ) { writer.complete(serialized: $0, batchedBy: completions) }
+            ) { writer.complete(serialized: $0, batchedBy: completions, store: store) }
         }
     }
 
@@ -109,7 +112,7 @@ struct DealDealsService: DealRegistrableService {
                 updateMask: request.updateMask,
                 expectedEtag: request.etag,
                 executor: completions
-            ) { writer.complete(serialized: $0, batchedBy: completions) }
+            ) { writer.complete(serialized: $0, batchedBy: completions, store: store) }
         }
     }
 
@@ -124,7 +127,8 @@ struct DealDealsService: DealRegistrableService {
                         var response = Dealstore_V1_DeleteDealResponse()
                         response.revision = revision
                         return response
-                    }
+                    },
+                    revision: \.revision
                 )
             }
         }
@@ -161,7 +165,7 @@ struct DealDealsService: DealRegistrableService {
                         start = end
                     }
                     response.revision = store.revision
-                    writer.respond(response)
+                    writer.respond(response, revision: response.revision)
                 } catch {
                     writer.finish(error)
                 }
@@ -174,7 +178,7 @@ struct DealDealsService: DealRegistrableService {
         // The view is taken under the store's lock in O(1); each record is decoded only as it is sent.
         return DealListStreamingCall(writer: writer) { (request: Dealstore_V1_ExportDealsRequest) in
             let view = try store.exportView(filter: request.filter)
-            return DealLazyResponses(count: view.count) { try view.record(at: $0) }
+            return DealLazyResponses(count: view.count, revision: view.revision) { try view.record(at: $0) }
         }
     }
 
@@ -186,7 +190,7 @@ struct DealDealsService: DealRegistrableService {
             var response = Dealstore_V1_SummarizeDealsResponse()
             response.revision = summary.revision
             response.groups = summary.groups
-            return response
+            return (response, summary.revision)
         }
     }
 
@@ -194,12 +198,13 @@ struct DealDealsService: DealRegistrableService {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_TopDealsRequest) in
             var response = Dealstore_V1_TopDealsResponse()
-            response.deals = try store.topDeals(
+            let top = try store.topDealsAtRevision(
                 limit: request.limit == 0 ? Self.defaultTopDealsLimit : Int(request.limit),
                 currencyCode: request.currencyCode,
                 filter: request.filter
             )
-            return response
+            response.deals = top.deals
+            return (response, top.revision)
         }
     }
 
@@ -207,16 +212,18 @@ struct DealDealsService: DealRegistrableService {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_ListCoInvestorsRequest) in
             var response = Dealstore_V1_ListCoInvestorsResponse()
-            response.investorID = try store.organization(id: request.investorID).id
-            response.coInvestors = try store.coInvestors(of: request.investorID)
-            return response
+            let read = try store.coInvestorsAtRevision(of: request.investorID)
+            response.investorID = read.investorID
+            response.coInvestors = read.coInvestors
+            return (response, read.revision)
         }
     }
 
     func getTimeline(_ writer: DealServerCallWriter) -> any DealServerCall {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_GetTimelineRequest) in
-            try store.timeline(of: request.organizationID)
+            let read = try store.timelineAtRevision(of: request.organizationID)
+            return (read.timeline, read.revision)
         }
     }
 
@@ -231,7 +238,7 @@ struct DealDealsService: DealRegistrableService {
     func listConflicts(_ writer: DealServerCallWriter) -> any DealServerCall {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_ListConflictsRequest) in
-            let page = try store.conflicts(
+            let page = try store.conflictsAtRevision(
                 dealID: request.dealID,
                 pageSize: Int(request.pageSize),
                 pageToken: request.pageToken
@@ -239,7 +246,7 @@ struct DealDealsService: DealRegistrableService {
             var response = Dealstore_V1_ListConflictsResponse()
             response.conflicts = page.conflicts
             response.nextPageToken = page.nextPageToken
-            return response
+            return (response, page.revision)
         }
     }
 
@@ -281,7 +288,7 @@ struct DealDealsService: DealRegistrableService {
                 if Task.isCancelled {
                     writer.finish(code: .cancelled, message: "the watch was cancelled")
                 } else {
-                    writer.finishOK()
+                    writer.finishOK(revision: subscription.resumeRevision)
                 }
                 return
             }

@@ -20,7 +20,8 @@ struct DealHealthService: DealRegistrableService {
     func check(_ writer: DealServerCallWriter) -> any DealServerCall {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_HealthCheckRequest) in
-            try Self.health(store: store, service: request.service)
+            let revision = store.revision
+            return (try Self.health(store: store, service: request.service), revision)
         }
     }
 

@@ -12,12 +12,14 @@ struct DealOrganizationsService: DealRegistrableService {
         registry.register(.createOrganization) { _, writer in self.createOrganization(writer) }
         registry.register(.updateOrganization) { _, writer in self.updateOrganization(writer) }
         registry.register(.deleteOrganization) { _, writer in self.deleteOrganization(writer) }
+        registry.register(.mergeOrganizations) { _, writer in self.mergeOrganizations(writer) }
     }
 
     func getOrganization(_ writer: DealServerCallWriter) -> any DealServerCall {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_GetOrganizationRequest) in
-            try store.organization(id: request.id)
+            let read = try store.organizationAtRevision(id: request.id)
+            return (read.organization, read.revision)
         }
     }
 
@@ -25,7 +27,7 @@ struct DealOrganizationsService: DealRegistrableService {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_ListOrganizationsRequest) in
             // 0 or negative is the default page size, applied by the store (DealPageSize).
-            let page = try store.listOrganizations(
+            let page = try store.listOrganizationsAtRevision(
                 pageSize: Int(request.pageSize),
                 pageToken: request.pageToken,
                 query: request.query,
@@ -35,7 +37,7 @@ struct DealOrganizationsService: DealRegistrableService {
             response.organizations = page.organizations
             response.nextPageToken = page.nextPageToken
             response.totalSize = Int64(page.totalSize)
-            return response
+            return (response, page.revision)
         }
     }
 
@@ -43,7 +45,8 @@ struct DealOrganizationsService: DealRegistrableService {
         let store = self.store
         return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateOrganizationRequest) in
             store.createOrganization(request.organization, validateOnly: request.validateOnly) {
-                writer.complete($0)
+                // Validate-only stores nothing (no meta): answered at the published revision.
+                writer.complete($0) { $0.meta.updateRevision > 0 ? $0.meta.updateRevision : store.revision }
             }
         }
     }
@@ -55,7 +58,7 @@ struct DealOrganizationsService: DealRegistrableService {
                 request.organization,
                 updateMask: request.updateMask,
                 expectedEtag: request.etag
-            ) { writer.complete($0) }
+            ) { writer.complete($0) { $0.meta.updateRevision } }
         }
     }
 
@@ -68,7 +71,8 @@ struct DealOrganizationsService: DealRegistrableService {
                         var response = Dealstore_V1_DeleteOrganizationResponse()
                         response.revision = revision
                         return response
-                    }
+                    },
+                    revision: \.revision
                 )
             }
         }

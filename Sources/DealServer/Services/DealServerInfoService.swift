@@ -20,14 +20,15 @@ struct DealServerInfoService: DealRegistrableService {
             info.minProtocolVersion = DealProtocolVersion.current
             info.maxProtocolVersion = DealProtocolVersion.current
             info.tlsLibraryVersion = self.tlsLibraryVersion
-            info.storeRevision = self.store.revision
+            let revision = self.store.revision
+            info.storeRevision = revision
             info.compactedRevision = self.store.compactedRevision
             info.uptimeSeconds = UInt64((ContinuousClock.now - self.startedAt).components.seconds)
             info.methods = DealMethod.all.map(\.path)
             info.dealCount = UInt64(self.store.dealCount)
             info.organizationCount = UInt64(self.store.organizationCount)
             info.callerRole = context.role.description
-            return info
+            return (info, revision)
         }
     }
 }

@@ -10,6 +10,10 @@ import NIOCore
 /// one `register` line there.
 final class DealServerRouter: Sendable {
     let authorizer: DealAuthorizer
+    /// The store whose published revision every answer's `revision` trailer and every `min-revision` wait refer to.
+    let store: DealStore
+    /// How long a call without a deadline waits for its `min-revision` (``defaultRevisionWait``).
+    let maximumRevisionWait: TimeAmount
     private let registry: DealServerMethodRegistry
 
     init(
@@ -20,9 +24,12 @@ final class DealServerRouter: Sendable {
         tlsLibraryVersion: String,
         maximumImportRecords: Int = 1_000_000,
         maximumImportBytes: Int = 256 << 20,
+        maximumRevisionWait: TimeAmount = DealServerRouter.defaultRevisionWait,
         eventLoops: [any EventLoop] = []
     ) {
         self.authorizer = authorizer
+        self.store = store
+        self.maximumRevisionWait = maximumRevisionWait
         var loopCompletions: [ObjectIdentifier: DealServerLoopCompletions] = [:]
         for eventLoop in eventLoops {
             loopCompletions[ObjectIdentifier(eventLoop)] = DealServerLoopCompletions(eventLoop: eventLoop)
@@ -54,11 +61,15 @@ final class DealServerRouter: Sendable {
     ///
     /// `requestOpen` says whether the request goes on after the HEADERS (no END_STREAM on them): such a call's
     /// token is checked again when its request ends.
+    ///
+    /// A call whose `min-revision` this node has not published waits for it first
+    /// (``gated(_:minimumRevision:context:writer:waits:)``).
     func makeCall(
         context: DealServerCallContext,
         writer: DealServerCallWriter,
         requestOpen: Bool,
-        authorizationCache: inout DealAuthorizationCache
+        authorizationCache: inout DealAuthorizationCache,
+        revisionWaits: DealRevisionWaitCounter
     ) -> (any DealServerCall)? {
         var context = context
         switch self.authorizer.authorize(
@@ -76,10 +87,18 @@ final class DealServerRouter: Sendable {
         case .allowed(let role):
             context.role = role
         }
+        guard let minimumRevision = self.minimumRevision(context: context, writer: writer, waits: revisionWaits)
+        else { return nil }
         // A watch authorized by a token is ended if a reload revokes the token; a call whose request is still
         // coming is refused if a reload revokes it before the request ends.
         return self.authorizer.revocable(
-            self.dispatch(context: context, writer: writer),
+            self.gated(
+                self.dispatch(context: context, writer: writer),
+                minimumRevision: minimumRevision,
+                context: context,
+                writer: writer,
+                waits: revisionWaits
+            ),
             method: context.method,
             authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
             requestOpen: requestOpen,

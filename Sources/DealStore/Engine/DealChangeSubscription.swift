@@ -4,11 +4,12 @@ import Synchronization
 /// One subscriber's place in the change feed (see ``DealStore/watch(from:filter:)``): it reads the store's change
 /// history on demand, a batch at a time, after the last revision it returned.
 ///
-/// A subscription buffers nothing of its own. The store's retained history (``DealStoreOptions/changeHistoryLimit``
-/// events and up to twice that) is the only buffer, shared by every subscriber, so a subscriber that stops reading
-/// costs the store a few words and delays no writer. If it falls so far behind that the history it still needs is
-/// compacted, ``next(limit:)`` throws ``DealStoreError/Code/outOfRange`` instead of skipping ahead: no change
-/// between the start revision and the live edge is ever left out silently.
+/// A subscription buffers nothing of its own. The store's in-memory history (``DealStoreOptions/changeHistoryLimit``
+/// events and up to twice that) is shared by every subscriber, and older retained changes are read back from the log
+/// segments a batch at a time (``DealStoreOptions/historyRetention``; after a restart too), so a subscriber that
+/// stops reading costs the store a few words and delays no writer. If it falls so far behind that the history it
+/// still needs is compacted, ``next(limit:)`` throws ``DealStoreError/Code/outOfRange`` instead of skipping ahead: no
+/// change between the start revision and the live edge is ever left out silently.
 ///
 /// Iterating it as an `AsyncSequence` yields the same events one at a time.
 public final class DealChangeSubscription: AsyncSequence, Sendable {
@@ -53,6 +54,24 @@ public final class DealChangeSubscription: AsyncSequence, Sendable {
                 continue
             case .waiting:
                 guard await self.store.waitForWatchedChange(id: self.id) else { return [] }
+            case .inLog(let read):
+                if Task.isCancelled { return [] }
+                let store = self.store
+                let batch: DealLogHistoryReader.Batch
+                do {
+                    batch = try await DealBlocking.run { try store.readLog(read) }
+                } catch let error as DealStoreError {
+                    self.store.endWatcher(id: self.id)
+                    throw error
+                } catch {
+                    self.store.endWatcher(id: self.id)
+                    throw DealStoreError(code: .internal, message: "cannot read the change history", cause: error)
+                }
+                switch try self.store.deliverLoggedEvents(id: self.id, read: read, batch: batch, limit: limit) {
+                case .events(let events): return events
+                case .ended: return []
+                default: continue
+                }
             }
         }
     }

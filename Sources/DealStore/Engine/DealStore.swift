@@ -41,6 +41,8 @@ public final class DealStore: Sendable {
     let published: Mutex<DealVersion>
     /// Versions a ListDeals page token was cut from, kept for a while so that paging reads one revision.
     let pinned: Mutex<DealPinnedVersions>
+    /// Callers waiting for a revision to be published (``waitForRevision(_:onReached:)``).
+    let revisionWaiters: Mutex<DealRevisionWaiters>
     let committer: DealCommitter
     /// The exchange rates amounts are normalised with (``DealFXRates``): read once at open.
     let fxTable: DealFXTable
@@ -59,6 +61,7 @@ public final class DealStore: Sendable {
         self.state = Mutex(state)
         self.published = Mutex(DealVersion(state))
         self.pinned = Mutex(DealPinnedVersions())
+        self.revisionWaiters = Mutex(DealRevisionWaiters())
         self.committer = DealCommitter(
             directory: directory,
             policy: options.fsyncPolicy,
@@ -228,6 +231,7 @@ public final class DealStore: Sendable {
         // Outside the lock: a woken subscriber reads its next batch itself, so publishing costs a writer nothing
         // per unread event.
         for waiter in woken { waiter.resume(returning: true) }
+        self.revisionPublished(version.revision)
         if snapshotDue {
             let thread = Thread { [self] in
                 do {

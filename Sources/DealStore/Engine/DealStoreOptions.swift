@@ -20,9 +20,12 @@ public struct DealStoreOptions: Sendable {
     public var snapshotEvery: Int
     /// Load the bundled dataset (`seed.jsonl`) when the directory holds no store yet.
     public var seedIfEmpty: Bool
-    /// How many recent change events are kept in memory for ``DealStore/changes(after:limit:)`` and watchers; older
-    /// revisions are compacted.
+    /// How many recent change events are kept in memory for ``DealStore/changes(after:limit:)`` and watchers (up to
+    /// twice as many); older retained ones are read back from the log segments on demand.
     public var changeHistoryLimit: Int
+    /// How much change history the log segments keep (see ``DealHistoryRetention``); the latest 1,000,000
+    /// revisions by default.
+    public var historyRetention: DealHistoryRetention = DealHistoryRetention()
     /// Replaces the log's `fdatasync` (internal: tests inject a failing disk through `@testable import`).
     var logDataSync: (@Sendable (Int32, String) throws(DealIOError) -> Void)?
 

@@ -20,17 +20,23 @@ struct DealStoreState: Sendable {
     /// Every deal's contribution to the unfiltered summaries.
     var summaries = DealSummaryIndex()
     var organizations: [String: Dealstore_V1_Organization] = [:]
-    /// Lower-cased id, name and aliases → organization id.
+    /// Lower-cased id, name, aliases, former names, domains and merged ids → organization id.
     var organizationLookup: [String: String] = [:]
     /// Bumped by every change to `organizations`: a create validated off the lock against the organizations it
     /// read is stored only if this has not moved since (see `DealStore.prepareCreate`).
     var organizationsVersion: UInt64 = 0
     /// How many deals refer to each organization.
     var referenceCounts: TreeDictionary<String, Int> = [:]
-    /// Recent change events, oldest first, contiguous revisions.
+    /// Recent change events, oldest first, contiguous revisions: the in-memory tail of the change history (older
+    /// retained events are read back from the log segments, see ``DealLogHistoryReader``).
     var history: [Dealstore_V1_ChangeEvent] = []
-    /// Changes at or below this revision are no longer available from the change feed.
+    /// Changes at or below this revision are no longer available from the change feed (the last compaction's
+    /// record, see ``DealCompactionRecord``).
     var compactedRevision: UInt64 = 0
+    /// The revision of the newest durable snapshot: compaction never goes past it (the log restores the rest).
+    var snapshotRevision: UInt64 = 0
+    /// True while a compaction removes segments (one at a time).
+    var compactionInProgress = false
     var historyLimit: Int = 10_000
     var health: DealStoreHealth = .serving
     var closed = false
@@ -72,6 +78,10 @@ struct DealStoreState: Sendable {
         var keys = [organization.id.lowercased()]
         if !organization.name.isEmpty { keys.append(organization.name.lowercased()) }
         keys.append(contentsOf: organization.aliases.map { $0.lowercased() })
+        // Former names, domains and the ids of organizations merged into this one resolve to it as well.
+        keys.append(contentsOf: organization.formerNames.map { $0.lowercased() })
+        keys.append(contentsOf: organization.domains)
+        keys.append(contentsOf: organization.mergedIds)
         return keys
     }
 
@@ -156,16 +166,22 @@ struct DealStoreState: Sendable {
         if self.compactedRevision > self.revision { self.compactedRevision = self.revision }
     }
 
+    /// Appends to the in-memory tail, dropping its oldest half when it exceeds twice the limit (what it drops stays
+    /// in the log segments until a compaction).
     mutating func appendHistory(_ event: Dealstore_V1_ChangeEvent) {
         self.history.append(event)
         if self.history.count > self.historyLimit * 2 {
-            let drop = self.history.count - self.historyLimit
-            self.compactedRevision = self.history[drop - 1].revision
-            self.history.removeFirst(drop)
+            self.history.removeFirst(self.history.count - self.historyLimit)
         }
     }
 
-    /// The events with revision > `revision`, at most up to the durable revision.
+    /// True when the in-memory tail holds every event after `revision` (none may be older than the tail).
+    func memoryHolds(after revision: UInt64) -> Bool {
+        guard let first = self.history.first?.revision else { return revision >= self.revision }
+        return revision + 1 >= first
+    }
+
+    /// The in-memory events with revision > `revision`, at most up to the durable revision.
     func events(after revision: UInt64, upTo last: UInt64, limit: Int) -> ArraySlice<Dealstore_V1_ChangeEvent> {
         guard let first = self.history.first?.revision, revision < last else { return [] }
         let start = max(0, Int(revision + 1) - Int(first))

@@ -13,6 +13,8 @@ struct DealWatcher: Sendable {
     /// Set when the subscription can deliver nothing more (it fell behind, its task was cancelled, the store
     /// closed); the watcher stays until cancelled so that its cursor still says where to resume.
     var ended = false
+    /// Where its last read of the log segments stopped (a replay older than the in-memory history).
+    var logCursor: DealLogHistoryReader.Cursor?
 }
 
 /// What one look at the history found for a watcher (see ``DealStore/nextWatchedEvents(id:limit:)``).
@@ -24,6 +26,17 @@ enum DealWatchedEvents {
     case waiting
     /// The subscription was cancelled or the store closed.
     case ended
+    /// The events after the cursor are older than the in-memory history: read them from the log segments (off the
+    /// lock and off the caller's thread), then hand them over with ``DealStore/deliverLoggedEvents(id:read:limit:)``.
+    case inLog(DealLogRead)
+}
+
+/// A read of the log segments a watcher needs (see ``DealWatchedEvents/inLog(_:)``).
+struct DealLogRead: Sendable {
+    var after: UInt64
+    var upTo: UInt64
+    var limit: Int
+    var cursor: DealLogHistoryReader.Cursor?
 }
 
 extension DealStore {
@@ -33,12 +46,49 @@ extension DealStore {
     /// it are no longer all available): re-read the state (list or export) and continue from ``revision``.
     public func changes(after revision: UInt64, limit: Int = 1000) throws(DealStoreError) -> [Dealstore_V1_ChangeEvent]
     {
-        try self.state.withLock { state throws(DealStoreError) in
+        let inLog = try self.state.withLock { state throws(DealStoreError) -> DealLogRead? in
             if revision < state.compactedRevision {
                 throw Self.compactedError(revision, state: state)
             }
-            return Array(state.events(after: revision, upTo: state.publishedRevision, limit: max(1, limit)))
+            guard state.memoryHolds(after: revision) else {
+                return DealLogRead(after: revision, upTo: state.publishedRevision, limit: max(1, limit), cursor: nil)
+            }
+            return nil
         }
+        guard let inLog else {
+            return self.state.withLock { state in
+                Array(state.events(after: revision, upTo: state.publishedRevision, limit: max(1, limit)))
+            }
+        }
+        let batch = try self.readLog(inLog)
+        if batch.events.first?.revision != revision + 1 && revision < inLog.upTo {
+            throw self.state.withLock { state in
+                revision < state.compactedRevision
+                    ? Self.compactedError(revision, state: state)
+                    : Self.missingHistoryError(revision, state: state)
+            }
+        }
+        return batch.events
+    }
+
+    /// Reads retained history from the log segments (blocking: file I/O).
+    func readLog(_ read: DealLogRead) throws(DealStoreError) -> DealLogHistoryReader.Batch {
+        try DealLogHistoryReader.read(
+            directory: self.directory,
+            after: read.after,
+            upTo: read.upTo,
+            limit: read.limit,
+            cursor: read.cursor
+        )
+    }
+
+    static func missingHistoryError(_ revision: UInt64, state: DealStoreState) -> DealStoreError {
+        DealStoreError(
+            code: .internal,
+            message: "the change history holds nothing after revision \(revision) up to \(state.publishedRevision) "
+                + "although it is not compacted (a log segment is missing or damaged: run `dealsd check`); watch "
+                + "again from revision \(revision)"
+        )
     }
 
     static func compactedError(_ revision: UInt64, state: DealStoreState) -> DealStoreError {
@@ -94,43 +144,83 @@ extension DealStore {
     /// lock only briefly per scan.
     static var watchScanLimit: Int { 4096 }
 
-    /// Takes the next batch for watcher `id` from the history, under the lock, and moves its cursor past it.
+    /// Takes the next batch for watcher `id` from the in-memory history, under the lock, and moves its cursor past
+    /// it; or says which part of the log segments to read when the cursor is older than that history.
     func nextWatchedEvents(id: UInt64, limit: Int) throws(DealStoreError) -> DealWatchedEvents {
         try self.state.withLock { state throws(DealStoreError) -> DealWatchedEvents in
-            guard var watcher = state.watchers[id], !watcher.ended else { return .ended }
+            guard let watcher = state.watchers[id], !watcher.ended else { return .ended }
             if watcher.cursor < state.compactedRevision {
                 state.watchers[id]?.ended = true
                 throw Self.fellBehindError(watcher.cursor, state: state)
             }
             guard watcher.cursor < state.publishedRevision else { return .waiting }
             let scan = watcher.filter == nil ? limit : max(limit, Self.watchScanLimit)
-            let slice = state.events(after: watcher.cursor, upTo: state.publishedRevision, limit: scan)
-            var events: [Dealstore_V1_ChangeEvent] = []
-            events.reserveCapacity(min(slice.count, limit))
-            var cursor = watcher.cursor
-            for event in slice {
-                if let filter = watcher.filter, !filter.matches(event: event) {
-                    cursor = event.revision
-                    continue
-                }
-                if events.count == limit { break }
-                events.append(event)
-                cursor = event.revision
-            }
-            if slice.isEmpty {
-                // Not expected (the history covers everything after the compacted revision): ending the watch
-                // with an error beats spinning on it or skipping silently.
-                state.watchers[id]?.ended = true
-                throw DealStoreError(
-                    code: .internal,
-                    message: "the change history holds nothing after revision \(watcher.cursor) up to "
-                        + "\(state.publishedRevision); watch again from revision \(watcher.cursor)"
+            guard state.memoryHolds(after: watcher.cursor) else {
+                return .inLog(
+                    DealLogRead(
+                        after: watcher.cursor,
+                        upTo: state.publishedRevision,
+                        limit: scan,
+                        cursor: watcher.logCursor
+                    )
                 )
             }
-            watcher.cursor = cursor
-            state.watchers[id] = watcher
-            return events.isEmpty ? .scanned : .events(events)
+            let slice = state.events(after: watcher.cursor, upTo: state.publishedRevision, limit: scan)
+            return try Self.take(slice, id: id, limit: limit, state: &state)
         }
+    }
+
+    /// Hands watcher `id` the events read from the log for `read` (filtered, at most `limit`), if its cursor is
+    /// still where the read started.
+    func deliverLoggedEvents(
+        id: UInt64,
+        read: DealLogRead,
+        batch: DealLogHistoryReader.Batch,
+        limit: Int
+    ) throws(DealStoreError) -> DealWatchedEvents {
+        try self.state.withLock { state throws(DealStoreError) -> DealWatchedEvents in
+            guard let watcher = state.watchers[id], !watcher.ended else { return .ended }
+            // Another `next` of the same subscription moved it meanwhile: look again from where it is.
+            guard watcher.cursor == read.after else { return .scanned }
+            guard batch.events.first?.revision == read.after + 1 else {
+                state.watchers[id]?.ended = true
+                if watcher.cursor < state.compactedRevision { throw Self.fellBehindError(watcher.cursor, state: state) }
+                throw Self.missingHistoryError(watcher.cursor, state: state)
+            }
+            state.watchers[id]?.logCursor = batch.cursor
+            return try Self.take(batch.events[...], id: id, limit: limit, state: &state)
+        }
+    }
+
+    /// Moves watcher `id` past the events of `slice` it is given (those matching its filter, at most `limit`).
+    private static func take(
+        _ slice: ArraySlice<Dealstore_V1_ChangeEvent>,
+        id: UInt64,
+        limit: Int,
+        state: inout DealStoreState
+    ) throws(DealStoreError) -> DealWatchedEvents {
+        guard var watcher = state.watchers[id] else { return .ended }
+        var events: [Dealstore_V1_ChangeEvent] = []
+        events.reserveCapacity(min(slice.count, limit))
+        var cursor = watcher.cursor
+        for event in slice {
+            if let filter = watcher.filter, !filter.matches(event: event) {
+                cursor = event.revision
+                continue
+            }
+            if events.count == limit { break }
+            events.append(event)
+            cursor = event.revision
+        }
+        if slice.isEmpty {
+            // Not expected (the history covers everything after the compacted revision): ending the watch
+            // with an error beats spinning on it or skipping silently.
+            state.watchers[id]?.ended = true
+            throw Self.missingHistoryError(watcher.cursor, state: state)
+        }
+        watcher.cursor = cursor
+        state.watchers[id] = watcher
+        return events.isEmpty ? .scanned : .events(events)
     }
 
     /// Waits until a change after watcher `id`'s cursor is durable; `false` when the subscription ended instead.

@@ -100,7 +100,15 @@ enum DealRecovery {
             }
             return Result(state: state, appendSegment: nil, isNew: false, report: report)
         }
-        state.compactedRevision = base
+        state.snapshotRevision = base
+        // The change feed holds everything after the compaction record's revision that the segments hold: they go
+        // only whole, by compaction, so the first segment's records are all there. A store written before history
+        // was retained (its snapshots removed the segments they covered) has no record: its feed starts at its first
+        // segment, or after its snapshot.
+        let recorded = try DealCompactionRecord.read(directory: directory)
+        let firstLogged = segments.first.map { $0.first - 1 } ?? base
+        state.compactedRevision = max(recorded, firstLogged)
+        report.compactedRevision = state.compactedRevision
         var expected = base + 1
         var appendSegment: UInt64?
         for (index, segment) in segments.enumerated() {
@@ -231,6 +239,8 @@ public struct DealStoreCheckReport: Sendable, CustomStringConvertible {
     public var segments = 0
     /// Log records replayed after the snapshot.
     public var records = 0
+    /// Changes at or below this revision are compacted: the oldest revision a watch can start from.
+    public var compactedRevision: UInt64 = 0
     /// Damage that prevents opening (empty when the store opens).
     public var problems: [String] = []
     /// Things fixed or tolerated (torn tails cut off, unfinished snapshots ignored, repairs made).
@@ -249,6 +259,7 @@ public struct DealStoreCheckReport: Sendable, CustomStringConvertible {
             "directory: \(self.directory)",
             "snapshot: \(self.snapshotFile ?? "none") (revision \(self.snapshotRevision))",
             "log: \(self.segments) segment(s), \(self.records) record(s), last revision \(self.lastRevision)",
+            "change history: after revision \(self.compactedRevision) (compacted up to it)",
         ]
         lines += self.notes.map { "note: \($0)" }
         lines += self.problems.map { "PROBLEM: \($0)" }

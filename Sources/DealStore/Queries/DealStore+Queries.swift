@@ -178,11 +178,12 @@ extension DealStore {
         return entries
     }
 
-    /// Committed and funded totals per currency, grouped by investor, target, year, quarter or deal type.
+    /// Committed and funded totals per currency, grouped by investor, target, year, quarter, deal type, or the
+    /// target's industry or country (see ``contextSummary(_:filter:version:)``).
     ///
     /// Committed sums the participations' committed amounts; funded sums tranches with status FUNDED; cancelled
     /// deals are excluded. Keys are organization ids, `"2023"`, `"2023-Q4"` (`"2023-Q?"` when only the year is
-    /// known, `"unknown"` without a date), or the DealType name. Year and quarter groups come in time order; the
+    /// known, `"unknown"` without a date), the DealType name, an industry slug or a country code. Year and quarter groups come in time order; the
     /// others largest committed USD total first (then largest in any currency), then by key.
     public func summarize(
         groupBy: Dealstore_V1_SummaryGrouping,
@@ -203,6 +204,9 @@ extension DealStore {
     ) throws(DealStoreError) -> (groups: [Dealstore_V1_SummaryGroup], revision: UInt64) {
         if groupBy == .unspecified { throw .invalid("group_by", "is required") }
         let version = self.version
+        if groupBy == .industry || groupBy == .country {
+            return (try Self.contextSummary(groupBy, filter: filter, version: version), version.revision)
+        }
         let grouping: Dealstore_V1_SummaryGrouping =
             switch groupBy {
             case .investor, .target, .year, .quarter: groupBy
@@ -234,6 +238,8 @@ extension DealStore {
         to currency: String,
         table: DealFXTable
     ) -> [Dealstore_V1_SummaryGroup] {
+        // Industry and country groups (issue 18, parts 3-6) are not normalised yet: they keep their native totals.
+        guard [.investor, .target, .year, .quarter, .dealType].contains(grouping) else { return groups }
         var totals: [String: DealNormalizedTotals] = [:]
         var cache: [String: DealFXTable.Lookup] = [:]
         let source = table.sourceLabel
@@ -387,7 +393,13 @@ extension DealStore {
 
     /// Organizations that invested in the same targets as `investor` (an id, name or alias), by id.
     public func coInvestors(of investor: String) throws(DealStoreError) -> [Dealstore_V1_CoInvestor] {
-        let state = self.version
+        try Self.coInvestors(of: investor, in: self.version)
+    }
+
+    static func coInvestors(
+        of investor: String,
+        in state: DealVersion
+    ) throws(DealStoreError) -> [Dealstore_V1_CoInvestor] {
         do {
             guard let id = state.resolveOrganization(investor) else {
                 throw DealStoreError(code: .notFound, message: "organization '\(investor)' not found")
@@ -420,7 +432,13 @@ extension DealStore {
     /// The dated events of every deal `organization` (id, name or alias) is the target of or invests in, and the
     /// target's reported valuations, in date order (ties by deal id).
     public func timeline(of organization: String) throws(DealStoreError) -> Dealstore_V1_Timeline {
-        let state = self.version
+        try Self.timeline(of: organization, in: self.version)
+    }
+
+    static func timeline(
+        of organization: String,
+        in state: DealVersion
+    ) throws(DealStoreError) -> Dealstore_V1_Timeline {
         guard let id = state.resolveOrganization(organization) else {
             throw DealStoreError(code: .notFound, message: "organization '\(organization)' not found")
         }
@@ -467,6 +485,7 @@ extension DealStore {
             for term in deal.strategicTerms where term.hasSince {
                 event(term.since, .strategicTerm, deal, "\(term.value): \(term.description_p)", nil)
             }
+            for exit in Self.exitEvents(of: deal) { event(exit.date, exit.kind, deal, exit.text, exit.amount) }
             if deal.targetID == id {
                 for valuation in deal.valuations {
                     valuations.append(valuation)
@@ -490,9 +509,17 @@ extension DealStore {
         pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (conflicts: [Dealstore_V1_Conflict], nextPageToken: String) {
+        try Self.conflicts(dealID: dealID, pageSize: pageSize, pageToken: pageToken, in: self.version)
+    }
+
+    static func conflicts(
+        dealID: String,
+        pageSize: Int,
+        pageToken: String,
+        in state: DealVersion
+    ) throws(DealStoreError) -> (conflicts: [Dealstore_V1_Conflict], nextPageToken: String) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "conflicts")
         let size = DealPageSize.clamped(pageSize)
-        let state = self.version
         let candidates = try { () throws(DealStoreError) -> [DealIndexEntry] in
             if !dealID.isEmpty {
                 guard let entry = state.deals[dealID] else {

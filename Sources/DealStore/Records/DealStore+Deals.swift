@@ -3,10 +3,10 @@ import SwiftProtobuf
 
 extension DealStore {
     /// The fields of a deal an update mask may name (proto field names).
-    static let dealMaskFields: Set<String> = [
+    static let dealMaskFields: Set<String> = Set([
         "target_id", "type", "status", "title", "announced", "closed", "amount", "commitment_cap", "participations",
         "tranches", "options", "valuations", "strategic_terms", "sources", "disputed_claims", "notes",
-    ]
+    ]).union(DealStore.dealExitMaskFields)
 
     static func etag(for revision: UInt64) -> String {
         "r" + String(revision, radix: 36)
@@ -321,6 +321,7 @@ extension DealStore {
             case "disputed_claims": merged.disputedClaims = deal.disputedClaims
             case "notes": merged.notes = deal.notes
             default:
+                if Self.updateExitField(path, from: deal, into: &merged) { continue }
                 throw .invalid(
                     "update_mask[\(index)]",
                     "'\(path)' is not an updatable deal field; use one of \(Self.dealMaskFields.sorted().joined(separator: ", "))"

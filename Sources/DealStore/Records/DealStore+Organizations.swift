@@ -2,14 +2,20 @@ import DealModel
 import SwiftProtobuf
 
 extension DealStore {
-    static let organizationMaskFields: Set<String> = [
+    static let organizationMaskFields: Set<String> = Set([
         "name", "aliases", "kind", "external_ids", "description", "website",
-    ]
+    ]).union(DealStore.organizationContextMaskFields)
 
     /// Returns an organization by id, or by name or alias (case-insensitively). Throws
     /// ``DealStoreError/Code/notFound``.
     public func organization(id key: String) throws(DealStoreError) -> Dealstore_V1_Organization {
-        let version = self.version
+        try Self.organization(id: key, in: self.version)
+    }
+
+    static func organization(
+        id key: String,
+        in version: DealVersion
+    ) throws(DealStoreError) -> Dealstore_V1_Organization {
         let organization = version.resolveOrganization(key).flatMap { version.organizations[$0] }
         guard let organization else {
             throw DealStoreError(code: .notFound, message: "organization '\(key)' not found (by id, name or alias)")
@@ -77,7 +83,7 @@ extension DealStore {
                 message: "organization '\(organization.id)' already exists: choose another id or update it"
             )
         }
-        try DealValidator(state: state).validate(organization)
+        try DealValidator(state: state).validate(&organization)
         if validateOnly { return organization }
         organization.meta = Self.meta(revision: state.revision + 1, created: nil, time: batch.timeMicros)
         var record = Dealstore_V1_DealRecord()
@@ -147,6 +153,7 @@ extension DealStore {
             case "description": merged.description_p = organization.description_p
             case "website": merged.website = organization.website
             default:
+                if Self.updateContextField(path, from: organization, into: &merged) { continue }
                 throw .invalid(
                     "update_mask[\(index)]",
                     "'\(path)' is not an updatable organization field; use one of "
@@ -154,7 +161,7 @@ extension DealStore {
                 )
             }
         }
-        try DealValidator(state: state).validate(merged)
+        try DealValidator(state: state).validate(&merged)
         merged.meta = Self.meta(revision: state.revision + 1, created: old.meta, time: batch.timeMicros)
         var record = Dealstore_V1_DealRecord()
         record.organization = merged
@@ -201,6 +208,7 @@ extension DealStore {
                 message: "organization '\(id)' is referred to by \(count) deal(s): delete or update them first"
             )
         }
+        try Self.checkNoAffiliations(naming: id, state: state)
         var record = Dealstore_V1_DealRecord()
         record.organization = old
         try batch.emit(.deleted, record, state: &state)

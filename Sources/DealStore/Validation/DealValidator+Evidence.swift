@@ -25,6 +25,7 @@ extension DealValidator {
     enum EvidenceFields {
         static let deal = [
             "target_id", "type", "status", "title", "announced", "closed", "amount", "commitment_cap", "notes",
+            "share_acquired", "listing",
         ]
         static let participation = ["investor_id", "role", "committed", "stake"]
         static let tranche = ["investor_id", "amount", "kind", "due", "condition", "status"]

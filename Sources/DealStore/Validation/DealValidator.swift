@@ -308,6 +308,7 @@ struct DealValidator {
             )
         }
         try self.checkTypes(&deal, excerpts: excerpts)
+        try Self.checkExit(deal)
     }
 
     /// Validates `deal` and returns it with organization references rewritten to ids.

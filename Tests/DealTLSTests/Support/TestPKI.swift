@@ -1,12 +1,13 @@
 import DealTLS
+import DealTestSupport
 
 /// Certificates generated at test time: a development CA with server certificate, plus optional extras.
 struct TestPKI: Sendable {
-    let directory: TestDirectory
+    let directory: DealTemporaryDirectory
     let files: DealDevelopmentCA.Files
 
     init() throws {
-        self.directory = try TestDirectory()
+        self.directory = try DealTemporaryDirectory(prefix: "dealtls")
         self.files = try DealDevelopmentCA.create(in: self.directory.path)
     }
 

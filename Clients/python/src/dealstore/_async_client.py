@@ -248,6 +248,8 @@ class AsyncClient:
         max_frame_size: int = DEFAULT_FRAME_SIZE,
         metadata: Iterable[tuple[str, str]] = (),
         agent: str | None = None,
+        track_revisions: bool = True,
+        min_revision: int = 0,
     ) -> None:
         """A client for resolved ``settings``; ``connect`` resolves them as the CLI does and connects.
 
@@ -256,7 +258,20 @@ class AsyncClient:
         and at most the window). ``metadata`` is sent with every call, e.g. ``[("request-id", "nightly-etl")]``,
         which dealsd writes in its log line of each call (keys ``[a-z0-9._-]``; ``authorization`` comes from the
         token).
+
+        Consistency (PROTOCOL.md section 19): every answer carries the store revision it was served at, and the
+        client keeps the highest one seen (``revision``). With ``track_revisions`` (the default) every call sends
+        it as ``min-revision``, so a read sees every write this client made or saw, on whichever node of a
+        cluster serves it (a lagging node waits, or answers UNAVAILABLE). ``min_revision`` starts the count
+        there, e.g. at a revision another process wrote at; it is sent even without ``track_revisions``.
         """
+        if not 0 <= min_revision < 2**64:
+            raise DealStoreError.local(
+                StatusCode.INVALID_ARGUMENT, f"min_revision={min_revision}: need 0 <= min_revision < 2**64"
+            )
+        self.track_revisions = track_revisions
+        self._revision = min_revision
+        self._min_revision = min_revision
         if not 16_384 <= max_frame_size <= receive_window < 2**31:
             raise DealStoreError.local(
                 StatusCode.INVALID_ARGUMENT,
@@ -389,7 +404,7 @@ class AsyncClient:
         backoff = self.initial_backoff
         while True:
             try:
-                return await Connection.open(
+                connection = await Connection.open(
                     self.settings.host,
                     self.settings.port,
                     self._context,
@@ -400,6 +415,8 @@ class AsyncClient:
                     receive_window=self.receive_window,
                     max_frame_size=self.max_frame_size,
                 )
+                connection.observe_revision = self._observe_revision
+                return connection
             except DealStoreError as error:
                 # A refused connection may be a daemon restarting; a failed certificate check fails every time.
                 if error.code != StatusCode.UNAVAILABLE or "tls" in error.details or loop.time() + backoff > give_up:
@@ -407,13 +424,27 @@ class AsyncClient:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 1.6 * random.uniform(0.8, 1.2), self.max_backoff)
 
+    @property
+    def revision(self) -> int:
+        """The highest store revision seen in any answer (or ``min_revision``); 0 before any."""
+        return self._revision
+
+    def _observe_revision(self, revision: int) -> None:
+        if revision > self._revision:
+            self._revision = revision
+
     def _headers(self, method: str, deadline: float | None) -> bytes:
-        """The encoded CallHeaders. Method and metadata are encoded once per method; the timeout is appended
-        (protobuf fields may come in any order, and concatenated encodings merge)."""
+        """The encoded CallHeaders. Method and metadata are encoded once per method; ``min-revision`` and the
+        timeout are appended (protobuf fields may come in any order, and concatenated encodings merge)."""
         prefix = self._header_prefixes.get(method)
         if prefix is None:
             prefix = wire_pb2.CallHeaders(method=method, metadata=metadata_entries(self._metadata)).SerializeToString()
             self._header_prefixes[method] = prefix
+        minimum = self._revision if self.track_revisions else self._min_revision
+        if minimum > 0:
+            prefix += wire_pb2.CallHeaders(
+                metadata=metadata_entries([("min-revision", str(minimum))])
+            ).SerializeToString()
         if deadline is None:
             return prefix
         remaining = deadline - asyncio.get_running_loop().time()
@@ -634,7 +665,8 @@ class AsyncClient:
         timeout: float | None = None,
         **filters: Unpack[DealFilterArguments],
     ) -> deals_pb2.SummarizeDealsResponse:
-        """Committed and funded totals by ``investor``, ``target``, ``year``, ``quarter`` or ``deal-type``."""
+        """Committed and funded totals by ``investor``, ``target``, ``year``, ``quarter``, ``deal-type``,
+        ``industry`` or ``country`` (the target's)."""
         request = deals_pb2.SummarizeDealsRequest(
             group_by=enum_value(query_pb2.SummaryGrouping, group_by, "group_by"), filter=_deal_filter(filters)
         )
@@ -722,6 +754,26 @@ class AsyncClient:
                 return conflicts
             request.page_token = page.next_page_token
 
+    async def find_duplicate_deals(
+        self,
+        *,
+        max_days_apart: int = 0,
+        amount_tolerance_percent: int = 0,
+        limit: int = 0,
+        timeout: float | None = None,
+        **filters: Unpack[DealFilterArguments],
+    ) -> deals_pb2.FindDuplicateDealsResponse:
+        """Pairs of deals that may be one deal stored twice (same target, close dates, similar amounts)."""
+        request = deals_pb2.FindDuplicateDealsRequest(
+            filter=_deal_filter(filters),
+            max_days_apart=max_days_apart,
+            amount_tolerance_percent=amount_tolerance_percent,
+            limit=limit,
+        )
+        return await self._unary(
+            _DEALS + "FindDuplicateDeals", request, deals_pb2.FindDuplicateDealsResponse, timeout
+        )
+
     # --- Organizations ---
 
     async def get_organization(self, id: str, *, timeout: float | None = None) -> model_pb2.Organization:
@@ -781,6 +833,28 @@ class AsyncClient:
             _ORGANIZATIONS + "DeleteOrganization", request, organizations_pb2.DeleteOrganizationResponse, timeout
         )
         return response.revision
+
+    async def merge_organizations(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        source_etag: str = "",
+        target_etag: str = "",
+        validate_only: bool = False,
+        timeout: float | None = None,
+    ) -> organizations_pb2.MergeOrganizationsResponse:
+        """Merges ``source_id`` into ``target_id``; the source's id keeps resolving to the target."""
+        request = organizations_pb2.MergeOrganizationsRequest(
+            source_id=source_id,
+            target_id=target_id,
+            source_etag=source_etag,
+            target_etag=target_etag,
+            validate_only=validate_only,
+        )
+        return await self._unary(
+            _ORGANIZATIONS + "MergeOrganizations", request, organizations_pb2.MergeOrganizationsResponse, timeout
+        )
 
     # --- Health and Server ---
 

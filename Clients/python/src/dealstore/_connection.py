@@ -12,7 +12,7 @@ import collections
 import itertools
 import ssl
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from dealstore._errors import DealStoreError, StatusCode
 from dealstore.v1 import wire_pb2
@@ -213,6 +213,8 @@ class Connection:
         self._flush_scheduled = False
         self._reader_task = self.loop.create_task(self._read_loop(), name="dealstore-reader")
         self._keepalive_task: asyncio.Task[None] | None = None
+        # Told the `revision` of every TRAILERS (PROTOCOL.md section 19), before the call sees its end.
+        self.observe_revision: Callable[[int], None] | None = None
 
     @classmethod
     async def open(
@@ -545,7 +547,12 @@ class Connection:
             stream._wake_sender()
         elif kind == TRAILERS:
             del self._streams[stream_id]
-            stream._finish((TRAILERS, wire_pb2.Trailers.FromString(payload)))
+            trailers = wire_pb2.Trailers.FromString(payload)
+            if self.observe_revision is not None:
+                revision = trailer_revision(trailers)
+                if revision is not None:
+                    self.observe_revision(revision)
+            stream._finish((TRAILERS, trailers))
             self._stream_closed()
         elif kind == CANCEL:
             del self._streams[stream_id]
@@ -643,3 +650,14 @@ class Connection:
 def metadata_entries(pairs: Sequence[tuple[str, str]]) -> list[wire_pb2.MetadataEntry]:
     """MetadataEntry messages for (key, value) pairs."""
     return [wire_pb2.MetadataEntry(key=key, value=value.encode("utf-8")) for key, value in pairs]
+
+
+def trailer_revision(trailers: wire_pb2.Trailers) -> int | None:
+    """The ``revision`` metadata of TRAILERS (the store revision the answer was served at), if valid."""
+    for entry in trailers.metadata:
+        if entry.key == "revision":
+            text = entry.value.decode("ascii", "replace")
+            if text.isdigit() and text.isascii() and int(text) < 2**64:
+                return int(text)
+            return None
+    return None

@@ -18,7 +18,7 @@ from dealstore._connection import Connection
 from dealstore._errors import DealStoreError, StatusCode
 from dealstore._settings import ConnectionSettings
 from dealstore._values import EnumArgument
-from dealstore.v1 import deals_pb2, health_pb2, model_pb2, query_pb2, server_pb2
+from dealstore.v1 import deals_pb2, health_pb2, model_pb2, organizations_pb2, query_pb2, server_pb2
 
 T = TypeVar("T")
 
@@ -175,6 +175,11 @@ class Client:
         return self._client.connection
 
     @property
+    def revision(self) -> int:
+        """The highest store revision seen in any answer, sent as ``min-revision`` (see ``AsyncClient``)."""
+        return self._client.revision
+
+    @property
     def async_client(self) -> AsyncClient:
         """The AsyncClient underneath (its methods must run on this client's loop)."""
         return self._client
@@ -240,7 +245,7 @@ class Client:
         timeout: float | None = None,
         **filters: Unpack[DealFilterArguments],
     ) -> deals_pb2.SummarizeDealsResponse:
-        """Totals by ``investor``, ``target``, ``year``, ``quarter`` or ``deal-type``."""
+        """Totals by ``investor``, ``target``, ``year``, ``quarter``, ``deal-type``, ``industry`` or ``country``."""
         return self._loop.run(self._client.summarize_deals(group_by, timeout=timeout, **filters))
 
     def top_deals(
@@ -321,6 +326,48 @@ class Client:
     def delete_organization(self, id: str, *, etag: str = "", timeout: float | None = None) -> int:
         """Deletes an organization no deal refers to; returns the revision."""
         return self._loop.run(self._client.delete_organization(id, etag=etag, timeout=timeout))
+
+    def merge_organizations(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        source_etag: str = "",
+        target_etag: str = "",
+        validate_only: bool = False,
+        timeout: float | None = None,
+    ) -> organizations_pb2.MergeOrganizationsResponse:
+        """Merges ``source_id`` into ``target_id``; the source's id keeps resolving to the target."""
+        return self._loop.run(
+            self._client.merge_organizations(
+                source_id,
+                target_id,
+                source_etag=source_etag,
+                target_etag=target_etag,
+                validate_only=validate_only,
+                timeout=timeout,
+            )
+        )
+
+    def find_duplicate_deals(
+        self,
+        *,
+        max_days_apart: int = 0,
+        amount_tolerance_percent: int = 0,
+        limit: int = 0,
+        timeout: float | None = None,
+        **filters: Unpack[DealFilterArguments],
+    ) -> deals_pb2.FindDuplicateDealsResponse:
+        """Pairs of deals that may be one deal stored twice (same target, close dates, similar amounts)."""
+        return self._loop.run(
+            self._client.find_duplicate_deals(
+                max_days_apart=max_days_apart,
+                amount_tolerance_percent=amount_tolerance_percent,
+                limit=limit,
+                timeout=timeout,
+                **filters,
+            )
+        )
 
     # --- Health and Server ---
 

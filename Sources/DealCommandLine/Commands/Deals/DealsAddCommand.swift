@@ -66,10 +66,7 @@ public struct DealsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(help: "Free-form notes.")
     var notes: String?
 
-    @Flag(name: .customLong("dry-run"), help: "Validate on the server without storing.")
-    var dryRun = false
-
-    @OptionGroup var format: DealOutputOptions
+    @OptionGroup var creation: DealCreateOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
@@ -82,15 +79,7 @@ public struct DealsAddCommand: AsyncParsableCommand, DealCommandRunnable {
 
     /// The deal the flags (and file) describe; flags override the file's fields.
     public func deal(context: DealCommandContext) throws -> Dealstore_V1_Deal {
-        var deal = Dealstore_V1_Deal()
-        if let file = self.file {
-            let text = try context.readText(file)
-            do {
-                deal = try Dealstore_V1_Deal(jsonString: text)
-            } catch {
-                throw DealInputError("\(file) is not a Deal in the protobuf JSON mapping: \(error)")
-            }
-        }
+        var deal = try DealDealRecords.record(from: self.file, context: context)
         if let id = self.id { deal.id = id }
         if let target = self.target { deal.targetID = target }
         if let title = self.title { deal.title = title }
@@ -129,13 +118,7 @@ public struct DealsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     public func run(in context: DealCommandContext) async throws {
         var request = Dealstore_V1_CreateDealRequest()
         request.deal = try self.deal(context: context)
-        request.validateOnly = self.dryRun
-        let deal = try await context.withClient(self.connection) { client in
-            try await client.createDeal(request)
-        }
-        if self.format.output == .table {
-            context.output.errorLine(self.dryRun ? "valid (not stored):" : "created deal \(deal.id)")
-        }
-        try context.emit(DealViews.deal(deal), as: self.format.output)
+        request.validateOnly = self.creation.dryRun
+        try await DealDealRecords.create(request, options: self.creation, connection: self.connection, context: context)
     }
 }

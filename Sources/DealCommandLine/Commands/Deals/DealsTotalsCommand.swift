@@ -2,11 +2,13 @@ import ArgumentParser
 import DealModel
 import DealProtocol
 
-/// `deals totals --by investor|target|year|quarter|type`: committed and funded money per group, with bars.
+/// `deals totals --by investor|target|year|quarter|type|industry|country`: committed and funded money per group,
+/// with bars.
 public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
     public static let configuration = CommandConfiguration(
         commandName: "totals",
-        abstract: "Total committed and funded money per investor, target, year, quarter or deal type.",
+        abstract:
+            "Total committed and funded money per investor, target, year, quarter, deal type, industry or country.",
         discussion: """
             Examples:
               deals totals --by investor
@@ -15,6 +17,8 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
               deals totals --by type -o csv
               deals totals --by investor --currency EUR
               deals totals --by investor --native
+              deals totals --by industry          # the target's industries (a target in two counts in both)
+              deals totals --by country           # the target's headquarters country
 
             Totals are normalised into one currency (--currency, USD by default): every amount is converted at
             its deal's date (announced, else closed) with the ECB's euro reference rates, and the rates used are
@@ -27,7 +31,7 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
 
     /// The groupings `--by` accepts.
     public enum Grouping: String, CaseIterable, ExpressibleByArgument, Sendable {
-        case investor, target, year, quarter, type
+        case investor, target, year, quarter, type, industry, country
 
         /// The service's grouping.
         public var summaryGrouping: Dealstore_V1_SummaryGrouping {
@@ -37,11 +41,13 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
             case .year: .year
             case .quarter: .quarter
             case .type: .dealType
+            case .industry: .industry
+            case .country: .country
             }
         }
     }
 
-    @Option(help: "Group by investor, target, year, quarter or type.")
+    @Option(help: "Group by investor, target, year, quarter, type, or the target's industry or country.")
     var by: Grouping = .investor
 
     @Flag(help: "Draw bars from funded tranches instead of committed amounts.")
@@ -82,7 +88,8 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
                 }
             }
         }
-        if self.native {
+        // Groupings the server does not normalise (industry, country) come without `normalized`: shown natively.
+        if self.native || groups.contains(where: { !$0.hasNormalized }) {
             try context.emit(DealViews.totals(groups, funded: self.funded), as: self.format.output)
         } else {
             try context.emit(

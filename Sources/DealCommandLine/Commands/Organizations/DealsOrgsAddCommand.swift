@@ -11,6 +11,8 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
         discussion: """
             Examples:
               deals orgs add --name "Mistral AI" --kind ai-lab --alias Mistral --website https://mistral.ai
+              deals orgs add --name "Mistral AI" --industry artificial-intelligence --country FR --city Paris
+              deals orgs add --name "Reid Hoffman" --kind person --investor-type angel --founder-of linkedin
               deals orgs add --file org.json    # an Organization in the protobuf JSON mapping
 
             Without --id the id is derived from the name: "Mistral AI" gets mistral-ai.
@@ -26,7 +28,7 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(help: "The name.")
     var name: String?
 
-    @Option(help: "Kind: company, investment-firm, ai-lab, publisher, other.")
+    @Option(help: "Kind: company, investment-firm, ai-lab, publisher, person, other.")
     var kind: String?
 
     @Option(help: "Another name it is known by; repeatable.")
@@ -38,10 +40,9 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(help: "A short description.")
     var description: String?
 
-    @Flag(name: .customLong("dry-run"), help: "Validate on the server without storing.")
-    var dryRun = false
+    @OptionGroup(title: "Company Context Options") var context: DealOrganizationContextOptions
 
-    @OptionGroup var format: DealOutputOptions
+    @OptionGroup var creation: DealCreateOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
     public init() {}
@@ -54,15 +55,7 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
 
     /// The organization the flags (and file) describe; flags override the file's fields.
     public func organization(context: DealCommandContext) throws -> Dealstore_V1_Organization {
-        var organization = Dealstore_V1_Organization()
-        if let file = self.file {
-            let text = try context.readText(file)
-            do {
-                organization = try Dealstore_V1_Organization(jsonString: text)
-            } catch {
-                throw DealInputError("\(file) is not an Organization in the protobuf JSON mapping: \(error)")
-            }
-        }
+        var organization = try DealOrganizationRecords.record(from: self.file, context: context)
         if let id = self.id { organization.id = id }
         if let name = self.name { organization.name = name }
         if let kind = self.kind {
@@ -75,6 +68,7 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
         }
         if let website = self.website { organization.website = website }
         if let description = self.description { organization.description_p = description }
+        try self.context.apply(to: &organization)
         return organization
     }
 
@@ -85,13 +79,12 @@ public struct DealsOrgsAddCommand: AsyncParsableCommand, DealCommandRunnable {
     public func run(in context: DealCommandContext) async throws {
         var request = Dealstore_V1_CreateOrganizationRequest()
         request.organization = try self.organization(context: context)
-        request.validateOnly = self.dryRun
-        let organization = try await context.withClient(self.connection) { client in
-            try await client.createOrganization(request)
-        }
-        if self.format.output == .table {
-            context.output.errorLine(self.dryRun ? "valid (not stored):" : "created organization \(organization.id)")
-        }
-        try context.emit(DealViews.organization(organization), as: self.format.output)
+        request.validateOnly = self.creation.dryRun
+        try await DealOrganizationRecords.create(
+            request,
+            options: self.creation,
+            connection: self.connection,
+            context: context
+        )
     }
 }

@@ -12,10 +12,11 @@ public struct DealsOrgsCommand: AsyncParsableCommand {
               deals orgs add --name "Mistral AI" --kind ai-lab --alias Mistral --website https://mistral.ai
               deals orgs update mistral-ai --set aliases="Mistral,Mistral AI SAS"
               deals orgs delete mistral-ai
+              deals orgs merge open-ai --into openai    # the old id keeps resolving
             """,
         subcommands: [
             DealsOrgsListCommand.self, DealsOrgsGetCommand.self, DealsOrgsAddCommand.self,
-            DealsOrgsUpdateCommand.self, DealsOrgsDeleteCommand.self,
+            DealsOrgsUpdateCommand.self, DealsOrgsDeleteCommand.self, DealsOrgsMergeCommand.self,
         ]
     )
 

@@ -35,6 +35,26 @@ class ExportDealsRequest(_message.Message):
     filter: _query_pb2.DealFilter
     def __init__(self, filter: _Optional[_Union[_query_pb2.DealFilter, _Mapping]] = ...) -> None: ...
 
+class FindDuplicateDealsRequest(_message.Message):
+    __slots__ = ["amount_tolerance_percent", "filter", "limit", "max_days_apart"]
+    AMOUNT_TOLERANCE_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MAX_DAYS_APART_FIELD_NUMBER: _ClassVar[int]
+    amount_tolerance_percent: int
+    filter: _query_pb2.DealFilter
+    limit: int
+    max_days_apart: int
+    def __init__(self, filter: _Optional[_Union[_query_pb2.DealFilter, _Mapping]] = ..., max_days_apart: _Optional[int] = ..., amount_tolerance_percent: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class FindDuplicateDealsResponse(_message.Message):
+    __slots__ = ["candidates", "revision"]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    candidates: _containers.RepeatedCompositeFieldContainer[_query_pb2.DuplicateCandidate]
+    revision: int
+    def __init__(self, candidates: _Optional[_Iterable[_Union[_query_pb2.DuplicateCandidate, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
 class GetDealRequest(_message.Message):
     __slots__ = ["id"]
     ID_FIELD_NUMBER: _ClassVar[int]

@@ -4,6 +4,12 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+AFFILIATION_ROLE_ADVISOR: AffiliationRole
+AFFILIATION_ROLE_BOARD_MEMBER: AffiliationRole
+AFFILIATION_ROLE_EMPLOYEE: AffiliationRole
+AFFILIATION_ROLE_EXECUTIVE: AffiliationRole
+AFFILIATION_ROLE_FOUNDER: AffiliationRole
+AFFILIATION_ROLE_UNSPECIFIED: AffiliationRole
 CONFIDENCE_CONFIRMED: Confidence
 CONFIDENCE_HIGH: Confidence
 CONFIDENCE_LOW: Confidence
@@ -60,9 +66,23 @@ INSTRUMENT_KIND_OTHER: InstrumentKind
 INSTRUMENT_KIND_SAFE: InstrumentKind
 INSTRUMENT_KIND_UNSPECIFIED: InstrumentKind
 INSTRUMENT_KIND_WARRANT: InstrumentKind
+INVESTOR_ROLE_ACQUIRER: InvestorRole
 INVESTOR_ROLE_LEAD: InvestorRole
 INVESTOR_ROLE_PARTICIPANT: InvestorRole
+INVESTOR_ROLE_SELLER: InvestorRole
 INVESTOR_ROLE_UNSPECIFIED: InvestorRole
+INVESTOR_TYPE_ACCELERATOR: InvestorType
+INVESTOR_TYPE_ANGEL: InvestorType
+INVESTOR_TYPE_ASSET_MANAGER: InvestorType
+INVESTOR_TYPE_CORPORATE: InvestorType
+INVESTOR_TYPE_FAMILY_OFFICE: InvestorType
+INVESTOR_TYPE_GOVERNMENT: InvestorType
+INVESTOR_TYPE_HEDGE_FUND: InvestorType
+INVESTOR_TYPE_OTHER: InvestorType
+INVESTOR_TYPE_PRIVATE_EQUITY: InvestorType
+INVESTOR_TYPE_SOVEREIGN_WEALTH_FUND: InvestorType
+INVESTOR_TYPE_UNSPECIFIED: InvestorType
+INVESTOR_TYPE_VENTURE_CAPITAL: InvestorType
 NORMALIZATION_STATUS_CONVERTED: NormalizationStatus
 NORMALIZATION_STATUS_NO_DATE: NormalizationStatus
 NORMALIZATION_STATUS_RATE_UNKNOWN: NormalizationStatus
@@ -72,6 +92,7 @@ ORGANIZATION_KIND_AI_LAB: OrganizationKind
 ORGANIZATION_KIND_COMPANY: OrganizationKind
 ORGANIZATION_KIND_INVESTMENT_FIRM: OrganizationKind
 ORGANIZATION_KIND_OTHER: OrganizationKind
+ORGANIZATION_KIND_PERSON: OrganizationKind
 ORGANIZATION_KIND_PUBLISHER: OrganizationKind
 ORGANIZATION_KIND_UNSPECIFIED: OrganizationKind
 STRATEGIC_TERM_KIND_BOARD_SEAT: StrategicTermKind
@@ -94,8 +115,24 @@ VALUATION_KIND_POST_MONEY: ValuationKind
 VALUATION_KIND_PRE_MONEY: ValuationKind
 VALUATION_KIND_UNSPECIFIED: ValuationKind
 
+class Affiliation(_message.Message):
+    __slots__ = ["organization_id", "role", "since", "source_ids", "title", "until"]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_IDS_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    organization_id: str
+    role: AffiliationRole
+    since: PartialDate
+    source_ids: _containers.RepeatedScalarFieldContainer[str]
+    title: str
+    until: PartialDate
+    def __init__(self, organization_id: _Optional[str] = ..., role: _Optional[_Union[AffiliationRole, str]] = ..., title: _Optional[str] = ..., since: _Optional[_Union[PartialDate, _Mapping]] = ..., until: _Optional[_Union[PartialDate, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class Deal(_message.Message):
-    __slots__ = ["amount", "amount_normalized", "announced", "closed", "commitment_cap", "commitment_cap_normalized", "disputed_claims", "evidence", "id", "instrument", "kind", "meta", "notes", "options", "participations", "round_label", "sources", "stage", "status", "strategic_terms", "target_id", "title", "tranches", "type", "valuations"]
+    __slots__ = ["amount", "amount_normalized", "announced", "closed", "commitment_cap", "commitment_cap_normalized", "disputed_claims", "evidence", "id", "instrument", "kind", "listing", "meta", "notes", "options", "participations", "round_label", "share_acquired", "sources", "stage", "status", "strategic_terms", "target_id", "title", "tranches", "type", "valuations"]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     ANNOUNCED_FIELD_NUMBER: _ClassVar[int]
@@ -107,11 +144,13 @@ class Deal(_message.Message):
     ID_FIELD_NUMBER: _ClassVar[int]
     INSTRUMENT_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    LISTING_FIELD_NUMBER: _ClassVar[int]
     META_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     PARTICIPATIONS_FIELD_NUMBER: _ClassVar[int]
     ROUND_LABEL_FIELD_NUMBER: _ClassVar[int]
+    SHARE_ACQUIRED_FIELD_NUMBER: _ClassVar[int]
     SOURCES_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -132,11 +171,13 @@ class Deal(_message.Message):
     id: str
     instrument: Instrument
     kind: DealKind
+    listing: Listing
     meta: RecordMeta
     notes: str
     options: _containers.RepeatedCompositeFieldContainer[InvestmentOption]
     participations: _containers.RepeatedCompositeFieldContainer[Participation]
     round_label: str
+    share_acquired: Fraction
     sources: _containers.RepeatedCompositeFieldContainer[Source]
     stage: DealStage
     status: DealStatus
@@ -146,7 +187,7 @@ class Deal(_message.Message):
     tranches: _containers.RepeatedCompositeFieldContainer[Tranche]
     type: DealType
     valuations: _containers.RepeatedCompositeFieldContainer[Valuation]
-    def __init__(self, id: _Optional[str] = ..., target_id: _Optional[str] = ..., type: _Optional[_Union[DealType, str]] = ..., status: _Optional[_Union[DealStatus, str]] = ..., title: _Optional[str] = ..., announced: _Optional[_Union[PartialDate, _Mapping]] = ..., closed: _Optional[_Union[PartialDate, _Mapping]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., commitment_cap: _Optional[_Union[Money, _Mapping]] = ..., participations: _Optional[_Iterable[_Union[Participation, _Mapping]]] = ..., tranches: _Optional[_Iterable[_Union[Tranche, _Mapping]]] = ..., options: _Optional[_Iterable[_Union[InvestmentOption, _Mapping]]] = ..., valuations: _Optional[_Iterable[_Union[Valuation, _Mapping]]] = ..., strategic_terms: _Optional[_Iterable[_Union[StrategicTerm, _Mapping]]] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., disputed_claims: _Optional[_Iterable[_Union[DisputedClaim, _Mapping]]] = ..., notes: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., amount_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ..., commitment_cap_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ..., round_label: _Optional[str] = ..., stage: _Optional[_Union[DealStage, str]] = ..., instrument: _Optional[_Union[Instrument, _Mapping]] = ..., kind: _Optional[_Union[DealKind, str]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., target_id: _Optional[str] = ..., type: _Optional[_Union[DealType, str]] = ..., status: _Optional[_Union[DealStatus, str]] = ..., title: _Optional[str] = ..., announced: _Optional[_Union[PartialDate, _Mapping]] = ..., closed: _Optional[_Union[PartialDate, _Mapping]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., commitment_cap: _Optional[_Union[Money, _Mapping]] = ..., participations: _Optional[_Iterable[_Union[Participation, _Mapping]]] = ..., tranches: _Optional[_Iterable[_Union[Tranche, _Mapping]]] = ..., options: _Optional[_Iterable[_Union[InvestmentOption, _Mapping]]] = ..., valuations: _Optional[_Iterable[_Union[Valuation, _Mapping]]] = ..., strategic_terms: _Optional[_Iterable[_Union[StrategicTerm, _Mapping]]] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., disputed_claims: _Optional[_Iterable[_Union[DisputedClaim, _Mapping]]] = ..., notes: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., amount_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ..., commitment_cap_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ..., round_label: _Optional[str] = ..., stage: _Optional[_Union[DealStage, str]] = ..., instrument: _Optional[_Union[Instrument, _Mapping]] = ..., kind: _Optional[_Union[DealKind, str]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ..., share_acquired: _Optional[_Union[Fraction, _Mapping]] = ..., listing: _Optional[_Union[Listing, _Mapping]] = ...) -> None: ...
 
 class DealRecord(_message.Message):
     __slots__ = ["deal", "organization"]
@@ -248,6 +289,14 @@ class Fraction(_message.Message):
     upper_bound: bool
     def __init__(self, numerator: _Optional[int] = ..., denominator: _Optional[int] = ..., approximate: bool = ..., upper_bound: bool = ...) -> None: ...
 
+class Headquarters(_message.Message):
+    __slots__ = ["city", "country_code"]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_CODE_FIELD_NUMBER: _ClassVar[int]
+    city: str
+    country_code: str
+    def __init__(self, country_code: _Optional[str] = ..., city: _Optional[str] = ...) -> None: ...
+
 class Instrument(_message.Message):
     __slots__ = ["discount", "evidence", "interest_rate", "kind", "maturity", "post_money", "price_per_share", "share_class", "valuation_cap"]
     DISCOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -292,6 +341,18 @@ class InvestmentOption(_message.Message):
     source_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, id: _Optional[str] = ..., holder_id: _Optional[str] = ..., maximum: _Optional[_Union[Money, _Mapping]] = ..., expires: _Optional[_Union[PartialDate, _Mapping]] = ..., exercised_by_tranche_id: _Optional[str] = ..., condition: _Optional[str] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., maximum_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ...) -> None: ...
 
+class Listing(_message.Message):
+    __slots__ = ["exchange", "offer_price", "shares_offered", "ticker"]
+    EXCHANGE_FIELD_NUMBER: _ClassVar[int]
+    OFFER_PRICE_FIELD_NUMBER: _ClassVar[int]
+    SHARES_OFFERED_FIELD_NUMBER: _ClassVar[int]
+    TICKER_FIELD_NUMBER: _ClassVar[int]
+    exchange: str
+    offer_price: Money
+    shares_offered: int
+    ticker: str
+    def __init__(self, exchange: _Optional[str] = ..., ticker: _Optional[str] = ..., offer_price: _Optional[_Union[Money, _Mapping]] = ..., shares_offered: _Optional[int] = ...) -> None: ...
+
 class Money(_message.Message):
     __slots__ = ["currency_code", "nanos", "units"]
     CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -317,7 +378,7 @@ class NormalizedMoney(_message.Message):
     def __init__(self, status: _Optional[_Union[NormalizationStatus, str]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., rate: _Optional[_Union[FXRate, _Mapping]] = ..., as_of: _Optional[_Union[PartialDate, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Organization(_message.Message):
-    __slots__ = ["aliases", "description", "external_ids", "facts", "id", "kind", "meta", "name", "sources", "website"]
+    __slots__ = ["affiliations", "aliases", "description", "domains", "external_ids", "facts", "former_names", "founded", "headquarters", "id", "industries", "investor_types", "kind", "merged_ids", "meta", "name", "sources", "website"]
     class ExternalIdsEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -325,27 +386,43 @@ class Organization(_message.Message):
         key: str
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    AFFILIATIONS_FIELD_NUMBER: _ClassVar[int]
     ALIASES_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    DOMAINS_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_IDS_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
+    FORMER_NAMES_FIELD_NUMBER: _ClassVar[int]
+    FOUNDED_FIELD_NUMBER: _ClassVar[int]
+    HEADQUARTERS_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    INDUSTRIES_FIELD_NUMBER: _ClassVar[int]
+    INVESTOR_TYPES_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    MERGED_IDS_FIELD_NUMBER: _ClassVar[int]
     META_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SOURCES_FIELD_NUMBER: _ClassVar[int]
     WEBSITE_FIELD_NUMBER: _ClassVar[int]
+    affiliations: _containers.RepeatedCompositeFieldContainer[Affiliation]
     aliases: _containers.RepeatedScalarFieldContainer[str]
     description: str
+    domains: _containers.RepeatedScalarFieldContainer[str]
     external_ids: _containers.ScalarMap[str, str]
     facts: _containers.RepeatedCompositeFieldContainer[Fact]
+    former_names: _containers.RepeatedScalarFieldContainer[str]
+    founded: PartialDate
+    headquarters: Headquarters
     id: str
+    industries: _containers.RepeatedScalarFieldContainer[str]
+    investor_types: _containers.RepeatedScalarFieldContainer[InvestorType]
     kind: OrganizationKind
+    merged_ids: _containers.RepeatedScalarFieldContainer[str]
     meta: RecordMeta
     name: str
     sources: _containers.RepeatedCompositeFieldContainer[Source]
     website: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., kind: _Optional[_Union[OrganizationKind, str]] = ..., external_ids: _Optional[_Mapping[str, str]] = ..., description: _Optional[str] = ..., website: _Optional[str] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., kind: _Optional[_Union[OrganizationKind, str]] = ..., external_ids: _Optional[_Mapping[str, str]] = ..., description: _Optional[str] = ..., website: _Optional[str] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ..., industries: _Optional[_Iterable[str]] = ..., headquarters: _Optional[_Union[Headquarters, _Mapping]] = ..., founded: _Optional[_Union[PartialDate, _Mapping]] = ..., investor_types: _Optional[_Iterable[_Union[InvestorType, str]]] = ..., former_names: _Optional[_Iterable[str]] = ..., domains: _Optional[_Iterable[str]] = ..., merged_ids: _Optional[_Iterable[str]] = ..., affiliations: _Optional[_Iterable[_Union[Affiliation, _Mapping]]] = ...) -> None: ...
 
 class PartialDate(_message.Message):
     __slots__ = ["day", "month", "precision", "year"]
@@ -515,4 +592,10 @@ class DealKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class InstrumentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class InvestorType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class AffiliationRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

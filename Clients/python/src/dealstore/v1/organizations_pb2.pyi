@@ -56,6 +56,32 @@ class ListOrganizationsResponse(_message.Message):
     total_size: int
     def __init__(self, organizations: _Optional[_Iterable[_Union[_model_pb2.Organization, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
+class MergeOrganizationsRequest(_message.Message):
+    __slots__ = ["source_etag", "source_id", "target_etag", "target_id", "validate_only"]
+    SOURCE_ETAG_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_ETAG_FIELD_NUMBER: _ClassVar[int]
+    TARGET_ID_FIELD_NUMBER: _ClassVar[int]
+    VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    source_etag: str
+    source_id: str
+    target_etag: str
+    target_id: str
+    validate_only: bool
+    def __init__(self, source_id: _Optional[str] = ..., target_id: _Optional[str] = ..., source_etag: _Optional[str] = ..., target_etag: _Optional[str] = ..., validate_only: bool = ...) -> None: ...
+
+class MergeOrganizationsResponse(_message.Message):
+    __slots__ = ["organization", "revision", "updated_deal_ids", "updated_organization_ids"]
+    ORGANIZATION_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_DEAL_IDS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_ORGANIZATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    organization: _model_pb2.Organization
+    revision: int
+    updated_deal_ids: _containers.RepeatedScalarFieldContainer[str]
+    updated_organization_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, organization: _Optional[_Union[_model_pb2.Organization, _Mapping]] = ..., updated_deal_ids: _Optional[_Iterable[str]] = ..., updated_organization_ids: _Optional[_Iterable[str]] = ..., revision: _Optional[int] = ...) -> None: ...
+
 class UpdateOrganizationRequest(_message.Message):
     __slots__ = ["etag", "organization", "update_mask"]
     ETAG_FIELD_NUMBER: _ClassVar[int]

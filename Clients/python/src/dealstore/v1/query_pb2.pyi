@@ -12,14 +12,18 @@ CHANGE_KIND_UPDATED: ChangeKind
 DESCRIPTOR: _descriptor.FileDescriptor
 IMPORT_CONFLICT_POLICY_REPLACE: ImportConflictPolicy
 IMPORT_CONFLICT_POLICY_SKIP: ImportConflictPolicy
+SUMMARY_GROUPING_COUNTRY: SummaryGrouping
 SUMMARY_GROUPING_DEAL_TYPE: SummaryGrouping
+SUMMARY_GROUPING_INDUSTRY: SummaryGrouping
 SUMMARY_GROUPING_INVESTOR: SummaryGrouping
 SUMMARY_GROUPING_QUARTER: SummaryGrouping
 SUMMARY_GROUPING_TARGET: SummaryGrouping
 SUMMARY_GROUPING_UNSPECIFIED: SummaryGrouping
 SUMMARY_GROUPING_YEAR: SummaryGrouping
+TIMELINE_EVENT_KIND_ACQUISITION: TimelineEventKind
 TIMELINE_EVENT_KIND_DEAL_ANNOUNCED: TimelineEventKind
 TIMELINE_EVENT_KIND_DEAL_CLOSED: TimelineEventKind
+TIMELINE_EVENT_KIND_IPO: TimelineEventKind
 TIMELINE_EVENT_KIND_OPTION_EXPIRY: TimelineEventKind
 TIMELINE_EVENT_KIND_STRATEGIC_TERM: TimelineEventKind
 TIMELINE_EVENT_KIND_TRANCHE: TimelineEventKind
@@ -27,18 +31,20 @@ TIMELINE_EVENT_KIND_UNSPECIFIED: TimelineEventKind
 TIMELINE_EVENT_KIND_VALUATION: TimelineEventKind
 
 class ChangeEvent(_message.Message):
-    __slots__ = ["created", "kind", "record", "revision", "time_micros"]
+    __slots__ = ["created", "kind", "merged_into_id", "record", "revision", "time_micros"]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    MERGED_INTO_ID_FIELD_NUMBER: _ClassVar[int]
     RECORD_FIELD_NUMBER: _ClassVar[int]
     REVISION_FIELD_NUMBER: _ClassVar[int]
     TIME_MICROS_FIELD_NUMBER: _ClassVar[int]
     created: bool
     kind: ChangeKind
+    merged_into_id: str
     record: _model_pb2.DealRecord
     revision: int
     time_micros: int
-    def __init__(self, revision: _Optional[int] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., record: _Optional[_Union[_model_pb2.DealRecord, _Mapping]] = ..., time_micros: _Optional[int] = ..., created: bool = ...) -> None: ...
+    def __init__(self, revision: _Optional[int] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., record: _Optional[_Union[_model_pb2.DealRecord, _Mapping]] = ..., time_micros: _Optional[int] = ..., created: bool = ..., merged_into_id: _Optional[str] = ...) -> None: ...
 
 class CoInvestor(_message.Message):
     __slots__ = ["deal_ids", "name", "organization_id", "shared_target_ids"]
@@ -109,6 +115,22 @@ class DealFilter(_message.Message):
     target_id: str
     types: _containers.RepeatedScalarFieldContainer[_model_pb2.DealType]
     def __init__(self, investor_ids: _Optional[_Iterable[str]] = ..., target_id: _Optional[str] = ..., lead_investor_id: _Optional[str] = ..., types: _Optional[_Iterable[_Union[_model_pb2.DealType, str]]] = ..., statuses: _Optional[_Iterable[_Union[_model_pb2.DealStatus, str]]] = ..., announced_from: _Optional[_Union[_model_pb2.PartialDate, _Mapping]] = ..., announced_to: _Optional[_Union[_model_pb2.PartialDate, _Mapping]] = ..., min_amount: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., max_amount: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., currency_code: _Optional[str] = ..., strategic_term: _Optional[str] = ..., strategic_term_kind: _Optional[_Union[_model_pb2.StrategicTermKind, str]] = ..., query: _Optional[str] = ..., normalize_to: _Optional[str] = ...) -> None: ...
+
+class DuplicateCandidate(_message.Message):
+    __slots__ = ["amount_difference_basis_points", "amounts_compared", "days_apart", "deal_ids", "reasons", "target_id"]
+    AMOUNTS_COMPARED_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_DIFFERENCE_BASIS_POINTS_FIELD_NUMBER: _ClassVar[int]
+    DAYS_APART_FIELD_NUMBER: _ClassVar[int]
+    DEAL_IDS_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    TARGET_ID_FIELD_NUMBER: _ClassVar[int]
+    amount_difference_basis_points: int
+    amounts_compared: bool
+    days_apart: int
+    deal_ids: _containers.RepeatedScalarFieldContainer[str]
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    target_id: str
+    def __init__(self, target_id: _Optional[str] = ..., deal_ids: _Optional[_Iterable[str]] = ..., days_apart: _Optional[int] = ..., amounts_compared: bool = ..., amount_difference_basis_points: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ImportRejection(_message.Message):
     __slots__ = ["id", "index", "reason"]
