@@ -3,6 +3,7 @@
 //   swift build -c release --product dealstore-bench
 //   .build/release/dealstore-bench [--deals 1000000] [--dir /tmp/dealstore-bench]
 //   .build/release/dealstore-bench --recover DIR [--recover-only]   (one recovery of DIR; --recover-only skips reads)
+//   .build/release/dealstore-bench --fx      (the bundled FX table: load time, lookups and conversions per second)
 //
 // Phases: generate (import, snapshot, then extra records in the log), recovery + reads + memory in fresh child
 // processes (so RSS reflects only the loaded store), then write throughput with fsync always (1 vs 64 writers).
@@ -52,6 +53,35 @@ func secondsAsync(_ body: () async throws -> Void) async rethrows -> Double {
     try await body()
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+if CommandLine.arguments.contains("--fx") {
+    // The bundled FX table: what a store open pays to read it, and what normalising an amount costs.
+    var table: DealFXTable?
+    let loads = try (0..<20).map { _ in try seconds { table = try DealFXRates.decodeBundled() } }
+    guard let table else { exit(1) }
+    print("fx table: \(table.dayCount) days, \(table.rateCount) rates, \(table.currencies.count) currencies")
+    print(String(format: "fx load: median %.2f ms of 20", median(loads) * 1000))
+    let currencies = ["EUR", "GBP", "JPY", "CHF", "CAD"]
+    var converted = 0
+    let count = 1_000_000
+    let elapsed = seconds {
+        for index in 0..<count {
+            var date = Dealstore_V1_PartialDate()
+            date.year = Int32(2000 + index % 26)
+            date.month = Int32(1 + index % 12)
+            date.day = Int32(1 + index % 28)
+            date.precision = .day
+            var money = Dealstore_V1_Money()
+            money.currencyCode = currencies[index % currencies.count]
+            money.units = Int64(index) * 1_000
+            if table.normalize(money, to: "USD", at: date).status == .converted { converted += 1 }
+        }
+    }
+    print(
+        String(format: "fx normalize: %.0f amounts/s (%d of %d converted)", Double(count) / elapsed, converted, count)
+    )
+    exit(0)
 }
 
 let investorCount = 1_000

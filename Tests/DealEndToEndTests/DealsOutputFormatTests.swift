@@ -124,7 +124,13 @@ struct DealsOutputFormatTests {
         let result = try await deals.run(["totals", "--by", "investor", "-o", "csv"])
         #expect(result.status == 0, "\(result)")
         let (header, rows) = try DealCSV.table(result.output)
-        #expect(header == ["key", "label", "deal_count", "currency", "committed", "funded"], "\(result)")
+        #expect(
+            header == [
+                "key", "label", "deal_count", "currency", "committed", "funded", "converted_count",
+                "unconverted_count", "unconverted", "rates",
+            ],
+            "\(result)"
+        )
         let byKey = Dictionary(rows.map { ($0["key"] ?? "", $0) }, uniquingKeysWith: { first, _ in first })
         #expect(byKey["amazon"]?["committed"] == "4000000000", "\(result)")
         #expect(byKey["amazon"]?["funded"] == "4000000000", "\(result)")

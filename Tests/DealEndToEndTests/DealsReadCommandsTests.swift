@@ -243,7 +243,8 @@ struct DealsReadCommandsTests {
         let deals = try DealEndToEndServer.shared.deals
         let committed = try await deals.run(["totals", "--by", "investor"])
         #expect(committed.status == 0, "\(committed)")
-        let table = try DealTextTable(committed.output)
+        // Under the table: an empty line, "Totals in USD; ... no rate used." and the pointer to --native.
+        let table = try DealTextTable(committed.output, footerLines: 3)
         #expect(Array(table.names.prefix(4)) == ["GROUP", "DEALS", "COMMITTED", "FUNDED"], "\(committed)")
         let amazon = try #require(table.row(where: "GROUP", is: "Amazon"), "\(committed)")
         #expect(table.cell("DEALS", in: amazon, rightAligned: true) == "1")
@@ -258,7 +259,7 @@ struct DealsReadCommandsTests {
 
         // Deal types read as everywhere else in the CLI (the TYPE column, --type), not as protobuf names.
         let byType = try await deals.run(["totals", "--by", "type"])
-        let typeTable = try DealTextTable(byType.output)
+        let typeTable = try DealTextTable(byType.output, footerLines: 3)
         #expect(typeTable.rows.count == 1, "\(byType)")
         #expect(typeTable.rows.first.flatMap { typeTable.cell("GROUP", in: $0) } == "corporate-strategic", "\(byType)")
 

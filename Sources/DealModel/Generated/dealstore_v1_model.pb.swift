@@ -531,6 +531,282 @@ public nonisolated enum Dealstore_V1_Confidence: SwiftProtobuf.Enum, Swift.CaseI
 
 }
 
+/// Whether and how an amount was converted into another currency.
+public nonisolated enum Dealstore_V1_NormalizationStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Converted with `rate`.
+  case converted // = 1
+
+  /// Already in the requested currency: `amount` is the native amount, no rate.
+  case sameCurrency // = 2
+
+  /// The FX table has no rate for the currency on or shortly before the date (before 1999, a currency the ECB
+  /// does not publish, a date after the table ends): `reason` says which. The amount is reported, never dropped.
+  case rateUnknown // = 3
+
+  /// The deal has neither an announced nor a closed date to take a rate at.
+  case noDate // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .converted
+    case 2: self = .sameCurrency
+    case 3: self = .rateUnknown
+    case 4: self = .noDate
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .converted: return 1
+    case .sameCurrency: return 2
+    case .rateUnknown: return 3
+    case .noDate: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Dealstore_V1_NormalizationStatus] = [
+    .unspecified,
+    .converted,
+    .sameCurrency,
+    .rateUnknown,
+    .noDate,
+  ]
+
+}
+
+/// The standardised stage of a round, apart from its label as announced.
+public nonisolated enum Dealstore_V1_DealStage: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case angel // = 1
+  case preSeed // = 2
+  case seed // = 3
+  case seriesA // = 4
+  case seriesB // = 5
+  case seriesC // = 6
+  case seriesD // = 7
+
+  /// Series E and later (the label says which).
+  case seriesEPlus // = 8
+
+  /// A venture round whose series is not known (old DEAL_TYPE_VENTURE).
+  case venture // = 9
+
+  /// A late-stage round without a series letter.
+  case growth // = 10
+  case privateEquity // = 11
+  case preIpo // = 12
+
+  /// The company is listed (a PIPE, a follow-on offering).
+  case `public` // = 13
+  case other // = 14
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .angel
+    case 2: self = .preSeed
+    case 3: self = .seed
+    case 4: self = .seriesA
+    case 5: self = .seriesB
+    case 6: self = .seriesC
+    case 7: self = .seriesD
+    case 8: self = .seriesEPlus
+    case 9: self = .venture
+    case 10: self = .growth
+    case 11: self = .privateEquity
+    case 12: self = .preIpo
+    case 13: self = .public
+    case 14: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .angel: return 1
+    case .preSeed: return 2
+    case .seed: return 3
+    case .seriesA: return 4
+    case .seriesB: return 5
+    case .seriesC: return 6
+    case .seriesD: return 7
+    case .seriesEPlus: return 8
+    case .venture: return 9
+    case .growth: return 10
+    case .privateEquity: return 11
+    case .preIpo: return 12
+    case .public: return 13
+    case .other: return 14
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Dealstore_V1_DealStage] = [
+    .unspecified,
+    .angel,
+    .preSeed,
+    .seed,
+    .seriesA,
+    .seriesB,
+    .seriesC,
+    .seriesD,
+    .seriesEPlus,
+    .venture,
+    .growth,
+    .privateEquity,
+    .preIpo,
+    .public,
+    .other,
+  ]
+
+}
+
+/// What kind of transaction a deal is.
+public nonisolated enum Dealstore_V1_DealKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// New money into the target.
+  case primary // = 1
+
+  /// Existing holders sell shares to the investors; the target receives nothing.
+  case secondary // = 2
+  case acquisition // = 3
+  case ipo // = 4
+  case buyout // = 5
+
+  /// Non-dilutive money (old DEAL_TYPE_GRANT).
+  case grant // = 6
+  case other // = 7
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .primary
+    case 2: self = .secondary
+    case 3: self = .acquisition
+    case 4: self = .ipo
+    case 5: self = .buyout
+    case 6: self = .grant
+    case 7: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .primary: return 1
+    case .secondary: return 2
+    case .acquisition: return 3
+    case .ipo: return 4
+    case .buyout: return 5
+    case .grant: return 6
+    case .other: return 7
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Dealstore_V1_DealKind] = [
+    .unspecified,
+    .primary,
+    .secondary,
+    .acquisition,
+    .ipo,
+    .buyout,
+    .grant,
+    .other,
+  ]
+
+}
+
+public nonisolated enum Dealstore_V1_InstrumentKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Shares (common or preferred; `share_class` says which).
+  case equity // = 1
+  case convertibleNote // = 2
+
+  /// A simple agreement for future equity.
+  case safe // = 3
+  case warrant // = 4
+
+  /// A loan, venture debt, a credit line (old DEAL_TYPE_DEBT).
+  case debt // = 5
+  case other // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .equity
+    case 2: self = .convertibleNote
+    case 3: self = .safe
+    case 4: self = .warrant
+    case 5: self = .debt
+    case 6: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .equity: return 1
+    case .convertibleNote: return 2
+    case .safe: return 3
+    case .warrant: return 4
+    case .debt: return 5
+    case .other: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Dealstore_V1_InstrumentKind] = [
+    .unspecified,
+    .equity,
+    .convertibleNote,
+    .safe,
+    .warrant,
+    .debt,
+    .other,
+  ]
+
+}
+
 /// What kind of investor an organization (or a person) is.
 public nonisolated enum Dealstore_V1_InvestorType: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -979,12 +1255,24 @@ public nonisolated struct Dealstore_V1_Participation: Sendable {
   /// Which excerpts support `committed` and `stake` (and `investor_id`, `role` when they need saying).
   public var evidence: [Dealstore_V1_Evidence] = []
 
+  /// Issue 18 part 1 (money): `committed` converted into a query's `normalize_to` currency. Derived by the store
+  /// when a query asks for it; never stored (the store clears it on write).
+  public var committedNormalized: Dealstore_V1_NormalizedMoney {
+    get {_committedNormalized ?? Dealstore_V1_NormalizedMoney()}
+    set {_committedNormalized = newValue}
+  }
+  /// Returns true if `committedNormalized` has been explicitly set.
+  public var hasCommittedNormalized: Bool {self._committedNormalized != nil}
+  /// Clears the value of `committedNormalized`. Subsequent reads from it will return its default value.
+  public mutating func clearCommittedNormalized() {self._committedNormalized = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _committed: Dealstore_V1_Money? = nil
   fileprivate var _stake: Dealstore_V1_Fraction? = nil
+  fileprivate var _committedNormalized: Dealstore_V1_NormalizedMoney? = nil
 }
 
 /// A part of an investor's commitment paid at one time or under one condition.
@@ -1027,12 +1315,23 @@ public nonisolated struct Dealstore_V1_Tranche: Sendable {
   /// Which excerpts support `amount`, `due`, `status` (and `kind`, `condition`).
   public var evidence: [Dealstore_V1_Evidence] = []
 
+  /// Issue 18 part 1 (money): `amount` converted into a query's `normalize_to` currency; derived, never stored.
+  public var amountNormalized: Dealstore_V1_NormalizedMoney {
+    get {_amountNormalized ?? Dealstore_V1_NormalizedMoney()}
+    set {_amountNormalized = newValue}
+  }
+  /// Returns true if `amountNormalized` has been explicitly set.
+  public var hasAmountNormalized: Bool {self._amountNormalized != nil}
+  /// Clears the value of `amountNormalized`. Subsequent reads from it will return its default value.
+  public mutating func clearAmountNormalized() {self._amountNormalized = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _amount: Dealstore_V1_Money? = nil
   fileprivate var _due: Dealstore_V1_PartialDate? = nil
+  fileprivate var _amountNormalized: Dealstore_V1_NormalizedMoney? = nil
 }
 
 /// A right to invest more, up to a maximum, until an expiry.
@@ -1074,12 +1373,23 @@ public nonisolated struct Dealstore_V1_InvestmentOption: Sendable {
   /// Which excerpts support `maximum`, `expires` and `exercised_by_tranche_id` (and `condition`).
   public var evidence: [Dealstore_V1_Evidence] = []
 
+  /// Issue 18 part 1 (money): `maximum` converted into a query's `normalize_to` currency; derived, never stored.
+  public var maximumNormalized: Dealstore_V1_NormalizedMoney {
+    get {_maximumNormalized ?? Dealstore_V1_NormalizedMoney()}
+    set {_maximumNormalized = newValue}
+  }
+  /// Returns true if `maximumNormalized` has been explicitly set.
+  public var hasMaximumNormalized: Bool {self._maximumNormalized != nil}
+  /// Clears the value of `maximumNormalized`. Subsequent reads from it will return its default value.
+  public mutating func clearMaximumNormalized() {self._maximumNormalized = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _maximum: Dealstore_V1_Money? = nil
   fileprivate var _expires: Dealstore_V1_PartialDate? = nil
+  fileprivate var _maximumNormalized: Dealstore_V1_NormalizedMoney? = nil
 }
 
 /// A valuation of the deal's target reported in connection with the deal.
@@ -1115,12 +1425,24 @@ public nonisolated struct Dealstore_V1_Valuation: Sendable {
   /// Which excerpts support `amount` and `as_of` (and `kind`).
   public var evidence: [Dealstore_V1_Evidence] = []
 
+  /// Issue 18 part 1 (money): `amount` converted into a query's `normalize_to` currency at `as_of` (else the
+  /// deal's date); derived, never stored.
+  public var amountNormalized: Dealstore_V1_NormalizedMoney {
+    get {_amountNormalized ?? Dealstore_V1_NormalizedMoney()}
+    set {_amountNormalized = newValue}
+  }
+  /// Returns true if `amountNormalized` has been explicitly set.
+  public var hasAmountNormalized: Bool {self._amountNormalized != nil}
+  /// Clears the value of `amountNormalized`. Subsequent reads from it will return its default value.
+  public mutating func clearAmountNormalized() {self._amountNormalized = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _amount: Dealstore_V1_Money? = nil
   fileprivate var _asOf: Dealstore_V1_PartialDate? = nil
+  fileprivate var _amountNormalized: Dealstore_V1_NormalizedMoney? = nil
 }
 
 /// A non-financial term of a deal: which cloud, which chips, which distribution channel.
@@ -1414,6 +1736,56 @@ public nonisolated struct Dealstore_V1_Deal: @unchecked Sendable {
     set {_uniqueStorage()._evidence = newValue}
   }
 
+  /// Issue 18 part 1 (money): `amount` and `commitment_cap` converted into a query's `normalize_to` currency at the
+  /// deal's date (announced, else closed); derived by the store when a query asks, never stored.
+  public var amountNormalized: Dealstore_V1_NormalizedMoney {
+    get {_storage._amountNormalized ?? Dealstore_V1_NormalizedMoney()}
+    set {_uniqueStorage()._amountNormalized = newValue}
+  }
+  /// Returns true if `amountNormalized` has been explicitly set.
+  public var hasAmountNormalized: Bool {_storage._amountNormalized != nil}
+  /// Clears the value of `amountNormalized`. Subsequent reads from it will return its default value.
+  public mutating func clearAmountNormalized() {_uniqueStorage()._amountNormalized = nil}
+
+  public var commitmentCapNormalized: Dealstore_V1_NormalizedMoney {
+    get {_storage._commitmentCapNormalized ?? Dealstore_V1_NormalizedMoney()}
+    set {_uniqueStorage()._commitmentCapNormalized = newValue}
+  }
+  /// Returns true if `commitmentCapNormalized` has been explicitly set.
+  public var hasCommitmentCapNormalized: Bool {_storage._commitmentCapNormalized != nil}
+  /// Clears the value of `commitmentCapNormalized`. Subsequent reads from it will return its default value.
+  public mutating func clearCommitmentCapNormalized() {_uniqueStorage()._commitmentCapNormalized = nil}
+
+  /// Issue 18 part 2 (types): `type` mixed stage, instrument and kind; these separate them. When all three are
+  /// unset, the store reads them from `type` (PROTOCOL.md, "Deal types"). The round's name as announced, verbatim:
+  /// "Series B", "Série A", "seed extension", "tour de table".
+  public var roundLabel: String {
+    get {_storage._roundLabel}
+    set {_uniqueStorage()._roundLabel = newValue}
+  }
+
+  /// The standardised stage of the round.
+  public var stage: Dealstore_V1_DealStage {
+    get {_storage._stage}
+    set {_uniqueStorage()._stage = newValue}
+  }
+
+  /// What the investors get for their money, with a SAFE's or note's terms.
+  public var instrument: Dealstore_V1_Instrument {
+    get {_storage._instrument ?? Dealstore_V1_Instrument()}
+    set {_uniqueStorage()._instrument = newValue}
+  }
+  /// Returns true if `instrument` has been explicitly set.
+  public var hasInstrument: Bool {_storage._instrument != nil}
+  /// Clears the value of `instrument`. Subsequent reads from it will return its default value.
+  public mutating func clearInstrument() {_uniqueStorage()._instrument = nil}
+
+  /// Primary money into the company, a secondary sale, an acquisition, an IPO, a buyout.
+  public var kind: Dealstore_V1_DealKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
+
   public var meta: Dealstore_V1_RecordMeta {
     get {_storage._meta ?? Dealstore_V1_RecordMeta()}
     set {_uniqueStorage()._meta = newValue}
@@ -1486,6 +1858,189 @@ public nonisolated struct Dealstore_V1_DealRecord: Sendable {
   }
 
   public init() {}
+}
+
+/// A reference rate the store converted with: both currencies' euro rates of one publication day.
+public nonisolated struct Dealstore_V1_FXRate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The native currency of the amount.
+  public var fromCurrency: String = String()
+
+  /// The currency it was converted into.
+  public var toCurrency: String = String()
+
+  /// Units of `to_currency` per unit of `from_currency`, rounded half-even to 12 significant digits, for reading;
+  /// amounts are computed from the two euro rates exactly (see PROTOCOL.md, "Normalised money").
+  public var rate: String = String()
+
+  /// Units of `from_currency` per 1 EUR as published ("1.1172"); "1" for EUR.
+  public var fromPerEuro: String = String()
+
+  /// Units of `to_currency` per 1 EUR as published; "1" for EUR.
+  public var toPerEuro: String = String()
+
+  /// The publication day of the rates (precision DAY).
+  public var date: Dealstore_V1_PartialDate {
+    get {_date ?? Dealstore_V1_PartialDate()}
+    set {_date = newValue}
+  }
+  /// Returns true if `date` has been explicitly set.
+  public var hasDate: Bool {self._date != nil}
+  /// Clears the value of `date`. Subsequent reads from it will return its default value.
+  public mutating func clearDate() {self._date = nil}
+
+  /// Where the table comes from, with its retrieval date: "European Central Bank eurofxref-hist, retrieved
+  /// 2026-10-31".
+  public var source: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _date: Dealstore_V1_PartialDate? = nil
+}
+
+/// An amount converted into another currency, derived by the store beside the native amount.
+public nonisolated struct Dealstore_V1_NormalizedMoney: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var status: Dealstore_V1_NormalizationStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  /// The converted amount (status CONVERTED or SAME_CURRENCY), rounded half-even to nanos.
+  public var amount: Dealstore_V1_Money {
+    get {_storage._amount ?? Dealstore_V1_Money()}
+    set {_uniqueStorage()._amount = newValue}
+  }
+  /// Returns true if `amount` has been explicitly set.
+  public var hasAmount: Bool {_storage._amount != nil}
+  /// Clears the value of `amount`. Subsequent reads from it will return its default value.
+  public mutating func clearAmount() {_uniqueStorage()._amount = nil}
+
+  /// The rate used (status CONVERTED).
+  public var rate: Dealstore_V1_FXRate {
+    get {_storage._rate ?? Dealstore_V1_FXRate()}
+    set {_uniqueStorage()._rate = newValue}
+  }
+  /// Returns true if `rate` has been explicitly set.
+  public var hasRate: Bool {_storage._rate != nil}
+  /// Clears the value of `rate`. Subsequent reads from it will return its default value.
+  public mutating func clearRate() {_uniqueStorage()._rate = nil}
+
+  /// The date the rate was looked up for: the deal's announced date, else its closed date (a valuation's as_of).
+  public var asOf: Dealstore_V1_PartialDate {
+    get {_storage._asOf ?? Dealstore_V1_PartialDate()}
+    set {_uniqueStorage()._asOf = newValue}
+  }
+  /// Returns true if `asOf` has been explicitly set.
+  public var hasAsOf: Bool {_storage._asOf != nil}
+  /// Clears the value of `asOf`. Subsequent reads from it will return its default value.
+  public mutating func clearAsOf() {_uniqueStorage()._asOf = nil}
+
+  /// Why the amount could not be converted, in English (RATE_UNKNOWN, NO_DATE).
+  public var reason: String {
+    get {_storage._reason}
+    set {_uniqueStorage()._reason = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// The instrument of a deal, after the Open Cap Table Format's convertible and stock issuance terms.
+public nonisolated struct Dealstore_V1_Instrument: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var kind: Dealstore_V1_InstrumentKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
+
+  /// SAFE and convertible note: the valuation cap of the conversion.
+  public var valuationCap: Dealstore_V1_Money {
+    get {_storage._valuationCap ?? Dealstore_V1_Money()}
+    set {_uniqueStorage()._valuationCap = newValue}
+  }
+  /// Returns true if `valuationCap` has been explicitly set.
+  public var hasValuationCap: Bool {_storage._valuationCap != nil}
+  /// Clears the value of `valuationCap`. Subsequent reads from it will return its default value.
+  public mutating func clearValuationCap() {_uniqueStorage()._valuationCap = nil}
+
+  /// SAFE and convertible note: the discount on the next round's price, 1/5 for 20 %; below 1.
+  public var discount: Dealstore_V1_Fraction {
+    get {_storage._discount ?? Dealstore_V1_Fraction()}
+    set {_uniqueStorage()._discount = newValue}
+  }
+  /// Returns true if `discount` has been explicitly set.
+  public var hasDiscount: Bool {_storage._discount != nil}
+  /// Clears the value of `discount`. Subsequent reads from it will return its default value.
+  public mutating func clearDiscount() {_uniqueStorage()._discount = nil}
+
+  /// Convertible note: the annual interest rate, 2/25 for 8 %; at most 1.
+  public var interestRate: Dealstore_V1_Fraction {
+    get {_storage._interestRate ?? Dealstore_V1_Fraction()}
+    set {_uniqueStorage()._interestRate = newValue}
+  }
+  /// Returns true if `interestRate` has been explicitly set.
+  public var hasInterestRate: Bool {_storage._interestRate != nil}
+  /// Clears the value of `interestRate`. Subsequent reads from it will return its default value.
+  public mutating func clearInterestRate() {_uniqueStorage()._interestRate = nil}
+
+  /// Convertible note (and a SAFE that has one): when it matures.
+  public var maturity: Dealstore_V1_PartialDate {
+    get {_storage._maturity ?? Dealstore_V1_PartialDate()}
+    set {_uniqueStorage()._maturity = newValue}
+  }
+  /// Returns true if `maturity` has been explicitly set.
+  public var hasMaturity: Bool {_storage._maturity != nil}
+  /// Clears the value of `maturity`. Subsequent reads from it will return its default value.
+  public mutating func clearMaturity() {_uniqueStorage()._maturity = nil}
+
+  /// SAFE: the cap is post-money (Y Combinator's post-money SAFE) rather than pre-money.
+  public var postMoney: Bool {
+    get {_storage._postMoney}
+    set {_uniqueStorage()._postMoney = newValue}
+  }
+
+  /// Equity, and a warrant's exercise price: the price per share, where known.
+  public var pricePerShare: Dealstore_V1_Money {
+    get {_storage._pricePerShare ?? Dealstore_V1_Money()}
+    set {_uniqueStorage()._pricePerShare = newValue}
+  }
+  /// Returns true if `pricePerShare` has been explicitly set.
+  public var hasPricePerShare: Bool {_storage._pricePerShare != nil}
+  /// Clears the value of `pricePerShare`. Subsequent reads from it will return its default value.
+  public mutating func clearPricePerShare() {_uniqueStorage()._pricePerShare = nil}
+
+  /// Equity: the share class as named, e.g. "Series B Preferred".
+  public var shareClass: String {
+    get {_storage._shareClass}
+    set {_uniqueStorage()._shareClass = newValue}
+  }
+
+  /// Which excerpts support `valuation_cap`, `discount`, `interest_rate`, `maturity`, `price_per_share`.
+  public var evidence: [Dealstore_V1_Evidence] {
+    get {_storage._evidence}
+    set {_uniqueStorage()._evidence = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// Where an organization is based.
@@ -1622,6 +2177,22 @@ nonisolated extension Dealstore_V1_StrategicTermKind: SwiftProtobuf._ProtoNamePr
 
 nonisolated extension Dealstore_V1_Confidence: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONFIDENCE_UNSPECIFIED\0\u{1}CONFIDENCE_LOW\0\u{1}CONFIDENCE_MEDIUM\0\u{1}CONFIDENCE_HIGH\0\u{1}CONFIDENCE_CONFIRMED\0")
+}
+
+nonisolated extension Dealstore_V1_NormalizationStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NORMALIZATION_STATUS_UNSPECIFIED\0\u{1}NORMALIZATION_STATUS_CONVERTED\0\u{1}NORMALIZATION_STATUS_SAME_CURRENCY\0\u{1}NORMALIZATION_STATUS_RATE_UNKNOWN\0\u{1}NORMALIZATION_STATUS_NO_DATE\0")
+}
+
+nonisolated extension Dealstore_V1_DealStage: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DEAL_STAGE_UNSPECIFIED\0\u{1}DEAL_STAGE_ANGEL\0\u{1}DEAL_STAGE_PRE_SEED\0\u{1}DEAL_STAGE_SEED\0\u{1}DEAL_STAGE_SERIES_A\0\u{1}DEAL_STAGE_SERIES_B\0\u{1}DEAL_STAGE_SERIES_C\0\u{1}DEAL_STAGE_SERIES_D\0\u{1}DEAL_STAGE_SERIES_E_PLUS\0\u{1}DEAL_STAGE_VENTURE\0\u{1}DEAL_STAGE_GROWTH\0\u{1}DEAL_STAGE_PRIVATE_EQUITY\0\u{1}DEAL_STAGE_PRE_IPO\0\u{1}DEAL_STAGE_PUBLIC\0\u{1}DEAL_STAGE_OTHER\0")
+}
+
+nonisolated extension Dealstore_V1_DealKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DEAL_KIND_UNSPECIFIED\0\u{1}DEAL_KIND_PRIMARY\0\u{1}DEAL_KIND_SECONDARY\0\u{1}DEAL_KIND_ACQUISITION\0\u{1}DEAL_KIND_IPO\0\u{1}DEAL_KIND_BUYOUT\0\u{1}DEAL_KIND_GRANT\0\u{1}DEAL_KIND_OTHER\0")
+}
+
+nonisolated extension Dealstore_V1_InstrumentKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INSTRUMENT_KIND_UNSPECIFIED\0\u{1}INSTRUMENT_KIND_EQUITY\0\u{1}INSTRUMENT_KIND_CONVERTIBLE_NOTE\0\u{1}INSTRUMENT_KIND_SAFE\0\u{1}INSTRUMENT_KIND_WARRANT\0\u{1}INSTRUMENT_KIND_DEBT\0\u{1}INSTRUMENT_KIND_OTHER\0")
 }
 
 nonisolated extension Dealstore_V1_InvestorType: SwiftProtobuf._ProtoNameProviding {
@@ -2072,7 +2643,7 @@ nonisolated extension Dealstore_V1_Fact: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Participation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_id\0\u{1}role\0\u{1}committed\0\u{1}stake\0\u{3}source_ids\0\u{1}evidence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_id\0\u{1}role\0\u{1}committed\0\u{1}stake\0\u{3}source_ids\0\u{1}evidence\0\u{4}^\u{1}committed_normalized\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2086,6 +2657,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
       case 4: try { try decoder.decodeSingularMessageField(value: &self._stake) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
+      case 100: try { try decoder.decodeSingularMessageField(value: &self._committedNormalized) }()
       default: break
       }
     }
@@ -2114,6 +2686,9 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
     if !self.evidence.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 6)
     }
+    try { if let v = self._committedNormalized {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2124,6 +2699,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
     if lhs._stake != rhs._stake {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
     if lhs.evidence != rhs.evidence {return false}
+    if lhs._committedNormalized != rhs._committedNormalized {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2131,7 +2707,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Tranche"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}investor_id\0\u{1}amount\0\u{1}kind\0\u{1}due\0\u{1}condition\0\u{1}status\0\u{3}source_ids\0\u{1}evidence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}investor_id\0\u{1}amount\0\u{1}kind\0\u{1}due\0\u{1}condition\0\u{1}status\0\u{3}source_ids\0\u{1}evidence\0\u{4}[\u{1}amount_normalized\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2148,6 +2724,7 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
       case 7: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
+      case 100: try { try decoder.decodeSingularMessageField(value: &self._amountNormalized) }()
       default: break
       }
     }
@@ -2185,6 +2762,9 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
     if !self.evidence.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 9)
     }
+    try { if let v = self._amountNormalized {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2198,6 +2778,7 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.status != rhs.status {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
     if lhs.evidence != rhs.evidence {return false}
+    if lhs._amountNormalized != rhs._amountNormalized {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2205,7 +2786,7 @@ nonisolated extension Dealstore_V1_Tranche: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".InvestmentOption"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}holder_id\0\u{1}maximum\0\u{1}expires\0\u{3}exercised_by_tranche_id\0\u{1}condition\0\u{3}source_ids\0\u{1}evidence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}holder_id\0\u{1}maximum\0\u{1}expires\0\u{3}exercised_by_tranche_id\0\u{1}condition\0\u{3}source_ids\0\u{1}evidence\0\u{4}\\\u{1}maximum_normalized\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2221,6 +2802,7 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
       case 6: try { try decoder.decodeSingularStringField(value: &self.condition) }()
       case 7: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
+      case 100: try { try decoder.decodeSingularMessageField(value: &self._maximumNormalized) }()
       default: break
       }
     }
@@ -2255,6 +2837,9 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
     if !self.evidence.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 8)
     }
+    try { if let v = self._maximumNormalized {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2267,6 +2852,7 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
     if lhs.condition != rhs.condition {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
     if lhs.evidence != rhs.evidence {return false}
+    if lhs._maximumNormalized != rhs._maximumNormalized {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2274,7 +2860,7 @@ nonisolated extension Dealstore_V1_InvestmentOption: SwiftProtobuf.Message, Swif
 
 nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Valuation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}amount\0\u{3}as_of\0\u{1}approximate\0\u{3}source_ids\0\u{1}evidence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}amount\0\u{3}as_of\0\u{1}approximate\0\u{3}source_ids\0\u{1}evidence\0\u{4}^\u{1}amount_normalized\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2288,6 +2874,7 @@ nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtob
       case 4: try { try decoder.decodeSingularBoolField(value: &self.approximate) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
+      case 100: try { try decoder.decodeSingularMessageField(value: &self._amountNormalized) }()
       default: break
       }
     }
@@ -2316,6 +2903,9 @@ nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtob
     if !self.evidence.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 6)
     }
+    try { if let v = self._amountNormalized {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2326,6 +2916,7 @@ nonisolated extension Dealstore_V1_Valuation: SwiftProtobuf.Message, SwiftProtob
     if lhs.approximate != rhs.approximate {return false}
     if lhs.sourceIds != rhs.sourceIds {return false}
     if lhs.evidence != rhs.evidence {return false}
+    if lhs._amountNormalized != rhs._amountNormalized {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2626,7 +3217,7 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Deal"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{1}evidence\0\u{2}\u{d}meta\0\u{4}w\u{1}share_acquired\0\u{1}listing\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}target_id\0\u{1}type\0\u{1}status\0\u{1}title\0\u{1}announced\0\u{1}closed\0\u{1}amount\0\u{3}commitment_cap\0\u{1}participations\0\u{1}tranches\0\u{1}options\0\u{1}valuations\0\u{3}strategic_terms\0\u{1}sources\0\u{3}disputed_claims\0\u{1}notes\0\u{1}evidence\0\u{2}\u{d}meta\0\u{4}E\u{1}amount_normalized\0\u{3}commitment_cap_normalized\0\u{3}round_label\0\u{1}stage\0\u{1}instrument\0\u{1}kind\0\u{4}-share_acquired\0\u{1}listing\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -2647,6 +3238,12 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
     var _disputedClaims: [Dealstore_V1_DisputedClaim] = []
     var _notes: String = String()
     var _evidence: [Dealstore_V1_Evidence] = []
+    var _amountNormalized: Dealstore_V1_NormalizedMoney? = nil
+    var _commitmentCapNormalized: Dealstore_V1_NormalizedMoney? = nil
+    var _roundLabel: String = String()
+    var _stage: Dealstore_V1_DealStage = .unspecified
+    var _instrument: Dealstore_V1_Instrument? = nil
+    var _kind: Dealstore_V1_DealKind = .unspecified
     var _meta: Dealstore_V1_RecordMeta? = nil
     var _shareAcquired: Dealstore_V1_Fraction? = nil
     var _listing: Dealstore_V1_Listing? = nil
@@ -2678,6 +3275,12 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       _disputedClaims = source._disputedClaims
       _notes = source._notes
       _evidence = source._evidence
+      _amountNormalized = source._amountNormalized
+      _commitmentCapNormalized = source._commitmentCapNormalized
+      _roundLabel = source._roundLabel
+      _stage = source._stage
+      _instrument = source._instrument
+      _kind = source._kind
       _meta = source._meta
       _shareAcquired = source._shareAcquired
       _listing = source._listing
@@ -2718,6 +3321,12 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._notes) }()
         case 18: try { try decoder.decodeRepeatedMessageField(value: &_storage._evidence) }()
         case 31: try { try decoder.decodeSingularMessageField(value: &_storage._meta) }()
+        case 100: try { try decoder.decodeSingularMessageField(value: &_storage._amountNormalized) }()
+        case 101: try { try decoder.decodeSingularMessageField(value: &_storage._commitmentCapNormalized) }()
+        case 102: try { try decoder.decodeSingularStringField(value: &_storage._roundLabel) }()
+        case 103: try { try decoder.decodeSingularEnumField(value: &_storage._stage) }()
+        case 104: try { try decoder.decodeSingularMessageField(value: &_storage._instrument) }()
+        case 105: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
         case 150: try { try decoder.decodeSingularMessageField(value: &_storage._shareAcquired) }()
         case 151: try { try decoder.decodeSingularMessageField(value: &_storage._listing) }()
         default: break
@@ -2789,6 +3398,24 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
       try { if let v = _storage._meta {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 31)
       } }()
+      try { if let v = _storage._amountNormalized {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+      } }()
+      try { if let v = _storage._commitmentCapNormalized {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 101)
+      } }()
+      if !_storage._roundLabel.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._roundLabel, fieldNumber: 102)
+      }
+      if _storage._stage != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._stage, fieldNumber: 103)
+      }
+      try { if let v = _storage._instrument {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 104)
+      } }()
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 105)
+      }
       try { if let v = _storage._shareAcquired {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 150)
       } }()
@@ -2822,6 +3449,12 @@ nonisolated extension Dealstore_V1_Deal: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._disputedClaims != rhs_storage._disputedClaims {return false}
         if _storage._notes != rhs_storage._notes {return false}
         if _storage._evidence != rhs_storage._evidence {return false}
+        if _storage._amountNormalized != rhs_storage._amountNormalized {return false}
+        if _storage._commitmentCapNormalized != rhs_storage._commitmentCapNormalized {return false}
+        if _storage._roundLabel != rhs_storage._roundLabel {return false}
+        if _storage._stage != rhs_storage._stage {return false}
+        if _storage._instrument != rhs_storage._instrument {return false}
+        if _storage._kind != rhs_storage._kind {return false}
         if _storage._meta != rhs_storage._meta {return false}
         if _storage._shareAcquired != rhs_storage._shareAcquired {return false}
         if _storage._listing != rhs_storage._listing {return false}
@@ -2896,6 +3529,294 @@ nonisolated extension Dealstore_V1_DealRecord: SwiftProtobuf.Message, SwiftProto
 
   public static func ==(lhs: Dealstore_V1_DealRecord, rhs: Dealstore_V1_DealRecord) -> Bool {
     if lhs.record != rhs.record {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_FXRate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FXRate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}from_currency\0\u{3}to_currency\0\u{1}rate\0\u{3}from_per_euro\0\u{3}to_per_euro\0\u{1}date\0\u{1}source\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.fromCurrency) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.toCurrency) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.rate) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.fromPerEuro) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.toPerEuro) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._date) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.fromCurrency.isEmpty {
+      try visitor.visitSingularStringField(value: self.fromCurrency, fieldNumber: 1)
+    }
+    if !self.toCurrency.isEmpty {
+      try visitor.visitSingularStringField(value: self.toCurrency, fieldNumber: 2)
+    }
+    if !self.rate.isEmpty {
+      try visitor.visitSingularStringField(value: self.rate, fieldNumber: 3)
+    }
+    if !self.fromPerEuro.isEmpty {
+      try visitor.visitSingularStringField(value: self.fromPerEuro, fieldNumber: 4)
+    }
+    if !self.toPerEuro.isEmpty {
+      try visitor.visitSingularStringField(value: self.toPerEuro, fieldNumber: 5)
+    }
+    try { if let v = self._date {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_FXRate, rhs: Dealstore_V1_FXRate) -> Bool {
+    if lhs.fromCurrency != rhs.fromCurrency {return false}
+    if lhs.toCurrency != rhs.toCurrency {return false}
+    if lhs.rate != rhs.rate {return false}
+    if lhs.fromPerEuro != rhs.fromPerEuro {return false}
+    if lhs.toPerEuro != rhs.toPerEuro {return false}
+    if lhs._date != rhs._date {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_NormalizedMoney: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NormalizedMoney"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}amount\0\u{1}rate\0\u{3}as_of\0\u{1}reason\0")
+
+  fileprivate class _StorageClass {
+    var _status: Dealstore_V1_NormalizationStatus = .unspecified
+    var _amount: Dealstore_V1_Money? = nil
+    var _rate: Dealstore_V1_FXRate? = nil
+    var _asOf: Dealstore_V1_PartialDate? = nil
+    var _reason: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _status = source._status
+      _amount = source._amount
+      _rate = source._rate
+      _asOf = source._asOf
+      _reason = source._reason
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._amount) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._rate) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._asOf) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 1)
+      }
+      try { if let v = _storage._amount {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._rate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      try { if let v = _storage._asOf {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      if !_storage._reason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 5)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_NormalizedMoney, rhs: Dealstore_V1_NormalizedMoney) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._amount != rhs_storage._amount {return false}
+        if _storage._rate != rhs_storage._rate {return false}
+        if _storage._asOf != rhs_storage._asOf {return false}
+        if _storage._reason != rhs_storage._reason {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_Instrument: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Instrument"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{3}valuation_cap\0\u{1}discount\0\u{3}interest_rate\0\u{1}maturity\0\u{3}post_money\0\u{3}price_per_share\0\u{3}share_class\0\u{1}evidence\0")
+
+  fileprivate class _StorageClass {
+    var _kind: Dealstore_V1_InstrumentKind = .unspecified
+    var _valuationCap: Dealstore_V1_Money? = nil
+    var _discount: Dealstore_V1_Fraction? = nil
+    var _interestRate: Dealstore_V1_Fraction? = nil
+    var _maturity: Dealstore_V1_PartialDate? = nil
+    var _postMoney: Bool = false
+    var _pricePerShare: Dealstore_V1_Money? = nil
+    var _shareClass: String = String()
+    var _evidence: [Dealstore_V1_Evidence] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _kind = source._kind
+      _valuationCap = source._valuationCap
+      _discount = source._discount
+      _interestRate = source._interestRate
+      _maturity = source._maturity
+      _postMoney = source._postMoney
+      _pricePerShare = source._pricePerShare
+      _shareClass = source._shareClass
+      _evidence = source._evidence
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._valuationCap) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._discount) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._interestRate) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._maturity) }()
+        case 6: try { try decoder.decodeSingularBoolField(value: &_storage._postMoney) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._pricePerShare) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._shareClass) }()
+        case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._evidence) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 1)
+      }
+      try { if let v = _storage._valuationCap {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._discount {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      try { if let v = _storage._interestRate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._maturity {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if _storage._postMoney != false {
+        try visitor.visitSingularBoolField(value: _storage._postMoney, fieldNumber: 6)
+      }
+      try { if let v = _storage._pricePerShare {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      if !_storage._shareClass.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._shareClass, fieldNumber: 8)
+      }
+      if !_storage._evidence.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._evidence, fieldNumber: 9)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_Instrument, rhs: Dealstore_V1_Instrument) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._valuationCap != rhs_storage._valuationCap {return false}
+        if _storage._discount != rhs_storage._discount {return false}
+        if _storage._interestRate != rhs_storage._interestRate {return false}
+        if _storage._maturity != rhs_storage._maturity {return false}
+        if _storage._postMoney != rhs_storage._postMoney {return false}
+        if _storage._pricePerShare != rhs_storage._pricePerShare {return false}
+        if _storage._shareClass != rhs_storage._shareClass {return false}
+        if _storage._evidence != rhs_storage._evidence {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -330,6 +330,15 @@ public nonisolated struct Dealstore_V1_DealFilter: @unchecked Sendable {
     set {_uniqueStorage()._query = newValue}
   }
 
+  /// Issue 18 part 1 (money): an ISO 4217 code to normalise amounts into. When set, `min_amount` and `max_amount`
+  /// are in this currency (their currency_code empty or equal) and compare every deal's headline amount converted at
+  /// the deal's date; a deal whose amount cannot be converted matches no amount bound. Summaries add a normalised
+  /// total per group, TopDeals ranks by the converted amount, and listed deals carry `*_normalized` amounts.
+  public var normalizeTo: String {
+    get {_storage._normalizeTo}
+    set {_uniqueStorage()._normalizeTo = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -398,24 +407,49 @@ public nonisolated struct Dealstore_V1_CurrencyTotal: Sendable {
   fileprivate var _funded: Dealstore_V1_Money? = nil
 }
 
-public nonisolated struct Dealstore_V1_SummaryGroup: Sendable {
+public nonisolated struct Dealstore_V1_SummaryGroup: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// The group's key: an organization id, "2023", "2023-Q4", a DealType name, an industry slug or a country code.
-  public var key: String = String()
+  public var key: String {
+    get {_storage._key}
+    set {_uniqueStorage()._key = newValue}
+  }
 
   /// For people: the organization's name, or the key.
-  public var label: String = String()
+  public var label: String {
+    get {_storage._label}
+    set {_uniqueStorage()._label = newValue}
+  }
 
-  public var totals: [Dealstore_V1_CurrencyTotal] = []
+  public var totals: [Dealstore_V1_CurrencyTotal] {
+    get {_storage._totals}
+    set {_uniqueStorage()._totals = newValue}
+  }
 
-  public var dealCount: UInt64 = 0
+  public var dealCount: UInt64 {
+    get {_storage._dealCount}
+    set {_uniqueStorage()._dealCount = newValue}
+  }
+
+  /// Issue 18 part 1 (money): the group's totals converted into the filter's `normalize_to` currency (absent
+  /// without it). `totals` keeps the native figures.
+  public var normalized: Dealstore_V1_NormalizedTotal {
+    get {_storage._normalized ?? Dealstore_V1_NormalizedTotal()}
+    set {_uniqueStorage()._normalized = newValue}
+  }
+  /// Returns true if `normalized` has been explicitly set.
+  public var hasNormalized: Bool {_storage._normalized != nil}
+  /// Clears the value of `normalized`. Subsequent reads from it will return its default value.
+  public mutating func clearNormalized() {_uniqueStorage()._normalized = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Dealstore_V1_CoInvestor: Sendable {
@@ -569,6 +603,59 @@ public nonisolated struct Dealstore_V1_Conflict: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+/// A summary group's totals in one currency: every amount converted at its deal's date.
+public nonisolated struct Dealstore_V1_NormalizedTotal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var currencyCode: String = String()
+
+  /// Sum of the converted committed amounts (cancelled deals excluded), as CurrencyTotal.committed.
+  public var committed: Dealstore_V1_Money {
+    get {_committed ?? Dealstore_V1_Money()}
+    set {_committed = newValue}
+  }
+  /// Returns true if `committed` has been explicitly set.
+  public var hasCommitted: Bool {self._committed != nil}
+  /// Clears the value of `committed`. Subsequent reads from it will return its default value.
+  public mutating func clearCommitted() {self._committed = nil}
+
+  /// Sum of the converted FUNDED tranches.
+  public var funded: Dealstore_V1_Money {
+    get {_funded ?? Dealstore_V1_Money()}
+    set {_funded = newValue}
+  }
+  /// Returns true if `funded` has been explicitly set.
+  public var hasFunded: Bool {self._funded != nil}
+  /// Clears the value of `funded`. Subsequent reads from it will return its default value.
+  public mutating func clearFunded() {self._funded = nil}
+
+  public var committedSaturated: Bool = false
+
+  public var fundedSaturated: Bool = false
+
+  /// How many amounts (commitments and funded tranches) were converted or already in the currency.
+  public var convertedCount: UInt64 = 0
+
+  /// How many amounts could not be converted (no rate at their date, no date): left out of `committed` and
+  /// `funded`, and totalled natively in `unconverted`. Never silently dropped.
+  public var unconvertedCount: UInt64 = 0
+
+  /// The native totals of the amounts that could not be converted, per currency.
+  public var unconverted: [Dealstore_V1_CurrencyTotal] = []
+
+  /// Every rate used, once per currency pair and day, in from-currency then date order.
+  public var rates: [Dealstore_V1_FXRate] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _committed: Dealstore_V1_Money? = nil
+  fileprivate var _funded: Dealstore_V1_Money? = nil
+}
+
 /// Two deals that may be one deal stored twice, for a person to confirm.
 public nonisolated struct Dealstore_V1_DuplicateCandidate: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -619,7 +706,7 @@ nonisolated extension Dealstore_V1_ChangeKind: SwiftProtobuf._ProtoNameProviding
 
 nonisolated extension Dealstore_V1_DealFilter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DealFilter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_ids\0\u{3}target_id\0\u{3}lead_investor_id\0\u{1}types\0\u{1}statuses\0\u{3}announced_from\0\u{3}announced_to\0\u{3}min_amount\0\u{3}max_amount\0\u{3}currency_code\0\u{3}strategic_term\0\u{3}strategic_term_kind\0\u{1}query\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_ids\0\u{3}target_id\0\u{3}lead_investor_id\0\u{1}types\0\u{1}statuses\0\u{3}announced_from\0\u{3}announced_to\0\u{3}min_amount\0\u{3}max_amount\0\u{3}currency_code\0\u{3}strategic_term\0\u{3}strategic_term_kind\0\u{1}query\0\u{4}W\u{1}normalize_to\0")
 
   fileprivate class _StorageClass {
     var _investorIds: [String] = []
@@ -635,6 +722,7 @@ nonisolated extension Dealstore_V1_DealFilter: SwiftProtobuf.Message, SwiftProto
     var _strategicTerm: String = String()
     var _strategicTermKind: Dealstore_V1_StrategicTermKind = .unspecified
     var _query: String = String()
+    var _normalizeTo: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -658,6 +746,7 @@ nonisolated extension Dealstore_V1_DealFilter: SwiftProtobuf.Message, SwiftProto
       _strategicTerm = source._strategicTerm
       _strategicTermKind = source._strategicTermKind
       _query = source._query
+      _normalizeTo = source._normalizeTo
     }
   }
 
@@ -689,6 +778,7 @@ nonisolated extension Dealstore_V1_DealFilter: SwiftProtobuf.Message, SwiftProto
         case 11: try { try decoder.decodeSingularStringField(value: &_storage._strategicTerm) }()
         case 12: try { try decoder.decodeSingularEnumField(value: &_storage._strategicTermKind) }()
         case 13: try { try decoder.decodeSingularStringField(value: &_storage._query) }()
+        case 100: try { try decoder.decodeSingularStringField(value: &_storage._normalizeTo) }()
         default: break
         }
       }
@@ -740,6 +830,9 @@ nonisolated extension Dealstore_V1_DealFilter: SwiftProtobuf.Message, SwiftProto
       if !_storage._query.isEmpty {
         try visitor.visitSingularStringField(value: _storage._query, fieldNumber: 13)
       }
+      if !_storage._normalizeTo.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._normalizeTo, fieldNumber: 100)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -762,6 +855,7 @@ nonisolated extension Dealstore_V1_DealFilter: SwiftProtobuf.Message, SwiftProto
         if _storage._strategicTerm != rhs_storage._strategicTerm {return false}
         if _storage._strategicTermKind != rhs_storage._strategicTermKind {return false}
         if _storage._query != rhs_storage._query {return false}
+        if _storage._normalizeTo != rhs_storage._normalizeTo {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -867,44 +961,97 @@ nonisolated extension Dealstore_V1_CurrencyTotal: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Dealstore_V1_SummaryGroup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SummaryGroup"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}label\0\u{1}totals\0\u{3}deal_count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}label\0\u{1}totals\0\u{3}deal_count\0\u{2}`\u{1}normalized\0")
+
+  fileprivate class _StorageClass {
+    var _key: String = String()
+    var _label: String = String()
+    var _totals: [Dealstore_V1_CurrencyTotal] = []
+    var _dealCount: UInt64 = 0
+    var _normalized: Dealstore_V1_NormalizedTotal? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _key = source._key
+      _label = source._label
+      _totals = source._totals
+      _dealCount = source._dealCount
+      _normalized = source._normalized
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.key) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.label) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.totals) }()
-      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.dealCount) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._key) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._label) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._totals) }()
+        case 4: try { try decoder.decodeSingularUInt64Field(value: &_storage._dealCount) }()
+        case 100: try { try decoder.decodeSingularMessageField(value: &_storage._normalized) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.key.isEmpty {
-      try visitor.visitSingularStringField(value: self.key, fieldNumber: 1)
-    }
-    if !self.label.isEmpty {
-      try visitor.visitSingularStringField(value: self.label, fieldNumber: 2)
-    }
-    if !self.totals.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.totals, fieldNumber: 3)
-    }
-    if self.dealCount != 0 {
-      try visitor.visitSingularUInt64Field(value: self.dealCount, fieldNumber: 4)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._key.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._key, fieldNumber: 1)
+      }
+      if !_storage._label.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._label, fieldNumber: 2)
+      }
+      if !_storage._totals.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._totals, fieldNumber: 3)
+      }
+      if _storage._dealCount != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._dealCount, fieldNumber: 4)
+      }
+      try { if let v = _storage._normalized {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Dealstore_V1_SummaryGroup, rhs: Dealstore_V1_SummaryGroup) -> Bool {
-    if lhs.key != rhs.key {return false}
-    if lhs.label != rhs.label {return false}
-    if lhs.totals != rhs.totals {return false}
-    if lhs.dealCount != rhs.dealCount {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._key != rhs_storage._key {return false}
+        if _storage._label != rhs_storage._label {return false}
+        if _storage._totals != rhs_storage._totals {return false}
+        if _storage._dealCount != rhs_storage._dealCount {return false}
+        if _storage._normalized != rhs_storage._normalized {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1194,6 +1341,80 @@ nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobu
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_NormalizedTotal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NormalizedTotal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}currency_code\0\u{1}committed\0\u{1}funded\0\u{3}committed_saturated\0\u{3}funded_saturated\0\u{3}converted_count\0\u{3}unconverted_count\0\u{1}unconverted\0\u{1}rates\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.currencyCode) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._committed) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._funded) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.committedSaturated) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.fundedSaturated) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.convertedCount) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.unconvertedCount) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.unconverted) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.rates) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.currencyCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.currencyCode, fieldNumber: 1)
+    }
+    try { if let v = self._committed {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._funded {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if self.committedSaturated != false {
+      try visitor.visitSingularBoolField(value: self.committedSaturated, fieldNumber: 4)
+    }
+    if self.fundedSaturated != false {
+      try visitor.visitSingularBoolField(value: self.fundedSaturated, fieldNumber: 5)
+    }
+    if self.convertedCount != 0 {
+      try visitor.visitSingularUInt64Field(value: self.convertedCount, fieldNumber: 6)
+    }
+    if self.unconvertedCount != 0 {
+      try visitor.visitSingularUInt64Field(value: self.unconvertedCount, fieldNumber: 7)
+    }
+    if !self.unconverted.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.unconverted, fieldNumber: 8)
+    }
+    if !self.rates.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.rates, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_NormalizedTotal, rhs: Dealstore_V1_NormalizedTotal) -> Bool {
+    if lhs.currencyCode != rhs.currencyCode {return false}
+    if lhs._committed != rhs._committed {return false}
+    if lhs._funded != rhs._funded {return false}
+    if lhs.committedSaturated != rhs.committedSaturated {return false}
+    if lhs.fundedSaturated != rhs.fundedSaturated {return false}
+    if lhs.convertedCount != rhs.convertedCount {return false}
+    if lhs.unconvertedCount != rhs.unconvertedCount {return false}
+    if lhs.unconverted != rhs.unconverted {return false}
+    if lhs.rates != rhs.rates {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -104,7 +104,7 @@ extension DealStore {
     ) throws(DealStoreError) -> DealExportView {
         let version = self.version
         let (organizations, revision) = (version.organizations, version.revision)
-        let matcher = try DealFilterMatcher(filter, version: version)
+        let matcher = try DealFilterMatcher(filter, version: version, fxTable: self.fxTable)
         let entries = Self.matching(matcher, in: version)
         return DealExportView(
             organizations: organizations.keys.sorted().compactMap { organizations[$0] },

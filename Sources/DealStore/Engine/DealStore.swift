@@ -44,9 +44,18 @@ public final class DealStore: Sendable {
     /// Callers waiting for a revision to be published (``waitForRevision(_:onReached:)``).
     let revisionWaiters: Mutex<DealRevisionWaiters>
     let committer: DealCommitter
+    /// The exchange rates amounts are normalised with (``DealFXRates``): read once at open.
+    let fxTable: DealFXTable
 
-    private init(directory: String, options: DealStoreOptions, logger: Logger, state: DealStoreState) {
+    private init(
+        directory: String,
+        options: DealStoreOptions,
+        logger: Logger,
+        state: DealStoreState,
+        fxTable: DealFXTable
+    ) {
         self.directory = directory
+        self.fxTable = fxTable
         self.options = options
         self.logger = logger
         self.state = Mutex(state)
@@ -88,7 +97,14 @@ public final class DealStore: Sendable {
         } catch {
             throw DealStoreError(code: .internal, message: "cannot open the deal store in \(directory)", cause: error)
         }
-        let store = DealStore(directory: directory, options: options, logger: logger, state: recovered.state)
+        let fxTable = try DealFXRates.load(directory: directory)
+        let store = DealStore(
+            directory: directory,
+            options: options,
+            logger: logger,
+            state: recovered.state,
+            fxTable: fxTable
+        )
         do {
             let append = recovered.appendSegment ?? recovered.state.revision + 1
             try store.committer.openSegment(firstRevision: append)

@@ -125,7 +125,11 @@ extension DealStore {
         let id = try self.state.withLock { state throws(DealStoreError) -> UInt64 in
             if state.closed { throw DealStoreError(code: .failedPrecondition, message: "the store is closed") }
             let matcher: DealFilterMatcher? =
-                if let filter { try DealFilterMatcher(filter, version: DealVersion(state)) } else { nil }
+                if let filter {
+                    try DealFilterMatcher(filter, version: DealVersion(state), fxTable: self.fxTable)
+                } else {
+                    nil
+                }
             let start = revision == 0 ? state.publishedRevision : revision
             if start < state.compactedRevision { throw Self.compactedError(revision, state: state) }
             let id = state.nextWatcherID

@@ -13,6 +13,10 @@ struct DealFilterMatcher: Sendable {
     var minAmount: Int128?
     var maxAmount: Int128?
     var amountCurrency: String?
+    /// `normalize_to`: the bounds are in this currency and compare each deal's converted headline amount.
+    var normalizeTo: String?
+    /// The rates `normalizeTo` converts with.
+    var fxTable: DealFXTable?
     var strategicTerm: String?
     var strategicTermKind: Dealstore_V1_StrategicTermKind?
     var query: String?
@@ -21,7 +25,12 @@ struct DealFilterMatcher: Sendable {
     /// The filter's canonical bytes (for page tokens).
     var fingerprint: UInt32
 
-    init(_ filter: Dealstore_V1_DealFilter, version: DealVersion) throws(DealStoreError) {
+    /// Resolves `filter` against `version`; `fxTable` is the store's (the bundled table when nil) for `normalize_to`.
+    init(
+        _ filter: Dealstore_V1_DealFilter,
+        version: DealVersion,
+        fxTable: DealFXTable? = nil
+    ) throws(DealStoreError) {
         func resolve(_ key: String, _ field: String) throws(DealStoreError) -> String {
             guard let id = version.resolveOrganization(key) else {
                 throw .invalid("filter.\(field)", "unknown organization '\(key)' (not an id, name or alias)")
@@ -50,8 +59,36 @@ struct DealFilterMatcher: Sendable {
             }
             currency = filter.currencyCode
         }
+        if !filter.normalizeTo.isEmpty {
+            guard DealCurrency.isKnown(filter.normalizeTo) else {
+                throw .invalid(
+                    "filter.normalize_to",
+                    "unknown currency '\(filter.normalizeTo)'; give an ISO 4217 code in upper case, e.g. USD or EUR"
+                )
+            }
+            self.normalizeTo = filter.normalizeTo
+            if let fxTable { self.fxTable = fxTable } else { self.fxTable = try DealFXRates.bundledTable() }
+        }
         for (money, field) in [(filter.minAmount, "min_amount"), (filter.maxAmount, "max_amount")]
         where money.currencyCode != "" || money.units != 0 || money.nanos != 0 {
+            if let target = self.normalizeTo {
+                // Bounds in the normalisation currency: an empty currency is that currency.
+                var money = money
+                if money.currencyCode.isEmpty { money.currencyCode = target }
+                try DealValidator.checkMoney(money, field: "filter.\(field)")
+                if money.currencyCode != target {
+                    throw .invalid(
+                        "filter.\(field).currency_code",
+                        "is \(money.currencyCode) but normalize_to is \(target); give the bound in \(target)"
+                    )
+                }
+                if field == "min_amount" {
+                    self.minAmount = money.totalNanos
+                } else {
+                    self.maxAmount = money.totalNanos
+                }
+                continue
+            }
             try DealValidator.checkMoney(money, field: "filter.\(field)")
             if let existing = currency, existing != money.currencyCode {
                 throw .invalid("filter.\(field).currency_code", "must match the filter's other currency \(existing)")
@@ -146,8 +183,19 @@ struct DealFilterMatcher: Sendable {
         if let from = self.announcedFrom, entry.announcedStart == 0 || entry.announcedEnd < from { return false }
         if let to = self.announcedTo, entry.announcedStart == 0 || entry.announcedStart > to { return false }
         if let currency = self.amountCurrency, !entry.hasAmount || entry.amountCurrency != currency { return false }
-        if let minimum = self.minAmount, entry.amountNanos < minimum { return false }
-        if let maximum = self.maxAmount, entry.amountNanos > maximum { return false }
+        if let target = self.normalizeTo, let table = self.fxTable {
+            if self.minAmount != nil || self.maxAmount != nil {
+                // Compared in the normalisation currency; an amount that cannot be converted meets no bound.
+                guard entry.hasAmount, let nanos = table.convertedAmount(of: entry, to: target, deal: deal) else {
+                    return false
+                }
+                if let minimum = self.minAmount, nanos < minimum { return false }
+                if let maximum = self.maxAmount, nanos > maximum { return false }
+            }
+        } else {
+            if let minimum = self.minAmount, entry.amountNanos < minimum { return false }
+            if let maximum = self.maxAmount, entry.amountNanos > maximum { return false }
+        }
         guard self.needsDecode else { return true }
         guard let deal = deal() else { return false }
         if self.strategicTerm != nil || self.strategicTermKind != nil {

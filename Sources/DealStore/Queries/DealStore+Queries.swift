@@ -65,7 +65,7 @@ extension DealStore {
         {
             version = pinned
         }
-        let matcher = try DealFilterMatcher(filter, version: version)
+        let matcher = try DealFilterMatcher(filter, version: version, fxTable: self.fxTable)
         var page: [(position: DealPageToken.Position, bytes: [UInt8])] = []
         var total = 0
         let candidates = matcher.candidates(version)
@@ -133,6 +133,18 @@ extension DealStore {
             position.revision = version.revision
             next = DealPageToken.encode(position, fingerprint: fingerprint)
             self.pinned.withLock { $0.pin(version) }
+        }
+        if let target = matcher.normalizeTo {
+            // Listed with their amounts normalised: each deal of the page is decoded and re-encoded, the rest of
+            // the listing is served from the stored bytes as without normalize_to.
+            let table = self.fxTable
+            let deals = try page.map { item throws(DealStoreError) -> [UInt8] in
+                let deal = Self.normalized(try Self.decodeDeal(item.bytes), to: target, table: table)
+                do { return try deal.serializedBytes() } catch {
+                    throw DealStoreError(code: .internal, message: "a normalised deal does not encode", cause: error)
+                }
+            }
+            return (deals, next, total, version.revision)
         }
         return (page.map(\.bytes), next, total, version.revision)
     }
@@ -204,11 +216,80 @@ extension DealStore {
             let groups = version.summaries.groups(grouping)
             return (Self.summaryGroups(groups, grouping: grouping, version: version), version.revision)
         }
-        let matcher = try DealFilterMatcher(filter, version: version)
+        let matcher = try DealFilterMatcher(filter, version: version, fxTable: self.fxTable)
         // A fresh accumulation only this call holds: plain dictionaries, updated in place.
         var index = DealSummaryMaps<[String: DealGroupTotals]>()
-        for entry in Self.matching(matcher, in: version) { index.add(entry, sign: 1, only: grouping) }
-        return (Self.summaryGroups(index.groups(grouping), grouping: grouping, version: version), version.revision)
+        let entries = Self.matching(matcher, in: version)
+        for entry in entries { index.add(entry, sign: 1, only: grouping) }
+        var groups = Self.summaryGroups(index.groups(grouping), grouping: grouping, version: version)
+        if let target = matcher.normalizeTo {
+            groups = Self.normalizing(groups, entries: entries, grouping: grouping, to: target, table: self.fxTable)
+        }
+        return (groups, version.revision)
+    }
+
+    /// `groups` with each group's totals converted into `currency` (``DealNormalizedTotals``), each contribution
+    /// at its deal's date; time groups stay in time order, the others come largest normalised committed total first,
+    /// then by key.
+    static func normalizing(
+        _ groups: [Dealstore_V1_SummaryGroup],
+        entries: [DealIndexEntry],
+        grouping: Dealstore_V1_SummaryGrouping,
+        to currency: String,
+        table: DealFXTable
+    ) -> [Dealstore_V1_SummaryGroup] {
+        // Industry and country groups (issue 18, parts 3-6) are not normalised yet: they keep their native totals.
+        guard [.investor, .target, .year, .quarter, .dealType].contains(grouping) else { return groups }
+        var totals: [String: DealNormalizedTotals] = [:]
+        var cache: [String: DealFXTable.Lookup] = [:]
+        let source = table.sourceLabel
+        for entry in entries where entry.status != Dealstore_V1_DealStatus.cancelled.rawValue {
+            let window = table.window(of: entry, deal: { try? entry.decode() })
+            func lookup(_ from: String) -> DealFXTable.Lookup {
+                if from == currency { return .sameCurrency }
+                guard let window else { return .unknown("no date") }
+                let key = "\(from)/\(window.first)/\(window.last)/\(window.exactDay)"
+                if let cached = cache[key] { return cached }
+                let found = table.lookup(
+                    from: from,
+                    to: currency,
+                    first: window.first,
+                    last: window.last,
+                    exactDay: window.exactDay
+                )
+                cache[key] = found
+                return found
+            }
+            let fixedKey: String? =
+                switch grouping {
+                case .investor: nil
+                case .target: entry.targetID
+                case .year: DealSummaryIndex.yearKey(entry)
+                case .quarter: DealSummaryIndex.quarterKey(entry)
+                default: Self.dealTypeName(entry.type)
+                }
+            for contribution in entry.contributions {
+                let key = fixedKey ?? contribution.investorID
+                totals[key, default: DealNormalizedTotals()].add(
+                    contribution,
+                    lookup: lookup(contribution.currency),
+                    source: source
+                )
+            }
+        }
+        var result = groups.map { group in
+            var group = group
+            group.normalized = (totals[group.key] ?? DealNormalizedTotals()).message(currency: currency)
+            return group
+        }
+        if grouping != .year && grouping != .quarter {
+            let weight = Dictionary(uniqueKeysWithValues: result.map { ($0.key, totals[$0.key]?.committed ?? 0) })
+            result.sort { a, b in
+                let (x, y) = (weight[a.key] ?? 0, weight[b.key] ?? 0)
+                return x != y ? x > y : a.key < b.key
+            }
+        }
+        return result
     }
 
     /// The answer of a summary from its group totals: time groups in time order, the others largest committed
@@ -274,14 +355,40 @@ extension DealStore {
     }
 
     /// The `limit` largest deals by headline amount (ties by id), in `currencyCode` when given.
+    ///
+    /// With `filter.normalize_to`, every deal's headline amount is converted into that currency at the deal's
+    /// date and ranked by the converted amount, whatever its native currency (`currencyCode` is then ignored); the
+    /// deals carry their normalised amounts, and deals whose amount cannot be converted are not ranked.
     public func topDeals(
         limit: Int = 10,
         currencyCode: String = "",
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter()
     ) throws(DealStoreError) -> [Dealstore_V1_Deal] {
+        if !filter.normalizeTo.isEmpty {
+            return try self.topNormalizedDeals(limit: max(1, min(limit, 1000)), filter: filter)
+        }
         var filter = filter
         if !currencyCode.isEmpty { filter.currencyCode = currencyCode }
         return try self.listDeals(filter: filter, orderBy: "amount desc, id", pageSize: max(1, limit)).deals
+    }
+
+    /// ``topDeals(limit:currencyCode:filter:)`` ranked by amounts converted into `filter.normalize_to`.
+    func topNormalizedDeals(limit: Int, filter: Dealstore_V1_DealFilter) throws(DealStoreError) -> [Dealstore_V1_Deal] {
+        let version = self.version
+        let matcher = try DealFilterMatcher(filter, version: version, fxTable: self.fxTable)
+        let target = filter.normalizeTo
+        let table = self.fxTable
+        var ranked: [(nanos: Int128, entry: DealIndexEntry)] = []
+        for entry in Self.matching(matcher, in: version) where entry.hasAmount {
+            guard let nanos = table.convertedAmount(of: entry, to: target, deal: { try? entry.decode() }) else {
+                continue
+            }
+            ranked.append((nanos, entry))
+        }
+        ranked.sort { $0.nanos != $1.nanos ? $0.nanos > $1.nanos : $0.entry.id < $1.entry.id }
+        return try ranked.prefix(limit).map { item throws(DealStoreError) in
+            Self.normalized(try Self.decodeDeal(item.entry.bytes), to: target, table: table)
+        }
     }
 
     /// Organizations that invested in the same targets as `investor` (an id, name or alias), by id.

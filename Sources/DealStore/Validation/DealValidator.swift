@@ -307,6 +307,7 @@ struct DealValidator {
                 field: field() + ".evidence"
             )
         }
+        try self.checkTypes(&deal, excerpts: excerpts)
         try Self.checkExit(deal)
     }
 

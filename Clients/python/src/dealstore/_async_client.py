@@ -62,6 +62,9 @@ class DealFilterArguments(TypedDict, total=False):
     strategic_term_kind: EnumArgument
     query: str
     """Free text matched against titles and notes."""
+    normalize_to: str
+    """ISO 4217 code: amounts converted into it at each deal's date (ECB rates); ``min_amount``/``max_amount`` are
+    then in it, summaries add ``normalized`` totals with the rates used, top deals rank by converted amounts."""
 
 
 def _deal_filter(arguments: DealFilterArguments) -> query_pb2.DealFilter:
@@ -97,6 +100,8 @@ def _deal_filter(arguments: DealFilterArguments) -> query_pb2.DealFilter:
         )
     if "query" in arguments:
         result.query = arguments["query"]
+    if "normalize_to" in arguments:
+        result.normalize_to = arguments["normalize_to"]
     return result
 
 

@@ -11,11 +11,19 @@ public struct DealsTopCommand: AsyncParsableCommand, DealCommandRunnable {
             Examples:
               deals top 10
               deals top 5 --since 2023 --currency EUR
+              deals top 5 --currency EUR --native
+
+            Deals in every currency are ranked by their headline amount converted into --currency (USD by
+            default) at the deal's date with the ECB's reference rates; deals whose amount has no rate are not
+            ranked. --native ranks only the deals whose amount is in --currency, without conversion.
             """
     )
 
     @Argument(help: "How many deals (1 to 1000).")
     var count: Int = 10
+
+    @Flag(help: "Rank only deals whose amount is in --currency, without converting the others.")
+    var native = false
 
     @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
     @OptionGroup var format: DealOutputOptions
@@ -38,6 +46,10 @@ public struct DealsTopCommand: AsyncParsableCommand, DealCommandRunnable {
         request.limit = Int32(clamping: self.count)
         request.filter = try self.filter.filter()
         request.currencyCode = request.filter.currencyCode.isEmpty ? "USD" : request.filter.currencyCode
+        if !self.native {
+            request.filter.normalizeTo = request.currencyCode
+            request.filter.currencyCode = ""
+        }
         let response = try await context.withClient(self.connection) { client in
             try await client.topDeals(request)
         }

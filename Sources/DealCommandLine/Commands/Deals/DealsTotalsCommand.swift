@@ -15,11 +15,17 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
               deals totals --by year --target anthropic
               deals totals --by quarter --funded --since 2023
               deals totals --by type -o csv
+              deals totals --by investor --currency EUR
+              deals totals --by investor --native
               deals totals --by industry          # the target's industries (a target in two counts in both)
               deals totals --by country           # the target's headquarters country
 
-            Totals are kept per currency (a group with deals in two currencies gets two rows); bars compare
-            groups within one currency. --funded draws the bars from funded tranches instead of commitments.
+            Totals are normalised into one currency (--currency, USD by default): every amount is converted at
+            its deal's date (announced, else closed) with the ECB's euro reference rates, and the rates used are
+            listed under the table. Amounts without a rate (no date, a currency or a date the table lacks) are
+            counted under "not converted" with their native sum, never dropped. --native prints the native
+            totals instead, one row per currency. --min and --max are in the --currency currency.
+            --funded draws the bars from funded tranches instead of commitments.
             """
     )
 
@@ -47,6 +53,9 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
     @Flag(help: "Draw bars from funded tranches instead of committed amounts.")
     var funded = false
 
+    @Flag(help: "Native totals, one row per currency, instead of totals normalised into --currency.")
+    var native = false
+
     @OptionGroup(title: "Filter Options") var filter: DealFilterOptions
     @OptionGroup var format: DealOutputOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
@@ -61,6 +70,12 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
         var request = Dealstore_V1_SummarizeDealsRequest()
         request.groupBy = self.by.summaryGrouping
         request.filter = try self.filter.filter()
+        let currency = request.filter.currencyCode.isEmpty ? "USD" : request.filter.currencyCode
+        if !self.native {
+            // --currency names the currency to total in, not a restriction to deals in it.
+            request.filter.normalizeTo = currency
+            request.filter.currencyCode = ""
+        }
         let response = try await context.withClient(self.connection) { client in
             try await client.summarizeDeals(request)
         }
@@ -73,6 +88,14 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
                 }
             }
         }
-        try context.emit(DealViews.totals(groups, funded: self.funded), as: self.format.output)
+        // Groupings the server does not normalise (industry, country) come without `normalized`: shown natively.
+        if self.native || groups.contains(where: { !$0.hasNormalized }) {
+            try context.emit(DealViews.totals(groups, funded: self.funded), as: self.format.output)
+        } else {
+            try context.emit(
+                DealViews.normalizedTotals(groups, currency: currency, funded: self.funded),
+                as: self.format.output
+            )
+        }
     }
 }

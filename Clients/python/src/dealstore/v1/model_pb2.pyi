@@ -20,6 +20,29 @@ DATE_PRECISION_MONTH: DatePrecision
 DATE_PRECISION_QUARTER: DatePrecision
 DATE_PRECISION_UNSPECIFIED: DatePrecision
 DATE_PRECISION_YEAR: DatePrecision
+DEAL_KIND_ACQUISITION: DealKind
+DEAL_KIND_BUYOUT: DealKind
+DEAL_KIND_GRANT: DealKind
+DEAL_KIND_IPO: DealKind
+DEAL_KIND_OTHER: DealKind
+DEAL_KIND_PRIMARY: DealKind
+DEAL_KIND_SECONDARY: DealKind
+DEAL_KIND_UNSPECIFIED: DealKind
+DEAL_STAGE_ANGEL: DealStage
+DEAL_STAGE_GROWTH: DealStage
+DEAL_STAGE_OTHER: DealStage
+DEAL_STAGE_PRE_IPO: DealStage
+DEAL_STAGE_PRE_SEED: DealStage
+DEAL_STAGE_PRIVATE_EQUITY: DealStage
+DEAL_STAGE_PUBLIC: DealStage
+DEAL_STAGE_SEED: DealStage
+DEAL_STAGE_SERIES_A: DealStage
+DEAL_STAGE_SERIES_B: DealStage
+DEAL_STAGE_SERIES_C: DealStage
+DEAL_STAGE_SERIES_D: DealStage
+DEAL_STAGE_SERIES_E_PLUS: DealStage
+DEAL_STAGE_UNSPECIFIED: DealStage
+DEAL_STAGE_VENTURE: DealStage
 DEAL_STATUS_ANNOUNCED: DealStatus
 DEAL_STATUS_CANCELLED: DealStatus
 DEAL_STATUS_CLOSED: DealStatus
@@ -36,6 +59,13 @@ DEAL_TYPE_SEED: DealType
 DEAL_TYPE_UNSPECIFIED: DealType
 DEAL_TYPE_VENTURE: DealType
 DESCRIPTOR: _descriptor.FileDescriptor
+INSTRUMENT_KIND_CONVERTIBLE_NOTE: InstrumentKind
+INSTRUMENT_KIND_DEBT: InstrumentKind
+INSTRUMENT_KIND_EQUITY: InstrumentKind
+INSTRUMENT_KIND_OTHER: InstrumentKind
+INSTRUMENT_KIND_SAFE: InstrumentKind
+INSTRUMENT_KIND_UNSPECIFIED: InstrumentKind
+INSTRUMENT_KIND_WARRANT: InstrumentKind
 INVESTOR_ROLE_ACQUIRER: InvestorRole
 INVESTOR_ROLE_LEAD: InvestorRole
 INVESTOR_ROLE_PARTICIPANT: InvestorRole
@@ -53,6 +83,11 @@ INVESTOR_TYPE_PRIVATE_EQUITY: InvestorType
 INVESTOR_TYPE_SOVEREIGN_WEALTH_FUND: InvestorType
 INVESTOR_TYPE_UNSPECIFIED: InvestorType
 INVESTOR_TYPE_VENTURE_CAPITAL: InvestorType
+NORMALIZATION_STATUS_CONVERTED: NormalizationStatus
+NORMALIZATION_STATUS_NO_DATE: NormalizationStatus
+NORMALIZATION_STATUS_RATE_UNKNOWN: NormalizationStatus
+NORMALIZATION_STATUS_SAME_CURRENCY: NormalizationStatus
+NORMALIZATION_STATUS_UNSPECIFIED: NormalizationStatus
 ORGANIZATION_KIND_AI_LAB: OrganizationKind
 ORGANIZATION_KIND_COMPANY: OrganizationKind
 ORGANIZATION_KIND_INVESTMENT_FIRM: OrganizationKind
@@ -97,21 +132,27 @@ class Affiliation(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., role: _Optional[_Union[AffiliationRole, str]] = ..., title: _Optional[str] = ..., since: _Optional[_Union[PartialDate, _Mapping]] = ..., until: _Optional[_Union[PartialDate, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Deal(_message.Message):
-    __slots__ = ["amount", "announced", "closed", "commitment_cap", "disputed_claims", "evidence", "id", "listing", "meta", "notes", "options", "participations", "share_acquired", "sources", "status", "strategic_terms", "target_id", "title", "tranches", "type", "valuations"]
+    __slots__ = ["amount", "amount_normalized", "announced", "closed", "commitment_cap", "commitment_cap_normalized", "disputed_claims", "evidence", "id", "instrument", "kind", "listing", "meta", "notes", "options", "participations", "round_label", "share_acquired", "sources", "stage", "status", "strategic_terms", "target_id", "title", "tranches", "type", "valuations"]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     ANNOUNCED_FIELD_NUMBER: _ClassVar[int]
     CLOSED_FIELD_NUMBER: _ClassVar[int]
     COMMITMENT_CAP_FIELD_NUMBER: _ClassVar[int]
+    COMMITMENT_CAP_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     DISPUTED_CLAIMS_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    INSTRUMENT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
     LISTING_FIELD_NUMBER: _ClassVar[int]
     META_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     PARTICIPATIONS_FIELD_NUMBER: _ClassVar[int]
+    ROUND_LABEL_FIELD_NUMBER: _ClassVar[int]
     SHARE_ACQUIRED_FIELD_NUMBER: _ClassVar[int]
     SOURCES_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     STRATEGIC_TERMS_FIELD_NUMBER: _ClassVar[int]
     TARGET_ID_FIELD_NUMBER: _ClassVar[int]
@@ -120,19 +161,25 @@ class Deal(_message.Message):
     TYPE_FIELD_NUMBER: _ClassVar[int]
     VALUATIONS_FIELD_NUMBER: _ClassVar[int]
     amount: Money
+    amount_normalized: NormalizedMoney
     announced: PartialDate
     closed: PartialDate
     commitment_cap: Money
+    commitment_cap_normalized: NormalizedMoney
     disputed_claims: _containers.RepeatedCompositeFieldContainer[DisputedClaim]
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     id: str
+    instrument: Instrument
+    kind: DealKind
     listing: Listing
     meta: RecordMeta
     notes: str
     options: _containers.RepeatedCompositeFieldContainer[InvestmentOption]
     participations: _containers.RepeatedCompositeFieldContainer[Participation]
+    round_label: str
     share_acquired: Fraction
     sources: _containers.RepeatedCompositeFieldContainer[Source]
+    stage: DealStage
     status: DealStatus
     strategic_terms: _containers.RepeatedCompositeFieldContainer[StrategicTerm]
     target_id: str
@@ -140,7 +187,7 @@ class Deal(_message.Message):
     tranches: _containers.RepeatedCompositeFieldContainer[Tranche]
     type: DealType
     valuations: _containers.RepeatedCompositeFieldContainer[Valuation]
-    def __init__(self, id: _Optional[str] = ..., target_id: _Optional[str] = ..., type: _Optional[_Union[DealType, str]] = ..., status: _Optional[_Union[DealStatus, str]] = ..., title: _Optional[str] = ..., announced: _Optional[_Union[PartialDate, _Mapping]] = ..., closed: _Optional[_Union[PartialDate, _Mapping]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., commitment_cap: _Optional[_Union[Money, _Mapping]] = ..., participations: _Optional[_Iterable[_Union[Participation, _Mapping]]] = ..., tranches: _Optional[_Iterable[_Union[Tranche, _Mapping]]] = ..., options: _Optional[_Iterable[_Union[InvestmentOption, _Mapping]]] = ..., valuations: _Optional[_Iterable[_Union[Valuation, _Mapping]]] = ..., strategic_terms: _Optional[_Iterable[_Union[StrategicTerm, _Mapping]]] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., disputed_claims: _Optional[_Iterable[_Union[DisputedClaim, _Mapping]]] = ..., notes: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ..., share_acquired: _Optional[_Union[Fraction, _Mapping]] = ..., listing: _Optional[_Union[Listing, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., target_id: _Optional[str] = ..., type: _Optional[_Union[DealType, str]] = ..., status: _Optional[_Union[DealStatus, str]] = ..., title: _Optional[str] = ..., announced: _Optional[_Union[PartialDate, _Mapping]] = ..., closed: _Optional[_Union[PartialDate, _Mapping]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., commitment_cap: _Optional[_Union[Money, _Mapping]] = ..., participations: _Optional[_Iterable[_Union[Participation, _Mapping]]] = ..., tranches: _Optional[_Iterable[_Union[Tranche, _Mapping]]] = ..., options: _Optional[_Iterable[_Union[InvestmentOption, _Mapping]]] = ..., valuations: _Optional[_Iterable[_Union[Valuation, _Mapping]]] = ..., strategic_terms: _Optional[_Iterable[_Union[StrategicTerm, _Mapping]]] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., disputed_claims: _Optional[_Iterable[_Union[DisputedClaim, _Mapping]]] = ..., notes: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., amount_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ..., commitment_cap_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ..., round_label: _Optional[str] = ..., stage: _Optional[_Union[DealStage, str]] = ..., instrument: _Optional[_Union[Instrument, _Mapping]] = ..., kind: _Optional[_Union[DealKind, str]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ..., share_acquired: _Optional[_Union[Fraction, _Mapping]] = ..., listing: _Optional[_Union[Listing, _Mapping]] = ...) -> None: ...
 
 class DealRecord(_message.Message):
     __slots__ = ["deal", "organization"]
@@ -192,6 +239,24 @@ class Excerpt(_message.Message):
     translation: str
     def __init__(self, id: _Optional[str] = ..., text: _Optional[str] = ..., translation: _Optional[str] = ..., paragraph: _Optional[int] = ..., sentence: _Optional[int] = ...) -> None: ...
 
+class FXRate(_message.Message):
+    __slots__ = ["date", "from_currency", "from_per_euro", "rate", "source", "to_currency", "to_per_euro"]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    FROM_CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    FROM_PER_EURO_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TO_CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    TO_PER_EURO_FIELD_NUMBER: _ClassVar[int]
+    date: PartialDate
+    from_currency: str
+    from_per_euro: str
+    rate: str
+    source: str
+    to_currency: str
+    to_per_euro: str
+    def __init__(self, from_currency: _Optional[str] = ..., to_currency: _Optional[str] = ..., rate: _Optional[str] = ..., from_per_euro: _Optional[str] = ..., to_per_euro: _Optional[str] = ..., date: _Optional[_Union[PartialDate, _Mapping]] = ..., source: _Optional[str] = ...) -> None: ...
+
 class Fact(_message.Message):
     __slots__ = ["amount", "approximate", "date", "evidence", "id", "property", "source_ids", "value"]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -232,8 +297,30 @@ class Headquarters(_message.Message):
     country_code: str
     def __init__(self, country_code: _Optional[str] = ..., city: _Optional[str] = ...) -> None: ...
 
+class Instrument(_message.Message):
+    __slots__ = ["discount", "evidence", "interest_rate", "kind", "maturity", "post_money", "price_per_share", "share_class", "valuation_cap"]
+    DISCOUNT_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    INTEREST_RATE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MATURITY_FIELD_NUMBER: _ClassVar[int]
+    POST_MONEY_FIELD_NUMBER: _ClassVar[int]
+    PRICE_PER_SHARE_FIELD_NUMBER: _ClassVar[int]
+    SHARE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    VALUATION_CAP_FIELD_NUMBER: _ClassVar[int]
+    discount: Fraction
+    evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
+    interest_rate: Fraction
+    kind: InstrumentKind
+    maturity: PartialDate
+    post_money: bool
+    price_per_share: Money
+    share_class: str
+    valuation_cap: Money
+    def __init__(self, kind: _Optional[_Union[InstrumentKind, str]] = ..., valuation_cap: _Optional[_Union[Money, _Mapping]] = ..., discount: _Optional[_Union[Fraction, _Mapping]] = ..., interest_rate: _Optional[_Union[Fraction, _Mapping]] = ..., maturity: _Optional[_Union[PartialDate, _Mapping]] = ..., post_money: bool = ..., price_per_share: _Optional[_Union[Money, _Mapping]] = ..., share_class: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+
 class InvestmentOption(_message.Message):
-    __slots__ = ["condition", "evidence", "exercised_by_tranche_id", "expires", "holder_id", "id", "maximum", "source_ids"]
+    __slots__ = ["condition", "evidence", "exercised_by_tranche_id", "expires", "holder_id", "id", "maximum", "maximum_normalized", "source_ids"]
     CONDITION_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     EXERCISED_BY_TRANCHE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -241,6 +328,7 @@ class InvestmentOption(_message.Message):
     HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     MAXIMUM_FIELD_NUMBER: _ClassVar[int]
+    MAXIMUM_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     SOURCE_IDS_FIELD_NUMBER: _ClassVar[int]
     condition: str
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
@@ -249,8 +337,9 @@ class InvestmentOption(_message.Message):
     holder_id: str
     id: str
     maximum: Money
+    maximum_normalized: NormalizedMoney
     source_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., holder_id: _Optional[str] = ..., maximum: _Optional[_Union[Money, _Mapping]] = ..., expires: _Optional[_Union[PartialDate, _Mapping]] = ..., exercised_by_tranche_id: _Optional[str] = ..., condition: _Optional[str] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., holder_id: _Optional[str] = ..., maximum: _Optional[_Union[Money, _Mapping]] = ..., expires: _Optional[_Union[PartialDate, _Mapping]] = ..., exercised_by_tranche_id: _Optional[str] = ..., condition: _Optional[str] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., maximum_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ...) -> None: ...
 
 class Listing(_message.Message):
     __slots__ = ["exchange", "offer_price", "shares_offered", "ticker"]
@@ -273,6 +362,20 @@ class Money(_message.Message):
     nanos: int
     units: int
     def __init__(self, currency_code: _Optional[str] = ..., units: _Optional[int] = ..., nanos: _Optional[int] = ...) -> None: ...
+
+class NormalizedMoney(_message.Message):
+    __slots__ = ["amount", "as_of", "rate", "reason", "status"]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    amount: Money
+    as_of: PartialDate
+    rate: FXRate
+    reason: str
+    status: NormalizationStatus
+    def __init__(self, status: _Optional[_Union[NormalizationStatus, str]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., rate: _Optional[_Union[FXRate, _Mapping]] = ..., as_of: _Optional[_Union[PartialDate, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Organization(_message.Message):
     __slots__ = ["affiliations", "aliases", "description", "domains", "external_ids", "facts", "former_names", "founded", "headquarters", "id", "industries", "investor_types", "kind", "merged_ids", "meta", "name", "sources", "website"]
@@ -334,20 +437,22 @@ class PartialDate(_message.Message):
     def __init__(self, year: _Optional[int] = ..., month: _Optional[int] = ..., day: _Optional[int] = ..., precision: _Optional[_Union[DatePrecision, str]] = ...) -> None: ...
 
 class Participation(_message.Message):
-    __slots__ = ["committed", "evidence", "investor_id", "role", "source_ids", "stake"]
+    __slots__ = ["committed", "committed_normalized", "evidence", "investor_id", "role", "source_ids", "stake"]
     COMMITTED_FIELD_NUMBER: _ClassVar[int]
+    COMMITTED_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     INVESTOR_ID_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_IDS_FIELD_NUMBER: _ClassVar[int]
     STAKE_FIELD_NUMBER: _ClassVar[int]
     committed: Money
+    committed_normalized: NormalizedMoney
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     investor_id: str
     role: InvestorRole
     source_ids: _containers.RepeatedScalarFieldContainer[str]
     stake: Fraction
-    def __init__(self, investor_id: _Optional[str] = ..., role: _Optional[_Union[InvestorRole, str]] = ..., committed: _Optional[_Union[Money, _Mapping]] = ..., stake: _Optional[_Union[Fraction, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+    def __init__(self, investor_id: _Optional[str] = ..., role: _Optional[_Union[InvestorRole, str]] = ..., committed: _Optional[_Union[Money, _Mapping]] = ..., stake: _Optional[_Union[Fraction, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., committed_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ...) -> None: ...
 
 class RecordMeta(_message.Message):
     __slots__ = ["create_revision", "create_time_micros", "etag", "update_revision", "update_time_micros"]
@@ -406,8 +511,9 @@ class StrategicTerm(_message.Message):
     def __init__(self, kind: _Optional[_Union[StrategicTermKind, str]] = ..., party_id: _Optional[str] = ..., value: _Optional[str] = ..., description: _Optional[str] = ..., since: _Optional[_Union[PartialDate, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
 
 class Tranche(_message.Message):
-    __slots__ = ["amount", "condition", "due", "evidence", "id", "investor_id", "kind", "source_ids", "status"]
+    __slots__ = ["amount", "amount_normalized", "condition", "due", "evidence", "id", "investor_id", "kind", "source_ids", "status"]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     CONDITION_FIELD_NUMBER: _ClassVar[int]
     DUE_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
@@ -417,6 +523,7 @@ class Tranche(_message.Message):
     SOURCE_IDS_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     amount: Money
+    amount_normalized: NormalizedMoney
     condition: str
     due: PartialDate
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
@@ -425,23 +532,25 @@ class Tranche(_message.Message):
     kind: TrancheKind
     source_ids: _containers.RepeatedScalarFieldContainer[str]
     status: TrancheStatus
-    def __init__(self, id: _Optional[str] = ..., investor_id: _Optional[str] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., kind: _Optional[_Union[TrancheKind, str]] = ..., due: _Optional[_Union[PartialDate, _Mapping]] = ..., condition: _Optional[str] = ..., status: _Optional[_Union[TrancheStatus, str]] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., investor_id: _Optional[str] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., kind: _Optional[_Union[TrancheKind, str]] = ..., due: _Optional[_Union[PartialDate, _Mapping]] = ..., condition: _Optional[str] = ..., status: _Optional[_Union[TrancheStatus, str]] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., amount_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ...) -> None: ...
 
 class Valuation(_message.Message):
-    __slots__ = ["amount", "approximate", "as_of", "evidence", "kind", "source_ids"]
+    __slots__ = ["amount", "amount_normalized", "approximate", "as_of", "evidence", "kind", "source_ids"]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     APPROXIMATE_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SOURCE_IDS_FIELD_NUMBER: _ClassVar[int]
     amount: Money
+    amount_normalized: NormalizedMoney
     approximate: bool
     as_of: PartialDate
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     kind: ValuationKind
     source_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, kind: _Optional[_Union[ValuationKind, str]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., as_of: _Optional[_Union[PartialDate, _Mapping]] = ..., approximate: bool = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+    def __init__(self, kind: _Optional[_Union[ValuationKind, str]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., as_of: _Optional[_Union[PartialDate, _Mapping]] = ..., approximate: bool = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., amount_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ...) -> None: ...
 
 class DatePrecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
@@ -471,6 +580,18 @@ class StrategicTermKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class Confidence(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class NormalizationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class DealStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class DealKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class InstrumentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class InvestorType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

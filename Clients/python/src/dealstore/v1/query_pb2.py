@@ -14,39 +14,41 @@ _sym_db = _symbol_database.Default()
 from dealstore.v1 import model_pb2 as dealstore_dot_v1_dot_model__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x64\x65\x61lstore/v1/query.proto\x12\x0c\x64\x65\x61lstore.v1\x1a\x18\x64\x65\x61lstore/v1/model.proto\"\xd4\x03\n\nDealFilter\x12\x14\n\x0cinvestor_ids\x18\x01 \x03(\t\x12\x11\n\ttarget_id\x18\x02 \x01(\t\x12\x18\n\x10lead_investor_id\x18\x03 \x01(\t\x12%\n\x05types\x18\x04 \x03(\x0e\x32\x16.dealstore.v1.DealType\x12*\n\x08statuses\x18\x05 \x03(\x0e\x32\x18.dealstore.v1.DealStatus\x12\x31\n\x0e\x61nnounced_from\x18\x06 \x01(\x0b\x32\x19.dealstore.v1.PartialDate\x12/\n\x0c\x61nnounced_to\x18\x07 \x01(\x0b\x32\x19.dealstore.v1.PartialDate\x12\'\n\nmin_amount\x18\x08 \x01(\x0b\x32\x13.dealstore.v1.Money\x12\'\n\nmax_amount\x18\t \x01(\x0b\x32\x13.dealstore.v1.Money\x12\x15\n\rcurrency_code\x18\n \x01(\t\x12\x16\n\x0estrategic_term\x18\x0b \x01(\t\x12<\n\x13strategic_term_kind\x18\x0c \x01(\x0e\x32\x1f.dealstore.v1.StrategicTermKind\x12\r\n\x05query\x18\r \x01(\t\"<\n\x0fImportRejection\x12\r\n\x05index\x18\x01 \x01(\x04\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xaa\x01\n\rCurrencyTotal\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12&\n\tcommitted\x18\x02 \x01(\x0b\x32\x13.dealstore.v1.Money\x12#\n\x06\x66unded\x18\x03 \x01(\x0b\x32\x13.dealstore.v1.Money\x12\x1b\n\x13\x63ommitted_saturated\x18\x04 \x01(\x08\x12\x18\n\x10\x66unded_saturated\x18\x05 \x01(\x08\"k\n\x0cSummaryGroup\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12+\n\x06totals\x18\x03 \x03(\x0b\x32\x1b.dealstore.v1.CurrencyTotal\x12\x12\n\ndeal_count\x18\x04 \x01(\x04\"`\n\nCoInvestor\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x19\n\x11shared_target_ids\x18\x03 \x03(\t\x12\x10\n\x08\x64\x65\x61l_ids\x18\x04 \x03(\t\"\xb2\x01\n\rTimelineEvent\x12\'\n\x04\x64\x61te\x18\x01 \x01(\x0b\x32\x19.dealstore.v1.PartialDate\x12-\n\x04kind\x18\x02 \x01(\x0e\x32\x1f.dealstore.v1.TimelineEventKind\x12\x0f\n\x07\x64\x65\x61l_id\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12#\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x13.dealstore.v1.Money\"}\n\x08Timeline\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12+\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x1b.dealstore.v1.TimelineEvent\x12+\n\nvaluations\x18\x03 \x03(\x0b\x32\x17.dealstore.v1.Valuation\"\xb0\x01\n\x0b\x43hangeEvent\x12\x10\n\x08revision\x18\x01 \x01(\x04\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.dealstore.v1.ChangeKind\x12(\n\x06record\x18\x03 \x01(\x0b\x32\x18.dealstore.v1.DealRecord\x12\x13\n\x0btime_micros\x18\x04 \x01(\x03\x12\x0f\n\x07\x63reated\x18\x05 \x01(\x08\x12\x17\n\x0emerged_into_id\x18\x96\x01 \x01(\t\"\x81\x01\n\x08\x43onflict\x12\x0f\n\x07\x64\x65\x61l_id\x18\x01 \x01(\t\x12\x12\n\ndeal_title\x18\x02 \x01(\t\x12*\n\x05\x63laim\x18\x03 \x01(\x0b\x32\x1b.dealstore.v1.DisputedClaim\x12$\n\x06source\x18\x04 \x01(\x0b\x32\x14.dealstore.v1.Source\"\xa0\x01\n\x12\x44uplicateCandidate\x12\x11\n\ttarget_id\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65\x61l_ids\x18\x02 \x03(\t\x12\x12\n\ndays_apart\x18\x03 \x01(\x05\x12\x18\n\x10\x61mounts_compared\x18\x04 \x01(\x08\x12&\n\x1e\x61mount_difference_basis_points\x18\x05 \x01(\x05\x12\x0f\n\x07reasons\x18\x06 \x03(\t*[\n\x14ImportConflictPolicy\x12\x1f\n\x1bIMPORT_CONFLICT_POLICY_SKIP\x10\x00\x12\"\n\x1eIMPORT_CONFLICT_POLICY_REPLACE\x10\x01*\x87\x02\n\x0fSummaryGrouping\x12 \n\x1cSUMMARY_GROUPING_UNSPECIFIED\x10\x00\x12\x1d\n\x19SUMMARY_GROUPING_INVESTOR\x10\x01\x12\x1b\n\x17SUMMARY_GROUPING_TARGET\x10\x02\x12\x19\n\x15SUMMARY_GROUPING_YEAR\x10\x03\x12\x1c\n\x18SUMMARY_GROUPING_QUARTER\x10\x04\x12\x1e\n\x1aSUMMARY_GROUPING_DEAL_TYPE\x10\x05\x12\x1e\n\x19SUMMARY_GROUPING_INDUSTRY\x10\x96\x01\x12\x1d\n\x18SUMMARY_GROUPING_COUNTRY\x10\x97\x01*\xdc\x02\n\x11TimelineEventKind\x12#\n\x1fTIMELINE_EVENT_KIND_UNSPECIFIED\x10\x00\x12&\n\"TIMELINE_EVENT_KIND_DEAL_ANNOUNCED\x10\x01\x12#\n\x1fTIMELINE_EVENT_KIND_DEAL_CLOSED\x10\x02\x12\x1f\n\x1bTIMELINE_EVENT_KIND_TRANCHE\x10\x03\x12%\n!TIMELINE_EVENT_KIND_OPTION_EXPIRY\x10\x04\x12!\n\x1dTIMELINE_EVENT_KIND_VALUATION\x10\x05\x12&\n\"TIMELINE_EVENT_KIND_STRATEGIC_TERM\x10\x06\x12$\n\x1fTIMELINE_EVENT_KIND_ACQUISITION\x10\x96\x01\x12\x1c\n\x17TIMELINE_EVENT_KIND_IPO\x10\x97\x01*t\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_KIND_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_KIND_UPDATED\x10\x02\x12\x17\n\x13\x43HANGE_KIND_DELETED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x64\x65\x61lstore/v1/query.proto\x12\x0c\x64\x65\x61lstore.v1\x1a\x18\x64\x65\x61lstore/v1/model.proto\"\xea\x03\n\nDealFilter\x12\x14\n\x0cinvestor_ids\x18\x01 \x03(\t\x12\x11\n\ttarget_id\x18\x02 \x01(\t\x12\x18\n\x10lead_investor_id\x18\x03 \x01(\t\x12%\n\x05types\x18\x04 \x03(\x0e\x32\x16.dealstore.v1.DealType\x12*\n\x08statuses\x18\x05 \x03(\x0e\x32\x18.dealstore.v1.DealStatus\x12\x31\n\x0e\x61nnounced_from\x18\x06 \x01(\x0b\x32\x19.dealstore.v1.PartialDate\x12/\n\x0c\x61nnounced_to\x18\x07 \x01(\x0b\x32\x19.dealstore.v1.PartialDate\x12\'\n\nmin_amount\x18\x08 \x01(\x0b\x32\x13.dealstore.v1.Money\x12\'\n\nmax_amount\x18\t \x01(\x0b\x32\x13.dealstore.v1.Money\x12\x15\n\rcurrency_code\x18\n \x01(\t\x12\x16\n\x0estrategic_term\x18\x0b \x01(\t\x12<\n\x13strategic_term_kind\x18\x0c \x01(\x0e\x32\x1f.dealstore.v1.StrategicTermKind\x12\r\n\x05query\x18\r \x01(\t\x12\x14\n\x0cnormalize_to\x18\x64 \x01(\t\"<\n\x0fImportRejection\x12\r\n\x05index\x18\x01 \x01(\x04\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xaa\x01\n\rCurrencyTotal\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12&\n\tcommitted\x18\x02 \x01(\x0b\x32\x13.dealstore.v1.Money\x12#\n\x06\x66unded\x18\x03 \x01(\x0b\x32\x13.dealstore.v1.Money\x12\x1b\n\x13\x63ommitted_saturated\x18\x04 \x01(\x08\x12\x18\n\x10\x66unded_saturated\x18\x05 \x01(\x08\"\x9e\x01\n\x0cSummaryGroup\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12+\n\x06totals\x18\x03 \x03(\x0b\x32\x1b.dealstore.v1.CurrencyTotal\x12\x12\n\ndeal_count\x18\x04 \x01(\x04\x12\x31\n\nnormalized\x18\x64 \x01(\x0b\x32\x1d.dealstore.v1.NormalizedTotal\"`\n\nCoInvestor\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x19\n\x11shared_target_ids\x18\x03 \x03(\t\x12\x10\n\x08\x64\x65\x61l_ids\x18\x04 \x03(\t\"\xb2\x01\n\rTimelineEvent\x12\'\n\x04\x64\x61te\x18\x01 \x01(\x0b\x32\x19.dealstore.v1.PartialDate\x12-\n\x04kind\x18\x02 \x01(\x0e\x32\x1f.dealstore.v1.TimelineEventKind\x12\x0f\n\x07\x64\x65\x61l_id\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12#\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x13.dealstore.v1.Money\"}\n\x08Timeline\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12+\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x1b.dealstore.v1.TimelineEvent\x12+\n\nvaluations\x18\x03 \x03(\x0b\x32\x17.dealstore.v1.Valuation\"\xb0\x01\n\x0b\x43hangeEvent\x12\x10\n\x08revision\x18\x01 \x01(\x04\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.dealstore.v1.ChangeKind\x12(\n\x06record\x18\x03 \x01(\x0b\x32\x18.dealstore.v1.DealRecord\x12\x13\n\x0btime_micros\x18\x04 \x01(\x03\x12\x0f\n\x07\x63reated\x18\x05 \x01(\x08\x12\x17\n\x0emerged_into_id\x18\x96\x01 \x01(\t\"\x81\x01\n\x08\x43onflict\x12\x0f\n\x07\x64\x65\x61l_id\x18\x01 \x01(\t\x12\x12\n\ndeal_title\x18\x02 \x01(\t\x12*\n\x05\x63laim\x18\x03 \x01(\x0b\x32\x1b.dealstore.v1.DisputedClaim\x12$\n\x06source\x18\x04 \x01(\x0b\x32\x14.dealstore.v1.Source\"\xb7\x02\n\x0fNormalizedTotal\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12&\n\tcommitted\x18\x02 \x01(\x0b\x32\x13.dealstore.v1.Money\x12#\n\x06\x66unded\x18\x03 \x01(\x0b\x32\x13.dealstore.v1.Money\x12\x1b\n\x13\x63ommitted_saturated\x18\x04 \x01(\x08\x12\x18\n\x10\x66unded_saturated\x18\x05 \x01(\x08\x12\x17\n\x0f\x63onverted_count\x18\x06 \x01(\x04\x12\x19\n\x11unconverted_count\x18\x07 \x01(\x04\x12\x30\n\x0bunconverted\x18\x08 \x03(\x0b\x32\x1b.dealstore.v1.CurrencyTotal\x12#\n\x05rates\x18\t \x03(\x0b\x32\x14.dealstore.v1.FXRate\"\xa0\x01\n\x12\x44uplicateCandidate\x12\x11\n\ttarget_id\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65\x61l_ids\x18\x02 \x03(\t\x12\x12\n\ndays_apart\x18\x03 \x01(\x05\x12\x18\n\x10\x61mounts_compared\x18\x04 \x01(\x08\x12&\n\x1e\x61mount_difference_basis_points\x18\x05 \x01(\x05\x12\x0f\n\x07reasons\x18\x06 \x03(\t*[\n\x14ImportConflictPolicy\x12\x1f\n\x1bIMPORT_CONFLICT_POLICY_SKIP\x10\x00\x12\"\n\x1eIMPORT_CONFLICT_POLICY_REPLACE\x10\x01*\x87\x02\n\x0fSummaryGrouping\x12 \n\x1cSUMMARY_GROUPING_UNSPECIFIED\x10\x00\x12\x1d\n\x19SUMMARY_GROUPING_INVESTOR\x10\x01\x12\x1b\n\x17SUMMARY_GROUPING_TARGET\x10\x02\x12\x19\n\x15SUMMARY_GROUPING_YEAR\x10\x03\x12\x1c\n\x18SUMMARY_GROUPING_QUARTER\x10\x04\x12\x1e\n\x1aSUMMARY_GROUPING_DEAL_TYPE\x10\x05\x12\x1e\n\x19SUMMARY_GROUPING_INDUSTRY\x10\x96\x01\x12\x1d\n\x18SUMMARY_GROUPING_COUNTRY\x10\x97\x01*\xdc\x02\n\x11TimelineEventKind\x12#\n\x1fTIMELINE_EVENT_KIND_UNSPECIFIED\x10\x00\x12&\n\"TIMELINE_EVENT_KIND_DEAL_ANNOUNCED\x10\x01\x12#\n\x1fTIMELINE_EVENT_KIND_DEAL_CLOSED\x10\x02\x12\x1f\n\x1bTIMELINE_EVENT_KIND_TRANCHE\x10\x03\x12%\n!TIMELINE_EVENT_KIND_OPTION_EXPIRY\x10\x04\x12!\n\x1dTIMELINE_EVENT_KIND_VALUATION\x10\x05\x12&\n\"TIMELINE_EVENT_KIND_STRATEGIC_TERM\x10\x06\x12$\n\x1fTIMELINE_EVENT_KIND_ACQUISITION\x10\x96\x01\x12\x1c\n\x17TIMELINE_EVENT_KIND_IPO\x10\x97\x01*t\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_KIND_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_KIND_UPDATED\x10\x02\x12\x17\n\x13\x43HANGE_KIND_DELETED\x10\x03\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dealstore.v1.query_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _IMPORTCONFLICTPOLICY._serialized_start=1763
-  _IMPORTCONFLICTPOLICY._serialized_end=1854
-  _SUMMARYGROUPING._serialized_start=1857
-  _SUMMARYGROUPING._serialized_end=2120
-  _TIMELINEEVENTKIND._serialized_start=2123
-  _TIMELINEEVENTKIND._serialized_end=2471
-  _CHANGEKIND._serialized_start=2473
-  _CHANGEKIND._serialized_end=2589
+  _IMPORTCONFLICTPOLICY._serialized_start=2151
+  _IMPORTCONFLICTPOLICY._serialized_end=2242
+  _SUMMARYGROUPING._serialized_start=2245
+  _SUMMARYGROUPING._serialized_end=2508
+  _TIMELINEEVENTKIND._serialized_start=2511
+  _TIMELINEEVENTKIND._serialized_end=2859
+  _CHANGEKIND._serialized_start=2861
+  _CHANGEKIND._serialized_end=2977
   _DEALFILTER._serialized_start=69
-  _DEALFILTER._serialized_end=537
-  _IMPORTREJECTION._serialized_start=539
-  _IMPORTREJECTION._serialized_end=599
-  _CURRENCYTOTAL._serialized_start=602
-  _CURRENCYTOTAL._serialized_end=772
-  _SUMMARYGROUP._serialized_start=774
-  _SUMMARYGROUP._serialized_end=881
-  _COINVESTOR._serialized_start=883
-  _COINVESTOR._serialized_end=979
-  _TIMELINEEVENT._serialized_start=982
-  _TIMELINEEVENT._serialized_end=1160
-  _TIMELINE._serialized_start=1162
-  _TIMELINE._serialized_end=1287
-  _CHANGEEVENT._serialized_start=1290
-  _CHANGEEVENT._serialized_end=1466
-  _CONFLICT._serialized_start=1469
-  _CONFLICT._serialized_end=1598
-  _DUPLICATECANDIDATE._serialized_start=1601
-  _DUPLICATECANDIDATE._serialized_end=1761
+  _DEALFILTER._serialized_end=559
+  _IMPORTREJECTION._serialized_start=561
+  _IMPORTREJECTION._serialized_end=621
+  _CURRENCYTOTAL._serialized_start=624
+  _CURRENCYTOTAL._serialized_end=794
+  _SUMMARYGROUP._serialized_start=797
+  _SUMMARYGROUP._serialized_end=955
+  _COINVESTOR._serialized_start=957
+  _COINVESTOR._serialized_end=1053
+  _TIMELINEEVENT._serialized_start=1056
+  _TIMELINEEVENT._serialized_end=1234
+  _TIMELINE._serialized_start=1236
+  _TIMELINE._serialized_end=1361
+  _CHANGEEVENT._serialized_start=1364
+  _CHANGEEVENT._serialized_end=1540
+  _CONFLICT._serialized_start=1543
+  _CONFLICT._serialized_end=1672
+  _NORMALIZEDTOTAL._serialized_start=1675
+  _NORMALIZEDTOTAL._serialized_end=1986
+  _DUPLICATECANDIDATE._serialized_start=1989
+  _DUPLICATECANDIDATE._serialized_end=2149
 # @@protoc_insertion_point(module_scope)

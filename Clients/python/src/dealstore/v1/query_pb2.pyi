@@ -85,7 +85,7 @@ class CurrencyTotal(_message.Message):
     def __init__(self, currency_code: _Optional[str] = ..., committed: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., funded: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., committed_saturated: bool = ..., funded_saturated: bool = ...) -> None: ...
 
 class DealFilter(_message.Message):
-    __slots__ = ["announced_from", "announced_to", "currency_code", "investor_ids", "lead_investor_id", "max_amount", "min_amount", "query", "statuses", "strategic_term", "strategic_term_kind", "target_id", "types"]
+    __slots__ = ["announced_from", "announced_to", "currency_code", "investor_ids", "lead_investor_id", "max_amount", "min_amount", "normalize_to", "query", "statuses", "strategic_term", "strategic_term_kind", "target_id", "types"]
     ANNOUNCED_FROM_FIELD_NUMBER: _ClassVar[int]
     ANNOUNCED_TO_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -93,6 +93,7 @@ class DealFilter(_message.Message):
     LEAD_INVESTOR_ID_FIELD_NUMBER: _ClassVar[int]
     MAX_AMOUNT_FIELD_NUMBER: _ClassVar[int]
     MIN_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZE_TO_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
     STATUSES_FIELD_NUMBER: _ClassVar[int]
     STRATEGIC_TERM_FIELD_NUMBER: _ClassVar[int]
@@ -106,13 +107,14 @@ class DealFilter(_message.Message):
     lead_investor_id: str
     max_amount: _model_pb2.Money
     min_amount: _model_pb2.Money
+    normalize_to: str
     query: str
     statuses: _containers.RepeatedScalarFieldContainer[_model_pb2.DealStatus]
     strategic_term: str
     strategic_term_kind: _model_pb2.StrategicTermKind
     target_id: str
     types: _containers.RepeatedScalarFieldContainer[_model_pb2.DealType]
-    def __init__(self, investor_ids: _Optional[_Iterable[str]] = ..., target_id: _Optional[str] = ..., lead_investor_id: _Optional[str] = ..., types: _Optional[_Iterable[_Union[_model_pb2.DealType, str]]] = ..., statuses: _Optional[_Iterable[_Union[_model_pb2.DealStatus, str]]] = ..., announced_from: _Optional[_Union[_model_pb2.PartialDate, _Mapping]] = ..., announced_to: _Optional[_Union[_model_pb2.PartialDate, _Mapping]] = ..., min_amount: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., max_amount: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., currency_code: _Optional[str] = ..., strategic_term: _Optional[str] = ..., strategic_term_kind: _Optional[_Union[_model_pb2.StrategicTermKind, str]] = ..., query: _Optional[str] = ...) -> None: ...
+    def __init__(self, investor_ids: _Optional[_Iterable[str]] = ..., target_id: _Optional[str] = ..., lead_investor_id: _Optional[str] = ..., types: _Optional[_Iterable[_Union[_model_pb2.DealType, str]]] = ..., statuses: _Optional[_Iterable[_Union[_model_pb2.DealStatus, str]]] = ..., announced_from: _Optional[_Union[_model_pb2.PartialDate, _Mapping]] = ..., announced_to: _Optional[_Union[_model_pb2.PartialDate, _Mapping]] = ..., min_amount: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., max_amount: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., currency_code: _Optional[str] = ..., strategic_term: _Optional[str] = ..., strategic_term_kind: _Optional[_Union[_model_pb2.StrategicTermKind, str]] = ..., query: _Optional[str] = ..., normalize_to: _Optional[str] = ...) -> None: ...
 
 class DuplicateCandidate(_message.Message):
     __slots__ = ["amount_difference_basis_points", "amounts_compared", "days_apart", "deal_ids", "reasons", "target_id"]
@@ -140,17 +142,41 @@ class ImportRejection(_message.Message):
     reason: str
     def __init__(self, index: _Optional[int] = ..., id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class NormalizedTotal(_message.Message):
+    __slots__ = ["committed", "committed_saturated", "converted_count", "currency_code", "funded", "funded_saturated", "rates", "unconverted", "unconverted_count"]
+    COMMITTED_FIELD_NUMBER: _ClassVar[int]
+    COMMITTED_SATURATED_FIELD_NUMBER: _ClassVar[int]
+    CONVERTED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
+    FUNDED_FIELD_NUMBER: _ClassVar[int]
+    FUNDED_SATURATED_FIELD_NUMBER: _ClassVar[int]
+    RATES_FIELD_NUMBER: _ClassVar[int]
+    UNCONVERTED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UNCONVERTED_FIELD_NUMBER: _ClassVar[int]
+    committed: _model_pb2.Money
+    committed_saturated: bool
+    converted_count: int
+    currency_code: str
+    funded: _model_pb2.Money
+    funded_saturated: bool
+    rates: _containers.RepeatedCompositeFieldContainer[_model_pb2.FXRate]
+    unconverted: _containers.RepeatedCompositeFieldContainer[CurrencyTotal]
+    unconverted_count: int
+    def __init__(self, currency_code: _Optional[str] = ..., committed: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., funded: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., committed_saturated: bool = ..., funded_saturated: bool = ..., converted_count: _Optional[int] = ..., unconverted_count: _Optional[int] = ..., unconverted: _Optional[_Iterable[_Union[CurrencyTotal, _Mapping]]] = ..., rates: _Optional[_Iterable[_Union[_model_pb2.FXRate, _Mapping]]] = ...) -> None: ...
+
 class SummaryGroup(_message.Message):
-    __slots__ = ["deal_count", "key", "label", "totals"]
+    __slots__ = ["deal_count", "key", "label", "normalized", "totals"]
     DEAL_COUNT_FIELD_NUMBER: _ClassVar[int]
     KEY_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     TOTALS_FIELD_NUMBER: _ClassVar[int]
     deal_count: int
     key: str
     label: str
+    normalized: NormalizedTotal
     totals: _containers.RepeatedCompositeFieldContainer[CurrencyTotal]
-    def __init__(self, key: _Optional[str] = ..., label: _Optional[str] = ..., totals: _Optional[_Iterable[_Union[CurrencyTotal, _Mapping]]] = ..., deal_count: _Optional[int] = ...) -> None: ...
+    def __init__(self, key: _Optional[str] = ..., label: _Optional[str] = ..., totals: _Optional[_Iterable[_Union[CurrencyTotal, _Mapping]]] = ..., deal_count: _Optional[int] = ..., normalized: _Optional[_Union[NormalizedTotal, _Mapping]] = ...) -> None: ...
 
 class Timeline(_message.Message):
     __slots__ = ["events", "organization_id", "valuations"]
