@@ -49,26 +49,57 @@ public final class DealClusterChangeLog: DealReplicationLog {
         do throws(DealPostgresError) {
             let connection = try self.connected()
             sent = true
-            let result = try connection.execute(
-                "SELECT appended, last_revision FROM dealstore.append($1, $2, $3, $4, $5, $6, $7)",
-                parameters
+            return try Self.appendOnce(connection, parameters)
+        } catch {
+            if !error.isConnectionLoss { throw Self.unavailable(error, outcomeUnknown: false) }
+            self.close()
+            if !sent { throw Self.unavailable(error, outcomeUnknown: false) }
+        }
+        // The connection broke after the batch was sent: it may have committed. Revisions make that decidable,
+        // so the caller is not left with "outcome unknown": the batch committed if and only if the change at
+        // base + 1 is its first event; if there is none, nothing committed at base + 1 and it is sent again.
+        guard case .bytesArray(let serialized) = parameters[1], let first = serialized.first ?? nil else {
+            throw DealStoreError(code: .internal, message: "an append without events")
+        }
+        do throws(DealPostgresError) {
+            let connection = try self.connected()
+            let found = try connection.execute(
+                "SELECT event FROM dealstore.changes WHERE revision = $1",
+                [.int64(Int64(clamping: base) &+ 1)]
             )
-            let appended = try result.bool(row: 0, column: 0)
-            let last = try result.int64(row: 0, column: 1)
-            if appended { return .appended }
-            return .conflict(currentRevision: UInt64(clamping: last))
+            if found.rows.isEmpty { return try Self.appendOnce(connection, parameters) }
+            if try found.bytes(row: 0, column: 0) == first { return .appended }
+            let head = try connection.execute("SELECT revision FROM dealstore.counter WHERE id = 1")
+                .int64(row: 0, column: 0)
+            return .conflict(currentRevision: UInt64(clamping: head))
         } catch {
             if error.isConnectionLoss { self.close() }
-            let outcome =
-                sent && error.isConnectionLoss
-                ? "the write's outcome is unknown (it may have been applied: read it back before retrying)"
-                : "the write was not applied"
-            throw DealStoreError(
-                code: error.isConnectionLoss ? .readOnly : .internal,
-                message: "PostgreSQL is unavailable (\(error.message)); \(outcome)",
-                cause: error
-            )
+            throw Self.unavailable(error, outcomeUnknown: true)
         }
+    }
+
+    private static func appendOnce(
+        _ connection: DealPostgresConnection,
+        _ parameters: [DealPostgresValue]
+    ) throws(DealPostgresError) -> DealAppendOutcome {
+        let result = try connection.execute(
+            "SELECT appended, last_revision FROM dealstore.append($1, $2, $3, $4, $5, $6, $7)",
+            parameters
+        )
+        if try result.bool(row: 0, column: 0) { return .appended }
+        return .conflict(currentRevision: UInt64(clamping: try result.int64(row: 0, column: 1)))
+    }
+
+    private static func unavailable(_ error: DealPostgresError, outcomeUnknown: Bool) -> DealStoreError {
+        let outcome =
+            outcomeUnknown
+            ? "the write's outcome is unknown (it may have been applied: read it back before retrying)"
+            : "the write was not applied"
+        return DealStoreError(
+            code: error.isConnectionLoss ? .readOnly : .internal,
+            message: "PostgreSQL is unavailable (\(error.message)); \(outcome)",
+            cause: error
+        )
     }
 
     public func catchUp(_ store: DealStore, to revision: UInt64) throws(DealStoreError) {

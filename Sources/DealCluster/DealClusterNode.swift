@@ -172,7 +172,12 @@ public final class DealClusterNode: Sendable {
             } catch {
                 connection?.close()
                 connection = nil
-                self.markUnreachable(error)
+                if error.code == .protocolViolation {
+                    // Reached, but what it holds cannot be applied here: the reason was set where it was found.
+                    self.logger.error("cannot follow the change log", metadata: ["error": "\(error)"])
+                } else {
+                    self.markUnreachable(error)
+                }
                 _ = self.stopSignal.wait(
                     timeout: .now()
                         + .milliseconds(
@@ -195,6 +200,16 @@ public final class DealClusterNode: Sendable {
             )
         )
         self.status.withLock { $0.lastKnownRevision = head }
+        if head < self.store.revision {
+            // PostgreSQL lost commits this node applied (an asynchronous standby was promoted): its next revisions
+            // would be other changes than the ones here. Serving reads of a history the cluster no longer has, or
+            // writing on top of it, would be wrong: stop serving until restarted (a restart reloads the snapshot).
+            let reason =
+                "PostgreSQL is at revision \(head) but this node applied up to \(self.store.revision): commits "
+                + "were lost (failover to an asynchronous standby?); restart this node to reload from PostgreSQL"
+            self.store.setReplicaHealth(.readOnly(reason: reason))
+            throw DealPostgresError(code: .protocolViolation, message: reason)
+        }
         while self.store.revision < head {
             let events = try DealClusterChangeLog.changes(connection, after: self.store.revision, limit: 1000)
             if events.isEmpty { break }

@@ -12,6 +12,8 @@ import Glibc
 /// Ids of writes a node acknowledged, collected by concurrent writers.
 final class DealAcknowledgedIDs: Sendable {
     let ids = Mutex<[String]>([])
+    /// Set once the standby has been promoted (the failover test).
+    let promoted = Mutex(false)
 }
 
 /// Three dealsd nodes over one PostgreSQL, as Deploy/cluster.md runs them; every server is started by the test.
@@ -109,7 +111,7 @@ struct DealClusterTests {
                 var request = Dealstore_V1_UpdateDealRequest()
                 request.deal.id = "replicated-0"
                 request.deal.title = "updated through node 1"
-                request.updateMask.paths = ["title"]
+                request.updateMask = ["title"]
                 let updated = try await client.updateDeal(request)
                 #expect(updated.meta.updateRevision == last + 1)
                 last = updated.meta.updateRevision
@@ -223,7 +225,6 @@ struct DealClusterTests {
         let nodes = try Self.startNodes(2, conninfo: conninfo)
         defer { Self.stop(nodes) }
         let acknowledged = DealAcknowledgedIDs()
-        let promoted = Mutex(false)
         try await withDealClient(configuration: nodes[0].client) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<4 {
@@ -234,7 +235,7 @@ struct DealClusterTests {
                             do {
                                 _ = try await client.createDeal(DealClusterRecords.createRequest(id: id))
                                 acknowledged.ids.withLock { $0.append(id) }
-                                if promoted.withLock({ $0 }) { afterPromotion += 1 }
+                                if acknowledged.promoted.withLock({ $0 }) { afterPromotion += 1 }
                             } catch {
                                 // UNAVAILABLE while PostgreSQL fails over: keep trying (the test's deadline
                                 // bounds it).
@@ -250,7 +251,7 @@ struct DealClusterTests {
                     }
                     primary.signalAll(SIGKILL)
                     try standby.promote()
-                    promoted.withLock { $0 = true }
+                    acknowledged.promoted.withLock { $0 = true }
                 }
                 try await group.waitForAll()
             }
@@ -294,7 +295,8 @@ struct DealClusterTests {
             // Reads keep working at the last revision; writes are refused with UNAVAILABLE.
             var get = Dealstore_V1_GetDealRequest()
             get.id = "before-stop"
-            #expect(try await client.getDeal(get).id == "before-stop")
+            let read = try await client.getDeal(get)
+            #expect(read.id == "before-stop")
             do {
                 _ = try await client.createDeal(DealClusterRecords.createRequest(id: "during-stop"))
                 Issue.record("a write succeeded while PostgreSQL was stopped")

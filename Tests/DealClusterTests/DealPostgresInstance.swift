@@ -53,13 +53,16 @@ final class DealPostgresInstance: Sendable {
             process.executableURL = URL(fileURLWithPath: bin + "/" + program)
             process.arguments = arguments
         }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        // A file, not a pipe: the server pg_ctl starts inherits the descriptor, so a pipe would never reach EOF.
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("dealpg-\(UUID()).out").path
+        _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputFile) }
+        process.standardOutput = FileHandle(forWritingAtPath: outputFile)
+        process.standardError = FileHandle(forWritingAtPath: outputFile)
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let output = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw Failure(description: "\(program) \(arguments.joined(separator: " ")) failed: \(output)")
         }
