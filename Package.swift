@@ -8,7 +8,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 let package = Package(
-    name: "DealStore",
+    name: "dealstore",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DealModel", targets: ["DealModel"]),
@@ -108,13 +108,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
             ],
-            resources: [.embedInCode("Resources/seed.jsonl")],
+            resources: [.embedInCode("Dataset/Resources/seed.jsonl")],
             swiftSettings: strictSettings
         ),
         .target(
             name: "DealServer",
             dependencies: [
-                "COpenSSL",
                 "DealModel",
                 "DealProtocol",
                 "DealTLS",
@@ -208,6 +207,7 @@ let package = Package(
         .testTarget(
             name: "DealModelTests",
             dependencies: [
+                "DealTestSupport",
                 "DealModel",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -216,6 +216,7 @@ let package = Package(
         .testTarget(
             name: "DealProtocolTests",
             dependencies: [
+                "DealTestSupport",
                 "DealProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -225,6 +226,7 @@ let package = Package(
         .testTarget(
             name: "DealTLSTests",
             dependencies: [
+                "DealTestSupport",
                 "DealTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -235,6 +237,7 @@ let package = Package(
         .testTarget(
             name: "DealStoreTests",
             dependencies: [
+                "DealTestSupport",
                 "DealStore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "dealstore-crash-writer",
@@ -245,6 +248,7 @@ let package = Package(
         .testTarget(
             name: "DealServerTests",
             dependencies: [
+                "DealTestSupport",
                 "DealServer",
                 "dealsd",
                 "DealClient",
@@ -258,6 +262,7 @@ let package = Package(
         .testTarget(
             name: "DealCommandLineTests",
             dependencies: [
+                "DealTestSupport",
                 "DealCommandLine",
                 "DealClient",
             ],
@@ -266,6 +271,7 @@ let package = Package(
         .testTarget(
             name: "DealClientTests",
             dependencies: [
+                "DealTestSupport",
                 "DealClient",
                 "DealModel",
                 "DealProtocol",
@@ -317,6 +323,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Test support: the one way tests start dealsd, wait with a deadline and draw seeded randomness
+        .target(
+            name: "DealTestSupport",
+            path: "Tests/DealTestSupport",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: DealStore crash test child and benchmark
         // The scenario both the SIGKILLed child and the test that checks it replay (an executable cannot be
         // imported by a test target, so it is a library of its own).
@@ -340,7 +353,12 @@ let package = Package(
         ),
         .testTarget(
             name: "DeployTests",
-            dependencies: ["DealServer", "DealTLS"],
+            dependencies: ["DealServer", "DealTLS", "DealTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DealEndToEndTests",
+            dependencies: ["dealsd", "deals", "DealTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -355,6 +373,5 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "DealEndToEndTests", dependencies: ["dealsd", "deals"], swiftSettings: strictSettings),
     ]
 )

@@ -1,8 +1,6 @@
 import ArgumentParser
 import DealServer
-import DealStore
 import Foundation
-import Logging
 
 @main
 struct DealsdCommand: AsyncParsableCommand {
@@ -95,26 +93,17 @@ extension DealsdCommand {
             if let fsync { configuration.store.fsync = fsync }
             if let postgres { configuration.postgres.conninfo = postgres }
             if let requireAlpn { configuration.tls.requireALPN = requireAlpn }
-            guard let level = Logger.Level(rawValue: configuration.logLevel) else {
+            guard DealLogHandler.bootstrap(levelName: configuration.logLevel) else {
                 throw ValidationError(
-                    "log level \"\(configuration.logLevel)\" is not one of trace, debug, info, "
-                        + "notice, warning, error, critical"
+                    "log level \"\(configuration.logLevel)\" is not one of \(DealLogHandler.levelNames)"
                 )
             }
-            // Buffered: the server logs one info line per call (see DealLogOutput for why not StreamLogHandler).
-            LoggingSystem.bootstrap { label in
-                var handler = DealLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            }
             defer { DealLogOutput.standardError.flush() }
-            let logger = Logger(label: "dealsd")
             do {
                 try await DealDaemon.run(
                     configuration: configuration,
                     environment: ProcessInfo.processInfo.environment,
-                    version: DealsdCommand.version,
-                    logger: logger
+                    version: DealsdCommand.version
                 ) { message in
                     FileHandle.standardOutput.write(Data((message + "\n").utf8))
                 }
@@ -136,14 +125,12 @@ extension DealsdCommand {
         @OptionGroup var location: DaemonLocation
 
         func run() async throws {
-            let configuration = try self.location.resolve()
-            let directory = DealDaemon.dataDirectory(
-                configuration: configuration,
+            let (report, isHealthy) = try DealDaemon.checkStore(
+                configuration: try self.location.resolve(),
                 environment: ProcessInfo.processInfo.environment
             )
-            let report = try DealStore.check(directory: directory + "/store")
             print(report)
-            if !report.isHealthy {
+            if !isHealthy {
                 throw ExitCode(1)
             }
         }
@@ -158,13 +145,12 @@ extension DealsdCommand {
         @OptionGroup var location: DaemonLocation
 
         func run() async throws {
-            let configuration = try self.location.resolve()
-            let directory = DealDaemon.dataDirectory(
-                configuration: configuration,
-                environment: ProcessInfo.processInfo.environment
+            print(
+                try DealDaemon.repairStore(
+                    configuration: try self.location.resolve(),
+                    environment: ProcessInfo.processInfo.environment
+                )
             )
-            let report = try DealStore.repair(directory: directory + "/store")
-            print(report)
         }
     }
 
@@ -195,19 +181,12 @@ extension DealsdCommand {
                 guard let role = DealRole(name: self.role), role != .none else {
                     throw ValidationError("--role must be read, write or admin")
                 }
-                let configuration = try self.location.resolve()
-                let (layout, _) = try DealDaemon.prepare(
-                    configuration: configuration,
+                let token = try DealDaemon.createToken(
+                    role: role,
+                    name: self.name,
+                    configuration: try self.location.resolve(),
                     environment: ProcessInfo.processInfo.environment
                 )
-                let token = DealTokensFile.generateToken()
-                let handle = try FileHandle(forUpdating: URL(fileURLWithPath: layout.tokensFile))
-                try handle.seekToEnd()
-                try handle.write(
-                    contentsOf: Data((DealTokensFile.line(for: token, role: role, name: self.name) + "\n").utf8)
-                )
-                try handle.synchronize()
-                try handle.close()
                 print(token)
             }
         }

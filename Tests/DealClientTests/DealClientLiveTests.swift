@@ -1,4 +1,5 @@
 import DealClient
+import DealTestSupport
 import Foundation
 import NIOPosix
 import Testing
@@ -9,7 +10,7 @@ import Glibc
 
 @Suite("DealClient against a real dealsd: watches, settings, fast failures")
 struct DealClientLiveTests {
-    static func configuration(_ daemon: DealTestDaemon) throws -> DealClientConfiguration {
+    static func configuration(_ daemon: DealDaemonProcess) throws -> DealClientConfiguration {
         try DealClientConfiguration.resolve(environment: daemon.environment)
     }
 
@@ -22,7 +23,7 @@ struct DealClientLiveTests {
 
     @Test("watch, then write: 100 rounds on one daemon, each delivering the write that followed the watch")
     func watchThenWriteHundredRounds() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         try await withDealClient(configuration: try Self.configuration(daemon)) { client in
             for round in 0..<100 {
@@ -42,7 +43,7 @@ struct DealClientLiveTests {
 
     @Test("a watch outlives defaultCallTimeout; unary calls still get it")
     func watchIgnoresDefaultTimeout() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         var configuration = try Self.configuration(daemon)
         configuration.defaultCallTimeout = .milliseconds(300)
@@ -61,7 +62,7 @@ struct DealClientLiveTests {
 
     @Test("cancelling the task that iterates a watch ends the loop without an error")
     func cancellingEndsQuietly() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         try await withDealClient(configuration: try Self.configuration(daemon)) { client in
             let watch = try await client.watch()
@@ -82,8 +83,8 @@ struct DealClientLiveTests {
 
     @Test("a watch resumes after the daemon restarts, from the last revision it delivered")
     func watchResumesAfterRestart() async throws {
-        let directory = try DealTestDaemon.makeDataDirectory()
-        let first = try DealTestDaemon.start(dataDirectory: directory)
+        let directory = try DealDaemonProcess.makeDataDirectory()
+        let first = try DealDaemonProcess.start(dataDirectory: directory)
         var configuration = try Self.configuration(first)
         configuration.reconnectMaximumBackoff = .milliseconds(200)
         configuration.waitForConnectionTimeout = .seconds(20)
@@ -95,7 +96,7 @@ struct DealClientLiveTests {
             var iterator = watch.makeAsyncIterator()
             #expect(try await iterator.next()?.record.organization.id == before.id)
             first.stop()
-            let second = try DealTestDaemon.start(dataDirectory: directory, port: port)
+            let second = try DealDaemonProcess.start(dataDirectory: directory, port: port)
             defer { second.stop() }
             let after = try await client.createOrganization(Self.organization("After Restart"))
             let change = try await withDeadline(.seconds(30), "the change after the restart") {
@@ -132,7 +133,7 @@ struct DealClientLiveTests {
 
     @Test("a token file ending in a newline works, and a tokenFile in the configuration is read and trimmed")
     func tokenFileWithNewline() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         let tokenFile = daemon.dataDirectory + "/admin.token"
         #expect(try String(contentsOfFile: tokenFile, encoding: .utf8).hasSuffix("\n"))
@@ -154,7 +155,7 @@ struct DealClientLiveTests {
 
     @Test("getDeal(id:), paging over every page, updateDeal's mask and a stale etag")
     func conveniences() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         try await withDealClient(configuration: try Self.configuration(daemon)) { client in
             let all = try await client.listDeals(pageSize: 1).collect()
@@ -180,7 +181,7 @@ struct DealClientLiveTests {
 
     @Test("without a CA the error names the configuration field, not a CLI flag, and says the cause once")
     func untrustedServerErrorSpeaksOfConfiguration() async throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         let configuration = DealClientConfiguration(host: "127.0.0.1", port: daemon.port)
         let error = await #expect(throws: DealRPCError.self) {

@@ -1,4 +1,5 @@
 import DealClient
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -46,9 +47,9 @@ struct DealGettingStartedTests {
 
     @Test("the example tool runs against a fresh dealsd with no settings but the environment")
     func exampleRuns() throws {
-        let daemon = try DealTestDaemon.start(dataDirectory: try DealTestDaemon.makeDataDirectory())
+        let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
-        let binary = try #require(DealTestDaemon.binaryPath("dealclient-example"))
+        let binary = try #require(DealDaemonProcess.binaryPath("dealclient-example"))
         let output = NSTemporaryDirectory() + "dealclient-example-" + UUID().uuidString
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
@@ -59,10 +60,8 @@ struct DealGettingStartedTests {
         process.standardError = FileHandle(forWritingAtPath: output)
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        // Bounded: a tool still running after 60 s is terminated below, and the test fails on its exit status.
+        try? DealWait.blockingUntil("dealclient-example to exit", timeout: .seconds(60)) { !process.isRunning }
         if process.isRunning {
             process.terminate()
         }

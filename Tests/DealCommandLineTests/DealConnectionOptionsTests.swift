@@ -4,7 +4,7 @@ import Testing
 
 @testable import DealCommandLine
 
-@Suite struct DealConnectionOptionsTests {
+@Suite("Deal connection options") struct DealConnectionOptionsTests {
     @Test("--token-file, before or after the subcommand, is the explicit layer's token file")
     func tokenFileFlag() throws {
         for arguments in [

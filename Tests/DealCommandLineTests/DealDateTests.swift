@@ -2,7 +2,7 @@ import DealCommandLine
 import DealModel
 import Testing
 
-@Suite struct DealDateTests {
+@Suite("Deal date") struct DealDateTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var input: String
         var year: Int32
@@ -29,7 +29,7 @@ import Testing
         Case(input: "29 Feb 2024", year: 2024, month: 2, day: 29, precision: .day, formatted: "29 Feb 2024"),
     ]
 
-    @Test(arguments: Self.cases)
+    @Test("parses with precision and formats back", arguments: Self.cases)
     func parsesWithPrecisionAndFormatsBack(_ testCase: Case) throws {
         let date = try DealDateParser.parse(testCase.input)
         #expect(date.year == testCase.year)
@@ -39,7 +39,10 @@ import Testing
         #expect(DealDateFormatter.format(date) == testCase.formatted)
     }
 
-    @Test(arguments: ["Q5-2023", "2023-13", "31 Apr 2023", "29 Feb 2023", "yesterday", "", "23", "2023-09-27-1"])
+    @Test(
+        "rejects invalid dates",
+        arguments: ["Q5-2023", "2023-13", "31 Apr 2023", "29 Feb 2023", "yesterday", "", "23", "2023-09-27-1"]
+    )
     func rejectsInvalidDates(_ input: String) {
         #expect(
             throws: DealInputError("invalid date \"\(input)\"; expected forms like \(DealDateParser.acceptedForms)")
@@ -48,7 +51,7 @@ import Testing
         }
     }
 
-    @Test func isoFormattingForCSV() throws {
+    @Test("iso formatting for CSV") func isoFormattingForCSV() throws {
         #expect(DealDateFormatter.formatISO(try DealDateParser.parse("27 Oct 2023")) == "2023-10-27")
         #expect(DealDateFormatter.formatISO(try DealDateParser.parse("Sep 2023")) == "2023-09")
         #expect(DealDateFormatter.formatISO(try DealDateParser.parse("Q3 2023")) == "2023-Q3")

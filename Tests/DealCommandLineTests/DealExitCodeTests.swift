@@ -3,32 +3,35 @@ import DealCommandLine
 import DealProtocol
 import Testing
 
-@Suite struct DealExitCodeTests {
-    @Test(arguments: [
-        (DealStatusCode.ok, DealExitCode.success),
-        (.cancelled, .failure),
-        (.unknown, .failure),
-        (.invalidArgument, .usage),
-        (.deadlineExceeded, .unavailable),
-        (.notFound, .notFound),
-        (.alreadyExists, .conflict),
-        (.permissionDenied, .permission),
-        (.resourceExhausted, .unavailable),
-        (.failedPrecondition, .conflict),
-        (.aborted, .conflict),
-        (.outOfRange, .usage),
-        (.unimplemented, .failure),
-        (.internal, .failure),
-        (.unavailable, .unavailable),
-        (.dataLoss, .failure),
-        (.unauthenticated, .permission),
-        (DealStatusCode(rawValue: 99), .failure),
-    ])
+@Suite("Deal exit code") struct DealExitCodeTests {
+    @Test(
+        "maps status codes",
+        arguments: [
+            (DealStatusCode.ok, DealExitCode.success),
+            (.cancelled, .failure),
+            (.unknown, .failure),
+            (.invalidArgument, .usage),
+            (.deadlineExceeded, .unavailable),
+            (.notFound, .notFound),
+            (.alreadyExists, .conflict),
+            (.permissionDenied, .permission),
+            (.resourceExhausted, .unavailable),
+            (.failedPrecondition, .conflict),
+            (.aborted, .conflict),
+            (.outOfRange, .usage),
+            (.unimplemented, .failure),
+            (.internal, .failure),
+            (.unavailable, .unavailable),
+            (.dataLoss, .failure),
+            (.unauthenticated, .permission),
+            (DealStatusCode(rawValue: 99), .failure),
+        ]
+    )
     func mapsStatusCodes(_ code: DealStatusCode, _ expected: DealExitCode) {
         #expect(DealExitCode.forStatus(code) == expected)
     }
 
-    @Test func exitCodesAreDistinct() {
+    @Test("exit codes are distinct") func exitCodesAreDistinct() {
         #expect(DealExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6])
     }
 
@@ -40,7 +43,7 @@ import Testing
         return connection
     }
 
-    @Test func connectionRefusedNamesTheAddressAndDealsd() {
+    @Test("connection refused names the address and dealsd") func connectionRefusedNamesTheAddressAndDealsd() {
         let failure = DealErrorDescriber.failure(
             for: DealRPCError(code: .unavailable, message: "connection refused"),
             connection: Self.local
@@ -51,7 +54,7 @@ import Testing
         #expect(!failure.message.contains("\n"))
     }
 
-    @Test func tlsFailureNamesTheCAFile() {
+    @Test("tls failure names the CA file") func tlsFailureNamesTheCAFile() {
         let failure = DealErrorDescriber.failure(
             for: DealRPCError(code: .unavailable, message: "certificate verify failed"),
             connection: Self.local
@@ -60,7 +63,7 @@ import Testing
         #expect(failure.message.contains("--ca"))
     }
 
-    @Test func missingTokenSaysWhereItLooked() {
+    @Test("missing token says where it looked") func missingTokenSaysWhereItLooked() {
         let failure = DealErrorDescriber.failure(
             for: DealRPCError(code: .unauthenticated, message: "no token"),
             connection: Self.local
@@ -69,7 +72,7 @@ import Testing
         #expect(failure.message.contains("--token, DEALS_TOKEN, /state/admin.token"))
     }
 
-    @Test func notFoundPointsAtTheListCommand() {
+    @Test("not found points at the list command") func notFoundPointsAtTheListCommand() {
         let deal = DealErrorDescriber.failure(
             for: DealRPCError(code: .notFound, message: "deal 'x' not found"),
             connection: Self.local
@@ -83,7 +86,7 @@ import Testing
         #expect(organization.message.hasSuffix("`deals orgs list` shows what exists"))
     }
 
-    @Test func staleEtagIsAConflict() {
+    @Test("stale etag is a conflict") func staleEtagIsAConflict() {
         let failure = DealErrorDescriber.failure(
             for: DealRPCError(code: .aborted, message: "etag mismatch"),
             connection: Self.local

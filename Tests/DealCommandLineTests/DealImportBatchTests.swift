@@ -3,8 +3,8 @@ import DealModel
 import DealProtocol
 import Testing
 
-@Suite struct DealImportBatchTests {
-    @Test func exportFormatRoundTripsThroughImportParsing() throws {
+@Suite("Deal import batch") struct DealImportBatchTests {
+    @Test("export format round trips through import parsing") func exportFormatRoundTripsThroughImportParsing() throws {
         var organization = Dealstore_V1_DealRecord()
         organization.organization.id = "anthropic"
         organization.organization.name = "Anthropic"
@@ -23,7 +23,7 @@ import Testing
         #expect(batch.lineNumbers == [1, 2])
     }
 
-    @Test func summaryMapsRejectionsBackToLineNumbers() {
+    @Test("summary maps rejections back to line numbers") func summaryMapsRejectionsBackToLineNumbers() {
         let batch = DealImportBatch(
             jsonLines: """
                 {"organization": {"id": "a", "name": "A"}}
@@ -49,7 +49,7 @@ import Testing
         #expect(summary.last == "created 1, updated 0, skipped 0, rejected 3 (2 unreadable lines)")
     }
 
-    @Test func progressBarDrawsOnlyOnChange() {
+    @Test("progress bar draws only on change") func progressBarDrawsOnlyOnChange() {
         let captured = DealCapturedOutput()
         let bar = DealProgressBar(total: 200, label: "importing", write: captured.output.writeError)
         bar.update(1)

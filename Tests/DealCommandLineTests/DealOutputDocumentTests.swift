@@ -3,10 +3,12 @@ import DealModel
 import Foundation
 import Testing
 
-@Suite struct DealOutputDocumentTests {
+@Suite("Deal output document") struct DealOutputDocumentTests {
     let document = DealViews.deals([DealTestFixtures.amazonAnthropic, DealTestFixtures.googleAnthropic])
 
-    @Test func jsonIsAValidArrayOfRecordsInProtobufMapping() throws {
+    @Test("json is a valid array of records in protobuf mapping") func jsonIsAValidArrayOfRecordsInProtobufMapping()
+        throws
+    {
         let text = try self.document.render(as: .json)
         let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
         let array = try #require(parsed as? [[String: Any]])
@@ -20,19 +22,20 @@ import Testing
         #expect(array[1]["title"] as? String == "Google takes ~10% of Anthropic")
     }
 
-    @Test func jsonOfOneRecordIsAnObjectThatParsesBackIntoTheMessage() throws {
+    @Test("json of one record is an object that parses back into the message")
+    func jsonOfOneRecordIsAnObjectThatParsesBackIntoTheMessage() throws {
         let text = try DealViews.deal(DealTestFixtures.amazonAnthropic).render(as: .json)
         let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
         #expect((parsed as? [String: Any])?["id"] as? String == "amazon-anthropic-2023")
         #expect(try Dealstore_V1_Deal(jsonString: text) == DealTestFixtures.amazonAnthropic)
     }
 
-    @Test func emptyJSONIsAnEmptyArray() throws {
+    @Test("empty JSON is an empty array") func emptyJSONIsAnEmptyArray() throws {
         let text = try DealViews.deals([]).render(as: .json)
         #expect((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any])?.isEmpty == true)
     }
 
-    @Test func jsonLinesHasOneParseableRecordPerLine() throws {
+    @Test("json lines has one parseable record per line") func jsonLinesHasOneParseableRecordPerLine() throws {
         let text = try self.document.render(as: .jsonl)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
@@ -43,7 +46,7 @@ import Testing
         #expect(try Dealstore_V1_Deal(jsonString: String(lines[1])) == DealTestFixtures.googleAnthropic)
     }
 
-    @Test func csvHasHeaderExactAmountsAndQuotes() throws {
+    @Test("csv has header exact amounts and quotes") func csvHasHeaderExactAmountsAndQuotes() throws {
         let text = try self.document.render(as: .csv)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -55,16 +58,19 @@ import Testing
         )
     }
 
-    @Test(arguments: [
-        (["plain", "with,comma"], "plain,\"with,comma\"\n"),
-        (["say \"hi\""], "\"say \"\"hi\"\"\"\n"),
-        (["two\nlines", ""], "\"two\nlines\",\n"),
-    ])
+    @Test(
+        "csv quoting",
+        arguments: [
+            (["plain", "with,comma"], "plain,\"with,comma\"\n"),
+            (["say \"hi\""], "\"say \"\"hi\"\"\"\n"),
+            (["two\nlines", ""], "\"two\nlines\",\n"),
+        ]
+    )
     func csvQuoting(_ cells: [String], _ expected: String) {
         #expect(DealOutputDocument.csvLine(cells) == expected)
     }
 
-    @Test func tableShowsPeopleFormatsAndFooter() throws {
+    @Test("table shows people formats and footer") func tableShowsPeopleFormatsAndFooter() throws {
         let document = DealViews.deals(
             [DealTestFixtures.amazonAnthropic, DealTestFixtures.googleAnthropic],
             footer: "2 deals"
@@ -82,7 +88,7 @@ import Testing
         #expect(end1 == end2)
     }
 
-    @Test func dealDetailListsPartsAndStake() throws {
+    @Test("deal detail lists parts and stake") func dealDetailListsPartsAndStake() throws {
         let text = try DealViews.deal(DealTestFixtures.amazonAnthropic).render(as: .table)
         #expect(text.contains("amount:     $1.25B"))
         #expect(text.contains("Tranches"))

@@ -5,7 +5,7 @@ import Testing
 @testable import DealCommandLine
 
 /// Stored text is printed to terminals and opened in spreadsheets: neither may run what a record holds.
-@Suite struct DealTerminalSafetyTests {
+@Suite("Deal terminal safety") struct DealTerminalSafetyTests {
     static func deal(title: String) -> Dealstore_V1_Deal {
         var deal = Dealstore_V1_Deal()
         deal.id = "d1"

@@ -3,7 +3,7 @@ import DealModel
 import Foundation
 import Testing
 
-@Suite struct DealViewsTests {
+@Suite("Deal views") struct DealViewsTests {
     static func group(
         _ key: String,
         _ committed: Int64,
@@ -30,7 +30,7 @@ import Testing
         Self.group("google", 2_300_000_000, funded: 800_000_000),
     ]
 
-    @Test func totalsDrawBarsScaledToTheLargestGroup() throws {
+    @Test("totals draw bars scaled to the largest group") func totalsDrawBarsScaledToTheLargestGroup() throws {
         let text = try DealViews.totals(self.groups, funded: false).render(as: .table)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -43,7 +43,7 @@ import Testing
         #expect(lines[3].contains("$800M"))
     }
 
-    @Test func fundedTotalsDrawFundedBars() throws {
+    @Test("funded totals draw funded bars") func fundedTotalsDrawFundedBars() throws {
         let text = try DealViews.totals(self.groups, funded: true).render(as: .table)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[0].hasSuffix("FUNDED"))
@@ -51,7 +51,7 @@ import Testing
         #expect(lines[3].hasSuffix("██▎") || lines[3].hasSuffix("██▏"))
     }
 
-    @Test func totalsCSVAndJSONAreExact() throws {
+    @Test("totals CSV and JSON are exact") func totalsCSVAndJSONAreExact() throws {
         let csv = try DealViews.totals(self.groups, funded: false).render(as: .csv)
         #expect(csv.split(separator: "\n")[1] == "microsoft,Microsoft,1,USD,11000000000,11000000000")
         let json = try DealViews.totals(self.groups, funded: false).render(as: .json)
@@ -59,7 +59,7 @@ import Testing
         #expect(array.map { $0["key"] as? String } == ["microsoft", "amazon", "google"])
     }
 
-    @Test func changeLines() {
+    @Test("change lines") func changeLines() {
         var event = Dealstore_V1_ChangeEvent()
         event.revision = 42
         event.kind = .updated
@@ -70,7 +70,7 @@ import Testing
         )
     }
 
-    @Test func enumNamesRoundTrip() throws {
+    @Test("enum names round trip") func enumNamesRoundTrip() throws {
         #expect(DealEnumNames.name(Dealstore_V1_DealType.corporateStrategic) == "corporate-strategic")
         for spelling in [
             "corporate-strategic", "CORPORATE_STRATEGIC", "DEAL_TYPE_CORPORATE_STRATEGIC", "corporate strategic",
@@ -86,14 +86,17 @@ import Testing
     }
 }
 
-@Suite struct DealSlugTests {
-    @Test(arguments: [
-        ("Mistral AI", "mistral-ai"),
-        ("Société Générale", "societe-generale"),
-        ("  Amazon.com, Inc. ", "amazon-com-inc"),
-        ("OpenAI", "openai"),
-        ("42 Capital", "42-capital"),
-    ])
+@Suite("Deal slug") struct DealSlugTests {
+    @Test(
+        "slugs",
+        arguments: [
+            ("Mistral AI", "mistral-ai"),
+            ("Société Générale", "societe-generale"),
+            ("  Amazon.com, Inc. ", "amazon-com-inc"),
+            ("OpenAI", "openai"),
+            ("42 Capital", "42-capital"),
+        ]
+    )
     func slugs(_ name: String, _ slug: String) {
         #expect(DealSlug.make(from: name) == slug)
     }

@@ -2,7 +2,7 @@ import DealCommandLine
 import Foundation
 import Testing
 
-@Suite struct DealsCommandRunTests {
+@Suite("Deals command run") struct DealsCommandRunTests {
     static func run(_ arguments: [String], stdin: String = "") async -> (Int32, String, String) {
         let captured = DealCapturedOutput()
         let input = Data(stdin.utf8)
@@ -15,7 +15,7 @@ import Testing
         return (status, captured.standardOutput, captured.standardError)
     }
 
-    @Test func helpSucceedsWithExamplesAndExitCodes() async {
+    @Test("help succeeds with examples and exit codes") func helpSucceedsWithExamplesAndExitCodes() async {
         let (status, out, _) = await Self.run(["--help"])
         #expect(status == 0)
         #expect(out.contains("Examples:"))
@@ -23,10 +23,13 @@ import Testing
         #expect(out.contains("6  conflict"))
     }
 
-    @Test(arguments: [
-        "list", "get", "add", "update", "delete", "orgs", "totals", "timeline", "coinvestors", "top", "conflicts",
-        "sources", "import", "export", "watch", "health", "server-info", "completion",
-    ])
+    @Test(
+        "every command help has an example",
+        arguments: [
+            "list", "get", "add", "update", "delete", "orgs", "totals", "timeline", "coinvestors", "top", "conflicts",
+            "sources", "import", "export", "watch", "health", "server-info", "completion",
+        ]
+    )
     func everyCommandHelpHasAnExample(_ command: String) async {
         let (status, out, _) = await Self.run(["help", command])
         #expect(status == 0)
@@ -34,7 +37,7 @@ import Testing
         #expect(out.contains("deals \(command)"))
     }
 
-    @Test func garbageAmountIsUsageErrorWithOneLine() async {
+    @Test("garbage amount is usage error with one line") func garbageAmountIsUsageErrorWithOneLine() async {
         let (status, out, error) = await Self.run(["list", "--min", "lots"])
         #expect(status == 2)
         #expect(out.isEmpty)
@@ -42,16 +45,20 @@ import Testing
         #expect(error.split(separator: "\n").count == 1)
     }
 
-    @Test func unknownCommandIsUsageError() async {
+    @Test("unknown command is usage error") func unknownCommandIsUsageError() async {
         let (status, _, error) = await Self.run(["frobnicate"])
         #expect(status == 2)
         #expect(error == "deals: Unexpected argument 'frobnicate' (see `deals --help`)\n")
     }
 
-    @Test(arguments: [
-        ["list", "--limit", "0"], ["update", "x"], ["get"], ["list", "--output", "xml"], ["list", "--sort", "-price"],
-        ["import", "/nonexistent/deals.jsonl"],
-    ])
+    @Test(
+        "usage errors are one line naming the help to read",
+        arguments: [
+            ["list", "--limit", "0"], ["update", "x"], ["get"], ["list", "--output", "xml"],
+            ["list", "--sort", "-price"],
+            ["import", "/nonexistent/deals.jsonl"],
+        ]
+    )
     func usageErrorsAreOneLineNamingTheHelpToRead(_ arguments: [String]) async {
         let (status, out, error) = await Self.run(arguments)
         #expect(status == 2)
@@ -63,7 +70,9 @@ import Testing
         }
     }
 
-    @Test func connectionRefusedIsExitFiveAndNamesTheAddress() async {
+    @Test("connection refused is exit five and names the address") func connectionRefusedIsExitFiveAndNamesTheAddress()
+        async
+    {
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
         let (status, out, error) = await Self.run(["health", "--addr", "127.0.0.1:1"])
         #expect(status == 5)
@@ -72,13 +81,13 @@ import Testing
         #expect(error.split(separator: "\n").count == 1)
     }
 
-    @Test func badDateIsUsageError() async {
+    @Test("bad date is usage error") func badDateIsUsageError() async {
         let (status, _, error) = await Self.run(["list", "--since", "Q5-2023"])
         #expect(status == 2)
         #expect(error.contains("invalid date \"Q5-2023\""))
     }
 
-    @Test(arguments: ["bash", "zsh", "fish"])
+    @Test("completion scripts", arguments: ["bash", "zsh", "fish"])
     func completionScripts(_ shell: String) async {
         let (status, out, _) = await Self.run(["completion", shell])
         #expect(status == 0)
@@ -86,7 +95,7 @@ import Testing
         #expect(out.contains("server-info"))
     }
 
-    @Test func importCheckReportsBadLinesWithNumbers() async {
+    @Test("import check reports bad lines with numbers") func importCheckReportsBadLinesWithNumbers() async {
         let lines = """
             {"organization": {"id": "anthropic", "name": "Anthropic"}}
 

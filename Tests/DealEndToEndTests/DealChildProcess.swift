@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -81,29 +82,18 @@ final class DealChildProcess: @unchecked Sendable {
     ///
     /// A child killed by a signal reports the signal number (see ``exitedNormally``).
     func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while self.process.isRunning {
-            if ContinuousClock.now >= deadline {
-                return nil
-            }
-            try? await Task.sleep(for: .milliseconds(20))
+        guard await DealWait.eventually(timeout: timeout, { !self.process.isRunning }) else {
+            return nil
         }
         return self.process.terminationStatus
     }
 
     /// Waits (bounded) until stdout contains `text`; false if it does not in time or the child exits first.
     func waitForOutput(containing text: String, timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if self.standardOutput.contains(text) {
-                return true
-            }
-            if !self.process.isRunning {
-                return self.standardOutput.contains(text)
-            }
-            try? await Task.sleep(for: .milliseconds(20))
+        _ = await DealWait.eventually(timeout: timeout) {
+            self.standardOutput.contains(text) || !self.process.isRunning
         }
-        return false
+        return self.standardOutput.contains(text)
     }
 
     /// Ends the child: `signal` (SIGTERM by default), then SIGKILL if it is still running after `grace`.

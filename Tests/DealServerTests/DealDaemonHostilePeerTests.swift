@@ -1,6 +1,7 @@
 import DealClient
 import DealModel
 import DealProtocol
+import DealTestSupport
 import Foundation
 import NIOCore
 import Testing

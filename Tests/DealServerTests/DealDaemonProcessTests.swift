@@ -1,6 +1,7 @@
 import DealClient
 import DealModel
 import DealProtocol
+import DealTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -44,6 +45,7 @@ struct DealDaemonProcessTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dealsd-kill-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let acknowledged = AcknowledgedWrites()
+        var random = DealSeededRandom.logged("kill moments")
         for round in 0..<3 {
             let daemon = try DealDaemonProcess.start(dataDirectory: directory)
             // Every write acknowledged in earlier rounds survived the previous SIGKILL.
@@ -71,13 +73,14 @@ struct DealDaemonProcessTests {
                     }
                     let pid = daemon.process.processIdentifier
                     let before = expected.count
+                    let delay = Int.random(in: 50...400, using: &random)
                     group.addTask {
                         // Kill at a random moment once this round's writes are flowing (a loaded machine may take
                         // a while to connect), so every round kills with writes in flight.
                         for _ in 0..<600 where acknowledged.ids.withLock({ $0.count }) == before {
                             try? await Task.sleep(for: .milliseconds(50))
                         }
-                        try? await Task.sleep(for: .milliseconds(Int.random(in: 50...400)))
+                        try? await Task.sleep(for: .milliseconds(delay))
                         Glibc.kill(pid, SIGKILL)
                     }
                 }

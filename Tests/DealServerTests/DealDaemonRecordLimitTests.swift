@@ -1,4 +1,5 @@
 import DealStore
+import DealTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import DealModel
 import DealProtocol
+import DealTestSupport
 import Foundation
 import SwiftProtobuf
 
@@ -14,7 +15,7 @@ struct DealFuzzRequestGenerator {
         var reader: String
     }
 
-    var random: DealFuzzRandom
+    var random: DealSeededRandom
     let tokens: Tokens
     /// Input classes left out because they crash today's daemon (see ``DealFuzzFinding``).
     /// A page token the server really issued, to mutate.
@@ -33,7 +34,7 @@ struct DealFuzzRequestGenerator {
     static let maximumMessageSize = 3 * 1024 * 1024
 
     init(seed: UInt64, tokens: Tokens, realPageToken: String) {
-        self.random = DealFuzzRandom(seed: seed)
+        self.random = DealSeededRandom(seed: seed)
         self.tokens = tokens
         self.realPageToken = realPageToken
     }

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -67,10 +68,11 @@ struct DealIndependentClientTests {
         process.standardError = output
         try process.run()
 
-        let deadline = Date().addingTimeInterval(timeLimit)
-        while process.isRunning && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        try? DealWait.blockingUntil(
+            "the Python client's tests to finish",
+            timeout: .milliseconds(Int(timeLimit * 1000)),
+            interval: .milliseconds(50)
+        ) { !process.isRunning }
         var timedOut = false
         if process.isRunning {
             timedOut = true

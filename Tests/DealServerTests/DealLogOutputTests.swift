@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Logging
 import Testing
@@ -82,10 +83,7 @@ struct DealLogOutputTests {
         let file = try LogFile()
         let output = DealLogOutput(fileDescriptor: file.handle.fileDescriptor)
         output.write(" info test: held\n", urgent: false)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while file.lines.isEmpty, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await DealWait.until("the held line in the file", timeout: .seconds(10)) { !file.lines.isEmpty }
         #expect(file.lines.count == 1)
     }
 

@@ -1,5 +1,6 @@
 import DealProtocol
 import DealTLS
+import DealTestSupport
 import NIOCore
 import NIOPosix
 import SwiftProtobuf
@@ -94,14 +95,7 @@ final class DealRawConnection: Sendable {
 
     /// Waits until the server closes the connection, up to `timeout`; returns whether it did.
     func waitForClose(timeout: Duration = .seconds(10)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !self.channel.isActive {
-                return true
-            }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return !self.channel.isActive
+        await DealWait.eventually(timeout: timeout) { !self.channel.isActive }
     }
 
     /// Waits until at least `count` frames have arrived, up to `timeout`.

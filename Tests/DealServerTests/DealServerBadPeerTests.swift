@@ -2,6 +2,7 @@ import DealClient
 import DealModel
 import DealProtocol
 import DealServer
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -26,7 +27,7 @@ struct DealServerBadPeerTests {
             let raw = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: tls)
             switch peer {
             case .plaintextGarbage, .garbageInsideTLS:
-                var generator = SystemRandomNumberGenerator()
+                var generator = DealSeededRandom.logged("garbage bytes")
                 try await raw.send((0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) })
             case .plaintextHTTP, .httpInsideTLS:
                 try await raw.send(Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))

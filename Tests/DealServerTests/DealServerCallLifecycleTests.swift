@@ -3,6 +3,7 @@ import DealModel
 import DealProtocol
 import DealServer
 import DealStore
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -10,12 +11,7 @@ import Testing
 struct DealServerCallLifecycleTests {
     /// Polls a condition for up to `timeout`.
     static func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
+        await DealWait.eventually(timeout: timeout, interval: .milliseconds(10), condition)
     }
 
     @Test(

@@ -2,6 +2,7 @@ import DealClient
 import DealModel
 import DealProtocol
 import DealServer
+import DealTestSupport
 import Foundation
 import NIOCore
 import Testing
@@ -217,12 +218,10 @@ struct DealServerLimitTests {
             )
             try await Task.sleep(for: .seconds(2))
             try await raw.channel.setOption(.autoRead, value: true).get()
-            let deadline = ContinuousClock.now + .seconds(60)
-            var frames = try raw.frames()
-            while frames.filter({ $0.kind == .trailers }).count < 4, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-                frames = try raw.frames()
+            try await DealWait.until("the four exports' trailers", timeout: .seconds(60), interval: .milliseconds(50)) {
+                try raw.frames().filter { $0.kind == .trailers }.count >= 4
             }
+            let frames = try raw.frames()
             let trailers = frames.filter { $0.kind == .trailers }
             #expect(trailers.count == 4)
             for trailer in trailers {

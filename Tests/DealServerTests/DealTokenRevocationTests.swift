@@ -2,6 +2,7 @@ import DealClient
 import DealModel
 import DealProtocol
 import DealServer
+import DealTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -32,12 +33,7 @@ struct DealTokenRevocationTests {
         within seconds: Double = 20,
         _ condition: @Sendable () -> Bool
     ) async -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
+        await DealWait.eventually(timeout: .milliseconds(Int(seconds * 1000)), condition)
     }
 
     static func tokensWithout(_ name: String, in path: String) throws {

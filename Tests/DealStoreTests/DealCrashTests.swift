@@ -1,6 +1,7 @@
 import DealModel
 import DealStore
 import DealStoreCrashScenario
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -44,7 +45,7 @@ struct DealCrashTests {
         var acknowledged = -1
         var previousProgress = 0
         var seenTotal = 0
-        var generator = SystemRandomNumberGenerator()
+        var generator = DealSeededRandom.logged("SIGKILL delays")
         let rounds = 18
         for round in 0..<rounds {
             let process = Process()

@@ -1,6 +1,6 @@
 """Connection settings, resolved exactly as the ``deals`` CLI resolves them.
 
-Mirrors Sources/DealClient/DealConnectionResolver.swift field by field: each setting comes from the first
+Mirrors Sources/DealClient/Configuration/DealConnectionResolver.swift field by field: each setting comes from the first
 layer that sets it: arguments, then ``DEALS_ADDR``/``DEALS_TOKEN``/``DEALS_CA``/``DEALS_CERT``/``DEALS_KEY``, then
 the profile file, then (for a loopback address only, so a local admin token never reaches a remote server) the
 local ``dealsd`` data directory. So ``dealstore.connect()`` works wherever ``deals list`` does.

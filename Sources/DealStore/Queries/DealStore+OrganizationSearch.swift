@@ -6,13 +6,13 @@ extension DealStore {
     /// `query` is a case-insensitive substring of the id, name or any alias. The page token carries the last id,
     /// so pages stay stable while organizations are added or removed.
     public func listOrganizations(
-        pageSize: Int = 100,
+        pageSize: Int = DealPageSize.default,
         pageToken: String = "",
         query: String,
         kind: Dealstore_V1_OrganizationKind
     ) throws(DealStoreError) -> (organizations: [Dealstore_V1_Organization], nextPageToken: String, totalSize: Int) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "organizations")
-        let size = Self.clampPageSize(pageSize)
+        let size = DealPageSize.clamped(pageSize)
         let needle = query.lowercased()
         return { (state: DealVersion) in
             let matching = state.organizations.values.filter { organization in

@@ -1,4 +1,4 @@
-import COpenSSL
+import DealTLS
 import Foundation
 
 /// The tokens file: one line per token, `sha256:<hex> <role> <name>`, `#` comments; only hashes are stored.
@@ -65,23 +65,12 @@ public enum DealTokensFile {
 
     /// A new random token: `dst_` and 40 hex digits (160 bits from OpenSSL's CSPRNG).
     public static func generateToken() -> String {
-        var bytes = [UInt8](repeating: 0, count: 20)
-        let ok = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
-        precondition(ok == 1, "OpenSSL's random generator failed")
-        return "dst_" + Self.hex(bytes)
+        "dst_" + Self.hex(DealCrypto.randomBytes(20))
     }
 
     /// SHA-256 of a token, lower-case hex.
     public static func hash(token: String) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let bytes = Array(token.utf8)
-        bytes.withUnsafeBytes { input in
-            _ = digest.withUnsafeMutableBufferPointer { output in
-                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
-            }
-        }
-        return Self.hex(digest)
+        Self.hex(DealCrypto.sha256(token.utf8))
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

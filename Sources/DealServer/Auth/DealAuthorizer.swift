@@ -1,4 +1,3 @@
-import COpenSSL
 import DealProtocol
 import DealTLS
 import Foundation

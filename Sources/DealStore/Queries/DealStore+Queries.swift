@@ -26,11 +26,11 @@ extension DealStore {
     /// the first matches after the token in the narrowest index, so a page costs about its size, and `totalSize`
     /// (always exact) is that index's cardinality when the filter is one target or one investor and nothing else;
     /// otherwise the candidates are counted (and, for other orders, ranked) in one pass over them.
-    /// `pageSize` 0 means 50; at most 1000.
+    /// `pageSize` 0 or negative means ``DealPageSize/default``; at most ``DealPageSize/maximum``.
     public func listDeals(
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter(),
         orderBy: String = "",
-        pageSize: Int = 50,
+        pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> DealListPage {
         let page = try self.listDealBytes(filter: filter, orderBy: orderBy, pageSize: pageSize, pageToken: pageToken)
@@ -48,11 +48,11 @@ extension DealStore {
     public func listDealBytes(
         filter: Dealstore_V1_DealFilter = Dealstore_V1_DealFilter(),
         orderBy: String = "",
-        pageSize: Int = 50,
+        pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (deals: [[UInt8]], nextPageToken: String, totalSize: Int, revision: UInt64) {
         let ordering = try DealOrdering(orderBy)
-        let size = Self.clampPageSize(pageSize)
+        let size = DealPageSize.clamped(pageSize)
         var version = self.version
         // The token's fingerprint is checked against the filter as resolved in the latest version: organization
         // names resolve the same in the pinned one unless an organization was renamed in between, which the
@@ -382,11 +382,11 @@ extension DealStore {
     /// restricts to one deal.
     public func conflicts(
         dealID: String = "",
-        pageSize: Int = 50,
+        pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (conflicts: [Dealstore_V1_Conflict], nextPageToken: String) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "conflicts")
-        let size = Self.clampPageSize(pageSize)
+        let size = DealPageSize.clamped(pageSize)
         let state = self.version
         let candidates = try { () throws(DealStoreError) -> [DealIndexEntry] in
             if !dealID.isEmpty {

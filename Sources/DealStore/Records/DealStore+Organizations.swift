@@ -19,11 +19,11 @@ extension DealStore {
 
     /// Lists organizations in id order; `pageToken` is the previous page's `nextPageToken` ("" at the end).
     public func listOrganizations(
-        pageSize: Int = 100,
+        pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (organizations: [Dealstore_V1_Organization], nextPageToken: String, totalSize: Int) {
         let after = try DealPageToken.decodeSimple(pageToken, scope: "organizations")
-        let size = Self.clampPageSize(pageSize)
+        let size = DealPageSize.clamped(pageSize)
         return { (state: DealVersion) in
             let sorted = state.organizations.keys.sorted()
             let start = after.map { last in sorted.firstIndex(where: { $0 > last }) ?? sorted.count } ?? 0
@@ -32,10 +32,6 @@ extension DealStore {
                 start + size < sorted.count ? DealPageToken.encodeSimple(page.last ?? "", scope: "organizations") : ""
             return (page.compactMap { state.organizations[$0] }, next, sorted.count)
         }(self.version)
-    }
-
-    static func clampPageSize(_ size: Int) -> Int {
-        size <= 0 ? 50 : min(size, 1000)
     }
 
     /// Creates an organization once durable. Names and aliases must be unique case-insensitively.
