@@ -45,25 +45,30 @@ final class DealPostgresInstance: Sendable {
     @discardableResult
     static func runAsPostgres(_ program: String, _ arguments: [String]) throws -> String {
         guard let bin = Self.binDirectory else { throw Failure(description: "PostgreSQL is not installed") }
-        let process = Process()
-        if getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", bin + "/" + program] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: bin + "/" + program)
-            process.arguments = arguments
-        }
+        let executable = getuid() == 0 ? "/usr/sbin/runuser" : bin + "/" + program
+        let argv = (getuid() == 0 ? ["runuser", "-u", "postgres", "--", bin + "/" + program] : [program]) + arguments
         // A file, not a pipe: the server pg_ctl starts inherits the descriptor, so a pipe would never reach EOF.
+        // posix_spawn and waitpid rather than Foundation's Process, whose exit monitoring missed runuser's exit
+        // here (a zombie never reaped, waitUntilExit never returning).
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("dealpg-\(UUID()).out").path
-        _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputFile) }
-        process.standardOutput = FileHandle(forWritingAtPath: outputFile)
-        process.standardError = FileHandle(forWritingAtPath: outputFile)
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        process.waitUntilExit()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pid: pid_t = 0
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { for argument in cArguments { free(argument) } }
+        let spawned = posix_spawn(&pid, executable, &actions, nil, cArguments, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot start \(executable): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let output = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
             throw Failure(description: "\(program) \(arguments.joined(separator: " ")) failed: \(output)")
         }
         return output
