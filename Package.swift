@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "DealTLS", targets: ["DealTLS"]),
         .library(name: "DealStore", targets: ["DealStore"]),
         .library(name: "DealServer", targets: ["DealServer"]),
+        .library(name: "DealPostgres", targets: ["DealPostgres"]),
+        .library(name: "DealCluster", targets: ["DealCluster"]),
         .library(name: "DealClient", targets: ["DealClient"]),
         .executable(name: "dealsd", targets: ["dealsd"]),
         .executable(name: "deals", targets: ["deals"]),
@@ -45,6 +47,29 @@ let package = Package(
         .target(
             name: "CDealOpenSSLShims",
             dependencies: ["COpenSSL"]
+        ),
+
+        // MARK: PostgreSQL (libpq from the system: it uses the system OpenSSL, no second TLS stack)
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "DealPostgres",
+            dependencies: ["CLibPQ"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DealCluster",
+            dependencies: [
+                "DealModel",
+                "DealStore",
+                "DealPostgres",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
         ),
 
         // MARK: Libraries
@@ -93,6 +118,7 @@ let package = Package(
                 "DealProtocol",
                 "DealTLS",
                 "DealStore",
+                "DealCluster",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -333,6 +359,18 @@ let package = Package(
         .testTarget(
             name: "DealEndToEndTests",
             dependencies: ["dealsd", "deals", "DealTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DealClusterTests",
+            dependencies: [
+                "dealsd",
+                "DealClient",
+                "DealModel",
+                "DealProtocol",
+                "DealPostgres",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

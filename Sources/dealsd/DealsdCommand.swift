@@ -67,6 +67,16 @@ extension DealsdCommand {
         @Option(help: "always, batch or none: when a write is acknowledged.")
         var fsync: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "Run as a node of a cluster kept in PostgreSQL (or DEALSD_POSTGRES, postgres.conninfo).",
+                discussion: "A libpq connection string or URI, for example 'host=db1,db2 dbname=dealstore "
+                    + "target_session_attrs=read-write sslmode=verify-full'. See Deploy/cluster.md.",
+                valueName: "conninfo"
+            )
+        )
+        var postgres: String?
+
         @Flag(
             inversion: .prefixedNo,
             help: "Refuse TLS clients that offer no ALPN (tls.require_alpn, DEALSD_TLS_REQUIRE_ALPN; off by default)."
@@ -81,6 +91,7 @@ extension DealsdCommand {
             if let logLevel { configuration.logLevel = logLevel }
             if let metricsListen { configuration.metricsListen = metricsListen }
             if let fsync { configuration.store.fsync = fsync }
+            if let postgres { configuration.postgres.conninfo = postgres }
             if let requireAlpn { configuration.tls.requireALPN = requireAlpn }
             guard DealLogHandler.bootstrap(levelName: configuration.logLevel) else {
                 throw ValidationError(

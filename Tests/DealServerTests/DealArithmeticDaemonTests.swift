@@ -118,8 +118,9 @@ struct DealArithmeticDaemonTests {
             for index in 0..<3 {
                 var deal = DealTestRecords.deal(id: "legacy-\(index)", amount: Int64.max)
                 deal.tranches = [Self.tranche("a", units: Int64.max), Self.tranche("b", units: Int64.max)]
+                let legacy = deal
                 _ = try await store.submit { (state, batch) throws(DealStoreError) -> Bool in
-                    var stored = deal
+                    var stored = legacy
                     stored.meta = DealStore.meta(revision: state.revision + 1, created: nil, time: batch.timeMicros)
                     _ = try batch.emitDeal(.created, stored, state: &state)
                     return true

@@ -111,13 +111,14 @@ struct ExampleConfigurationTests {
         #expect(settings.subtracting(documented).isEmpty, "missing from Deploy/dealsd.yaml")
         #expect(documented.subtracting(settings).isEmpty, "not settings of DealDaemonConfiguration")
         // Every stored property is a setting: a property without a coding key would be invisible above.
-        #expect(Mirror(reflecting: DealDaemonConfiguration()).children.count == 8)
-        #expect(settings.filter { !$0.contains(".") }.count + 4 == 8)
+        #expect(Mirror(reflecting: DealDaemonConfiguration()).children.count == 9)
+        #expect(settings.filter { !$0.contains(".") }.count + 5 == 9)
         let sections: [(String, Int)] = [
             ("tls", Mirror(reflecting: DealDaemonConfiguration.TLS()).children.count),
             ("auth", Mirror(reflecting: DealDaemonConfiguration.Auth()).children.count),
             ("store", Mirror(reflecting: DealDaemonConfiguration.Store()).children.count),
             ("limits", Mirror(reflecting: DealDaemonConfiguration.Limits()).children.count),
+            ("postgres", Mirror(reflecting: DealDaemonConfiguration.Postgres()).children.count),
         ]
         for (section, properties) in sections {
             #expect(settings.filter { $0.hasPrefix(section + ".") }.count == properties, "section \(section)")

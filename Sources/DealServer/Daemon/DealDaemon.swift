@@ -171,13 +171,21 @@ public enum DealDaemon {
         // daemon with SIGXFSZ; ignored, the write fails with EFBIG instead and the store cuts the failed batch off
         // its log and turns read-only, serving reads, like on a full disk.
         signal(SIGXFSZ, SIG_IGN)
-        let store = try await DealStore.open(
-            directory: layout.storeDirectory,
-            options: try Self.storeOptions(configuration.store),
-            logger: logger
-        )
+        let store: DealStore
+        let storeService: any Service
+        if configuration.postgres.conninfo.isEmpty {
+            store = try await DealStore.open(
+                directory: layout.storeDirectory,
+                options: try Self.storeOptions(configuration.store),
+                logger: logger
+            )
+            storeService = DealStoreLifecycleService(store: store, logger: logger)
+        } else {
+            let node = try await Self.openClusterNode(configuration, logger: logger)
+            store = node.store
+            storeService = DealClusterLifecycleService(node: node, logger: logger)
+        }
         let server = try DealServer(configuration: serverConfiguration, store: store, logger: logger)
-        let storeService = DealStoreLifecycleService(store: store, logger: logger)
         var services: [any Service] = [storeService, server, DealReloadService(server: server, logger: logger)]
         if let metrics {
             services.append(metrics)

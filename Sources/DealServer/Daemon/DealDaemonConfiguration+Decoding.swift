@@ -98,3 +98,12 @@ extension DealDaemonConfiguration.Limits {
         self.maxHeadersBytes = try c.decodeIfPresent(Int.self, forKey: .maxHeadersBytes) ?? d.maxHeadersBytes
     }
 }
+
+extension DealDaemonConfiguration.Postgres {
+    public init(from decoder: any Decoder) throws {
+        try DealDaemonConfiguration.rejectUnknownKeys(in: decoder, known: CodingKeys.self, section: "postgres.")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        self.conninfo = try c.decodeIfPresent(String.self, forKey: .conninfo) ?? ""
+    }
+}

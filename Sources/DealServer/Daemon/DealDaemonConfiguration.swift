@@ -16,6 +16,8 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
     public var auth = Auth()
     public var store = Store()
     public var limits = Limits()
+    /// PostgreSQL: when `conninfo` is set, the node is a replica of a cluster kept there (Deploy/cluster.md).
+    public var postgres = Postgres()
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String = "info"
     /// `HOST:PORT` for the Prometheus text endpoint (`GET /metrics`); empty disables it.
@@ -99,6 +101,20 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    /// The `postgres:` section: a non-empty `conninfo` switches the store from the local write-ahead log to a
+    /// cluster in PostgreSQL (see Deploy/cluster.md).
+    public struct Postgres: Codable, Sendable, Equatable {
+        /// A libpq connection string or URI, passed to libpq unchanged (sslmode, .pgpass, PGSERVICE, several
+        /// hosts with target_session_attrs=read-write); empty (the default) keeps the local store.
+        public var conninfo: String = ""
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case conninfo
+        }
+    }
+
     public struct Limits: Codable, Sendable, Equatable {
         public var maxConnections: Int = 1024
         public var maxConnectionsPerAddress: Int = 256
@@ -159,6 +175,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         case auth
         case store
         case limits
+        case postgres
         case logLevel = "log_level"
         case metricsListen = "metrics_listen"
     }
@@ -177,6 +194,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         self.auth = try container.decodeIfPresent(Auth.self, forKey: .auth) ?? defaults.auth
         self.store = try container.decodeIfPresent(Store.self, forKey: .store) ?? defaults.store
         self.limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits
+        self.postgres = try container.decodeIfPresent(Postgres.self, forKey: .postgres) ?? defaults.postgres
         self.logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
         self.metricsListen =
             try container.decodeIfPresent(String.self, forKey: .metricsListen) ?? defaults.metricsListen
@@ -243,7 +261,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    /// Applies `DEALSD_*` environment variables: LISTEN, DATA_DIR, LOG_LEVEL, METRICS_LISTEN, FSYNC, TOKENS_FILE,
+    /// Applies `DEALSD_*` environment variables: LISTEN, DATA_DIR, LOG_LEVEL, METRICS_LISTEN, FSYNC, POSTGRES, TOKENS_FILE,
     /// TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_REQUIRE_ALPN (true or false; another value is reported by
     /// ``environmentProblems(_:)``).
     public mutating func apply(environment: [String: String]) {
@@ -252,6 +270,7 @@ public struct DealDaemonConfiguration: Codable, Sendable, Equatable {
         if let value = environment["DEALSD_LOG_LEVEL"] { self.logLevel = value }
         if let value = environment["DEALSD_METRICS_LISTEN"] { self.metricsListen = value }
         if let value = environment["DEALSD_FSYNC"] { self.store.fsync = value }
+        if let value = environment["DEALSD_POSTGRES"] { self.postgres.conninfo = value }
         if let value = environment["DEALSD_TOKENS_FILE"] { self.auth.tokensFile = value }
         if let value = environment["DEALSD_TLS_CERTIFICATE"] { self.tls.certificate = value }
         if let value = environment["DEALSD_TLS_PRIVATE_KEY"] { self.tls.privateKey = value }

@@ -31,6 +31,16 @@ import Synchronization
 /// version's. If the log's write or `fdatasync` fails, the working state goes back to the published version before
 /// any caller of the failed batch is told, and the store turns read-only.
 ///
+/// ## One write path, two backends
+/// Every write is a body run under the state lock that validates the request against a state, emits its change
+/// events (``DealWriteBatch``) and returns the answer; applying an event to a state is ``DealStoreState/apply(_:)``.
+/// The local backend runs the body on the working state and logs the events through the committer. A replica
+/// (``open(replicaOf:revision:organizations:deals:options:logger:)``, the cluster backend) runs the same body on a
+/// scratch copy of its state at its applied revision (the *prepare*: a version and a request give the events and
+/// the answer, the store itself is untouched), appends the events to the system of record if it is still at that
+/// revision, and then applies them with ``applyReplicated(_:)`` (the *apply*), the path every node also takes for
+/// changes that other nodes made.
+///
 /// Call ``close()`` when done: the committer thread keeps the store alive until then.
 public final class DealStore: Sendable {
     let directory: String
@@ -46,13 +56,17 @@ public final class DealStore: Sendable {
     let committer: DealCommitter
     /// The exchange rates amounts are normalised with (``DealFXRates``): read once at open.
     let fxTable: DealFXTable
+    /// Set when the store is a replica of a system of record (``open(replicaOf:revision:organizations:deals:options:logger:)``):
+    /// writes go there instead of to the local log, and changes come back through ``applyReplicated(_:)``.
+    let replica: DealReplica?
 
-    private init(
+    init(
         directory: String,
         options: DealStoreOptions,
         logger: Logger,
         state: DealStoreState,
-        fxTable: DealFXTable
+        fxTable: DealFXTable,
+        replica: DealReplica? = nil
     ) {
         self.directory = directory
         self.fxTable = fxTable
@@ -62,6 +76,7 @@ public final class DealStore: Sendable {
         self.published = Mutex(DealVersion(state))
         self.pinned = Mutex(DealPinnedVersions())
         self.revisionWaiters = Mutex(DealRevisionWaiters())
+        self.replica = replica
         self.committer = DealCommitter(
             directory: directory,
             policy: options.fsyncPolicy,
@@ -156,6 +171,11 @@ public final class DealStore: Sendable {
             return waiters
         }
         for waiter in waiters { waiter.resume(returning: false) }
+        if let replica = self.replica {
+            // No local log: the replica's writer thread finishes the writes it holds and stops.
+            replica.stop()
+            return
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             self.state.withLock { state in
                 self.committer.enqueue(

@@ -9,9 +9,15 @@ struct DealWriteBatch {
     var count = 0
     var lastRevision: UInt64 = 0
     let timeMicros: Int64
+    /// Set for a replica store (see ``DealReplica``): the change events are kept as messages, for the system of
+    /// record, besides being applied to the (scratch) state.
+    let collectsEvents: Bool
+    /// The change events emitted, when ``collectsEvents`` is set.
+    var events: [Dealstore_V1_ChangeEvent] = []
 
-    init(timeMicros: Int64) {
+    init(timeMicros: Int64, collectsEvents: Bool = false) {
         self.timeMicros = timeMicros
+        self.collectsEvents = collectsEvents
     }
 
     /// Records one change at revision `state.revision + 1` (which the caller already wrote into the record's meta).
@@ -33,6 +39,7 @@ struct DealWriteBatch {
             }
             try state.apply(event)
             DealLogFrame.append(payload, to: &self.frames)
+            if self.collectsEvents { self.events.append(event) }
         } catch let error as DealStoreError {
             throw error
         } catch {
@@ -91,6 +98,7 @@ struct DealWriteBatch {
         event.record.deal = deal
         event.timeMicros = self.timeMicros
         state.applyDeal(DealIndexEntry(deal: deal, bytes: bytes), event: event)
+        if self.collectsEvents { self.events.append(event) }
         self.count += 1
         self.lastRevision = revision
     }
@@ -109,9 +117,14 @@ extension DealStore {
     /// rest of its commit batch) and on the committer thread when not.
     func submit<T: Sendable>(
         executor: (any DealCompletionExecutor)? = nil,
-        _ body: (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T,
+        _ body: @escaping @Sendable (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T,
         completion: @escaping @Sendable (Result<T, DealStoreError>) -> Void
     ) {
+        if let replica = self.replica {
+            // A replica's writes go to the system of record first (see DealStore+Replica.swift).
+            self.submitReplicated(replica, executor: executor, body, completion: completion)
+            return
+        }
         let time = Self.nowMicros()
         let outcome: Result<T, DealStoreError>? = self.state.withLock { state -> Result<T, DealStoreError>? in
             if state.closed {
@@ -155,7 +168,7 @@ extension DealStore {
 
     /// The `async` form of ``submit(_:completion:)``.
     func submit<T: Sendable>(
-        _ body: (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T
+        _ body: @escaping @Sendable (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T
     ) async throws(DealStoreError) -> T {
         let result = await withCheckedContinuation {
             (continuation: CheckedContinuation<Result<T, DealStoreError>, Never>) in

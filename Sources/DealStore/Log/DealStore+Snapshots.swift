@@ -17,6 +17,12 @@ extension DealStore {
 
     /// The blocking body of ``snapshot()``; never call it on the committer thread.
     func snapshotNow() throws {
+        if self.isReplica {
+            throw DealStoreError(
+                code: .failedPrecondition,
+                message: "this node's records live in PostgreSQL, not in a local log: back up PostgreSQL instead"
+            )
+        }
         let rotated = DispatchSemaphore(value: 0)
         let rotateError = Mutex<DealStoreError?>(nil)
         let captured = try self.state.withLock {

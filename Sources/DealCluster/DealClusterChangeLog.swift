@@ -1,0 +1,196 @@
+public import DealModel
+import DealPostgres
+public import DealStore
+import Logging
+import SwiftProtobuf
+import Synchronization
+
+/// The PostgreSQL change log a cluster node writes through: ``DealReplicationLog`` over one libpq connection.
+///
+/// A batch of changes is one call of `dealstore.append` (one statement, one transaction, one round trip): the
+/// counter row first (compare-and-set from the revision the batch was prepared at), then the change-log rows, the
+/// `deals`/`organizations` rows and a NOTIFY. Comparing the whole revision, not each record's etag, makes the
+/// check exact for everything validation read (names unique across organizations, references between records):
+/// the batch is applied only to the state it was prepared against. The price is a retry when another node wrote
+/// in between (see ``DealStore/processReplicated``).
+///
+/// Called only on the store's replica thread (blocking is fine there); the connection is made on first use and
+/// again after it is lost.
+public final class DealClusterChangeLog: DealReplicationLog {
+    let conninfo: String
+    let logger: Logger
+    private let connection = Mutex<DealPostgresConnection?>(nil)
+
+    init(conninfo: String, logger: Logger) {
+        self.conninfo = conninfo
+        self.logger = logger
+    }
+
+    func connected() throws(DealPostgresError) -> DealPostgresConnection {
+        if let open = self.connection.withLock({ $0 }), open.isOpen { return open }
+        let fresh = try DealPostgresConnection.connect(self.conninfo)
+        self.connection.withLock { $0 = fresh }
+        return fresh
+    }
+
+    func close() {
+        self.connection.withLock { connection in
+            connection?.close()
+            connection = nil
+        }
+    }
+
+    public func append(
+        _ events: [Dealstore_V1_ChangeEvent],
+        after base: UInt64
+    ) throws(DealStoreError) -> DealAppendOutcome {
+        let parameters = try Self.appendParameters(events, base: base)
+        var sent = false
+        do throws(DealPostgresError) {
+            let connection = try self.connected()
+            sent = true
+            return try Self.appendOnce(connection, parameters)
+        } catch {
+            if !error.isConnectionLoss { throw Self.unavailable(error, outcomeUnknown: false) }
+            self.close()
+            if !sent { throw Self.unavailable(error, outcomeUnknown: false) }
+        }
+        // The connection broke after the batch was sent: it may have committed. Revisions make that decidable,
+        // so the caller is not left with "outcome unknown": the batch committed if and only if the change at
+        // base + 1 is its first event; if there is none, nothing committed at base + 1 and it is sent again.
+        guard case .bytesArray(let serialized) = parameters[1], let first = serialized.first ?? nil else {
+            throw DealStoreError(code: .internal, message: "an append without events")
+        }
+        do throws(DealPostgresError) {
+            let connection = try self.connected()
+            let found = try connection.execute(
+                "SELECT event FROM dealstore.changes WHERE revision = $1",
+                [.int64(Int64(clamping: base) &+ 1)]
+            )
+            if found.rows.isEmpty { return try Self.appendOnce(connection, parameters) }
+            if try found.bytes(row: 0, column: 0) == first { return .appended }
+            let head = try connection.execute("SELECT revision FROM dealstore.counter WHERE id = 1")
+                .int64(row: 0, column: 0)
+            return .conflict(currentRevision: UInt64(clamping: head))
+        } catch {
+            if error.isConnectionLoss { self.close() }
+            throw Self.unavailable(error, outcomeUnknown: true)
+        }
+    }
+
+    private static func appendOnce(
+        _ connection: DealPostgresConnection,
+        _ parameters: [DealPostgresValue]
+    ) throws(DealPostgresError) -> DealAppendOutcome {
+        let result = try connection.execute(
+            "SELECT appended, last_revision FROM dealstore.append($1, $2, $3, $4, $5, $6, $7)",
+            parameters
+        )
+        if try result.bool(row: 0, column: 0) { return .appended }
+        return .conflict(currentRevision: UInt64(clamping: try result.int64(row: 0, column: 1)))
+    }
+
+    private static func unavailable(_ error: DealPostgresError, outcomeUnknown: Bool) -> DealStoreError {
+        let outcome =
+            outcomeUnknown
+            ? "the write's outcome is unknown (it may have been applied: read it back before retrying)"
+            : "the write was not applied"
+        return DealStoreError(
+            code: error.isConnectionLoss ? .readOnly : .internal,
+            message: "PostgreSQL is unavailable (\(error.message)); \(outcome)",
+            cause: error
+        )
+    }
+
+    public func catchUp(_ store: DealStore, to revision: UInt64) throws(DealStoreError) {
+        while store.revision < revision {
+            let events: [Dealstore_V1_ChangeEvent]
+            do throws(DealPostgresError) {
+                events = try Self.changes(try self.connected(), after: store.revision, limit: 1000)
+            } catch {
+                if error.isConnectionLoss { self.close() }
+                throw DealStoreError(
+                    code: .readOnly,
+                    message: "PostgreSQL is unavailable (\(error.message)); the write was not applied",
+                    cause: error
+                )
+            }
+            if events.isEmpty { break }
+            try store.applyReplicated(events)
+        }
+    }
+
+    /// The change events after `revision`, in order, at most `limit`.
+    static func changes(
+        _ connection: DealPostgresConnection,
+        after revision: UInt64,
+        limit: Int
+    ) throws(DealPostgresError) -> [Dealstore_V1_ChangeEvent] {
+        let result = try connection.execute(
+            "SELECT revision, event FROM dealstore.changes WHERE revision > $1 ORDER BY revision LIMIT $2",
+            [.int64(Int64(clamping: revision)), .int64(Int64(limit))]
+        )
+        var events: [Dealstore_V1_ChangeEvent] = []
+        events.reserveCapacity(result.rows.count)
+        for row in result.rows.indices {
+            let bytes = try result.bytes(row: row, column: 1) ?? []
+            do {
+                events.append(try Dealstore_V1_ChangeEvent(serializedBytes: bytes))
+            } catch {
+                throw DealPostgresError(
+                    code: .protocolViolation,
+                    message: "change \(try result.int64(row: row, column: 0)) in dealstore.changes does not decode",
+                    cause: error
+                )
+            }
+        }
+        return events
+    }
+
+    /// The seven arrays `dealstore.append` takes, built from the events.
+    static func appendParameters(
+        _ events: [Dealstore_V1_ChangeEvent],
+        base: UInt64
+    ) throws(DealStoreError) -> [DealPostgresValue] {
+        var serialized: [[UInt8]?] = []
+        var kinds: [String?] = []
+        var types: [String?] = []
+        var ids: [String?] = []
+        var payloads: [[UInt8]?] = []
+        var records: [String?] = []
+        for event in events {
+            do {
+                serialized.append(try event.serializedBytes())
+                let kind: String =
+                    switch event.kind {
+                    case .created: "created"
+                    case .deleted: "deleted"
+                    default: "updated"
+                    }
+                kinds.append(kind)
+                switch event.record.record {
+                case .deal(let deal):
+                    types.append("deal")
+                    ids.append(deal.id)
+                    payloads.append(try deal.serializedBytes())
+                    records.append(try deal.jsonString())
+                case .organization(let organization):
+                    types.append("organization")
+                    ids.append(organization.id)
+                    payloads.append(try organization.serializedBytes())
+                    records.append(try organization.jsonString())
+                case nil:
+                    throw DealStoreError(code: .internal, message: "change \(event.revision) holds no record")
+                }
+            } catch let error as DealStoreError {
+                throw error
+            } catch {
+                throw DealStoreError(code: .internal, message: "cannot encode change \(event.revision)", cause: error)
+            }
+        }
+        return [
+            .int64(Int64(clamping: base)), .bytesArray(serialized), .textArray(kinds), .textArray(types),
+            .textArray(ids), .bytesArray(payloads), .textArray(records),
+        ]
+    }
+}

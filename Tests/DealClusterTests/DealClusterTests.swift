@@ -1,0 +1,318 @@
+import DealClient
+import DealModel
+import DealProtocol
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Ids of writes a node acknowledged, collected by concurrent writers.
+final class DealAcknowledgedIDs: Sendable {
+    let ids = Mutex<[String]>([])
+    /// Set once the standby has been promoted (the failover test).
+    let promoted = Mutex(false)
+}
+
+/// Three dealsd nodes over one PostgreSQL, as Deploy/cluster.md runs them; every server is started by the test.
+@Suite(
+    "dealsd cluster on PostgreSQL",
+    .serialized,
+    .enabled(
+        if: DealPostgresInstance.isAvailable,
+        "PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin): apt-get install postgresql"
+    )
+)
+struct DealClusterTests {
+    static func nodeDirectory(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("dealcluster-\(name)-\(UUID())").path
+    }
+
+    /// Starts `count` nodes over `conninfo`, each with a data directory of its own.
+    static func startNodes(_ count: Int, conninfo: String) throws -> [DealClusterDaemon] {
+        try (0..<count).map { index in
+            try DealClusterDaemon.start(dataDirectory: Self.nodeDirectory("node\(index)"), conninfo: conninfo)
+        }
+    }
+
+    static func stop(_ nodes: [DealClusterDaemon]) {
+        for node in nodes {
+            node.kill(SIGTERM)
+            try? FileManager.default.removeItem(atPath: node.dataDirectory)
+        }
+    }
+
+    static func counter(_ server: DealPostgresInstance) throws -> UInt64 {
+        UInt64(try server.query("SELECT revision FROM dealstore.counter").int64(row: 0, column: 0))
+    }
+
+    /// Reads `ids` on `node`; returns those it does not have.
+    static func missing(_ ids: [String], on node: DealClusterDaemon) async throws -> [String] {
+        try await withDealClient(configuration: node.client) { client in
+            var missing: [String] = []
+            for id in ids {
+                var request = Dealstore_V1_GetDealRequest()
+                request.id = id
+                do {
+                    _ = try await client.getDeal(request)
+                } catch {
+                    missing.append(id)
+                }
+            }
+            return missing
+        }
+    }
+
+    @Test(
+        "writes through one node are read and watched on every node at the same revisions",
+        .timeLimit(.minutes(3))
+    )
+    func replicates() async throws {
+        let server = try DealPostgresInstance.primary()
+        defer { server.destroy() }
+        let nodes = try Self.startNodes(3, conninfo: server.conninfo)
+        defer { Self.stop(nodes) }
+        // The first node seeded the empty cluster; every node reaches the same revision.
+        let seeded = try Self.counter(server)
+        #expect(seeded > 0, "the bundled dataset was not seeded")
+        for node in nodes { try await node.waitForRevision(seeded) }
+
+        let writes = 12
+        let sequences = try await withThrowingTaskGroup(of: [String].self) { group in
+            // A watch per node, each on a client of its own that stays open while it reads; from the seeded
+            // revision, so a watch that starts after the first writes still replays them.
+            for node in nodes {
+                group.addTask {
+                    try await withDealClient(configuration: node.client) { client in
+                        let watch = try await client.watch(fromRevision: seeded, includeOrganizations: true)
+                        var seen: [String] = []
+                        for try await event in watch {
+                            seen.append("\(event.revision):\(event.kind):\(event.record.deal.id)")
+                            if seen.count == writes + 2 { break }
+                        }
+                        watch.cancel()
+                        return seen
+                    }
+                }
+            }
+            // Creates through node 0, an update through node 1, a delete through node 2.
+            var last: UInt64 = 0
+            try await withDealClient(configuration: nodes[0].client) { client in
+                for n in 0..<writes {
+                    let deal = try await client.createDeal(DealClusterRecords.createRequest(id: "replicated-\(n)"))
+                    #expect(deal.meta.updateRevision == seeded + UInt64(n) + 1, "revisions are gap-free")
+                    last = deal.meta.updateRevision
+                }
+            }
+            try await nodes[1].waitForRevision(last)
+            try await withDealClient(configuration: nodes[1].client) { client in
+                var request = Dealstore_V1_UpdateDealRequest()
+                request.deal.id = "replicated-0"
+                request.deal.title = "updated through node 1"
+                request.updateMask = ["title"]
+                let updated = try await client.updateDeal(request)
+                #expect(updated.meta.updateRevision == last + 1)
+                last = updated.meta.updateRevision
+            }
+            try await nodes[2].waitForRevision(last)
+            try await withDealClient(configuration: nodes[2].client) { client in
+                var request = Dealstore_V1_DeleteDealRequest()
+                request.id = "replicated-1"
+                _ = try await client.deleteDeal(request)
+            }
+            var sequences: [[String]] = []
+            for try await sequence in group { sequences.append(sequence) }
+            return sequences
+        }
+        #expect(sequences.count == 3)
+        #expect(sequences.allSatisfy { $0 == sequences[0] }, "watches differ: \(sequences)")
+        #expect(sequences[0].count == writes + 2)
+
+        let head = try Self.counter(server)
+        for node in nodes {
+            try await node.waitForRevision(head)
+            let (title, gone) = try await withDealClient(configuration: node.client) { client in
+                var get = Dealstore_V1_GetDealRequest()
+                get.id = "replicated-0"
+                let title = try await client.getDeal(get).title
+                get.id = "replicated-1"
+                let gone: Bool
+                do {
+                    _ = try await client.getDeal(get)
+                    gone = false
+                } catch {
+                    gone = (error as? DealRPCError)?.code == .notFound
+                }
+                return (title, gone)
+            }
+            #expect(title == "updated through node 1")
+            #expect(gone)
+        }
+        // The plain tables say the same.
+        let rows = try server.query("SELECT title FROM dealstore.deals WHERE id = 'replicated-0'")
+        #expect(try rows.text(row: 0, column: 0) == "updated through node 1")
+        let changes = try server.query("SELECT count(*), max(revision) FROM dealstore.changes")
+        #expect(try UInt64(changes.int64(row: 0, column: 0)) == head, "one change row per revision")
+    }
+
+    @Test("kill -9 of a node during writes: after a restart nothing is lost or applied twice", .timeLimit(.minutes(3)))
+    func killNodeDuringWrites() async throws {
+        let server = try DealPostgresInstance.primary()
+        defer { server.destroy() }
+        let nodes = try Self.startNodes(2, conninfo: server.conninfo)
+        defer { Self.stop([nodes[1]]) }
+        let victim = nodes[0]
+        let acknowledged = DealAcknowledgedIDs()
+        try await withDealClient(configuration: victim.client) { client in
+            await withTaskGroup(of: Void.self) { group in
+                for writer in 0..<8 {
+                    group.addTask {
+                        for n in 0..<10_000 {
+                            let id = "kill-\(writer)-\(n)"
+                            do {
+                                _ = try await client.createDeal(DealClusterRecords.createRequest(id: id))
+                                acknowledged.ids.withLock { $0.append(id) }
+                            } catch {
+                                return
+                            }
+                        }
+                    }
+                }
+                group.addTask {
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while acknowledged.ids.withLock({ $0.count }) < 100 && ContinuousClock.now < deadline {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                    Glibc.kill(victim.process.processIdentifier, SIGKILL)
+                }
+            }
+        }
+        victim.kill(SIGKILL)
+        let ids = acknowledged.ids.withLock { $0 }
+        #expect(ids.count >= 100)
+        let restarted = try DealClusterDaemon.start(dataDirectory: victim.dataDirectory, conninfo: server.conninfo)
+        defer { Self.stop([restarted]) }
+        let head = try Self.counter(server)
+        try await restarted.waitForRevision(head)
+        try await nodes[1].waitForRevision(head)
+        #expect(try await Self.missing(ids, on: restarted).isEmpty, "acknowledged writes lost on the restarted node")
+        #expect(try await Self.missing(ids, on: nodes[1]).isEmpty, "acknowledged writes lost on the other node")
+        // Applied once: each node holds exactly the rows PostgreSQL holds, at PostgreSQL's revision.
+        let rows = UInt64(try server.query("SELECT count(*) FROM dealstore.deals").int64(row: 0, column: 0))
+        for node in [restarted, nodes[1]] {
+            let info = try await withDealClient(configuration: node.client) { client in
+                try await client.getServerInfo(Dealstore_V1_GetServerInfoRequest())
+            }
+            #expect(info.storeRevision == head)
+            #expect(UInt64(info.dealCount) == rows)
+        }
+    }
+
+    @Test(
+        "primary killed and the synchronous standby promoted: every acknowledged write is there",
+        .timeLimit(.minutes(4))
+    )
+    func failover() async throws {
+        let primary = try DealPostgresInstance.primary(synchronousStandby: true)
+        defer { primary.destroy() }
+        let standby = try DealPostgresInstance.standby(of: primary)
+        defer { standby.destroy() }
+        let conninfo =
+            "host=127.0.0.1,127.0.0.1 port=\(primary.port),\(standby.port) user=postgres dbname=postgres "
+            + "target_session_attrs=read-write connect_timeout=2"
+        let nodes = try Self.startNodes(2, conninfo: conninfo)
+        defer { Self.stop(nodes) }
+        let acknowledged = DealAcknowledgedIDs()
+        try await withDealClient(configuration: nodes[0].client) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<4 {
+                    group.addTask {
+                        var afterPromotion = 0
+                        for n in 0..<100_000 where afterPromotion < 20 {
+                            let id = "failover-\(writer)-\(n)"
+                            do {
+                                _ = try await client.createDeal(DealClusterRecords.createRequest(id: id))
+                                acknowledged.ids.withLock { $0.append(id) }
+                                if acknowledged.promoted.withLock({ $0 }) { afterPromotion += 1 }
+                            } catch {
+                                // UNAVAILABLE while PostgreSQL fails over: keep trying (the test's deadline
+                                // bounds it).
+                                try await Task.sleep(for: .milliseconds(50))
+                            }
+                        }
+                    }
+                }
+                group.addTask {
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while acknowledged.ids.withLock({ $0.count }) < 100 && ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    primary.signalAll(SIGKILL)
+                    try standby.promote()
+                    acknowledged.promoted.withLock { $0 = true }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let ids = acknowledged.ids.withLock { $0 }
+        let head = try Self.counter(standby)
+        for node in nodes {
+            try await node.waitForRevision(head, timeout: .seconds(60))
+            #expect(try await Self.missing(ids, on: node).isEmpty, "acknowledged writes lost after the failover")
+        }
+        let rows = try standby.query("SELECT id FROM dealstore.deals WHERE id LIKE 'failover-%'")
+        let stored = Set(try rows.rows.indices.map { try rows.text(row: $0, column: 0) })
+        #expect(Set(ids).isSubset(of: stored), "the promoted standby lacks acknowledged writes")
+    }
+
+    @Test(
+        "a node whose PostgreSQL is stopped reports NOT_SERVING with the reason and serves again after SIGCONT",
+        .timeLimit(.minutes(3))
+    )
+    func partition() async throws {
+        let server = try DealPostgresInstance.primary()
+        defer { server.destroy() }
+        let nodes = try Self.startNodes(1, conninfo: server.conninfo)
+        defer { Self.stop(nodes) }
+        let node = nodes[0]
+        try await withDealClient(configuration: node.client) { client in
+            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "before-stop"))
+        }
+        let revision = try await node.revision()
+        server.signalAll(SIGSTOP)
+        var health = try await node.health()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while health.status != .notServing && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            health = try await node.health()
+        }
+        #expect(health.status == .notServing)
+        #expect(health.reason.contains("PostgreSQL is unreachable"), "reason: \(health.reason)")
+        #expect(health.reason.contains("revision \(revision)"), "the reason names the revision served")
+        try await withDealClient(configuration: node.client) { client in
+            // Reads keep working at the last revision; writes are refused with UNAVAILABLE.
+            var get = Dealstore_V1_GetDealRequest()
+            get.id = "before-stop"
+            let read = try await client.getDeal(get)
+            #expect(read.id == "before-stop")
+            do {
+                _ = try await client.createDeal(DealClusterRecords.createRequest(id: "during-stop"))
+                Issue.record("a write succeeded while PostgreSQL was stopped")
+            } catch {
+                #expect((error as? DealRPCError)?.code == .unavailable, "\(error)")
+            }
+        }
+        server.signalAll(SIGCONT)
+        let back = ContinuousClock.now + .seconds(30)
+        while health.status != .serving && ContinuousClock.now < back {
+            try await Task.sleep(for: .milliseconds(100))
+            health = try await node.health()
+        }
+        #expect(health.status == .serving)
+        try await withDealClient(configuration: node.client) { client in
+            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "after-stop"))
+        }
+    }
+}
