@@ -20,6 +20,7 @@ extension DealStore {
     ) throws(DealStoreError) -> DealStore {
         var state = DealStoreState()
         state.historyLimit = max(1, options.changeHistoryLimit)
+        state.historyInLog = false
         for organization in organizations { state.putOrganization(organization) }
         for bytes in deals {
             do {

@@ -38,6 +38,9 @@ struct DealStoreState: Sendable {
     /// True while a compaction removes segments (one at a time).
     var compactionInProgress = false
     var historyLimit: Int = 10_000
+    /// False on a replica: it has no log segments to read older events back from, so what the in-memory tail
+    /// drops is compacted (a watch from before it answers OUT_OF_RANGE instead of failing to read a log).
+    var historyInLog = true
     var health: DealStoreHealth = .serving
     var closed = false
     var snapshotInProgress = false
@@ -172,6 +175,9 @@ struct DealStoreState: Sendable {
         self.history.append(event)
         if self.history.count > self.historyLimit * 2 {
             self.history.removeFirst(self.history.count - self.historyLimit)
+            if !self.historyInLog, let first = self.history.first?.revision, first > 0 {
+                self.compactedRevision = Swift.max(self.compactedRevision, first - 1)
+            }
         }
     }
 
