@@ -76,6 +76,11 @@ struct DealServerLimitTests {
                 try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false),
             ]
             defer { for connection in idle { connection.close() } }
+            // The client's connect returns once the kernel has the connection; the server counts it when its event
+            // loop accepts it, and two loops may do so in either order. Count both before the third arrives.
+            try await DealWait.until("the server counting both idle connections", timeout: .seconds(10)) {
+                server.connectionCount == 2
+            }
             let third = try await DealRawConnection.connect(port: harness.port, caFile: harness.caFile, tls: false)
             #expect(await third.waitForClose(), "a third connection from 127.0.0.1 must be closed")
             #expect(idle.allSatisfy { $0.channel.isActive })
