@@ -369,6 +369,7 @@ let package = Package(
                 "DealModel",
                 "DealProtocol",
                 "DealPostgres",
+                "DealTestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings

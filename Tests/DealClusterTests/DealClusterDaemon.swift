@@ -1,6 +1,7 @@
 import DealClient
 import DealModel
 import DealProtocol
+import DealTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -121,16 +122,9 @@ final class DealClusterDaemon: Sendable {
 
     /// Waits until the node has applied `revision`; fails after `timeout`.
     func waitForRevision(_ revision: UInt64, timeout: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        var seen: UInt64 = 0
-        while ContinuousClock.now < deadline {
-            seen = (try? await self.revision()) ?? seen
-            if seen >= revision { return }
-            try await Task.sleep(for: .milliseconds(20))
+        try await DealWait.until("node on port \(self.port) applying revision \(revision)", timeout: timeout) {
+            ((try? await self.revision()) ?? 0) >= revision
         }
-        throw StartError(
-            description: "node on port \(self.port) is at revision \(seen), not \(revision), after \(timeout)"
-        )
     }
 
     /// The node's health (status and reason).

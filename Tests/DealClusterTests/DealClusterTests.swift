@@ -1,6 +1,7 @@
 import DealClient
 import DealModel
 import DealProtocol
+import DealTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -12,6 +13,8 @@ import Glibc
 /// Ids of writes a node acknowledged, collected by concurrent writers.
 final class DealAcknowledgedIDs: Sendable {
     let ids = Mutex<[String]>([])
+    /// The first error a writer stopped on, for the failure message when too few writes were acknowledged.
+    let firstError = Mutex<String?>(nil)
     /// Set once the standby has been promoted (the failover test).
     let promoted = Mutex(false)
 }
@@ -175,16 +178,20 @@ struct DealClusterTests {
                                 _ = try await client.createDeal(DealClusterRecords.createRequest(id: id))
                                 acknowledged.ids.withLock { $0.append(id) }
                             } catch {
+                                acknowledged.firstError.withLock { $0 = $0 ?? "\(error)" }
                                 return
                             }
                         }
                     }
                 }
                 group.addTask {
-                    let deadline = ContinuousClock.now + .seconds(60)
-                    while acknowledged.ids.withLock({ $0.count }) < 100 && ContinuousClock.now < deadline {
-                        try? await Task.sleep(for: .milliseconds(10))
+                    let written = await DealWait.eventually(timeout: .seconds(60), interval: .milliseconds(10)) {
+                        acknowledged.ids.withLock { $0.count } >= 100
                     }
+                    #expect(
+                        written,
+                        "100 acknowledged writes before the kill; a writer stopped on: \(acknowledged.firstError.withLock { $0 } ?? "nothing")"
+                    )
                     Glibc.kill(victim.process.processIdentifier, SIGKILL)
                 }
             }
@@ -245,9 +252,12 @@ struct DealClusterTests {
                     }
                 }
                 group.addTask {
-                    let deadline = ContinuousClock.now + .seconds(60)
-                    while acknowledged.ids.withLock({ $0.count }) < 100 && ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(10))
+                    try await DealWait.until(
+                        "100 acknowledged writes",
+                        timeout: .seconds(60),
+                        interval: .milliseconds(10)
+                    ) {
+                        acknowledged.ids.withLock { $0.count } >= 100
                     }
                     primary.signalAll(SIGKILL)
                     try standby.promote()
@@ -282,13 +292,10 @@ struct DealClusterTests {
         }
         let revision = try await node.revision()
         server.signalAll(SIGSTOP)
-        var health = try await node.health()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while health.status != .notServing && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            health = try await node.health()
+        try await DealWait.until("the node reporting NOT_SERVING", interval: .milliseconds(100)) {
+            try await node.health().status == .notServing
         }
-        #expect(health.status == .notServing)
+        let health = try await node.health()
         #expect(health.reason.contains("PostgreSQL is unreachable"), "reason: \(health.reason)")
         #expect(health.reason.contains("revision \(revision)"), "the reason names the revision served")
         try await withDealClient(configuration: node.client) { client in
@@ -305,12 +312,9 @@ struct DealClusterTests {
             }
         }
         server.signalAll(SIGCONT)
-        let back = ContinuousClock.now + .seconds(30)
-        while health.status != .serving && ContinuousClock.now < back {
-            try await Task.sleep(for: .milliseconds(100))
-            health = try await node.health()
+        try await DealWait.until("the node serving again", interval: .milliseconds(100)) {
+            try await node.health().status == .serving
         }
-        #expect(health.status == .serving)
         try await withDealClient(configuration: node.client) { client in
             _ = try await client.createDeal(DealClusterRecords.createRequest(id: "after-stop"))
         }
