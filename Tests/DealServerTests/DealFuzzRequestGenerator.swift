@@ -295,7 +295,7 @@ struct DealFuzzRequestGenerator {
 
     // MARK: Records
 
-    /// The fields an update mask may name (DealStore's dealMaskFields and organizationMaskFields), and names it
+    /// Top-level fields an update mask may name (DealStore checks masks against the messages), and names it
     /// may not.
     static let dealFields = [
         "target_id", "type", "status", "title", "announced", "closed", "amount", "commitment_cap", "participations",

@@ -65,13 +65,13 @@ struct DealBatchCompletionTests {
         let results = Mutex<[(id: String, result: Result<[UInt8], DealStoreError>)]>([])
         let done = DispatchSemaphore(value: 0)
         let all = [first] + ids
-        store.createDealSerialized(TestStores.deal(first), executor: executor) { result in
+        store.write(.createDeal(TestStores.deal(first)), answer: .serialized, executor: executor) { result in
             results.withLock { $0.append((first, result)) }
             done.signal()
         }
         sync.entered.wait()
         for id in ids {
-            store.createDealSerialized(TestStores.deal(id), executor: executor) { result in
+            store.write(.createDeal(TestStores.deal(id)), answer: .serialized, executor: executor) { result in
                 results.withLock { $0.append((id, result)) }
                 done.signal()
             }
@@ -193,14 +193,14 @@ struct DealBatchCompletionTests {
         sync.configure(holdCall: 1, failFrom: 2)
         let outcomes = Mutex<[String: Bool]>([:])
         let done = DispatchSemaphore(value: 0)
-        store.createDealSerialized(TestStores.deal("first")) { result in
+        store.write(.createDeal(TestStores.deal("first")), answer: .serialized) { result in
             outcomes.withLock { $0["first"] = (try? result.get()) != nil }
             done.signal()
         }
         sync.entered.wait()
         var moved = try store.deal(id: "keep")
         moved.participations[0].investorID = "elsewhere"
-        store.updateDealSerialized(moved) { result in
+        store.write(.updateDeal(moved), answer: .serialized) { result in
             outcomes.withLock { $0["update"] = (try? result.get()) != nil }
             done.signal()
         }
@@ -235,7 +235,7 @@ struct DealBatchCompletionTests {
         try await TestStores.withStore { store in
             for id in ["target", "investor"] { _ = try await store.createOrganization(TestStores.organization(id)) }
             let created = try await Self.serialized {
-                store.createDealSerialized(TestStores.deal("d1"), completion: $0)
+                store.write(.createDeal(TestStores.deal("d1")), answer: .serialized, completion: $0)
             }
             #expect(try store.dealBytes(id: "d1") == created)
             let deal = try Dealstore_V1_Deal(serializedBytes: created)
@@ -247,18 +247,24 @@ struct DealBatchCompletionTests {
             patch.id = "d1"
             patch.notes = "changed"
             let updated = try await Self.serialized {
-                store.updateDealSerialized(patch, updateMask: ["notes"], expectedEtag: deal.meta.etag, completion: $0)
+                store.write(
+                    .updateDeal(patch, updateMask: ["notes"], expectedEtag: deal.meta.etag),
+                    answer: .serialized,
+                    completion: $0
+                )
             }
             #expect(try store.dealBytes(id: "d1") == updated)
             // An existing id is refused before anything is stored, on the prepared path too.
             let again = await #expect(throws: DealStoreError.self) {
-                try await Self.serialized { store.createDealSerialized(TestStores.deal("d1"), completion: $0) }
+                try await Self.serialized {
+                    store.write(.createDeal(TestStores.deal("d1")), answer: .serialized, completion: $0)
+                }
             }
             #expect(again?.code == .alreadyExists)
             #expect(try Dealstore_V1_Deal(serializedBytes: updated).notes == "changed")
             // Validate-only stores nothing but still answers with the deal as it would be stored.
             let checked = try await Self.serialized {
-                store.createDealSerialized(TestStores.deal("d2"), validateOnly: true, completion: $0)
+                store.write(.createDeal(TestStores.deal("d2"), validateOnly: true), answer: .serialized, completion: $0)
             }
             #expect(try Dealstore_V1_Deal(serializedBytes: checked).id == "d2")
             #expect(throws: DealStoreError.self) { try store.dealBytes(id: "d2") }

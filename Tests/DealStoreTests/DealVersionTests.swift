@@ -17,7 +17,7 @@ struct DealVersionTests {
         sync.configure(holdCall: 1)
         let seenByWriter = Mutex<Result<[UInt8], DealStoreError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        store.createDealSerialized(TestStores.deal("pending")) { _ in
+        store.write(.createDeal(TestStores.deal("pending")), answer: .serialized) { _ in
             // Read-your-writes: by the time the writer hears of success, every read finds the deal.
             seenByWriter.withLock { $0 = Result { () throws(DealStoreError) in try store.dealBytes(id: "pending") } }
             done.signal()

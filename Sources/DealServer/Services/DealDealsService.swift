@@ -95,9 +95,9 @@ struct DealDealsService: DealRegistrableService {
         // completion to this loop's executor with the rest of its commit batch.
         let completions = self.completions(on: writer.eventLoop)
         return DealUnaryCall(writer: writer) { (request: Dealstore_V1_CreateDealRequest) in
-            store.createDealSerialized(
-                request.deal,
-                validateOnly: request.validateOnly,
+            store.write(
+                .createDeal(request.deal, validateOnly: request.validateOnly),
+                answer: .serialized,
                 executor: completions
             ) { writer.complete(serialized: $0, batchedBy: completions, store: store) }
         }
@@ -107,10 +107,9 @@ struct DealDealsService: DealRegistrableService {
         let store = self.store
         let completions = self.completions(on: writer.eventLoop)
         return DealUnaryCall(writer: writer) { (request: Dealstore_V1_UpdateDealRequest) in
-            store.updateDealSerialized(
-                request.deal,
-                updateMask: request.updateMask,
-                expectedEtag: request.etag,
+            store.write(
+                .updateDeal(request.deal, updateMask: request.updateMask, expectedEtag: request.etag),
+                answer: .serialized,
                 executor: completions
             ) { writer.complete(serialized: $0, batchedBy: completions, store: store) }
         }

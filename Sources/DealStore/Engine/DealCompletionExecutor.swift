@@ -1,7 +1,7 @@
 /// Where the store runs the completions of durable writes, so that a server hops to each of its threads once per
 /// commit batch rather than once per call.
 ///
-/// Pass one to a write (for example ``DealStore/createDealSerialized(_:validateOnly:executor:completion:)``). After
+/// Pass one to a write (for example ``DealStore/write(_:answer:executor:completion:)``). After
 /// each group commit the committer thread hands every executor that has writes in the batch one
 /// ``DealCompletionBatch`` holding their completions, in commit order; the executor runs them where it likes
 /// (a SwiftNIO server: one `execute` on the event loop). Completions are grouped by the executor's identity, so use

@@ -127,13 +127,7 @@ extension DealStore {
         _ body: @escaping @Sendable (inout DealStoreState, inout DealWriteBatch) throws(DealStoreError) -> T,
         completion: @escaping @Sendable (Result<T, DealStoreError>) -> Void
     ) {
-        let refusal: DealStoreError? = self.state.withLock { state in
-            if state.closed { return DealStoreError(code: .failedPrecondition, message: "the store is closed") }
-            if case .readOnly(let reason) = state.health {
-                return DealStoreError(code: .readOnly, message: "writes are unavailable on this node: \(reason)")
-            }
-            return nil
-        }
+        let refusal = self.state.withLock { $0.writeRefusal }
         if let refusal {
             completion(.failure(refusal))
             return
@@ -152,7 +146,7 @@ extension DealStore {
             return .wrote { error in completion(error.map { .failure($0) } ?? .success(value)) }
         }
         if !replica.enqueue(write) {
-            completion(.failure(DealStoreError(code: .failedPrecondition, message: "the store is closed")))
+            completion(.failure(.storeClosed))
         }
     }
 

@@ -127,14 +127,7 @@ extension DealStore {
         }
         let time = Self.nowMicros()
         let outcome: Result<T, DealStoreError>? = self.state.withLock { state -> Result<T, DealStoreError>? in
-            if state.closed {
-                return .failure(DealStoreError(code: .failedPrecondition, message: "the store is closed"))
-            }
-            if case .readOnly(let reason) = state.health {
-                return .failure(
-                    DealStoreError(code: .readOnly, message: "the store is read-only after a disk failure: \(reason)")
-                )
-            }
+            if let refusal = state.writeRefusal { return .failure(refusal) }
             var batch = DealWriteBatch(timeMicros: time)
             let value: T
             do throws(DealStoreError) {

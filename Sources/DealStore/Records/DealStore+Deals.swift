@@ -2,11 +2,14 @@ import DealModel
 import SwiftProtobuf
 
 extension DealStore {
-    /// The fields of a deal an update mask may name (proto field names).
-    static let dealMaskFields: Set<String> = Set([
-        "target_id", "type", "status", "title", "announced", "closed", "amount", "commitment_cap", "participations",
-        "tranches", "options", "valuations", "strategic_terms", "sources", "disputed_claims", "notes",
-    ]).union(DealStore.dealExitMaskFields)
+    /// The fields of a deal no update mask may name: the id names the deal, the store writes the meta, and the
+    /// normalised amounts are derived (per query, never stored).
+    static let dealFixedFields: [String: String] = [
+        "id": "the id names the deal to update and cannot change",
+        "meta": "the store writes the meta",
+        "amount_normalized": "normalised amounts are computed per query and never stored",
+        "commitment_cap_normalized": "normalised amounts are computed per query and never stored",
+    ]
 
     static func etag(for revision: UInt64) -> String {
         "r" + String(revision, radix: 36)
@@ -38,10 +41,7 @@ extension DealStore {
         guard let bytes = version.deals[id]?.bytes else {
             // A malformed id is the caller's mistake, not a missing record: say which.
             try DealValidator.checkID(id, field: "id")
-            throw DealStoreError(
-                code: .notFound,
-                message: "deal '\(id)' not found (ListDeals shows the ids)"
-            )
+            throw .dealNotFound(id)
         }
         return (bytes, version.revision)
     }
@@ -50,73 +50,29 @@ extension DealStore {
     ///
     /// A deal without id gets a generated one. Organization references may be ids, names or aliases; they are
     /// stored as ids. Fails with ``DealStoreError/Code/invalidArgument`` (the message names the field) or
-    /// ``DealStoreError/Code/alreadyExists``. `completion` runs once the deal is durable, on the store's committer
-    /// thread (or at once on the caller's thread when nothing was written): hop to your own executor from there.
+    /// ``DealStoreError/Code/alreadyExists``. `completion` runs as ``write(_:answer:executor:completion:)`` says;
+    /// for the stored bytes instead of the message, write ``DealWrite/createDeal(_:validateOnly:)`` with
+    /// ``DealWriteAnswer/serialized``.
     public func createDeal(
-        _ deal: Dealstore_V1_Deal,
-        validateOnly: Bool = false,
-        completion: @escaping @Sendable (Result<Dealstore_V1_Deal, DealStoreError>) -> Void
-    ) {
-        self.submit(
-            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
-                try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
-            },
-            completion: { completion($0.map(\.deal)) }
-        )
-    }
-
-    /// Creates a deal like ``createDeal(_:validateOnly:completion:)`` and answers with the stored deal in protobuf
-    /// binary form: the bytes that were logged and stored, so a server sends them without encoding the deal again.
-    ///
-    /// With an `executor`, a durable write's completion runs through it together with the other calls of its
-    /// commit batch (one hop per batch); without, on the committer thread. A call that writes nothing (refused,
-    /// validate-only) completes at once on the caller's thread.
-    public func createDealSerialized(
         _ deal: Dealstore_V1_Deal,
         validateOnly: Bool = false,
         executor: (any DealCompletionExecutor)? = nil,
-        completion: @escaping @Sendable (Result<[UInt8], DealStoreError>) -> Void
+        completion: @escaping @Sendable (Result<Dealstore_V1_Deal, DealStoreError>) -> Void
     ) {
-        if !validateOnly, let prepared = self.prepareCreate(deal) {
-            self.submit(
-                executor: executor,
-                { (state, batch) throws(DealStoreError) -> [UInt8] in
-                    try Self.createPrepared(prepared, original: deal, state: &state, batch: &batch)
-                },
-                completion: completion
-            )
-            return
-        }
-        self.submit(
+        self.write(
+            .createDeal(deal, validateOnly: validateOnly),
+            answer: .record,
             executor: executor,
-            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
-                try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
-            },
-            completion: { result in
-                switch result {
-                case .success(let written):
-                    do throws(DealStoreError) {
-                        completion(.success(try written.serialized()))
-                    } catch {
-                        completion(.failure(error))
-                    }
-                case .failure(let error):
-                    completion(.failure(error))
-                }
-            }
+            completion: completion
         )
     }
 
-    /// Creates a deal once durable; see ``createDeal(_:validateOnly:completion:)``.
+    /// Creates a deal once durable; see ``createDeal(_:validateOnly:executor:completion:)``.
     public func createDeal(
         _ deal: Dealstore_V1_Deal,
         validateOnly: Bool = false
-    ) async throws(DealStoreError)
-        -> Dealstore_V1_Deal
-    {
-        try await self.submit { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
-            try Self.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
-        }.deal
+    ) async throws(DealStoreError) -> Dealstore_V1_Deal {
+        try await self.write(.createDeal(deal, validateOnly: validateOnly), answer: .record)
     }
 
     /// `<first investor>-<target>-<year>` (as the bundled deals are named), made unique with `-2`, `-3`…; parts
@@ -134,7 +90,7 @@ extension DealStore {
         validateOnly: Bool,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> DealWrittenDeal {
+    ) throws(DealStoreError) -> DealWritten<Dealstore_V1_Deal> {
         // One copy of the request's deal, made unique here and then changed in place: validation, the meta and
         // the log all work on this one storage.
         var deal = deal
@@ -142,19 +98,14 @@ extension DealStore {
             deal.id = Self.derivedDealID(deal, state: state)
         }
         try DealValidator.checkID(deal.id, field: "id")
-        if state.deals[deal.id] != nil {
-            throw DealStoreError(
-                code: .alreadyExists,
-                message: "deal '\(deal.id)' already exists: choose another id or update it"
-            )
-        }
+        if state.deals[deal.id] != nil { throw .recordExists("deal", id: deal.id) }
         if deal.hasMeta { deal.clearMeta() }
         try DealValidator(state: state).validate(&deal)
-        if validateOnly { return DealWrittenDeal(deal: deal, bytes: []) }
+        if validateOnly { return DealWritten(record: deal, revision: 0) }
         let revision = state.revision + 1
         deal.meta = Self.meta(revision: revision, created: nil, time: batch.timeMicros)
         let bytes = try batch.emitDeal(.created, deal, state: &state)
-        return DealWrittenDeal(deal: deal, bytes: bytes)
+        return DealWritten(record: deal, revision: revision, bytes: bytes)
     }
 
     /// Validates and serializes a new deal off the lock (see ``DealPreparedDeal``); `nil` when the deal has no id
@@ -185,22 +136,18 @@ extension DealStore {
         original: Dealstore_V1_Deal,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> [UInt8] {
+    ) throws(DealStoreError) -> DealWritten<Dealstore_V1_Deal> {
         guard state.organizationsVersion == prepared.organizationsVersion else {
-            return try Self.createDeal(original, validateOnly: false, state: &state, batch: &batch).bytes
+            return try Self.createDeal(original, validateOnly: false, state: &state, batch: &batch)
         }
-        if state.deals[prepared.deal.id] != nil {
-            throw DealStoreError(
-                code: .alreadyExists,
-                message: "deal '\(prepared.deal.id)' already exists: choose another id or update it"
-            )
-        }
-        let meta = Self.meta(revision: state.revision + 1, created: nil, time: batch.timeMicros)
+        if state.deals[prepared.deal.id] != nil { throw .recordExists("deal", id: prepared.deal.id) }
+        let revision = state.revision + 1
+        let meta = Self.meta(revision: revision, created: nil, time: batch.timeMicros)
         let bytes = try prepared.bytes(meta: meta)
         var deal = prepared.deal
         deal.meta = meta
         try batch.emitDeal(.created, deal, bytes: bytes, state: &state)
-        return bytes
+        return DealWritten(record: deal, revision: revision, bytes: bytes)
     }
 
     static func meta(revision: UInt64, created: Dealstore_V1_RecordMeta?, time: Int64) -> Dealstore_V1_RecordMeta {
@@ -213,58 +160,34 @@ extension DealStore {
         return meta
     }
 
-    /// Updates the fields of `deal` named by `updateMask` (proto field names; empty means every field).
-    ///
-    /// When `expectedEtag` is not empty and differs from the stored etag the update is refused with
-    /// ``DealStoreError/Code/aborted`` and nothing is merged. The id and meta cannot be changed.
+    /// Updates the fields of `deal` named by `updateMask` (proto field paths; empty means every field), once
+    /// durable; see ``DealWrite/updateDeal(_:updateMask:expectedEtag:)`` for the rules.
     public func updateDeal(
         _ deal: Dealstore_V1_Deal,
         updateMask: [String] = [],
         expectedEtag: String = "",
+        executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<Dealstore_V1_Deal, DealStoreError>) -> Void
     ) {
-        self.submit(
-            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
-                try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
-            },
-            completion: { completion($0.map(\.deal)) }
-        )
-    }
-
-    /// Updates a deal like ``updateDeal(_:updateMask:expectedEtag:completion:)`` and answers with the stored deal
-    /// in protobuf binary form (the logged and stored bytes); `executor` as for
-    /// ``createDealSerialized(_:validateOnly:executor:completion:)``.
-    public func updateDealSerialized(
-        _ deal: Dealstore_V1_Deal,
-        updateMask: [String] = [],
-        expectedEtag: String = "",
-        executor: (any DealCompletionExecutor)? = nil,
-        completion: @escaping @Sendable (Result<[UInt8], DealStoreError>) -> Void
-    ) {
-        self.submit(
+        self.write(
+            .updateDeal(deal, updateMask: updateMask, expectedEtag: expectedEtag),
+            answer: .record,
             executor: executor,
-            { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
-                try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
-            },
-            completion: { result in completion(result.map(\.bytes)) }
+            completion: completion
         )
     }
 
-    /// Updates a deal once durable; see ``updateDeal(_:updateMask:expectedEtag:completion:)``.
+    /// Updates a deal once durable; see ``updateDeal(_:updateMask:expectedEtag:executor:completion:)``.
     public func updateDeal(
         _ deal: Dealstore_V1_Deal,
         updateMask: [String] = [],
         expectedEtag: String = ""
     ) async throws(DealStoreError) -> Dealstore_V1_Deal {
-        try await self.submit { (state, batch) throws(DealStoreError) -> DealWrittenDeal in
-            try Self.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
-        }.deal
+        try await self.write(.updateDeal(deal, updateMask: updateMask, expectedEtag: expectedEtag), answer: .record)
     }
 
     static func storedDeal(_ id: String, state: DealStoreState) throws(DealStoreError) -> Dealstore_V1_Deal {
-        guard let entry = state.deals[id] else {
-            throw DealStoreError(code: .notFound, message: "deal '\(id)' not found")
-        }
+        guard let entry = state.deals[id] else { throw .dealNotFound(id) }
         do {
             return try entry.decode()
         } catch {
@@ -274,11 +197,7 @@ extension DealStore {
 
     static func checkEtag(_ expected: String, stored: String, what: String) throws(DealStoreError) {
         if !expected.isEmpty && expected != stored {
-            throw DealStoreError(
-                code: .aborted,
-                message: "etag '\(expected)' does not match the current etag '\(stored)' of \(what): "
-                    + "it changed since you read it; read it again and reapply your change"
-            )
+            throw .etagMismatch(expected: expected, stored: stored, what: what)
         }
     }
 
@@ -288,79 +207,41 @@ extension DealStore {
         etag: String,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> DealWrittenDeal {
-        if deal.id.isEmpty { throw .invalid("id", "is required") }
+    ) throws(DealStoreError) -> DealWritten<Dealstore_V1_Deal> {
+        if deal.id.isEmpty { throw .invalid("id", "is required: set the id of the deal to update") }
         let old = try Self.storedDeal(deal.id, state: state)
         try Self.checkEtag(etag, stored: old.meta.etag, what: "deal '\(deal.id)'")
+        // Checked after the lookup and the etag, so a missing or changed deal is reported first.
+        let mask = try DealUpdateMask<Dealstore_V1_Deal>(mask, fixed: Self.dealFixedFields, what: "deal")
         var merged = old
-        let paths = mask.isEmpty ? Array(Self.dealMaskFields) : mask
-        for (index, path) in paths.enumerated() {
-            switch path {
-            case "target_id": merged.targetID = deal.targetID
-            case "type": merged.type = deal.type
-            case "status": merged.status = deal.status
-            case "title": merged.title = deal.title
-            case "announced":
-                if deal.hasAnnounced { merged.announced = deal.announced } else { merged.clearAnnounced() }
-            case "closed":
-                if deal.hasClosed { merged.closed = deal.closed } else { merged.clearClosed() }
-            case "amount":
-                if deal.hasAmount { merged.amount = deal.amount } else { merged.clearAmount() }
-            case "commitment_cap":
-                if deal.hasCommitmentCap {
-                    merged.commitmentCap = deal.commitmentCap
-                } else {
-                    merged.clearCommitmentCap()
-                }
-            case "participations": merged.participations = deal.participations
-            case "tranches": merged.tranches = deal.tranches
-            case "options": merged.options = deal.options
-            case "valuations": merged.valuations = deal.valuations
-            case "strategic_terms": merged.strategicTerms = deal.strategicTerms
-            case "sources": merged.sources = deal.sources
-            case "disputed_claims": merged.disputedClaims = deal.disputedClaims
-            case "notes": merged.notes = deal.notes
-            default:
-                if Self.updateExitField(path, from: deal, into: &merged) { continue }
-                throw .invalid(
-                    "update_mask[\(index)]",
-                    "'\(path)' is not an updatable deal field; use one of \(Self.dealMaskFields.sorted().joined(separator: ", "))"
-                )
-            }
-        }
+        try mask.merge(deal, into: &merged)
         try DealValidator(state: state).validate(&merged)
-        merged.meta = Self.meta(revision: state.revision + 1, created: old.meta, time: batch.timeMicros)
+        let revision = state.revision + 1
+        merged.meta = Self.meta(revision: revision, created: old.meta, time: batch.timeMicros)
         let bytes = try batch.emitDeal(.updated, merged, state: &state)
-        return DealWrittenDeal(deal: merged, bytes: bytes)
+        return DealWritten(record: merged, revision: revision, bytes: bytes)
     }
 
-    /// Deletes a deal and returns the revision of the deletion.
-    ///
-    /// Refused with ``DealStoreError/Code/aborted`` when `expectedEtag` is set and stale.
-    ///
-    /// With an `executor`, the completion runs through it with the rest of its commit batch (see
-    /// ``createDealSerialized(_:validateOnly:executor:completion:)``).
+    /// Deletes a deal once durable and answers with the revision of the deletion; a stale `expectedEtag` is
+    /// refused with ``DealStoreError/Code/aborted``. `completion` as for ``write(_:answer:executor:completion:)``.
     public func deleteDeal(
         id: String,
         expectedEtag: String = "",
         executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<UInt64, DealStoreError>) -> Void
     ) {
-        self.submit(
+        self.write(
+            .deleteDeal(id: id, expectedEtag: expectedEtag),
+            answer: .revision,
             executor: executor,
-            { (state, batch) throws(DealStoreError) -> UInt64 in
-                try Self.deleteDeal(id: id, etag: expectedEtag, state: &state, batch: &batch)
-            },
             completion: completion
         )
     }
 
-    /// Deletes a deal once durable; see ``deleteDeal(id:expectedEtag:completion:)``.
+    /// Deletes a deal once durable; see ``deleteDeal(id:expectedEtag:executor:completion:)``.
     @discardableResult
     public func deleteDeal(id: String, expectedEtag: String = "") async throws(DealStoreError) -> UInt64 {
-        try await self.submit { (state, batch) throws(DealStoreError) -> UInt64 in
-            try Self.deleteDeal(id: id, etag: expectedEtag, state: &state, batch: &batch)
-        }
+        try await self.write(.deleteDeal(id: id, expectedEtag: expectedEtag), answer: .revision)
     }
 
     static func deleteDeal(
@@ -368,12 +249,58 @@ extension DealStore {
         etag: String,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> UInt64 {
+    ) throws(DealStoreError) -> DealWritten<Dealstore_V1_Deal> {
         let old = try Self.storedDeal(id, state: state)
         try Self.checkEtag(etag, stored: old.meta.etag, what: "deal '\(id)'")
         var record = Dealstore_V1_DealRecord()
         record.deal = old
         try batch.emit(.deleted, record, state: &state)
-        return batch.lastRevision
+        return DealWritten(record: old, revision: batch.lastRevision)
+    }
+}
+
+extension DealWrite where Record == Dealstore_V1_Deal {
+    /// Creates a deal; with `validateOnly`, only validates it and answers with it as it would be stored (no meta).
+    ///
+    /// A deal without id gets one derived from its first investor, target and year. Organization references may
+    /// be ids, names or aliases; they are stored as ids. Refused with ``DealStoreError/Code/invalidArgument`` (the
+    /// message names the field) or ``DealStoreError/Code/alreadyExists``.
+    public static func createDeal(_ deal: Dealstore_V1_Deal, validateOnly: Bool = false) -> Self {
+        Self { store in
+            // A deal with an id is validated and encoded before the lock is taken (see DealPreparedDeal).
+            if !validateOnly, let prepared = store.prepareCreate(deal) {
+                return { (state, batch) throws(DealStoreError) in
+                    try DealStore.createPrepared(prepared, original: deal, state: &state, batch: &batch)
+                }
+            }
+            return { (state, batch) throws(DealStoreError) in
+                try DealStore.createDeal(deal, validateOnly: validateOnly, state: &state, batch: &batch)
+            }
+        }
+    }
+
+    /// Updates the fields of the stored deal `deal.id` that `updateMask` names, from `deal`.
+    ///
+    /// The mask holds proto field paths (`title`, `amount`, `amount.units`); empty means every field. A named field
+    /// that `deal` leaves unset is cleared; a repeated field is replaced whole. `id`, `meta` and the normalised
+    /// amounts cannot be named; an unknown path is ``DealStoreError/Code/invalidArgument`` naming it. With a
+    /// non-empty `expectedEtag` that differs from the stored etag the update is refused with
+    /// ``DealStoreError/Code/aborted`` and nothing is merged.
+    public static func updateDeal(
+        _ deal: Dealstore_V1_Deal,
+        updateMask: [String] = [],
+        expectedEtag: String = ""
+    ) -> Self {
+        Self { (state, batch) throws(DealStoreError) in
+            try DealStore.updateDeal(deal, mask: updateMask, etag: expectedEtag, state: &state, batch: &batch)
+        }
+    }
+
+    /// Deletes deal `id`; answers with the deal as it was. A stale `expectedEtag` is refused with
+    /// ``DealStoreError/Code/aborted``.
+    public static func deleteDeal(id: String, expectedEtag: String = "") -> Self {
+        Self { (state, batch) throws(DealStoreError) in
+            try DealStore.deleteDeal(id: id, etag: expectedEtag, state: &state, batch: &batch)
+        }
     }
 }

@@ -51,25 +51,3 @@ extension DealStore {
         return text
     }
 }
-
-extension DealStore {
-    /// The exit fields an update mask may name (issue 18 part 4).
-    static let dealExitMaskFields: Set<String> = ["share_acquired", "listing"]
-
-    /// Copies the exit field `path` of `deal` into `merged`; false when `path` is not one of
-    /// ``dealExitMaskFields``.
-    static func updateExitField(
-        _ path: String,
-        from deal: Dealstore_V1_Deal,
-        into merged: inout Dealstore_V1_Deal
-    ) -> Bool {
-        switch path {
-        case "share_acquired":
-            if deal.hasShareAcquired { merged.shareAcquired = deal.shareAcquired } else { merged.clearShareAcquired() }
-        case "listing":
-            if deal.hasListing { merged.listing = deal.listing } else { merged.clearListing() }
-        default: return false
-        }
-        return true
-    }
-}

@@ -1,6 +1,6 @@
 import DealModel
 
-/// What ``DealStore/mergeOrganizations(_:into:sourceEtag:targetEtag:validateOnly:)`` did.
+/// What ``DealStore/mergeOrganizations(_:into:sourceEtag:targetEtag:validateOnly:executor:completion:)`` did.
 public struct DealMergeResult: Sendable {
     /// The surviving organization as stored after the merge (its `merged_ids` name the merged one).
     public var organization: Dealstore_V1_Organization
@@ -31,25 +31,25 @@ extension DealStore {
         sourceEtag: String = "",
         targetEtag: String = "",
         validateOnly: Bool = false,
+        executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<DealMergeResult, DealStoreError>) -> Void
     ) {
-        self.submit(
-            { (state, batch) throws(DealStoreError) -> DealMergeResult in
-                try Self.mergeOrganizations(
-                    sourceID,
-                    into: targetID,
-                    etags: (sourceEtag, targetEtag),
-                    validateOnly: validateOnly,
-                    state: &state,
-                    batch: &batch
-                )
-            },
+        self.write(
+            .mergeOrganizations(
+                sourceID,
+                into: targetID,
+                sourceEtag: sourceEtag,
+                targetEtag: targetEtag,
+                validateOnly: validateOnly
+            ),
+            answer: .record,
+            executor: executor,
             completion: completion
         )
     }
 
     /// Merges two organizations once durable; see
-    /// ``mergeOrganizations(_:into:sourceEtag:targetEtag:validateOnly:completion:)``.
+    /// ``mergeOrganizations(_:into:sourceEtag:targetEtag:validateOnly:executor:completion:)``.
     @discardableResult
     public func mergeOrganizations(
         _ sourceID: String,
@@ -58,16 +58,16 @@ extension DealStore {
         targetEtag: String = "",
         validateOnly: Bool = false
     ) async throws(DealStoreError) -> DealMergeResult {
-        try await self.submit { (state, batch) throws(DealStoreError) -> DealMergeResult in
-            try Self.mergeOrganizations(
+        try await self.write(
+            .mergeOrganizations(
                 sourceID,
                 into: targetID,
-                etags: (sourceEtag, targetEtag),
-                validateOnly: validateOnly,
-                state: &state,
-                batch: &batch
-            )
-        }
+                sourceEtag: sourceEtag,
+                targetEtag: targetEtag,
+                validateOnly: validateOnly
+            ),
+            answer: .record
+        )
     }
 
     // swift-format-ignore: FunctionBodyLength
@@ -296,5 +296,29 @@ extension DealWriteBatch {
         }
         self.count += 1
         self.lastRevision = event.revision
+    }
+}
+
+extension DealWrite where Record == DealMergeResult {
+    /// Merges organization `sourceID` into `targetID`; see
+    /// ``DealStore/mergeOrganizations(_:into:sourceEtag:targetEtag:validateOnly:executor:completion:)``.
+    public static func mergeOrganizations(
+        _ sourceID: String,
+        into targetID: String,
+        sourceEtag: String = "",
+        targetEtag: String = "",
+        validateOnly: Bool = false
+    ) -> Self {
+        Self { (state, batch) throws(DealStoreError) in
+            let merge = try DealStore.mergeOrganizations(
+                sourceID,
+                into: targetID,
+                etags: (sourceEtag, targetEtag),
+                validateOnly: validateOnly,
+                state: &state,
+                batch: &batch
+            )
+            return DealWritten(record: merge, revision: merge.revision)
+        }
     }
 }

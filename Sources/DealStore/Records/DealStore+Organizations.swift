@@ -2,9 +2,13 @@ import DealModel
 import SwiftProtobuf
 
 extension DealStore {
-    static let organizationMaskFields: Set<String> = Set([
-        "name", "aliases", "kind", "external_ids", "description", "website",
-    ]).union(DealStore.organizationContextMaskFields)
+    /// The fields of an organization no update mask may name: the id names it, the store writes the meta, and
+    /// only MergeOrganizations writes `merged_ids` (so a redirect cannot be dropped or forged by an update).
+    static let organizationFixedFields: [String: String] = [
+        "id": "the id names the organization to update and cannot change",
+        "meta": "the store writes the meta",
+        "merged_ids": "only MergeOrganizations writes it",
+    ]
 
     /// Returns an organization by id, or by name or alias (case-insensitively). Throws
     /// ``DealStoreError/Code/notFound``.
@@ -17,9 +21,7 @@ extension DealStore {
         in version: DealVersion
     ) throws(DealStoreError) -> Dealstore_V1_Organization {
         let organization = version.resolveOrganization(key).flatMap { version.organizations[$0] }
-        guard let organization else {
-            throw DealStoreError(code: .notFound, message: "organization '\(key)' not found (by id, name or alias)")
-        }
+        guard let organization else { throw .organizationNotFound(key: key) }
         return organization
     }
 
@@ -40,28 +42,28 @@ extension DealStore {
         }(self.version)
     }
 
-    /// Creates an organization once durable. Names and aliases must be unique case-insensitively.
+    /// Creates an organization once durable; see ``DealWrite/createOrganization(_:validateOnly:)``.
+    /// `completion` as for ``write(_:answer:executor:completion:)``.
     public func createOrganization(
         _ organization: Dealstore_V1_Organization,
         validateOnly: Bool = false,
+        executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<Dealstore_V1_Organization, DealStoreError>) -> Void
     ) {
-        self.submit(
-            { (state, batch) throws(DealStoreError) -> Dealstore_V1_Organization in
-                try Self.createOrganization(organization, validateOnly: validateOnly, state: &state, batch: &batch)
-            },
+        self.write(
+            .createOrganization(organization, validateOnly: validateOnly),
+            answer: .record,
+            executor: executor,
             completion: completion
         )
     }
 
-    /// Creates an organization once durable; see ``createOrganization(_:validateOnly:completion:)``.
+    /// Creates an organization once durable; see ``createOrganization(_:validateOnly:executor:completion:)``.
     public func createOrganization(
         _ organization: Dealstore_V1_Organization,
         validateOnly: Bool = false
     ) async throws(DealStoreError) -> Dealstore_V1_Organization {
-        try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Organization in
-            try Self.createOrganization(organization, validateOnly: validateOnly, state: &state, batch: &batch)
-        }
+        try await self.write(.createOrganization(organization, validateOnly: validateOnly), answer: .record)
     }
 
     static func createOrganization(
@@ -69,7 +71,7 @@ extension DealStore {
         validateOnly: Bool,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> Dealstore_V1_Organization {
+    ) throws(DealStoreError) -> DealWritten<Dealstore_V1_Organization> {
         var organization = organization
         organization.clearMeta()
         if organization.id.isEmpty && !organization.name.allSatisfy(\.isWhitespace) {
@@ -77,58 +79,45 @@ extension DealStore {
             organization.id = state.uniqueID(base.isEmpty ? "org" : base) { state.organizations[$0] != nil }
         }
         try DealValidator.checkID(organization.id, field: "id")
-        if state.organizations[organization.id] != nil {
-            throw DealStoreError(
-                code: .alreadyExists,
-                message: "organization '\(organization.id)' already exists: choose another id or update it"
-            )
-        }
+        if state.organizations[organization.id] != nil { throw .recordExists("organization", id: organization.id) }
         try DealValidator(state: state).validate(&organization)
-        if validateOnly { return organization }
+        if validateOnly { return DealWritten(record: organization, revision: 0) }
         organization.meta = Self.meta(revision: state.revision + 1, created: nil, time: batch.timeMicros)
         var record = Dealstore_V1_DealRecord()
         record.organization = organization
         try batch.emit(.created, record, state: &state)
-        return organization
+        return DealWritten(record: organization, revision: batch.lastRevision)
     }
 
-    /// Updates the fields named by `updateMask` (empty: all) once durable; a stale `expectedEtag` is refused with
-    /// ``DealStoreError/Code/aborted``.
+    /// Updates the fields named by `updateMask` (empty: all) once durable; see
+    /// ``DealWrite/updateOrganization(_:updateMask:expectedEtag:)``. `completion` as for
+    /// ``write(_:answer:executor:completion:)``.
     public func updateOrganization(
         _ organization: Dealstore_V1_Organization,
         updateMask: [String] = [],
         expectedEtag: String = "",
+        executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<Dealstore_V1_Organization, DealStoreError>) -> Void
     ) {
-        self.submit(
-            { (state, batch) throws(DealStoreError) -> Dealstore_V1_Organization in
-                try Self.updateOrganization(
-                    organization,
-                    mask: updateMask,
-                    etag: expectedEtag,
-                    state: &state,
-                    batch: &batch
-                )
-            },
+        self.write(
+            .updateOrganization(organization, updateMask: updateMask, expectedEtag: expectedEtag),
+            answer: .record,
+            executor: executor,
             completion: completion
         )
     }
 
-    /// Updates an organization once durable; see ``updateOrganization(_:updateMask:expectedEtag:completion:)``.
+    /// Updates an organization once durable; see
+    /// ``updateOrganization(_:updateMask:expectedEtag:executor:completion:)``.
     public func updateOrganization(
         _ organization: Dealstore_V1_Organization,
         updateMask: [String] = [],
         expectedEtag: String = ""
     ) async throws(DealStoreError) -> Dealstore_V1_Organization {
-        try await self.submit { (state, batch) throws(DealStoreError) -> Dealstore_V1_Organization in
-            try Self.updateOrganization(
-                organization,
-                mask: updateMask,
-                etag: expectedEtag,
-                state: &state,
-                batch: &batch
-            )
-        }
+        try await self.write(
+            .updateOrganization(organization, updateMask: updateMask, expectedEtag: expectedEtag),
+            answer: .record
+        )
     }
 
     static func updateOrganization(
@@ -137,59 +126,46 @@ extension DealStore {
         etag: String,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> Dealstore_V1_Organization {
-        guard let old = state.organizations[organization.id] else {
-            throw DealStoreError(code: .notFound, message: "organization '\(organization.id)' not found")
-        }
+    ) throws(DealStoreError) -> DealWritten<Dealstore_V1_Organization> {
+        guard let old = state.organizations[organization.id] else { throw .organizationNotFound(id: organization.id) }
         try Self.checkEtag(etag, stored: old.meta.etag, what: "organization '\(organization.id)'")
+        // Checked after the lookup and the etag, so a missing or changed organization is reported first.
+        let mask = try DealUpdateMask<Dealstore_V1_Organization>(
+            mask,
+            fixed: Self.organizationFixedFields,
+            what: "organization"
+        )
         var merged = old
-        let paths = mask.isEmpty ? Array(Self.organizationMaskFields) : mask
-        for (index, path) in paths.enumerated() {
-            switch path {
-            case "name": merged.name = organization.name
-            case "aliases": merged.aliases = organization.aliases
-            case "kind": merged.kind = organization.kind
-            case "external_ids": merged.externalIds = organization.externalIds
-            case "description": merged.description_p = organization.description_p
-            case "website": merged.website = organization.website
-            default:
-                if Self.updateContextField(path, from: organization, into: &merged) { continue }
-                throw .invalid(
-                    "update_mask[\(index)]",
-                    "'\(path)' is not an updatable organization field; use one of "
-                        + Self.organizationMaskFields.sorted().joined(separator: ", ")
-                )
-            }
-        }
+        try mask.merge(organization, into: &merged)
         try DealValidator(state: state).validate(&merged)
         merged.meta = Self.meta(revision: state.revision + 1, created: old.meta, time: batch.timeMicros)
         var record = Dealstore_V1_DealRecord()
         record.organization = merged
         try batch.emit(.updated, record, state: &state)
-        return merged
+        return DealWritten(record: merged, revision: batch.lastRevision)
     }
 
-    /// Deletes an organization once durable; refused with ``DealStoreError/Code/failedPrecondition`` while a deal
-    /// refers to it. Returns the revision of the deletion.
+    /// Deletes an organization once durable and answers with the revision of the deletion; see
+    /// ``DealWrite/deleteOrganization(id:expectedEtag:)``. `completion` as for
+    /// ``write(_:answer:executor:completion:)``.
     public func deleteOrganization(
         id: String,
         expectedEtag: String = "",
+        executor: (any DealCompletionExecutor)? = nil,
         completion: @escaping @Sendable (Result<UInt64, DealStoreError>) -> Void
     ) {
-        self.submit(
-            { (state, batch) throws(DealStoreError) -> UInt64 in
-                try Self.deleteOrganization(id: id, etag: expectedEtag, state: &state, batch: &batch)
-            },
+        self.write(
+            .deleteOrganization(id: id, expectedEtag: expectedEtag),
+            answer: .revision,
+            executor: executor,
             completion: completion
         )
     }
 
-    /// Deletes an organization once durable; see ``deleteOrganization(id:expectedEtag:completion:)``.
+    /// Deletes an organization once durable; see ``deleteOrganization(id:expectedEtag:executor:completion:)``.
     @discardableResult
     public func deleteOrganization(id: String, expectedEtag: String = "") async throws(DealStoreError) -> UInt64 {
-        try await self.submit { (state, batch) throws(DealStoreError) -> UInt64 in
-            try Self.deleteOrganization(id: id, etag: expectedEtag, state: &state, batch: &batch)
-        }
+        try await self.write(.deleteOrganization(id: id, expectedEtag: expectedEtag), answer: .revision)
     }
 
     static func deleteOrganization(
@@ -197,10 +173,8 @@ extension DealStore {
         etag: String,
         state: inout DealStoreState,
         batch: inout DealWriteBatch
-    ) throws(DealStoreError) -> UInt64 {
-        guard let old = state.organizations[id] else {
-            throw DealStoreError(code: .notFound, message: "organization '\(id)' not found")
-        }
+    ) throws(DealStoreError) -> DealWritten<Dealstore_V1_Organization> {
+        guard let old = state.organizations[id] else { throw .organizationNotFound(id: id) }
         try Self.checkEtag(etag, stored: old.meta.etag, what: "organization '\(id)'")
         if let count = state.referenceCounts[id], count > 0 {
             throw DealStoreError(
@@ -212,6 +186,47 @@ extension DealStore {
         var record = Dealstore_V1_DealRecord()
         record.organization = old
         try batch.emit(.deleted, record, state: &state)
-        return batch.lastRevision
+        return DealWritten(record: old, revision: batch.lastRevision)
+    }
+}
+
+extension DealWrite where Record == Dealstore_V1_Organization {
+    /// Creates an organization; with `validateOnly`, only validates it and answers with it as it would be stored.
+    ///
+    /// An organization without id gets one derived from its name. Names, aliases, former names and domains must be
+    /// unique case-insensitively. Refused with ``DealStoreError/Code/invalidArgument`` (the message names the
+    /// field) or ``DealStoreError/Code/alreadyExists``.
+    public static func createOrganization(_ organization: Dealstore_V1_Organization, validateOnly: Bool = false) -> Self
+    {
+        Self { (state, batch) throws(DealStoreError) in
+            try DealStore.createOrganization(organization, validateOnly: validateOnly, state: &state, batch: &batch)
+        }
+    }
+
+    /// Updates the fields of the stored organization `organization.id` (an id, not a name) that `updateMask`
+    /// names, from `organization`, under the rules of ``DealWrite/updateDeal(_:updateMask:expectedEtag:)``;
+    /// `id`, `meta` and `merged_ids` cannot be named.
+    public static func updateOrganization(
+        _ organization: Dealstore_V1_Organization,
+        updateMask: [String] = [],
+        expectedEtag: String = ""
+    ) -> Self {
+        Self { (state, batch) throws(DealStoreError) in
+            try DealStore.updateOrganization(
+                organization,
+                mask: updateMask,
+                etag: expectedEtag,
+                state: &state,
+                batch: &batch
+            )
+        }
+    }
+
+    /// Deletes organization `id`; answers with the organization as it was. Refused with
+    /// ``DealStoreError/Code/failedPrecondition`` while a deal refers to it or a person is affiliated with it.
+    public static func deleteOrganization(id: String, expectedEtag: String = "") -> Self {
+        Self { (state, batch) throws(DealStoreError) in
+            try DealStore.deleteOrganization(id: id, etag: expectedEtag, state: &state, batch: &batch)
+        }
     }
 }
