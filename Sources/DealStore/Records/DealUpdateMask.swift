@@ -16,24 +16,17 @@ import SwiftProtobuf
 struct DealUpdateMask<Record: SwiftProtobuf.Message & _ProtoNameProviding & Equatable> {
     /// The validated paths (every updatable field for an empty mask).
     let mask: Google_Protobuf_FieldMask
-    /// Whether the request named the paths (`false`: an empty mask, every updatable field).
-    let named: Bool
-    /// "deal" or "organization", for messages.
-    let what: String
 
     /// Checks `paths` against `Record`; `fixed` maps the fields no mask may name to the reason why.
     init(_ paths: [String], fixed: [String: String], what: String) throws(DealStoreError) {
-        self.what = what
         if paths.isEmpty {
             self.mask = Google_Protobuf_FieldMask(protoPaths: Self.updatableFields(fixed: fixed))
-            self.named = false
             return
         }
         for (index, path) in paths.enumerated() {
             try Self.check(path, field: "update_mask[\(index)]", fixed: fixed, what: what)
         }
         self.mask = Google_Protobuf_FieldMask(protoPaths: paths)
-        self.named = true
     }
 
     /// Every top-level field of `Record` but the fixed ones, in field-number order.
@@ -103,8 +96,8 @@ struct DealUpdateMask<Record: SwiftProtobuf.Message & _ProtoNameProviding & Equa
                 let top = String(path.prefix { $0 != "." })
                 throw .invalid(
                     "update_mask[\(index)]",
-                    "'\(path)' names a message the \(self.what) leaves unset, and a nested path cannot clear a "
-                        + "message: set it to clear the fields inside, or name '\(top)' to replace it whole"
+                    "'\(path)' names a message the request leaves unset, and a nested path cannot clear a "
+                        + "message: give it a value, or name '\(top)' to replace the whole '\(top)'"
                 )
             }
             cleared.insert(path)
