@@ -1,6 +1,7 @@
 import DealModel
 import Foundation
 import PropertyBased
+import SwiftProtobuf
 import Synchronization
 import Testing
 
