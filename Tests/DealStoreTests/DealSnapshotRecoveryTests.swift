@@ -1,5 +1,6 @@
 import DealModel
 import Foundation
+import HashTreeCollections
 import SwiftProtobuf
 import Testing
 
