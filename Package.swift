@@ -247,6 +247,7 @@ let package = Package(
                 "DealStore",
                 "DealModel",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "HashTreeCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "dealstore-crash-writer",
@@ -283,6 +284,7 @@ let package = Package(
                 "DealModel",
                 "DealProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),

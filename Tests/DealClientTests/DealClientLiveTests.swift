@@ -1,3 +1,4 @@
+import NIOCore
 import DealClient
 import DealTestSupport
 import Foundation

@@ -1,3 +1,4 @@
+import DealPostgres
 import DealClient
 import DealModel
 import DealProtocol

@@ -1,3 +1,4 @@
+import SwiftProtobuf
 import DealCommandLine
 import DealModel
 import Foundation

@@ -1,3 +1,4 @@
+import DealProtocol
 import ArgumentParser
 import DealModel
 import Testing
