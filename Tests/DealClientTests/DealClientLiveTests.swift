@@ -1,7 +1,7 @@
-import NIOCore
 import DealClient
 import DealTestSupport
 import Foundation
+import NIOCore
 import NIOPosix
 import Testing
 

@@ -1,6 +1,6 @@
-import DealPostgres
 import DealClient
 import DealModel
+import DealPostgres
 import DealProtocol
 import DealTestSupport
 import Foundation

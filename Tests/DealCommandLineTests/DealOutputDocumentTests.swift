@@ -1,7 +1,7 @@
-import SwiftProtobuf
 import DealCommandLine
 import DealModel
 import Foundation
+import SwiftProtobuf
 import Testing
 
 @Suite("Deal output document") struct DealOutputDocumentTests {

@@ -1,6 +1,6 @@
-import DealProtocol
 import ArgumentParser
 import DealModel
+import DealProtocol
 import Testing
 
 @testable import DealCommandLine
