@@ -1,5 +1,6 @@
 import DealModel
 import DealStore
+import SwiftProtobuf
 import Synchronization
 import Testing
 

@@ -1,5 +1,7 @@
-import DealModel
+public import DealModel
+import HashTreeCollections
 import SwiftProtobuf
+import Synchronization
 
 extension DealStore {
     /// The fields of a deal no update mask may name: the id names the deal, the store writes the meta, and the
