@@ -4,6 +4,8 @@
 //   .build/release/dealstore-bench [--deals 1000000] [--dir /tmp/dealstore-bench]
 //   .build/release/dealstore-bench --recover DIR [--recover-only]   (one recovery of DIR; --recover-only skips reads)
 //   .build/release/dealstore-bench --fx      (the bundled FX table: load time, lookups and conversions per second)
+//   .build/release/dealstore-bench --write-latency [--preload 100000] [--writers 64] [--seconds 10]
+//       (creates with fsync always from concurrent writers, the store alone: calls/s, p50, p99, p99.9, max)
 //
 // Phases: generate (import, snapshot, then extra records in the log), recovery + reads + memory in fresh child
 // processes (so RSS reflects only the loaded store), then write throughput with fsync always (1 vs 64 writers).
@@ -278,7 +280,80 @@ func writeThroughput(writers: Int, duration: Double) async throws -> Double {
     return Double(total) / time
 }
 
+/// The store's own create latency with fsync always (no network, no TLS): `writers` concurrent creators on a store
+/// preloaded with `preload` deals and automatic snapshots as dealsd's default (every 100,000 records), so a
+/// tail from publication, freeing old versions or a snapshot shows here. Prints calls/s and percentiles.
+func writeLatency(preload: Int, writers: Int, duration: Double) async throws {
+    let directory = NSTemporaryDirectory() + "dealstore-bench-latency"
+    try? FileManager.default.removeItem(atPath: directory)
+    let store = try await DealStore.open(
+        directory: directory,
+        options: DealStoreOptions(fsyncPolicy: .always, seedIfEmpty: false),
+        logger: logger
+    )
+    _ = try await store.importRecords(
+        (0..<investorCount).map { organization("i-\($0)", "Investor \($0)") }
+            + (0..<targetCount).map { organization("t-\($0)", "Target \($0)") }
+    )
+    var start = 0
+    while start < preload {
+        let end = min(preload, start + 10_000)
+        _ = try await store.importRecords((start..<end).map(generatedDeal))
+        start = end
+    }
+    let began = ContinuousClock.now
+    let deadline = began + .milliseconds(Int(duration * 1000))
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                var own: [Double] = []
+                while ContinuousClock.now < deadline {
+                    var record = generatedDeal(preload + writer * 10_000_000 + own.count)
+                    record.deal.id = "w\(writer)-\(own.count)"
+                    let callStart = ContinuousClock.now
+                    _ = try await store.createDeal(record.deal)
+                    let elapsed = ContinuousClock.now - callStart
+                    own.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+                }
+                return own
+            }
+        }
+        var all: [Double] = []
+        for try await part in group { all += part }
+        return all.sorted()
+    }
+    let elapsed = ContinuousClock.now - began
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    try await store.close()
+    try? FileManager.default.removeItem(atPath: directory)
+    func percentile(_ p: Double) -> Double {
+        latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+    }
+    print(
+        String(
+            format: "WRITELATENCY writers %d preload %d: %.0f creates/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, "
+                + "max %.2f ms, p99.9/p50 %.1f",
+            writers,
+            preload,
+            Double(latencies.count) / seconds,
+            percentile(0.5),
+            percentile(0.99),
+            percentile(0.999),
+            latencies.last ?? 0,
+            percentile(0.999) / max(percentile(0.5), 1e-9)
+        )
+    )
+}
+
 let directory = argument("--dir") ?? NSTemporaryDirectory() + "dealstore-bench"
+if CommandLine.arguments.contains("--write-latency") {
+    try await writeLatency(
+        preload: Int(argument("--preload") ?? "100000") ?? 100_000,
+        writers: Int(argument("--writers") ?? "64") ?? 64,
+        duration: Double(argument("--seconds") ?? "10") ?? 10
+    )
+    exit(0)
+}
 if let recoverDirectory = argument("--recover") {
     try await recoverAndRead(directory: recoverDirectory)
     exit(0)

@@ -126,6 +126,103 @@ struct DealSnapshotRecoveryTests {
         }
     }
 
+    @Test(
+        "the bulk build from many batches (deals map in parts, numbered groups, summaries per batch) equals one-by-one inserts"
+    )
+    func bulkEqualsIncremental() throws {
+        // 3,000 deals over 40 targets and 25 investors, two currencies and a second investor on some, in id order,
+        // cut into 7 uneven batches as the decoding workers would hand them over.
+        var entries: [DealIndexEntry] = []
+        for index in 0..<3_000 {
+            var deal = TestStores.deal(
+                String(format: "d-%05d", index),
+                target: "t-\(index % 40)",
+                investor: "i-\(index % 25)",
+                amount: Int64(index * 37 % 5_000),
+                currency: index % 7 == 0 ? "EUR" : "USD",
+                year: Int32(2000 + index % 9),
+                month: Int32(1 + index % 12),
+                type: index % 3 == 0 ? .venture : .corporateStrategic
+            )
+            if index % 4 == 0 {
+                var second = Dealstore_V1_Participation()
+                second.investorID = index % 8 == 0 ? "t-\(index % 40)" : "i-\((index + 3) % 25)"
+                second.committed = TestStores.usd(Int64(index))
+                deal.participations.append(second)
+            }
+            let bytes: [UInt8] = try deal.serializedBytes()
+            entries.append(DealIndexEntry(deal: deal, bytes: bytes))
+        }
+        var exact = DealStoreState()
+        for entry in entries { exact.putDeal(entry) }
+        // Every organization numbered (what a snapshot load does), then only some: the others take the
+        // dictionary grouping, and both must give the same state.
+        let everyOrganization = Set(entries.flatMap { [$0.targetID] + $0.investorIDs })
+        let some = everyOrganization.filter { $0.hasSuffix("1") || $0.hasSuffix("4") }
+        for numbered in [everyOrganization, some] {
+            let numbering = DealOrganizationNumbering(numbered.sorted())
+            var batches: [DealIndexBatch] = []
+            var start = 0
+            for size in [1, 700, 0, 450, 999, 600, 250] {
+                var batch = DealIndexBatch(capacity: size, numbering: numbering)
+                for entry in entries[start..<min(entries.count, start + size)] { batch.append(entry) }
+                batches.append(batch)
+                start += size
+            }
+            #expect(start == entries.count)
+            var bulk = DealStoreState()
+            bulk.putDealsInBulk(batches, numbering: numbering)
+            #expect(bulk.deals.count == exact.deals.count)
+            for (id, entry) in exact.deals { #expect(bulk.deals[id] === entry, "\(id)") }
+            #expect(bulk.dealsByTarget == exact.dealsByTarget)
+            #expect(bulk.dealsByInvestor == exact.dealsByInvestor)
+            #expect(bulk.referenceCounts == exact.referenceCounts)
+            #expect(bulk.summaries.byInvestor == exact.summaries.byInvestor)
+            #expect(bulk.summaries.byTarget == exact.summaries.byTarget)
+            #expect(bulk.summaries.byYear == exact.summaries.byYear)
+            #expect(bulk.summaries.byQuarter == exact.summaries.byQuarter)
+            #expect(bulk.summaries.byType == exact.summaries.byType)
+            // Every part of the deals map was used, so the join of parts is what was compared.
+            let used = Set(batches.flatMap(\.partitions))
+            #expect(used.count == DealStoreState.bulkPartitions)
+        }
+    }
+
+    @Test("replay slices a logged deal's bytes out of its record, exactly; anything else is left to decoding")
+    func loggedDealBytes() throws {
+        let deal = TestStores.deal("sliced", amount: 77)
+        let dealBytes: [UInt8] = try deal.serializedBytes()
+        var framed: [UInt8] = []
+        DealLogFrame.appendDealEvent(
+            revision: 300,
+            kind: .updated,
+            dealBytes: dealBytes,
+            timeMicros: 1_700_000_000_000_000,
+            to: &framed
+        )
+        let payload = Array(framed[DealLogFrame.headerSize...])
+        let range = try #require(DealLogFrame.dealBytesRange(inEvent: payload, 0..<payload.count))
+        #expect(Array(payload[range]) == dealBytes)
+        // The same through protobuf's own encoding of the event, inside a larger buffer.
+        var event = Dealstore_V1_ChangeEvent()
+        event.revision = 9
+        event.kind = .created
+        event.record.deal = deal
+        event.timeMicros = 5
+        let encoded: [UInt8] = [1, 2, 3] + (try event.serializedBytes() as [UInt8]) + [4]
+        let inner = try #require(DealLogFrame.dealBytesRange(inEvent: encoded, 3..<(encoded.count - 1)))
+        #expect(try Dealstore_V1_Deal(serializedBytes: Array(encoded[inner])) == deal)
+        // An organization's event, a truncated one and a record given twice (protobuf would merge them) are not
+        // sliced.
+        var organization = Dealstore_V1_ChangeEvent()
+        organization.record.organization.id = "o"
+        let organizationBytes: [UInt8] = try organization.serializedBytes()
+        #expect(DealLogFrame.dealBytesRange(inEvent: organizationBytes, 0..<organizationBytes.count) == nil)
+        #expect(DealLogFrame.dealBytesRange(inEvent: payload, 0..<(payload.count - 12)) == nil)
+        let twice = payload + payload
+        #expect(DealLogFrame.dealBytesRange(inEvent: twice, 0..<twice.count) == nil)
+    }
+
     @Test("a snapshot of the first format (protobuf-only deal records) is still read, with the same answers")
     func oldFormat() async throws {
         let directory = TemporaryDirectory()

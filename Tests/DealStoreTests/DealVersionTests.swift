@@ -230,8 +230,13 @@ struct DealVersionTests {
             let sorted = model.sorted()
             #expect(ids.count == sorted.count)
             #expect(ids.all == sorted)
-            // Versions taken earlier are untouched by later changes.
-            for (version, expected) in versions { #expect(version.all == expected) }
+            #expect(ids.isWellFormed)
+            // Versions taken earlier are untouched by later changes (made in place once no version shares a node).
+            for (version, expected) in versions {
+                #expect(version.all == expected)
+                #expect(version.count == expected.count)
+                #expect(version.isWellFormed)
+            }
             if let pivot = sorted.dropFirst(sorted.count / 3).first {
                 var after: [String] = []
                 ids.forEach(after: pivot) { id in
@@ -242,6 +247,41 @@ struct DealVersionTests {
             }
             #expect(DealSortedIDs(sorted.shuffled()).all == sorted)
         }
+    }
+}
+
+extension DealVersionTests {
+    @Test("the ordered id index changed in place through three levels equals a sorted array, and copies stay intact")
+    func sortedIDsInPlaceThreeLevels() {
+        var ids = DealSortedIDs()
+        var model: [String] = []
+        // 9,000 ascending ids fill three levels (64 × 64 = 4,096 per two); descending and middle ones split inner
+        // nodes at their first and middle children too.
+        for index in 0..<9_000 {
+            let id = String(format: "id-%05d", index % 3 == 0 ? 90_000 - index : index)
+            let inserted = ids.insert(id)
+            #expect(inserted)
+            model.append(id)
+        }
+        let copy = ids
+        let copiedModel = model.sorted()
+        var random = Xorshift(seed: 11)
+        var removed = Set<String>()
+        for _ in 0..<6_000 {
+            let id = model[Int(random.next() % UInt64(model.count))]
+            #expect(ids.remove(id) == removed.insert(id).inserted)
+        }
+        // Inserting again is true exactly when the id was removed.
+        #expect(ids.insert(model[0]) == removed.contains(model[0]))
+        let expected = Set(model).subtracting(removed).union([model[0]]).sorted()
+        #expect(ids.all == expected)
+        #expect(ids.count == expected.count)
+        #expect(ids.isWellFormed)
+        // The copy taken before the removals shares nodes that were then copied, never changed.
+        #expect(copy.all == copiedModel)
+        #expect(copy.isWellFormed)
+        for id in expected { ids.remove(id) }
+        #expect(ids.isEmpty && ids.isWellFormed)
     }
 }
 

@@ -153,10 +153,13 @@ final class DealCommitter: Sendable {
             }
             // Publish before completing, so a writer that was told "durable" reads its change and finds it in the
             // feed (read-your-writes), and no reader ever saw it before it was durable.
+            var replaced: DealVersion?
             if error == nil, records > 0, let version = lastVersion {
-                store.committerDurable(upTo: lastRevision, records: records, version: version)
+                replaced = store.committerDurable(upTo: lastRevision, records: records, version: version)
             }
             Self.complete(pending, error: error)
+            // Released only now, after the answers: freeing what the batch replaced is off their latency.
+            withExtendedLifetime(replaced) {}
             buffer.removeAll(keepingCapacity: true)
             pending.removeAll()
             lastVersion = nil

@@ -236,9 +236,17 @@ public final class DealStore: Sendable {
     }
 
     /// Publishes `version` (the state after the durable batch ending at `revision`) to readers and watchers.
-    func committerDurable(upTo revision: UInt64, records: Int, version: DealVersion) {
+    ///
+    /// Returns the version it replaced, for the committer to release after it has answered the batch's writers:
+    /// when no reader holds it, releasing it frees every node the batch's writes replaced, and doing that inside
+    /// the `published` lock made every reader wait for it (and, before the answers, every writer of the batch).
+    func committerDurable(upTo revision: UInt64, records: Int, version: DealVersion) -> DealVersion {
         // The swap is the only write of `published`; the old version lives on while a reader holds it.
-        self.published.withLock { $0 = version }
+        let replaced = self.published.withLock { published in
+            let old = published
+            published = version
+            return old
+        }
         let (woken, snapshotDue) = self.state.withLock { state -> ([CheckedContinuation<Bool, Never>], Bool) in
             state.durableRevision = max(state.durableRevision, revision)
             state.recordsSinceSnapshot += records
@@ -263,6 +271,7 @@ public final class DealStore: Sendable {
             thread.name = "DealStore.snapshot"
             thread.start()
         }
+        return replaced
     }
 }
 

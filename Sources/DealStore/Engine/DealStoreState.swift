@@ -118,8 +118,10 @@ struct DealStoreState: Sendable {
 
     // MARK: Change events
 
-    /// Applies a logged change (recovery replay and live writes share this path).
-    mutating func apply(_ event: Dealstore_V1_ChangeEvent) throws {
+    /// Applies a logged change (recovery replay and live writes share this path). `dealBytes`, when given, are the
+    /// deal's serialized bytes as the log holds them (recovery slices them out of the record rather than
+    /// serializing the decoded deal again).
+    mutating func apply(_ event: Dealstore_V1_ChangeEvent, dealBytes: [UInt8]? = nil) throws {
         switch event.record.record {
         case .organization(let organization):
             if event.kind == .deleted {
@@ -131,7 +133,7 @@ struct DealStoreState: Sendable {
             if event.kind == .deleted {
                 self.removeDeal(id: deal.id)
             } else {
-                let bytes: [UInt8] = try deal.serializedBytes()
+                let bytes: [UInt8] = try dealBytes ?? deal.serializedBytes()
                 self.putDeal(DealIndexEntry(deal: deal, bytes: bytes))
             }
         case nil:

@@ -46,3 +46,65 @@ extension DealLogFrame {
         }
     }
 }
+
+extension DealLogFrame {
+    /// The range of the deal's own bytes inside a serialized change event (`record = 3 { deal = 2 }`, as
+    /// ``appendDealEvent(revision:kind:dealBytes:timeMicros:to:)`` lays it out), or nil when the event holds no
+    /// deal or anything this reader does not follow (a field given twice, a group).
+    ///
+    /// Why: replaying the log kept the deal's bytes only by serializing the decoded deal again (5.5 % of a
+    /// restart's CPU time with 20,000 logged records); the bytes are already in the record, byte for byte what the
+    /// live write stored. Nil makes recovery serialize, as before.
+    static func dealBytesRange(inEvent bytes: [UInt8], _ range: Range<Int>) -> Range<Int>? {
+        guard let record = Self.onlyLengthDelimitedField(3, in: bytes, range) else { return nil }
+        return Self.onlyLengthDelimitedField(2, in: bytes, record)
+    }
+
+    /// The payload range of field `number` (length-delimited) when it occurs exactly once in the message at
+    /// `range`, and only if every field there parses.
+    private static func onlyLengthDelimitedField(
+        _ number: UInt64,
+        in bytes: [UInt8],
+        _ range: Range<Int>
+    )
+        -> Range<Int>?
+    {
+        var offset = range.lowerBound
+        var found: Range<Int>?
+        func varint() -> UInt64? {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < range.upperBound, shift < 64 {
+                let byte = bytes[offset]
+                offset += 1
+                result |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+            return nil
+        }
+        while offset < range.upperBound {
+            guard let key = varint() else { return nil }
+            switch key & 7 {
+            case 0:
+                guard varint() != nil else { return nil }
+            case 1, 5:
+                let size = key & 7 == 1 ? 8 : 4
+                guard range.upperBound - offset >= size else { return nil }
+                offset += size
+            case 2:
+                guard let length = varint(), length <= UInt64(range.upperBound - offset) else { return nil }
+                let payload = offset..<(offset + Int(length))
+                offset = payload.upperBound
+                if key >> 3 == number {
+                    // A message field given twice is merged by protobuf: not a plain slice any more.
+                    guard found == nil else { return nil }
+                    found = payload
+                }
+            default:
+                return nil
+            }
+        }
+        return found
+    }
+}

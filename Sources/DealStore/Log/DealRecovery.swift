@@ -141,7 +141,10 @@ enum DealRecovery {
                             + "\(event.revision) follows \(expected - 1) (records are missing); restore from a backup"
                     )
                 }
-                try state.apply(event)
+                try state.apply(
+                    event,
+                    dealBytes: DealLogFrame.dealBytesRange(inEvent: bytes, range).map { Array(bytes[$0]) }
+                )
                 expected += 1
                 report.records += 1
             }

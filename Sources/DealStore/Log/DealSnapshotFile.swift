@@ -195,8 +195,9 @@ enum DealSnapshotFile {
             state.putOrganization(organization)
         }
         let dealFrames = frames[(1 + head.orgs)..<(frames.count - 1)]
-        let batches = try Self.decodeInParallel(bytes, frames: dealFrames, path: path)
-        state.putDealsInBulk(batches)
+        let numbering = DealOrganizationNumbering(state.organizations.keys)
+        let batches = try Self.decodeInParallel(bytes, frames: dealFrames, numbering: numbering, path: path)
+        state.putDealsInBulk(batches, numbering: numbering)
         return state
     }
 
@@ -217,6 +218,7 @@ enum DealSnapshotFile {
     static func decodeInParallel(
         _ bytes: UnsafeRawBufferPointer,
         frames: ArraySlice<Range<Int>>,
+        numbering: DealOrganizationNumbering,
         path: String
     ) throws -> [DealIndexBatch] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -232,7 +234,7 @@ enum DealSnapshotFile {
             let end = min(frames.endIndex, start + chunk)
             guard start < end else { return }
             let buffer = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: address), count: count)
-            var batch = DealIndexBatch(capacity: end - start)
+            var batch = DealIndexBatch(capacity: end - start, numbering: numbering)
             do throws(Invalid) {
                 for range in frames[start..<end] {
                     try Self.verify(buffer, range, path: path)

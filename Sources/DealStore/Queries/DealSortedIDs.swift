@@ -1,25 +1,34 @@
-/// A persistent (immutable, structurally shared) sorted set of deal ids: a B+tree whose nodes are never changed
-/// once built.
+/// A persistent (structurally shared) sorted set of deal ids: a B+tree whose shared nodes are never changed.
 ///
 /// Why a tree of its own: the secondary indexes must be ordered (a ListDeals page in id order is the first
 /// matches after the token's id, found without visiting every match), copied in O(1) when a version of the store is
 /// taken, and changed in O(log n) without copying a table while readers hold older versions. swift-collections'
-/// `TreeSet` is persistent but unordered, and its sorted collections are not a stable product in 1.6.0. An insert
-/// or removal here copies one node per level (at most ``fanout`` ids or children each); everything else is shared
-/// with the versions readers hold.
+/// `TreeSet` is persistent but unordered, and its sorted collections are not a stable product in 1.6.0.
+///
+/// An insert or removal changes the nodes on one root-to-leaf path in place when this set holds the only
+/// reference to them (as `Array` and `TreeDictionary` do), and copies them (at most ``fanout`` ids or children
+/// each) when a version or another set shares them; everything off that path is shared either way. Before, every
+/// change copied its whole path, so a burst of writes between two versions copied the same leaf once per write.
 struct DealSortedIDs: Sendable, Equatable {
     /// The largest number of ids in a leaf and of children in an inner node.
     static let fanout = 64
 
     /// A node: a leaf holds ids in order; an inner node holds its children and, for each, the largest id below it.
-    /// Only `let` properties of `Sendable` types, so it is `Sendable` without `@unchecked`.
-    final class Node: Sendable {
+    ///
+    /// `@unchecked Sendable`, and why that is safe: a node is changed only by ``DealSortedIDs``'s mutating methods,
+    /// through `inout` access down from the root of the one set value being mutated, and only after
+    /// `isKnownUniquelyReferenced` has shown that this reference is the only one (every node above it on the path
+    /// passed the same check first). A node reachable from anything else (a published ``DealVersion``, a copy of
+    /// the set, another thread) has a reference count above one and is copied instead, so a node any other thread
+    /// can reach is never written. The set value itself is mutated by one thread at a time (under the store's
+    /// state lock, or by the one recovery thread), as any Swift value must be.
+    final class Node: @unchecked Sendable {
         /// Leaf: the ids, ascending. Inner: the largest id of each child, ascending.
-        let keys: [String]
+        fileprivate(set) var keys: [String]
         /// Empty for a leaf.
-        let children: [Node]
+        fileprivate(set) var children: [Node]
         /// How many ids the subtree holds.
-        let count: Int
+        fileprivate(set) var count: Int
 
         init(leaf keys: [String]) {
             self.keys = keys
@@ -31,6 +40,13 @@ struct DealSortedIDs: Sendable, Equatable {
             self.children = children
             self.keys = children.map { $0.keys.last! }
             self.count = children.reduce(0) { $0 + $1.count }
+        }
+
+        /// A shallow copy: the arrays are shared until the copy changes them.
+        init(copying node: Node) {
+            self.keys = node.keys
+            self.children = node.children
+            self.count = node.count
         }
 
         var isLeaf: Bool { self.children.isEmpty }
@@ -98,22 +114,27 @@ struct DealSortedIDs: Sendable, Equatable {
     /// Inserts `id`; returns false when it was already there (nothing changes then).
     @discardableResult
     mutating func insert(_ id: String) -> Bool {
-        guard let root = self.root else {
+        guard self.root != nil else {
             self.root = Node(leaf: [id])
             return true
         }
-        guard let replaced = Self.inserting(id, into: root) else { return false }
-        self.root = replaced.count == 1 ? replaced[0] : Node(children: replaced)
+        var sibling: Node?
+        guard Self.insert(id, into: &self.root!, sibling: &sibling) else { return false }
+        if let sibling { self.root = Node(children: [self.root!, sibling]) }
         return true
     }
 
     /// Removes `id`; returns false when it was not there.
     @discardableResult
     mutating func remove(_ id: String) -> Bool {
-        guard let root = self.root, case .removed(var newRoot) = Self.removing(id, from: root) else { return false }
-        // A root with one child is replaced by it, so removals shrink the height again.
-        while let node = newRoot, !node.isLeaf, node.children.count == 1 { newRoot = node.children[0] }
-        self.root = newRoot
+        // Absent ids change nothing: checked first so that a miss never copies a shared path.
+        guard self.contains(id), self.root != nil, Self.remove(id, from: &self.root!) else { return false }
+        if self.root!.count == 0 {
+            self.root = nil
+        } else {
+            // A root with one child is replaced by it, so removals shrink the height again.
+            while let node = self.root, !node.isLeaf, node.children.count == 1 { self.root = node.children[0] }
+        }
         return true
     }
 
@@ -134,7 +155,29 @@ struct DealSortedIDs: Sendable, Equatable {
         return ids
     }
 
-    // MARK: Node operations (each returns new nodes and shares every untouched one)
+    /// True when every node's count is the number of ids below it, every inner key is its child's largest id,
+    /// no node but the root is empty and no node exceeds ``fanout`` (what the tests check after in-place changes).
+    var isWellFormed: Bool {
+        guard let root = self.root else { return true }
+        return root.count > 0 && Self.wellFormed(root) != nil
+    }
+
+    /// The node's id count when it and its subtree are well formed.
+    private static func wellFormed(_ node: Node) -> Int? {
+        if node.isLeaf {
+            let ascending = Self.isStrictlyAscending(node.keys)
+            return ascending && node.keys.count <= Self.fanout && node.count == node.keys.count ? node.count : nil
+        }
+        guard node.children.count <= Self.fanout, node.keys.count == node.children.count else { return nil }
+        var total = 0
+        for (child, key) in zip(node.children, node.keys) {
+            guard let count = Self.wellFormed(child), count > 0, child.keys.last == key else { return nil }
+            total += count
+        }
+        return total == node.count && Self.isStrictlyAscending(node.keys) ? total : nil
+    }
+
+    // MARK: Node operations (each changes a node in place only once it is the only reference to it)
 
     /// The first index whose key is >= `id`.
     private static func lowerBound(_ keys: [String], _ id: String) -> Int {
@@ -158,51 +201,72 @@ struct DealSortedIDs: Sendable, Equatable {
         return low
     }
 
-    /// The node(s) replacing `node` with `id` inserted (two after a split), or nil when `id` is already there.
-    private static func inserting(_ id: String, into node: Node) -> [Node]? {
+    /// Makes `node` the only reference to its object, copying it when anything else shares it.
+    private static func makeUnique(_ node: inout Node) {
+        if !isKnownUniquelyReferenced(&node) { node = Node(copying: node) }
+    }
+
+    /// Inserts `id` below `node` (made unique first), setting `sibling` to the right half when `node` splits;
+    /// false when `id` is already there.
+    private static func insert(_ id: String, into node: inout Node, sibling: inout Node?) -> Bool {
         if node.isLeaf {
             let index = Self.lowerBound(node.keys, id)
-            if index < node.keys.count && node.keys[index] == id { return nil }
-            var keys = node.keys
-            keys.insert(id, at: index)
-            return Self.split(keys.count, keys) { Node(leaf: Array($0)) }
+            if index < node.keys.count && node.keys[index] == id { return false }
+            Self.makeUnique(&node)
+            node.keys.insert(id, at: index)
+            node.count += 1
+            if node.keys.count > Self.fanout {
+                let half = node.keys.count / 2
+                sibling = Node(leaf: Array(node.keys[half...]))
+                node.keys.removeSubrange(half...)
+                node.count = node.keys.count
+            }
+            return true
         }
         // The child whose range holds `id`; past the last key, the last child (its largest id grows).
         let index = min(Self.lowerBound(node.keys, id), node.children.count - 1)
-        guard let replaced = Self.inserting(id, into: node.children[index]) else { return nil }
-        var children = node.children
-        children.replaceSubrange(index...index, with: replaced)
-        return Self.split(children.count, children) { Node(children: Array($0)) }
-    }
-
-    private static func split<Element>(_ count: Int, _ items: [Element], make: (ArraySlice<Element>) -> Node) -> [Node]
-    {
-        if count <= Self.fanout { return [make(items[...])] }
-        let half = count / 2
-        return [make(items[..<half]), make(items[half...])]
-    }
-
-    private enum Removal {
-        case absent
-        /// The node that replaces the one searched (nil when it became empty).
-        case removed(Node?)
-    }
-
-    /// `node` without `id`.
-    private static func removing(_ id: String, from node: Node) -> Removal {
-        let index = Self.lowerBound(node.keys, id)
-        if index == node.keys.count { return .absent }
-        if node.isLeaf {
-            guard node.keys[index] == id else { return .absent }
-            var keys = node.keys
-            keys.remove(at: index)
-            return .removed(keys.isEmpty ? nil : Node(leaf: keys))
+        Self.makeUnique(&node)
+        var childSibling: Node?
+        guard Self.insert(id, into: &node.children[index], sibling: &childSibling) else { return false }
+        node.count += 1
+        node.keys[index] = node.children[index].keys.last!
+        if let childSibling {
+            node.children.insert(childSibling, at: index + 1)
+            node.keys.insert(childSibling.keys.last!, at: index + 1)
+            if node.children.count > Self.fanout {
+                let half = node.children.count / 2
+                let right = Node(children: Array(node.children[half...]))
+                node.children.removeSubrange(half...)
+                node.keys.removeSubrange(half...)
+                node.count -= right.count
+                sibling = right
+            }
         }
-        guard case .removed(let child) = Self.removing(id, from: node.children[index]) else { return .absent }
-        var children = node.children
-        if let child { children[index] = child } else { children.remove(at: index) }
-        // Underfull nodes are allowed (no merging): the tree stays correct and each level's copy stays small.
-        return .removed(children.isEmpty ? nil : Node(children: children))
+        return true
+    }
+
+    /// Removes `id` (known to be present) below `node`, made unique first. Underfull nodes are allowed (no
+    /// merging): the tree stays correct and each level's copy stays small; empty ones are dropped by their parent.
+    private static func remove(_ id: String, from node: inout Node) -> Bool {
+        let index = Self.lowerBound(node.keys, id)
+        if index == node.keys.count { return false }
+        if node.isLeaf {
+            guard node.keys[index] == id else { return false }
+            Self.makeUnique(&node)
+            node.keys.remove(at: index)
+            node.count -= 1
+            return true
+        }
+        Self.makeUnique(&node)
+        guard Self.remove(id, from: &node.children[index]) else { return false }
+        node.count -= 1
+        if node.children[index].count == 0 {
+            node.children.remove(at: index)
+            node.keys.remove(at: index)
+        } else {
+            node.keys[index] = node.children[index].keys.last!
+        }
+        return true
     }
 
     /// Returns false when `body` asked to stop.

@@ -117,13 +117,14 @@ struct DealSummaryMaps<Map: DealGroupMap>: Sendable {
     mutating func add(_ entry: DealIndexEntry, sign: Int, only: Dealstore_V1_SummaryGrouping? = nil) {
         guard entry.status != Dealstore_V1_DealStatus.cancelled.rawValue else { return }
         if only == nil || only == .investor {
-            var counted: [String] = []
-            for contribution in entry.contributions {
+            let contributions = entry.contributions
+            for index in contributions.indices {
+                let contribution = contributions[index]
+                // The deal counts once per investor: at its first contribution (a scan of the few before it
+                // rather than a set of those counted, which allocated per deal).
+                let first = !contributions[..<index].contains { $0.investorID == contribution.investorID }
                 self.byInvestor.updateGroup(contribution.investorID) { totals in
-                    if !counted.contains(contribution.investorID) {
-                        counted.append(contribution.investorID)
-                        totals.dealCount += sign
-                    }
+                    if first { totals.dealCount += sign }
                     totals.add(
                         currency: contribution.currency,
                         committed: contribution.committed,
@@ -159,6 +160,24 @@ struct DealSummaryMaps<Map: DealGroupMap>: Sendable {
 }
 
 extension DealSummaryMaps where Map == [String: DealGroupTotals] {
+    /// Adds the totals of `other`, accumulated over other deals (recovery's workers each sum their own part), with
+    /// ``DealGroupTotals/absorb(_:)``: currencies keep the order adding the deals one at a time gives.
+    mutating func absorb(_ other: Self) {
+        Self.absorb(other.byInvestor, into: &self.byInvestor)
+        Self.absorb(other.byTarget, into: &self.byTarget)
+        Self.absorb(other.byYear, into: &self.byYear)
+        Self.absorb(other.byQuarter, into: &self.byQuarter)
+        Self.absorb(other.byType, into: &self.byType)
+    }
+
+    private static func absorb(_ source: [String: DealGroupTotals], into target: inout [String: DealGroupTotals]) {
+        if target.isEmpty {
+            target = source
+            return
+        }
+        for (key, totals) in source { target[key, default: DealGroupTotals()].absorb(totals) }
+    }
+
     /// The persistent form of totals accumulated in plain dictionaries.
     var persistent: DealSummaryIndex {
         var index = DealSummaryIndex()
