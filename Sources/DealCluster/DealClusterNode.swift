@@ -447,6 +447,11 @@ public final class DealClusterNode: Sendable {
 
     /// Applies every change after the store's revision, then reports the node serving.
     private func catchUp(_ connection: DealPostgresConnection) throws(DealPostgresError) {
+        // Read before the counter: the writer thread applies this node's own writes meanwhile, so a revision read
+        // after the query could be newer than the head it returned without anything being lost (that race once
+        // stopped every writer of the kill test). Everything applied before the query began is committed, so
+        // its head can only be lower when PostgreSQL lost commits.
+        let applied = self.store.revision
         let head = UInt64(
             clamping: try connection.execute("SELECT revision FROM dealstore.counter WHERE id = 1").int64(
                 row: 0,
@@ -454,12 +459,12 @@ public final class DealClusterNode: Sendable {
             )
         )
         self.status.withLock { $0.lastKnownRevision = head }
-        if head < self.store.revision {
+        if head < applied {
             // PostgreSQL lost commits this node applied (an asynchronous standby was promoted): its next revisions
             // would be other changes than the ones here. Serving reads of a history the cluster no longer has, or
             // writing on top of it, would be wrong: stop serving until restarted (a restart reloads the snapshot).
             let reason =
-                "PostgreSQL is at revision \(head) but this node applied up to \(self.store.revision): commits "
+                "PostgreSQL is at revision \(head) but this node applied up to \(applied): commits "
                 + "were lost (failover to an asynchronous standby?); restart this node to reload from PostgreSQL"
             self.store.setReplicaHealth(.readOnly(reason: reason))
             throw DealPostgresError(code: .protocolViolation, message: reason)

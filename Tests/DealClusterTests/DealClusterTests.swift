@@ -164,8 +164,7 @@ struct DealClusterTests {
     static func cacheFile(_ node: DealClusterDaemon) -> String { node.dataDirectory + "/cluster/node-cache" }
 
     @Test(
-        "kill -9 of a node during writes: the restart loads its local cache plus the change log after it, "
-            + "nothing lost or applied twice",
+        "kill -9 during writes: the restart loads the node's cache plus the log after it, nothing lost or twice",
         .timeLimit(.minutes(3))
     )
     func killNodeDuringWrites() async throws {
@@ -336,8 +335,7 @@ struct DealClusterTests {
     }
 
     @Test(
-        "change-log retention is one setting in PostgreSQL: compaction deletes old changes and keeps the tables; a "
-            + "node behind it reports it, a restart behind it loads every record, a watch before it is OUT_OF_RANGE",
+        "retention set once in PostgreSQL: compaction keeps the tables; nodes and watches behind it are told",
         .timeLimit(.minutes(3))
     )
     func compaction() async throws {
@@ -415,8 +413,7 @@ struct DealClusterTests {
     }
 
     @Test(
-        "a create whose synchronous-standby wait outlasts the node's statement deadline is answered OK once it "
-            + "commits, not ALREADY_EXISTS by its own retry",
+        "a create outlasting its deadline in the synchronous-standby wait is answered OK, not ALREADY_EXISTS",
         .timeLimit(.minutes(3))
     )
     func writeOutlivesStandbyWait() async throws {
