@@ -20,6 +20,10 @@ import DealPostgres
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct Node: Sendable {
     var address: String
     var configuration: DealClientConfiguration
