@@ -1,5 +1,10 @@
 import DealModel
 import Foundation
+import SwiftProtobuf
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A node's local copy of a recent version of the cluster (every record at one revision), kept in its data
 /// directory so that a restart loads it and reads only the change log after it from PostgreSQL, instead of every

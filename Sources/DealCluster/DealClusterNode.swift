@@ -9,8 +9,9 @@ import Synchronization
 
 /// A dealsd node that is an in-memory replica of a DealStore cluster kept in PostgreSQL (see Deploy/cluster.md).
 ///
-/// ``open(conninfo:options:logger:)`` migrates the schema, loads a consistent snapshot (one REPEATABLE READ
-/// transaction), opens a replica ``DealStore`` over it and starts the tailer: a thread of its own that follows
+/// ``open(conninfo:cacheDirectory:cacheInterval:options:logger:)`` migrates the schema, loads its local cache and
+/// the change log after it or else a consistent snapshot (one REPEATABLE READ transaction), opens a replica
+/// ``DealStore`` over it and starts the tailer: a thread of its own that follows
 /// `dealstore.changes` in revision order, woken by LISTEN/NOTIFY and polling every ``pollInterval`` as the fallback,
 /// and applies every change through the store's one apply path. Writes go through ``DealClusterChangeLog`` on the
 /// store's replica thread. Without PostgreSQL the node keeps serving reads at its last revision, refuses writes

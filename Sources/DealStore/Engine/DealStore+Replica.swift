@@ -1,5 +1,6 @@
 public import DealModel
 public import Logging
+import HashTreeCollections
 import SwiftProtobuf
 import Synchronization
 
