@@ -343,6 +343,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: dealcluster-bench: commit-to-every-node lag of a cluster on PostgreSQL (Benchmarks/cluster.sh)
+        .executableTarget(
+            name: "dealcluster-bench",
+            dependencies: ["DealClient", "DealModel", "DealPostgres"],
+            path: "Benchmarks/DealClusterBench",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Test support: the one way tests start dealsd, wait with a deadline and draw seeded randomness
         .target(
             name: "DealTestSupport",

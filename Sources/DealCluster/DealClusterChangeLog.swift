@@ -67,7 +67,20 @@ public final class DealClusterChangeLog: DealReplicationLog {
                 "SELECT event FROM dealstore.changes WHERE revision = $1",
                 [.int64(Int64(clamping: base) &+ 1)]
             )
-            if found.rows.isEmpty { return try Self.appendOnce(connection, parameters) }
+            if found.rows.isEmpty {
+                let outcome = try Self.appendOnce(connection, parameters)
+                guard case .conflict = outcome else { return outcome }
+                // The first attempt may still have been running (waiting for the synchronous standby, holding the
+                // counter row's lock) and committed while this one queued on that lock: a conflict here is decided
+                // again by what holds base + 1, or a retried create would find its own row and answer "already
+                // exists".
+                let again = try connection.execute(
+                    "SELECT event FROM dealstore.changes WHERE revision = $1",
+                    [.int64(Int64(clamping: base) &+ 1)]
+                )
+                if !again.rows.isEmpty, try again.bytes(row: 0, column: 0) == first { return .appended }
+                return outcome
+            }
             if try found.bytes(row: 0, column: 0) == first { return .appended }
             let head = try connection.execute("SELECT revision FROM dealstore.counter WHERE id = 1")
                 .int64(row: 0, column: 0)
@@ -109,11 +122,9 @@ public final class DealClusterChangeLog: DealReplicationLog {
                 events = try Self.changes(try self.connected(), after: store.revision, limit: 1000)
             } catch {
                 if error.isConnectionLoss { self.close() }
-                throw DealStoreError(
-                    code: .readOnly,
-                    message: "PostgreSQL is unavailable (\(error.message)); the write was not applied",
-                    cause: error
-                )
+                let reason =
+                    error.code == .protocolViolation ? error.message : "PostgreSQL is unavailable (\(error.message))"
+                throw DealStoreError(code: .readOnly, message: "\(reason); the write was not applied", cause: error)
             }
             if events.isEmpty { break }
             try store.applyReplicated(events)
@@ -121,6 +132,9 @@ public final class DealClusterChangeLog: DealReplicationLog {
     }
 
     /// The change events after `revision`, in order, at most `limit`.
+    ///
+    /// Throws ``DealPostgresError/Code/protocolViolation`` with ``compactedMessage(after:compacted:)`` when the
+    /// change at `revision + 1` was compacted away (the caller cannot catch up from the log: reload every record).
     static func changes(
         _ connection: DealPostgresConnection,
         after revision: UInt64,
@@ -144,7 +158,32 @@ public final class DealClusterChangeLog: DealReplicationLog {
                 )
             }
         }
+        if events.first.map({ $0.revision != revision &+ 1 }) ?? true {
+            // A gap (or nothing where the caller expected more): is the next change compacted?
+            let compacted = try Self.compactedRevision(connection)
+            if revision < compacted {
+                throw DealPostgresError(
+                    code: .protocolViolation,
+                    message: Self.compactedMessage(after: revision, compacted: compacted)
+                )
+            }
+        }
         return events
+    }
+
+    /// The highest revision compaction deleted from `dealstore.changes` (0: none).
+    static func compactedRevision(_ connection: DealPostgresConnection) throws(DealPostgresError) -> UInt64 {
+        UInt64(
+            clamping: try connection.execute("SELECT compacted_revision FROM dealstore.cluster WHERE id = 1")
+                .int64(row: 0, column: 0)
+        )
+    }
+
+    /// Why a node at `revision` cannot follow the change log any more (OUT_OF_RANGE, as on a single node).
+    static func compactedMessage(after revision: UInt64, compacted: UInt64) -> String {
+        "revision \(revision &+ 1) is compacted from the change log (the oldest retained revision is "
+            + "\(compacted &+ 1); dealstore.settings change_log_retention): this node, at revision \(revision), "
+            + "cannot catch up from it; restart the node to reload every record from PostgreSQL"
     }
 
     /// The seven arrays `dealstore.append` takes, built from the events.

@@ -9,8 +9,9 @@ import Synchronization
 
 /// A dealsd node that is an in-memory replica of a DealStore cluster kept in PostgreSQL (see Deploy/cluster.md).
 ///
-/// ``open(conninfo:options:logger:)`` migrates the schema, loads a consistent snapshot (one REPEATABLE READ
-/// transaction), opens a replica ``DealStore`` over it and starts the tailer: a thread of its own that follows
+/// ``open(conninfo:cacheDirectory:cacheInterval:options:logger:)`` migrates the schema, loads its local cache and
+/// the change log after it or else a consistent snapshot (one REPEATABLE READ transaction), opens a replica
+/// ``DealStore`` over it and starts the tailer: a thread of its own that follows
 /// `dealstore.changes` in revision order, woken by LISTEN/NOTIFY and polling every ``pollInterval`` as the fallback,
 /// and applies every change through the store's one apply path. Writes go through ``DealClusterChangeLog`` on the
 /// store's replica thread. Without PostgreSQL the node keeps serving reads at its last revision, refuses writes
@@ -22,6 +23,22 @@ public final class DealClusterNode: Sendable {
         var reachable = true
         var since = Date()
         var lastKnownRevision: UInt64 = 0
+        /// The revision of the local cache last written (nil: none written by this process yet).
+        var cachedRevision: UInt64?
+        var cachedAt = ContinuousClock.now
+        /// When the tailer next runs `dealstore.compact()` (now: right after the start).
+        var nextCompaction = ContinuousClock.now
+    }
+
+    /// What a start loaded: every record at `revision`, from PostgreSQL or from the local cache, and the changes
+    /// after the cache's revision.
+    struct Loaded: Sendable {
+        var clusterID: String
+        var revision: UInt64
+        var organizations: [Dealstore_V1_Organization]
+        var deals: [[UInt8]]
+        var tail: [Dealstore_V1_ChangeEvent]
+        var fromCache: Bool
     }
 
     /// The node's store: serve it like a local one.
@@ -32,36 +49,61 @@ public final class DealClusterNode: Sendable {
     /// How often the tailer looks at the change log when no notification came (also how soon a silent
     /// PostgreSQL is noticed, together with the statement timeout).
     public let pollInterval: Duration
+    /// Where the node keeps its local cache (nil: none), and how often it rewrites it while the revision moves.
+    let cacheDirectory: String?
+    let cacheInterval: Duration
+    /// `dealstore.cluster.cluster_id`: the cache is only used by a node of the same cluster.
+    let clusterID: String
     private let status: Mutex<Status>
     private let stopSignal = DispatchSemaphore(value: 0)
     private let tailerDone = DispatchSemaphore(value: 0)
 
-    private init(store: DealStore, conninfo: String, log: DealClusterChangeLog, logger: Logger, revision: UInt64) {
+    private init(
+        store: DealStore,
+        conninfo: String,
+        log: DealClusterChangeLog,
+        logger: Logger,
+        loaded: Loaded,
+        cacheDirectory: String?,
+        cacheInterval: Duration
+    ) {
         self.store = store
         self.conninfo = conninfo
         self.log = log
         self.logger = logger
         self.pollInterval = .milliseconds(500)
-        self.status = Mutex(Status(lastKnownRevision: revision))
+        self.cacheDirectory = cacheDirectory
+        self.cacheInterval = cacheInterval
+        self.clusterID = loaded.clusterID
+        var status = Status(lastKnownRevision: loaded.revision)
+        if loaded.fromCache && loaded.tail.isEmpty { status.cachedRevision = loaded.revision }
+        self.status = Mutex(status)
     }
 
     /// Connects to PostgreSQL with `conninfo` (a libpq connection string or URI, passed to libpq unchanged),
     /// migrates the schema, loads the snapshot and starts following the change log; seeds the bundled dataset when
     /// the cluster is empty and `options.seedIfEmpty` is set.
     ///
-    /// Throws ``DealStoreError/Code/readOnly`` (UNAVAILABLE) when PostgreSQL cannot be reached: a node has no
-    /// local copy to start from.
+    /// With a `cacheDirectory` the node keeps its local cache there (every record at a recent revision, rewritten
+    /// every `cacheInterval` while the revision moves, and at close): a start that finds a cache from this cluster
+    /// that PostgreSQL's change log can continue loads it and only the changes after it; otherwise it loads every
+    /// record from PostgreSQL.
+    ///
+    /// Throws ``DealStoreError/Code/readOnly`` (UNAVAILABLE) when PostgreSQL cannot be reached: the cache alone is
+    /// not trusted without the change log to check it against.
     public static func open(
         conninfo: String,
+        cacheDirectory: String? = nil,
+        cacheInterval: Duration = .seconds(60),
         options: DealStoreOptions = DealStoreOptions(),
         logger: Logger = Logger(label: "DealCluster")
     ) async throws(DealStoreError) -> DealClusterNode {
-        let loaded: Result<(UInt64, [Dealstore_V1_Organization], [[UInt8]]), DealStoreError> = await Self.blocking {
+        let loaded: Result<Loaded, DealStoreError> = await Self.blocking {
             do throws(DealPostgresError) {
                 let connection = try DealPostgresConnection.connect(conninfo, statementTimeout: .seconds(300))
                 defer { connection.close() }
                 try DealClusterSchema.migrate(connection, logger: logger)
-                return .success(try Self.loadSnapshot(connection))
+                return .success(try Self.load(connection, cacheDirectory: cacheDirectory, logger: logger))
             } catch {
                 return .failure(
                     DealStoreError(
@@ -72,17 +114,42 @@ public final class DealClusterNode: Sendable {
                 )
             }
         }
-        let (revision, organizations, deals) = try loaded.get()
+        let contents = try loaded.get()
         let log = DealClusterChangeLog(conninfo: conninfo, logger: logger)
         let store = try DealStore.open(
             replicaOf: log,
-            revision: revision,
-            organizations: organizations,
-            deals: deals,
+            revision: contents.revision,
+            organizations: contents.organizations,
+            deals: contents.deals,
             options: options,
             logger: logger
         )
-        let node = DealClusterNode(store: store, conninfo: conninfo, log: log, logger: logger, revision: revision)
+        // The changes after the cache go through the one apply path (so they are in the watch history too) before
+        // the node serves: it never answers from the older cached version.
+        var at = 0
+        while at < contents.tail.count {
+            let end = min(at + 1000, contents.tail.count)
+            try store.applyReplicated(Array(contents.tail[at..<end]))
+            at = end
+        }
+        if contents.fromCache {
+            logger.notice(
+                "loaded from the node's local cache, then the change log after it",
+                metadata: [
+                    "cachedRevision": "\(contents.revision)", "changes": "\(contents.tail.count)",
+                    "revision": "\(store.revision)",
+                ]
+            )
+        }
+        let node = DealClusterNode(
+            store: store,
+            conninfo: conninfo,
+            log: log,
+            logger: logger,
+            loaded: contents,
+            cacheDirectory: cacheDirectory,
+            cacheInterval: cacheInterval
+        )
         node.startTailer()
         try await store.seedReplicaIfEmpty()
         return node
@@ -100,6 +167,114 @@ public final class DealClusterNode: Sendable {
         try await self.store.close()
         await Self.blocking { self.tailerDone.wait() }
         self.log.close()
+    }
+
+    /// The cluster's id, its revision and how far its change log is compacted.
+    static func clusterState(
+        _ connection: DealPostgresConnection
+    ) throws(DealPostgresError) -> (id: String, head: UInt64, compacted: UInt64) {
+        let row = try connection.execute(
+            """
+            SELECT c.cluster_id::text, k.revision, c.compacted_revision
+            FROM dealstore.cluster c, dealstore.counter k WHERE c.id = 1 AND k.id = 1
+            """
+        )
+        return (
+            try row.text(row: 0, column: 0), UInt64(clamping: try row.int64(row: 0, column: 1)),
+            UInt64(clamping: try row.int64(row: 0, column: 2))
+        )
+    }
+
+    /// The local cache and the change log after it when the cache can be trusted, else every record from
+    /// PostgreSQL (the reason is logged).
+    static func load(
+        _ connection: DealPostgresConnection,
+        cacheDirectory: String?,
+        logger: Logger
+    ) throws(DealPostgresError) -> Loaded {
+        let cluster = try Self.clusterState(connection)
+        if let cacheDirectory {
+            var cache: DealClusterCache?
+            do {
+                cache = try DealClusterCache.load(from: cacheDirectory)
+            } catch {
+                logger.warning(
+                    "cannot use the node's local cache; loading every record from PostgreSQL",
+                    metadata: ["error": "\(error)"]
+                )
+            }
+            if let cache {
+                if let refusal = try Self.cacheRefusal(cache, cluster: cluster, connection) {
+                    logger.notice(
+                        "not using the node's local cache; loading every record from PostgreSQL",
+                        metadata: ["reason": "\(refusal)"]
+                    )
+                } else {
+                    do throws(DealPostgresError) {
+                        var tail: [Dealstore_V1_ChangeEvent] = []
+                        var at = cache.revision
+                        while at < cluster.head {
+                            let events = try DealClusterChangeLog.changes(connection, after: at, limit: 10_000)
+                            guard let last = events.last else { break }
+                            tail.append(contentsOf: events)
+                            at = last.revision
+                        }
+                        return Loaded(
+                            clusterID: cluster.id,
+                            revision: cache.revision,
+                            organizations: cache.organizations,
+                            deals: cache.deals,
+                            tail: tail,
+                            fromCache: true
+                        )
+                    } catch  where error.code == .protocolViolation {
+                        // Compacted while it was read: the cache cannot be continued after all.
+                        logger.notice(
+                            "not using the node's local cache; loading every record from PostgreSQL",
+                            metadata: ["reason": "\(error.message)"]
+                        )
+                    }
+                }
+            }
+        }
+        let (revision, organizations, deals) = try Self.loadSnapshot(connection)
+        return Loaded(
+            clusterID: cluster.id,
+            revision: revision,
+            organizations: organizations,
+            deals: deals,
+            tail: [],
+            fromCache: false
+        )
+    }
+
+    /// Why `cache` cannot be continued from this cluster's change log, or nil when it can.
+    static func cacheRefusal(
+        _ cache: DealClusterCache,
+        cluster: (id: String, head: UInt64, compacted: UInt64),
+        _ connection: DealPostgresConnection
+    ) throws(DealPostgresError) -> String? {
+        if cache.clusterID != cluster.id {
+            return "it is from another cluster (\(cache.clusterID); this PostgreSQL holds cluster \(cluster.id))"
+        }
+        if cache.revision > cluster.head {
+            return "it is at revision \(cache.revision), ahead of the cluster's \(cluster.head) (PostgreSQL lost "
+                + "commits: restored from a backup, or failed over to an asynchronous standby?)"
+        }
+        if cache.revision < cluster.compacted {
+            return DealClusterChangeLog.compactedMessage(after: cache.revision, compacted: cluster.compacted)
+        }
+        if cache.revision > 0, cache.changeDigest != 0 {
+            let row = try connection.execute(
+                "SELECT event FROM dealstore.changes WHERE revision = $1",
+                [.int64(Int64(clamping: cache.revision))]
+            )
+            if !row.rows.isEmpty, DealClusterCache.fnv1a(try row.bytes(row: 0, column: 0) ?? []) != cache.changeDigest {
+                return "the change at its revision \(cache.revision) is not the one it was saved after (PostgreSQL's "
+                    + "history changed: failed over to an asynchronous standby?)"
+            }
+        }
+        return nil
     }
 
     /// Every organization and deal at one revision: one REPEATABLE READ transaction, so the counter and the rows
@@ -169,6 +344,8 @@ public final class DealClusterNode: Sendable {
                 }
                 try self.catchUp(open)
                 backoff = .milliseconds(100)
+                try self.compactIfDue(open)
+                self.saveCacheIfDue(open, force: false)
                 _ = try open.notifications(waitingUpTo: self.pollInterval)
             } catch {
                 connection?.close()
@@ -189,11 +366,94 @@ public final class DealClusterNode: Sendable {
                 backoff = min(backoff * 2, .seconds(2))
             }
         }
+        // A last cache at close, so a restart after a clean stop reads only what was written meanwhile.
+        self.saveCacheIfDue(connection, force: true)
         connection?.close()
+    }
+
+    /// Runs `dealstore.compact()` when the cluster's `compaction_interval` has passed since this node last did
+    /// (one node at a time does the work; the others return at once). Only a lost connection is an error here.
+    private func compactIfDue(_ connection: DealPostgresConnection) throws(DealPostgresError) {
+        let now = ContinuousClock.now
+        guard self.status.withLock({ $0.nextCompaction <= now }) else { return }
+        var interval: Duration = .seconds(300)
+        do throws(DealPostgresError) {
+            let result = try connection.execute("SELECT compacted_revision, deleted FROM dealstore.compact(20000)")
+            let compacted = try result.int64(row: 0, column: 0)
+            let deleted = try result.int64(row: 0, column: 1)
+            if deleted > 0 {
+                self.logger.notice(
+                    "compacted the change log",
+                    metadata: ["deleted": "\(deleted)", "compactedRevision": "\(compacted)"]
+                )
+            }
+            let setting = try connection.execute(
+                """
+                SELECT (extract(epoch FROM value::interval) * 1000)::bigint FROM dealstore.settings
+                WHERE name = 'compaction_interval'
+                """
+            )
+            if !setting.rows.isEmpty {
+                interval = .milliseconds(max(100, try setting.int64(row: 0, column: 0)))
+            }
+            // A full batch: more is due now, not in an interval.
+            if deleted >= 20000 { interval = .zero }
+        } catch  where !error.isConnectionLoss {
+            self.logger.warning("cannot compact the change log", metadata: ["error": "\(error)"])
+        }
+        self.status.withLock { $0.nextCompaction = now + interval }
+    }
+
+    /// Rewrites the local cache when it is older than the store's revision and `cacheInterval` has passed (or
+    /// this process has not written one yet), or when `force` is set and anything changed.
+    private func saveCacheIfDue(_ connection: DealPostgresConnection?, force: Bool) {
+        guard let directory = self.cacheDirectory else { return }
+        let revision = self.store.revision
+        let now = ContinuousClock.now
+        let due = self.status.withLock { status in
+            guard status.cachedRevision != revision else { return false }
+            return force || status.cachedRevision == nil || now - status.cachedAt >= self.cacheInterval
+        }
+        guard due else { return }
+        let contents = self.store.replicaContents()
+        var digest: UInt64 = 0
+        if contents.revision > 0, let connection, connection.isOpen,
+            let row = try? connection.execute(
+                "SELECT event FROM dealstore.changes WHERE revision = $1",
+                [.int64(Int64(clamping: contents.revision))]
+            ),
+            !row.rows.isEmpty, let event = try? row.bytes(row: 0, column: 0)
+        {
+            digest = DealClusterCache.fnv1a(event)
+        }
+        let cache = DealClusterCache(
+            clusterID: self.clusterID,
+            revision: contents.revision,
+            changeDigest: digest,
+            organizations: contents.organizations,
+            deals: contents.deals
+        )
+        do {
+            try cache.save(in: directory)
+            self.status.withLock { status in
+                status.cachedRevision = contents.revision
+                status.cachedAt = now
+            }
+            self.logger.info("wrote the node's local cache", metadata: ["revision": "\(contents.revision)"])
+        } catch {
+            // Only a slower next start: keep serving, try again after the interval.
+            self.status.withLock { $0.cachedAt = now }
+            self.logger.warning("cannot write the node's local cache", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Applies every change after the store's revision, then reports the node serving.
     private func catchUp(_ connection: DealPostgresConnection) throws(DealPostgresError) {
+        // Read before the counter: the writer thread applies this node's own writes meanwhile, so a revision read
+        // after the query could be newer than the head it returned without anything being lost (that race once
+        // stopped every writer of the kill test). Everything applied before the query began is committed, so
+        // its head can only be lower when PostgreSQL lost commits.
+        let applied = self.store.revision
         let head = UInt64(
             clamping: try connection.execute("SELECT revision FROM dealstore.counter WHERE id = 1").int64(
                 row: 0,
@@ -201,18 +461,25 @@ public final class DealClusterNode: Sendable {
             )
         )
         self.status.withLock { $0.lastKnownRevision = head }
-        if head < self.store.revision {
+        if head < applied {
             // PostgreSQL lost commits this node applied (an asynchronous standby was promoted): its next revisions
             // would be other changes than the ones here. Serving reads of a history the cluster no longer has, or
             // writing on top of it, would be wrong: stop serving until restarted (a restart reloads the snapshot).
             let reason =
-                "PostgreSQL is at revision \(head) but this node applied up to \(self.store.revision): commits "
+                "PostgreSQL is at revision \(head) but this node applied up to \(applied): commits "
                 + "were lost (failover to an asynchronous standby?); restart this node to reload from PostgreSQL"
             self.store.setReplicaHealth(.readOnly(reason: reason))
             throw DealPostgresError(code: .protocolViolation, message: reason)
         }
         while self.store.revision < head {
-            let events = try DealClusterChangeLog.changes(connection, after: self.store.revision, limit: 1000)
+            let events: [Dealstore_V1_ChangeEvent]
+            do throws(DealPostgresError) {
+                events = try DealClusterChangeLog.changes(connection, after: self.store.revision, limit: 1000)
+            } catch  where error.code == .protocolViolation {
+                // Compacted past this node (it was away longer than the retention): it cannot catch up.
+                self.store.setReplicaHealth(.readOnly(reason: error.message))
+                throw error
+            }
             if events.isEmpty { break }
             do throws(DealStoreError) {
                 try self.store.applyReplicated(events)

@@ -6,12 +6,18 @@ import Logging
 /// Everything lives in the schema `dealstore`. Public and read-only for users (SQL, BI tools; see
 /// Deploy/cluster.md): `dealstore.deals` and `dealstore.organizations`, one row per record with a few plain columns
 /// and the whole record as `jsonb` (protobuf's JSON mapping); `dealstore.changes`, one row per revision. Internal:
-/// `payload` columns (protobuf bytes, what nodes load), `dealstore.counter` (the last revision), the `append`
-/// function, `dealstore.migrations`. Only dealsd writes; a user who writes a row directly bypasses every
+/// `payload` columns (protobuf bytes, what nodes load), `dealstore.counter` (the last revision), the `append` and
+/// `compact` functions, `dealstore.cluster` (the cluster's id, how far the change log is compacted),
+/// `dealstore.migrations`. `dealstore.settings` holds the cluster-wide settings (change-log retention), changed
+/// with SQL once for every node. Only dealsd writes; a user who writes a row directly bypasses every
 /// validation and the nodes never see it.
 enum DealClusterSchema {
     /// The advisory lock key that serializes migrations across nodes (any constant; "dealstor" in ASCII).
     static let migrationLock: Int64 = 0x6465_616C_7374_6F72
+
+    /// The advisory lock `dealstore.compact()` takes for its transaction, so one node at a time compacts
+    /// ("dealcmpt" in ASCII, 0x6465_616C_636D_7074 = 7234295494593048692, written out in migration 2).
+    static let compactionLock: Int64 = 0x6465_616C_636D_7074
 
     /// The channel `append` notifies with the last revision it wrote.
     static let channel = "dealstore_changes"
@@ -113,7 +119,66 @@ enum DealClusterSchema {
             END
             $$
             """,
-        ]
+        ],
+        // 2: the cluster's identity (a node's local cache must come from this cluster), the cluster-wide settings
+        // (configured once in PostgreSQL, not per node) and change-log compaction.
+        [
+            """
+            CREATE TABLE dealstore.cluster (
+                id integer PRIMARY KEY CHECK (id = 1),
+                cluster_id uuid NOT NULL DEFAULT gen_random_uuid(),
+                compacted_revision bigint NOT NULL DEFAULT 0 CHECK (compacted_revision >= 0),
+                compacted_at timestamptz
+            )
+            """,
+            "INSERT INTO dealstore.cluster (id) VALUES (1)",
+            """
+            CREATE TABLE dealstore.settings (
+                name text PRIMARY KEY,
+                value text NOT NULL,
+                description text NOT NULL
+            )
+            """,
+            """
+            INSERT INTO dealstore.settings (name, value, description) VALUES
+                ('change_log_retention', '7 days', 'how long dealstore.changes keeps a change (a PostgreSQL '
+                    || 'interval, or off to keep every change); a node that was away longer reloads every record'),
+                ('compaction_interval', '5 minutes', 'how often a node runs dealstore.compact() (an interval; one '
+                    || 'node at a time does the work)')
+            """,
+            // Deletes the oldest changes, those committed longer than change_log_retention ago, as one prefix of
+            // revisions (so "oldest retained" is one number), at most `batch` rows per call; the deals and
+            // organizations tables are untouched. One node at a time (a transaction-scoped advisory lock): the
+            // others skip. The first change still inside the retention is found by walking the primary key from
+            // the oldest, so a call costs about the rows it deletes.
+            """
+            CREATE FUNCTION dealstore.compact(batch bigint DEFAULT 100000, OUT compacted_revision bigint,
+                OUT deleted bigint) LANGUAGE plpgsql AS $$
+            DECLARE
+                setting text;
+                head bigint;
+                keep bigint;
+                upto bigint;
+            BEGIN
+                SELECT c.compacted_revision INTO compacted_revision FROM dealstore.cluster c WHERE c.id = 1;
+                deleted := 0;
+                SELECT s.value INTO setting FROM dealstore.settings s WHERE s.name = 'change_log_retention';
+                IF setting IS NULL OR lower(setting) = 'off' THEN RETURN; END IF;
+                IF NOT pg_try_advisory_xact_lock(7234295494593048692) THEN RETURN; END IF;
+                SELECT ch.revision INTO keep FROM dealstore.changes ch
+                    WHERE ch.revision > compacted_revision AND ch.committed_at >= now() - setting::interval
+                    ORDER BY ch.revision LIMIT 1;
+                SELECT k.revision INTO head FROM dealstore.counter k WHERE k.id = 1;
+                upto := least(coalesce(keep - 1, head), compacted_revision + batch);
+                IF upto <= compacted_revision THEN RETURN; END IF;
+                DELETE FROM dealstore.changes ch WHERE ch.revision <= upto;
+                GET DIAGNOSTICS deleted = ROW_COUNT;
+                UPDATE dealstore.cluster c SET compacted_revision = upto, compacted_at = now() WHERE c.id = 1;
+                compacted_revision := upto;
+            END
+            $$
+            """,
+        ],
     ]
 
     /// Brings the schema to the newest version. Safe from several nodes at once: they queue on an advisory lock,

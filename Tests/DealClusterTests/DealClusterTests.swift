@@ -161,13 +161,23 @@ struct DealClusterTests {
         #expect(try UInt64(changes.int64(row: 0, column: 0)) == head, "one change row per revision")
     }
 
-    @Test("kill -9 of a node during writes: after a restart nothing is lost or applied twice", .timeLimit(.minutes(3)))
+    /// The node's local cache file (Deploy/cluster.md, "Fast restarts").
+    static func cacheFile(_ node: DealClusterDaemon) -> String { node.dataDirectory + "/cluster/node-cache" }
+
+    @Test(
+        "kill -9 during writes: the restart loads the node's cache plus the log after it, nothing lost or twice",
+        .timeLimit(.minutes(3))
+    )
     func killNodeDuringWrites() async throws {
         let server = try DealPostgresInstance.primary()
         defer { server.destroy() }
         let nodes = try Self.startNodes(2, conninfo: server.conninfo)
         defer { Self.stop([nodes[1]]) }
         let victim = nodes[0]
+        // The node writes its cache right after its first (full) load: from then on a restart starts from it.
+        try await DealWait.until("the victim's local cache", interval: .milliseconds(50)) {
+            FileManager.default.fileExists(atPath: Self.cacheFile(victim))
+        }
         let acknowledged = DealAcknowledgedIDs()
         try await withDealClient(configuration: victim.client) { client in
             await withTaskGroup(of: Void.self) { group in
@@ -202,6 +212,10 @@ struct DealClusterTests {
         #expect(ids.count >= 100)
         let restarted = try DealClusterDaemon.start(dataDirectory: victim.dataDirectory, conninfo: server.conninfo)
         defer { Self.stop([restarted]) }
+        #expect(
+            restarted.errorOutput.contains("loaded from the node's local cache"),
+            "the restart did not use the local cache: \(restarted.errorOutput)"
+        )
         let head = try Self.counter(server)
         try await restarted.waitForRevision(head)
         try await nodes[1].waitForRevision(head)
@@ -319,5 +333,125 @@ struct DealClusterTests {
         try await withDealClient(configuration: node.client) { client in
             _ = try await client.createDeal(DealClusterRecords.createRequest(id: "after-stop"))
         }
+    }
+
+    @Test(
+        "retention set once in PostgreSQL: compaction keeps the tables; nodes and watches behind it are told",
+        .timeLimit(.minutes(3))
+    )
+    func compaction() async throws {
+        let server = try DealPostgresInstance.primary()
+        defer { server.destroy() }
+        var first = try DealClusterDaemon.start(dataDirectory: Self.nodeDirectory("first"), conninfo: server.conninfo)
+        try await DealWait.until("the first node's local cache", interval: .milliseconds(50)) {
+            FileManager.default.fileExists(atPath: Self.cacheFile(first))
+        }
+        let directory = first.dataDirectory
+        first.kill(SIGTERM)
+        // Configured once for the cluster, in PostgreSQL: keep no change, compact five times a second.
+        _ = try server.query(
+            "UPDATE dealstore.settings SET value = '0 seconds' WHERE name = 'change_log_retention'"
+        )
+        _ = try server.query(
+            "UPDATE dealstore.settings SET value = '200 milliseconds' WHERE name = 'compaction_interval'"
+        )
+        let writer = try DealClusterDaemon.start(dataDirectory: Self.nodeDirectory("writer"), conninfo: server.conninfo)
+        defer { Self.stop([writer]) }
+        try await withDealClient(configuration: writer.client) { client in
+            for n in 0..<10 {
+                _ = try await client.createDeal(DealClusterRecords.createRequest(id: "compacted-\(n)"))
+            }
+        }
+        let head = try Self.counter(server)
+        try await DealWait.until("the change log compacted up to \(head)", interval: .milliseconds(50)) {
+            UInt64(try server.query("SELECT compacted_revision FROM dealstore.cluster").int64(row: 0, column: 0))
+                == head
+        }
+        #expect(try server.query("SELECT count(*) FROM dealstore.changes").int64(row: 0, column: 0) == 0)
+        #expect(
+            try server.query("SELECT count(*) FROM dealstore.deals WHERE id LIKE 'compacted-%'").int64(
+                row: 0,
+                column: 0
+            ) == 10,
+            "compaction must keep the deals table"
+        )
+
+        // The first node's cache is from before the compacted changes: it loads every record instead.
+        first = try DealClusterDaemon.start(dataDirectory: directory, conninfo: server.conninfo)
+        defer { Self.stop([first]) }
+        #expect(first.errorOutput.contains("not using the node's local cache"), "\(first.errorOutput)")
+        #expect(first.errorOutput.contains("is compacted from the change log"), "\(first.errorOutput)")
+        try await first.waitForRevision(head)
+        #expect(try await Self.missing((0..<10).map { "compacted-\($0)" }, on: first).isEmpty)
+
+        // A watch from before what the node holds is told the oldest revision it can start from.
+        try await withDealClient(configuration: first.client) { client in
+            do {
+                let watch = try await client.watch(fromRevision: 1)
+                for try await _ in watch { break }
+                Issue.record("a watch from a compacted revision started")
+            } catch {
+                #expect((error as? DealRPCError)?.code == .outOfRange, "\(error)")
+                #expect("\(error)".contains("oldest revision"), "\(error)")
+            }
+        }
+
+        // A running node that misses changes which are then compacted says so instead of serving stale reads.
+        Glibc.kill(first.process.processIdentifier, SIGSTOP)
+        try await withDealClient(configuration: writer.client) { client in
+            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "while-stopped"))
+        }
+        let later = try Self.counter(server)
+        try await DealWait.until("the change log compacted up to \(later)", interval: .milliseconds(50)) {
+            UInt64(try server.query("SELECT compacted_revision FROM dealstore.cluster").int64(row: 0, column: 0))
+                == later
+        }
+        Glibc.kill(first.process.processIdentifier, SIGCONT)
+        try await DealWait.until("the stopped node reporting NOT_SERVING", interval: .milliseconds(100)) {
+            try await first.health().status == .notServing
+        }
+        #expect(try await first.health().reason.contains("is compacted from the change log"))
+    }
+
+    @Test(
+        "a create outlasting its deadline in the synchronous-standby wait is answered OK, not ALREADY_EXISTS",
+        .timeLimit(.minutes(3))
+    )
+    func writeOutlivesStandbyWait() async throws {
+        let primary = try DealPostgresInstance.primary(synchronousStandby: true)
+        defer { primary.destroy() }
+        let standby = try DealPostgresInstance.standby(of: primary)
+        defer { standby.destroy() }
+        let nodes = try Self.startNodes(1, conninfo: primary.conninfo)
+        defer { Self.stop(nodes) }
+        let node = nodes[0]
+        try await withDealClient(configuration: node.client) { client in
+            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "before-wait"))
+            // Commits now wait for a standby that does not answer: the node's write outlasts its 10 s deadline,
+            // it reconnects, finds nothing at the next revision and appends again, queueing behind the first
+            // attempt on the counter row; the standby returns and the first attempt commits.
+            standby.signalAll(SIGSTOP)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let created = try await client.createDeal(
+                        DealClusterRecords.createRequest(id: "waited"),
+                        options: DealCallOptions(timeout: .seconds(90))
+                    )
+                    #expect(created.id == "waited")
+                }
+                try await DealWait.until(
+                    "the node's second attempt queueing on the counter row",
+                    timeout: .seconds(60),
+                    interval: .milliseconds(50)
+                ) {
+                    try primary.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                        .int64(row: 0, column: 0) >= 1
+                }
+                standby.signalAll(SIGCONT)
+                try await group.waitForAll()
+            }
+        }
+        let rows = try primary.query("SELECT count(*) FROM dealstore.changes WHERE record_id = 'waited'")
+        #expect(try rows.int64(row: 0, column: 0) == 1, "the create was appended once")
     }
 }

@@ -3,9 +3,11 @@ import DealStore
 import Logging
 
 extension DealDaemon {
-    /// Opens the store as a node of the cluster in PostgreSQL named by `postgres.conninfo`.
+    /// Opens the store as a node of the cluster in PostgreSQL named by `postgres.conninfo`, keeping its local
+    /// cache (for fast restarts) in `cacheDirectory`.
     static func openClusterNode(
         _ configuration: DealDaemonConfiguration,
+        cacheDirectory: String,
         logger: Logger
     ) async throws(DealServerError) -> DealClusterNode {
         var options = try Self.storeOptions(configuration.store)
@@ -13,6 +15,7 @@ extension DealDaemon {
         do {
             return try await DealClusterNode.open(
                 conninfo: configuration.postgres.conninfo,
+                cacheDirectory: cacheDirectory,
                 options: options,
                 logger: logger
             )

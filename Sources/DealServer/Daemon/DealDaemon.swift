@@ -183,7 +183,11 @@ public enum DealDaemon {
             )
             storeService = DealStoreLifecycleService(store: store, logger: logger)
         } else {
-            let node = try await Self.openClusterNode(configuration, logger: logger)
+            let node = try await Self.openClusterNode(
+                configuration,
+                cacheDirectory: layout.dataDirectory + "/cluster",
+                logger: logger
+            )
             store = node.store
             storeService = DealClusterLifecycleService(node: node, logger: logger)
         }

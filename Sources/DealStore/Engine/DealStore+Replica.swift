@@ -1,5 +1,6 @@
 public import DealModel
 public import Logging
+import HashTreeCollections
 import SwiftProtobuf
 import Synchronization
 
@@ -59,6 +60,14 @@ extension DealStore {
             ]
         )
         return store
+    }
+
+    /// The replica's records at its published revision, in the form ``open(replicaOf:revision:organizations:deals:options:logger:)``
+    /// takes them (deals in protobuf binary form): what a cluster node keeps as its local cache for fast restarts.
+    /// Read from one immutable published version, off the state lock.
+    public func replicaContents() -> (revision: UInt64, organizations: [Dealstore_V1_Organization], deals: [[UInt8]]) {
+        let version = self.version
+        return (version.revision, Array(version.organizations.values), version.deals.values.map(\.bytes))
     }
 
     /// Whether this store is a replica of a system of record (see ``open(replicaOf:revision:organizations:deals:options:logger:)``).
