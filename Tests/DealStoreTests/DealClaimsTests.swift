@@ -151,10 +151,16 @@ struct DealClaimsTests {
     }
 
     static let rules: [Rule] = [
-        Rule(name: "a list without an element", field: "disputed_claims[0].field", problem: "does not say which element")
-        { $0.field = "participations.committed" },
-        Rule(name: "an element the deal lacks", field: "disputed_claims[0].field", problem: "which the record does not have")
-        { $0.field = "participations[nobody].committed" },
+        Rule(
+            name: "a list without an element",
+            field: "disputed_claims[0].field",
+            problem: "does not say which element"
+        ) { $0.field = "participations.committed" },
+        Rule(
+            name: "an element the deal lacks",
+            field: "disputed_claims[0].field",
+            problem: "which the record does not have"
+        ) { $0.field = "participations[nobody].committed" },
         Rule(name: "a position, not an id", field: "disputed_claims[0].field", problem: "not an element id") {
             $0.field = "participations[Amazon Inc].committed"
         },
@@ -166,19 +172,26 @@ struct DealClaimsTests {
         },
         Rule(name: "a bad amount", field: "disputed_claims[0].claimed.money.currency_code", problem: "unknown currency")
         { $0.claimed.money = TestStores.usd(5, currency: "XYZ") },
-        Rule(name: "a stale accepted value", field: "disputed_claims[0].accepted", problem: "disagrees with the record") {
+        Rule(name: "a stale accepted value", field: "disputed_claims[0].accepted", problem: "disagrees with the record")
+        {
             $0.accepted.money = TestStores.usd(1_500)
         },
-        Rule(name: "an open claim agreeing with the record", field: "disputed_claims[0].claimed", problem: "already says")
-        { $0.claimed.money = TestStores.usd(1_000) },
+        Rule(
+            name: "an open claim agreeing with the record",
+            field: "disputed_claims[0].claimed",
+            problem: "already says"
+        ) { $0.claimed.money = TestStores.usd(1_000) },
         Rule(name: "resolved without who", field: "disputed_claims[0].resolved_by", problem: "is required") {
             $0.status = .resolved
         },
         Rule(name: "open with a resolver", field: "disputed_claims[0].status", problem: "set status RESOLVED") {
             $0.resolvedBy = "analyst"
         },
-        Rule(name: "an unknown organization", field: "disputed_claims[0].claimed.organization_id", problem: "unknown organization")
-        {
+        Rule(
+            name: "an unknown organization",
+            field: "disputed_claims[0].claimed.organization_id",
+            problem: "unknown organization"
+        ) {
             $0.field = "target_id"
             $0.claimed.organizationID = "nobody"
         },
@@ -200,8 +213,10 @@ struct DealClaimsTests {
             var change = Dealstore_V1_Deal()
             change.id = "d1"
             change.amount = TestStores.usd(1_200)
-            await Self.expectInvalid("disagrees with the record, whose amount is USD 1200", at: "disputed_claims[0].accepted")
-            { _ = try await store.updateDeal(change, updateMask: ["amount"]) }
+            await Self.expectInvalid(
+                "disagrees with the record, whose amount is USD 1200",
+                at: "disputed_claims[0].accepted"
+            ) { _ = try await store.updateDeal(change, updateMask: ["amount"]) }
             #expect(try store.deal(id: "d1").disputedClaims[0].accepted.money.units == 1_000)
             var claims = try store.deal(id: "d1").disputedClaims
             claims[0].clearAccepted()

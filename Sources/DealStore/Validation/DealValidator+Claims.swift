@@ -135,7 +135,13 @@ extension DealValidator {
             switch path[0].name {
             case "participations":
                 guard let item = deal.participations.first(where: { $0.id == id }) else {
-                    throw Self.missingElement(text, list: "participations", id: id, known: deal.participations.map(\.id), field: field)
+                    throw Self.missingElement(
+                        text,
+                        list: "participations",
+                        id: id,
+                        known: deal.participations.map(\.id),
+                        field: field
+                    )
                 }
                 switch member {
                 case "investor_id": return ClaimTarget(kind: .organization, current: .organization(item.investorID))
@@ -146,7 +152,13 @@ extension DealValidator {
                 }
             case "tranches":
                 guard let item = deal.tranches.first(where: { $0.id == id }) else {
-                    throw Self.missingElement(text, list: "tranches", id: id, known: deal.tranches.map(\.id), field: field)
+                    throw Self.missingElement(
+                        text,
+                        list: "tranches",
+                        id: id,
+                        known: deal.tranches.map(\.id),
+                        field: field
+                    )
                 }
                 switch member {
                 case "investor_id": return ClaimTarget(kind: .organization, current: .organization(item.investorID))
@@ -156,7 +168,13 @@ extension DealValidator {
                 }
             case "options":
                 guard let item = deal.options.first(where: { $0.id == id }) else {
-                    throw Self.missingElement(text, list: "options", id: id, known: deal.options.map(\.id), field: field)
+                    throw Self.missingElement(
+                        text,
+                        list: "options",
+                        id: id,
+                        known: deal.options.map(\.id),
+                        field: field
+                    )
                 }
                 switch member {
                 case "holder_id": return ClaimTarget(kind: .organization, current: .organization(item.holderID))
@@ -167,7 +185,9 @@ extension DealValidator {
             default: throw unknown()
             }
         default:
-            if path.count == 2, path[0].elementID == nil, ["participations", "tranches", "options"].contains(path[0].name) {
+            if path.count == 2, path[0].elementID == nil,
+                ["participations", "tranches", "options"].contains(path[0].name)
+            {
                 throw .invalid(
                     field,
                     "'\(text)' does not say which element: name it by id, e.g. \(path[0].name)[<id>].\(path[1].name)"
@@ -198,7 +218,10 @@ extension DealValidator {
                 )
             }
             if !sources.contains(claim.sourceID) {
-                throw .invalid(field + ".source_id", "unknown source '\(claim.sourceID)': a disputed claim needs its source")
+                throw .invalid(
+                    field + ".source_id",
+                    "unknown source '\(claim.sourceID)': a disputed claim needs its source"
+                )
             }
             try Self.checkText(claim.explanation, field: field + ".explanation", limit: Self.maximumTextBytes)
             try Self.checkEvidence(
@@ -250,7 +273,13 @@ extension DealValidator {
                 throw .invalid(field, "'\(text)' does not say which fact: name it by id, e.g. facts[<id>].\(names[1])")
             }
             guard let fact = organization.facts.first(where: { $0.id == id }) else {
-                throw Self.missingElement(text, list: "facts", id: id, known: organization.facts.map(\.id), field: field)
+                throw Self.missingElement(
+                    text,
+                    list: "facts",
+                    id: id,
+                    known: organization.facts.map(\.id),
+                    field: field
+                )
             }
             switch names[1] {
             case "value": return ClaimTarget(kind: .text, current: .text(fact.value))
@@ -423,7 +452,10 @@ extension DealValidator {
             var elementID: String?
             if let open = part.firstIndex(of: "[") {
                 guard part.hasSuffix("]"), open < part.index(before: part.endIndex) else {
-                    throw .invalid(field, "'\(text)' is not a field path: write list[<id>].field, e.g. participations[amazon].committed")
+                    throw .invalid(
+                        field,
+                        "'\(text)' is not a field path: write list[<id>].field, e.g. participations[amazon].committed"
+                    )
                 }
                 name = part[..<open]
                 let id = String(part[part.index(after: open)..<part.index(before: part.endIndex)])
@@ -438,7 +470,10 @@ extension DealValidator {
             }
             let valid = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }
             if !valid {
-                throw .invalid(field, "'\(text)' is not a field path: use proto field names, e.g. participations[amazon].committed")
+                throw .invalid(
+                    field,
+                    "'\(text)' is not a field path: use proto field names, e.g. participations[amazon].committed"
+                )
             }
             segments.append(ClaimPathSegment(name: String(name), elementID: elementID))
         }
