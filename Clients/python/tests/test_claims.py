@@ -13,16 +13,17 @@ from dealstore.v1 import model_pb2
 
 def test_typed_claim_is_checked_against_the_record(client: dealstore.Client, unique: Callable[[str], str]) -> None:
     target = client.create_organization(model_pb2.Organization(id=unique("target"), name=unique("Target")))
+    investor = client.create_organization(model_pb2.Organization(id=unique("investor"), name=unique("Investor")))
     deal = model_pb2.Deal(id=unique("deal"), target_id=target.id, title="Series A")
     deal.amount.currency_code = "USD"
     deal.amount.units = 1000
-    deal.participations.add(investor_id="amazon", role=model_pb2.INVESTOR_ROLE_LEAD)
+    deal.participations.add(investor_id=investor.id, role=model_pb2.INVESTOR_ROLE_LEAD)
     deal.sources.add(id="ft", publisher=unique("Publisher"))
     claim = deal.disputed_claims.add(id="c1", field="amount", source_id="ft")
     claim.claimed.money.currency_code = "USD"
     claim.claimed.money.units = 2000
     stored = client.create_deal(deal)
-    assert stored.participations[0].id == "amazon"
+    assert stored.participations[0].id == investor.id
     assert stored.disputed_claims[0].status == model_pb2.CLAIM_STATUS_OPEN
     assert stored.disputed_claims[0].accepted.money.units == 1000
     assert stored.disputed_claims[0].accepted_value == "USD 1000"
