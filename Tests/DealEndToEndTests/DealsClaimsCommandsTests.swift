@@ -45,4 +45,23 @@ struct DealsClaimsCommandsTests {
         #expect(organization.status == 0, "\(organization)")
         #expect(try organization.jsonArray().isEmpty, "\(organization)")
     }
+
+    @Test("list --normalize --currency EUR: every deal's amount converted into EUR beside the native one")
+    func listNormalized() async throws {
+        let deals = try DealEndToEndServer.shared.deals
+        let table = try await deals.run(["list", "--normalize", "--currency", "EUR", "--target", "openai"])
+        #expect(table.status == 0, "\(table)")
+        let parsed = try DealTextTable(table.output, footerLines: 1)
+        #expect(parsed.names.contains("IN EUR"), "\(table)")
+        let row = try #require(parsed.row(where: "ID", is: "microsoft-openai-2019"), "\(table)")
+        // USD 1B in July 2019 at the ECB's rates is about EUR 890M.
+        #expect(parsed.cell("IN EUR", in: row, rightAligned: true)?.hasPrefix("€") == true, "\(table)")
+        let csv = try await deals.run(["list", "--normalize", "--currency", "EUR", "--target", "openai", "-o", "csv"])
+        let lines = csv.output.split(separator: "\n")
+        #expect(lines.first?.hasSuffix("amount_normalized,normalized_currency") == true, "\(csv)")
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",EUR") }, "\(csv)")
+        // Without --normalize, --currency still restricts: no bundled deal is in EUR.
+        let restricted = try await deals.run(["list", "--currency", "EUR", "-o", "json"])
+        #expect(try restricted.jsonArray().isEmpty, "\(restricted)")
+    }
 }
