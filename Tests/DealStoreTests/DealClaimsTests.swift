@@ -301,6 +301,33 @@ struct DealClaimsTests {
         }
     }
 
+    @Test("a merge keeps the source's claims (accepted afresh from the survivor) and redirects claims' organizations")
+    func merge() async throws {
+        try await Self.store { store in
+            var old = TestStores.organization("old-name")
+            old.sources = [Self.source("ft")]
+            var founded = Dealstore_V1_PartialDate()
+            founded.year = 2014
+            founded.precision = .year
+            old.disputedClaims = [Self.claim("old-founded", field: "founded", claimed: .date(founded))]
+            _ = try await store.createOrganization(old)
+            var survivor = TestStores.organization("survivor")
+            survivor.founded.year = 2016
+            survivor.founded.precision = .year
+            _ = try await store.createOrganization(survivor)
+            // A deal whose target is disputed: its accepted value names the organization merged away.
+            var deal = Self.claimedDeal()
+            deal.targetID = "old-name"
+            deal.disputedClaims = [Self.claim(field: "target_id", claimed: .organizationID("other"))]
+            #expect(try await store.createDeal(deal).disputedClaims[0].accepted.organizationID == "old-name")
+            let result = try await store.mergeOrganizations("old-name", into: "survivor")
+            let claim = try #require(result.organization.disputedClaims.first)
+            #expect(claim.id == "old-founded")
+            #expect(claim.accepted.date.year == 2016)
+            #expect(try store.deal(id: "d1").disputedClaims[0].accepted.organizationID == "survivor")
+        }
+    }
+
     // MARK: Sources
 
     @Test("everything one publisher reported is one query, case-insensitively, across deals and organizations")
