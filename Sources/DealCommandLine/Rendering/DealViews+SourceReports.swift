@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealViews {
     /// Everything one publisher (or source) reported (ListSourceReports): one row per record citing it, with what

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 import Foundation
 
 /// Queries over sources and claims (issue 18 part 6): everything one publisher reported, and claims on
@@ -8,8 +8,8 @@ extension DealStore {
     /// and, when given, whose id is `sourceID`: organizations first, then deals, each in id order, then the
     /// record's sources in order. Each report says what in the record rests on the source.
     ///
-    /// A scan of every record, off the lock on one version: no index by publisher is kept (the store's records
-    /// are at most thousands of deals; the scan of the bundled data answers in microseconds).
+    /// A scan of every record (each deal decoded), off the lock on one version: no index by publisher is kept
+    /// yet, so the cost grows with the store, not with the answer.
     public func sourceReports(
         publisher: String,
         sourceID: String = "",
