@@ -1,10 +1,15 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Every target is compiled in the Swift 6 language mode (complete concurrency checking) with warnings as errors.
+/// Every target is compiled in the Swift 6 language mode (complete concurrency checking) with warnings as errors,
+/// and with the upcoming features swift-nio, grpc-swift-2 and hummingbird enable: existentials spelled `any P`,
+/// imports internal unless declared `public import`, and members visible only from modules a file imports.
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -220,6 +225,7 @@ let package = Package(
                 "DealProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
@@ -239,6 +245,10 @@ let package = Package(
             dependencies: [
                 "DealTestSupport",
                 "DealStore",
+                "DealModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "dealstore-crash-writer",
                 "DealStoreCrashScenario",
@@ -254,8 +264,14 @@ let package = Package(
                 "DealClient",
                 "DealTLS",
                 "DealStore",
+                "DealModel",
+                "DealProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -265,6 +281,10 @@ let package = Package(
                 "DealTestSupport",
                 "DealCommandLine",
                 "DealClient",
+                "DealModel",
+                "DealProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
@@ -335,25 +355,39 @@ let package = Package(
         // imported by a test target, so it is a library of its own).
         .target(
             name: "DealStoreCrashScenario",
-            dependencies: ["DealStore"],
+            dependencies: ["DealStore", "DealModel"],
             path: "Tests/DealStoreCrashScenario",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "dealstore-crash-writer",
-            dependencies: ["DealStore", "DealStoreCrashScenario"],
+            dependencies: [
+                "DealStore",
+                "DealStoreCrashScenario",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/DealStoreCrashWriter",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "dealstore-bench",
-            dependencies: ["DealStore"],
+            dependencies: [
+                "DealStore",
+                "DealModel",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/DealStoreBench",
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "DeployTests",
-            dependencies: ["DealServer", "DealTLS", "DealTestSupport"],
+            dependencies: [
+                "DealServer",
+                "DealTLS",
+                "DealModel",
+                "DealTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -50,6 +50,7 @@ gen() {
     mkdir -p "$out"
     protoc --plugin=protoc-gen-swift="$plugin" -I "$here" \
         --swift_opt=Visibility=Public \
+        --swift_opt=UseAccessLevelOnImports=true \
         --swift_opt=FileNaming=PathToUnderscores \
         --swift_opt=ProtoPathModuleMappings="$here/module-mappings.asciipb" \
         --swift_out="$out" "$@"

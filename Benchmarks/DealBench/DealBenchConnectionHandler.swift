@@ -1,6 +1,7 @@
 import DealModel
 import DealProtocol
 import DealTLS
+import Histogram
 import NIOCore
 
 /// The load loop of one connection, on its event loop: keeps `inFlight` calls open by issuing a new call each time

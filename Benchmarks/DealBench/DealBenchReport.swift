@@ -1,4 +1,5 @@
 import Foundation
+import Histogram
 
 /// One run's figures: the printed line and the `--json` object.
 struct DealBenchReport: Codable, Sendable {

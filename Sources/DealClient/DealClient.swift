@@ -1,9 +1,9 @@
 import DealModel
 import DealProtocol
-import Logging
-import NIOCore
-import NIOPosix
-import SwiftProtobuf
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import SwiftProtobuf
 
 /// A client of `dealsd`: every RPC of the DealStore service over one multiplexed TLS connection.
 ///

@@ -4,6 +4,7 @@ public import DealStore
 import Dispatch
 import Foundation
 public import Logging
+import SwiftProtobuf
 import Synchronization
 
 /// A dealsd node that is an in-memory replica of a DealStore cluster kept in PostgreSQL (see Deploy/cluster.md).

@@ -20,19 +20,10 @@ public struct DealWireReader {
     @inlinable
     public var isAtEnd: Bool { self.index >= self.bytes.count }
 
-    /// A base-128 varint, or `nil` when it runs past the end or over 64 bits.
+    /// A base-128 varint, or `nil` when it runs past the end or over 64 bits (``DealVarint/read(from:at:)``).
     @inlinable
     public mutating func varint() -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while self.index < self.bytes.count, shift < 64 {
-            let byte = self.bytes[self.index]
-            self.index += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
-        return nil
+        DealVarint.read(from: self.bytes, at: &self.index)
     }
 
     /// An `int32` field's value (protobuf encodes negatives as 64-bit varints and truncates).

@@ -1,5 +1,5 @@
-import NIOCore
-import SwiftProtobuf
+public import NIOCore
+public import SwiftProtobuf
 
 extension DealFrame {
     /// Creates a frame whose payload is `message` in protobuf binary encoding.

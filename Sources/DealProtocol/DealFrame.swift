@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One unit of the DealStore wire protocol.
 ///

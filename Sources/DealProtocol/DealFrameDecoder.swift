@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Splits a byte stream into ``DealFrame``s.
 ///

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Writes ``DealFrame``s as bytes: the outbound half of the frame codec.
 ///

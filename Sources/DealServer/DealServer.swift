@@ -1,10 +1,10 @@
 import DealProtocol
-import DealStore
-import DealTLS
-import Logging
-import NIOCore
-import NIOPosix
-import ServiceLifecycle
+public import DealStore
+public import DealTLS
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
 import Synchronization
 
 /// The DealStore network server: TLS listeners that serve the store over the DealStore protocol.

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Everything needed to build a ``DealTLSContext`` for one side of a connection, with safe defaults.
 ///

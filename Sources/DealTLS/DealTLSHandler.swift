@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A channel handler that runs TLS (OpenSSL over memory BIOs) between the socket and the rest of the pipeline.
 ///

@@ -1,5 +1,6 @@
 import CDealOpenSSLShims
 import COpenSSL
+import NIOCore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import DealClient
 import DealTestSupport
 import Foundation
+import NIOCore
 import NIOPosix
 import Testing
 

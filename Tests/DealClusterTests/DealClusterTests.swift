@@ -1,5 +1,6 @@
 import DealClient
 import DealModel
+import DealPostgres
 import DealProtocol
 import DealTestSupport
 import Foundation

@@ -1,6 +1,7 @@
 import DealCommandLine
 import DealModel
 import Foundation
+import SwiftProtobuf
 import Testing
 
 @Suite("Deal output document") struct DealOutputDocumentTests {

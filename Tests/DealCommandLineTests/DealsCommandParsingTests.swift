@@ -1,5 +1,6 @@
 import ArgumentParser
 import DealModel
+import DealProtocol
 import Testing
 
 @testable import DealCommandLine

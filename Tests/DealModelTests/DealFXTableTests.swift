@@ -1,4 +1,6 @@
 import DealModel
+import Foundation
+import SwiftProtobuf
 import Testing
 
 /// Writes tables in the format of Tools/fx/make-fx-table.py, so the tests make their own data.

@@ -1,4 +1,5 @@
 import DealProtocol
+import NIOCore
 import Testing
 
 @Suite("Status codes and methods")

@@ -1,6 +1,7 @@
 import DealModel
 import DealProtocol
 import NIOCore
+import SwiftProtobuf
 import Testing
 
 @testable import DealServer

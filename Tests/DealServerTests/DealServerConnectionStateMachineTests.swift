@@ -9,6 +9,17 @@ import Testing
 struct DealServerConnectionStateMachineTests {
     typealias Machine = DealServerConnectionStateMachine
 
+    /// A frame carrying `message`: DealProtocol's throwing factory, with a failure (a bug in the test's own
+    /// message) recorded as an issue so that the helpers below stay usable in expressions.
+    static func frame(_ kind: DealFrame.Kind, streamID: UInt32, _ message: some SwiftProtobuf.Message) -> DealFrame {
+        do {
+            return try DealFrame(kind: kind, streamID: streamID, message: message)
+        } catch {
+            Issue.record(error, "cannot encode the test's \(kind) frame")
+            return DealFrame(kind: kind, streamID: streamID)
+        }
+    }
+
     static func hello(min: UInt32 = 1, max: UInt32 = 1, window: UInt32 = 0) -> DealFrame {
         var hello = Dealstore_V1_Hello()
         hello.minVersion = min
@@ -17,13 +28,13 @@ struct DealServerConnectionStateMachineTests {
         // A small window needs a frame size no larger than it (section 8).
         hello.maxFrameSize =
             window == 0 ? 0 : Swift.max(16 * 1024, Swift.min(window, UInt32(DealFrame.defaultMaximumPayloadSize)))
-        return Machine.frame(.hello, streamID: 0, hello)
+        return Self.frame(.hello, streamID: 0, hello)
     }
 
     static func headers(_ id: UInt32, _ method: DealMethod = .getDeal, endStream: Bool = false) -> DealFrame {
         var headers = Dealstore_V1_CallHeaders()
         headers.method = method.path
-        var frame = Machine.frame(.headers, streamID: id, headers)
+        var frame = Self.frame(.headers, streamID: id, headers)
         if endStream { frame.flags = .endStream }
         return frame
     }
@@ -98,7 +109,7 @@ struct DealServerConnectionStateMachineTests {
         hello.initialWindowSize = 64 * 1024
         hello.maxFrameSize = 1 << 20
         #expect(
-            Self.goAwayCode(machine.receive(Machine.frame(.hello, streamID: 0, hello), now: .now()))
+            Self.goAwayCode(machine.receive(Self.frame(.hello, streamID: 0, hello), now: .now()))
                 == .failedPrecondition
         )
     }
@@ -148,7 +159,7 @@ struct DealServerConnectionStateMachineTests {
         var machine = Self.ready(limits: limits)
         var unknown = Dealstore_V1_CallHeaders()
         unknown.method = "/nope.Service/Nope"
-        guard case .write(let frames) = machine.receive(Machine.frame(.headers, streamID: 1, unknown), now: .now())
+        guard case .write(let frames) = machine.receive(Self.frame(.headers, streamID: 1, unknown), now: .now())
         else {
             Issue.record("expected TRAILERS")
             return
@@ -194,7 +205,7 @@ struct DealServerConnectionStateMachineTests {
         update.increment = 1000
         guard
             case .resume(1, let released) = machine.receive(
-                Machine.frame(.windowUpdate, streamID: 1, update),
+                Self.frame(.windowUpdate, streamID: 1, update),
                 now: .now()
             )
         else {

@@ -103,7 +103,7 @@ struct DealServerDecodeLimitTests {
         var headers = Dealstore_V1_CallHeaders()
         headers.method = DealMethod.getDeal.path
         headers.metadata = Array(repeating: Dealstore_V1_MetadataEntry(), count: 3_000)
-        let frame = Machine.frame(.headers, streamID: 1, headers)
+        let frame = Frames.frame(.headers, streamID: 1, headers)
         #expect(frame.payload.readableBytes > 4_096)
         guard case .write(let frames) = machine.receive(frame, now: .now()) else {
             Issue.record("expected TRAILERS")
@@ -114,7 +114,7 @@ struct DealServerDecodeLimitTests {
         #expect(machine.phase == .active)
         // The same call with its metadata within the limit starts.
         headers.metadata = Array(repeating: Dealstore_V1_MetadataEntry(), count: 10)
-        guard case .startCall(3, _, _, _) = machine.receive(Machine.frame(.headers, streamID: 3, headers), now: .now())
+        guard case .startCall(3, _, _, _) = machine.receive(Frames.frame(.headers, streamID: 3, headers), now: .now())
         else {
             Issue.record("expected the call to start")
             return

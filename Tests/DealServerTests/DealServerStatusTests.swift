@@ -3,6 +3,7 @@ import DealModel
 import DealProtocol
 import DealServer
 import Foundation
+import NIOCore
 import Testing
 
 @Suite("Status codes the daemon produces")

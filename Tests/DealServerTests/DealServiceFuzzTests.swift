@@ -4,6 +4,7 @@ import DealProtocol
 import DealServer
 import DealTestSupport
 import Foundation
+import NIOCore
 import SwiftProtobuf
 import Testing
 

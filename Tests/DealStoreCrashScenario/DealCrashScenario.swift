@@ -1,5 +1,5 @@
-import DealModel
-import DealStore
+public import DealModel
+public import DealStore
 
 /// The deterministic write sequence of the crash test, shared by the crash writer and DealStoreTests.
 ///

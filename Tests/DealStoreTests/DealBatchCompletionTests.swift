@@ -1,5 +1,6 @@
 import DealModel
 import Foundation
+import SwiftProtobuf
 import Synchronization
 import Testing
 

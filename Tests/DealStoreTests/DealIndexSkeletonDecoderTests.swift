@@ -1,4 +1,5 @@
 import DealModel
+import SwiftProtobuf
 import Testing
 
 @testable import DealStore

@@ -1,6 +1,7 @@
 import DealModel
 import DealStore
 import Foundation
+import SwiftProtobuf
 import Testing
 
 @Suite("Normalised money: the bundled ECB table, converted totals, filters and top-N")

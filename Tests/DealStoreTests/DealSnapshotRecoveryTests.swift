@@ -1,5 +1,7 @@
 import DealModel
 import Foundation
+import HashTreeCollections
+import SwiftProtobuf
 import Testing
 
 @testable import DealStore

@@ -1,6 +1,8 @@
 import DealModel
 import Foundation
+import HashTreeCollections
 import PropertyBased
+import SwiftProtobuf
 import Synchronization
 import Testing
 

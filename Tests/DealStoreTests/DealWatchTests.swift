@@ -1,5 +1,6 @@
 import DealModel
 import Foundation
+import Synchronization
 import Testing
 
 @testable import DealStore

@@ -1,4 +1,5 @@
 import DealTLS
+import Foundation
 import NIOCore
 import Testing
 

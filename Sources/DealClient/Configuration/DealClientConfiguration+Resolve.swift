@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension DealClientConfiguration {
     /// The configuration `deals` would use: each setting from the first of `explicit`, the `DEALS_*` environment

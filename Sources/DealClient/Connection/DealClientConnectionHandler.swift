@@ -76,8 +76,13 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
         guard !self.helloSent else { return }
         self.helloSent = true
         // The TLS handler holds writes until its handshake completes, so HELLO goes out as the first record.
-        self.enqueue([self.machine.hello(agent: self.agent)])
-        self.flush()
+        do {
+            self.enqueue([try self.machine.hello(agent: self.agent)])
+            self.flush()
+        } catch {
+            self.failure = error
+            self.context?.close(promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -187,7 +192,17 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
             metadata.value = Data(entry.value)
             return metadata
         }
-        var headersFrame = DealClientConnectionStateMachine.frame(.headers, streamID: id, headers)
+        var headersFrame: DealFrame
+        do {
+            headersFrame = try DealFrame(kind: .headers, streamID: id, message: headers)
+        } catch {
+            // Nothing was sent on the stream: forget it without a CANCEL and fail the call, INTERNAL.
+            self.calls[id] = nil
+            self.deadlines.removeValue(forKey: id)?.cancel()
+            _ = self.machine.cancel(streamID: id, reason: "")
+            open.promise.fail(error)
+            return
+        }
         if open.payloads.isEmpty && open.endStream {
             headersFrame.flags = .endStream
         }
@@ -288,6 +303,9 @@ final class DealClientConnectionHandler: ChannelInboundHandler {
                 self.failure = DealRPCError(code: code, message: "the server closed the connection: \(reason)")
             }
             self.closeIfIdle()
+        case .failStream(let streamID, let code, let message, let cancel):
+            self.enqueue([cancel])
+            self.finish(streamID, throwing: DealRPCError(code: code, message: message))
         case .closeConnection(let goAway, let code, let reason):
             if let goAway {
                 self.enqueue([goAway])

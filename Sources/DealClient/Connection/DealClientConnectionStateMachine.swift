@@ -44,6 +44,9 @@ struct DealClientConnectionStateMachine {
         /// Frames that were waiting for window may go now.
         case resume(streamID: UInt32, frames: [DealFrame])
         case closeConnection(goAway: DealFrame?, code: DealStatusCode, reason: String)
+        /// The client cannot go on with the stream (a frame it must send could not be encoded): send the CANCEL,
+        /// then end the call with `code` (INTERNAL) and `message`. The stream is already forgotten.
+        case failStream(streamID: UInt32, code: DealStatusCode, message: String, cancel: DealFrame)
     }
 
     let initialWindowSize: Int
@@ -62,14 +65,16 @@ struct DealClientConnectionStateMachine {
     }
 
     /// The HELLO that opens the connection.
-    func hello(agent: String) -> DealFrame {
+    ///
+    /// - Throws: ``DealRPCError`` (INTERNAL) when it cannot be encoded; the connection cannot start then.
+    func hello(agent: String) throws(DealRPCError) -> DealFrame {
         var hello = Dealstore_V1_Hello()
         hello.minVersion = DealProtocolVersion.current
         hello.maxVersion = DealProtocolVersion.current
         hello.agent = agent
         hello.maxFrameSize = UInt32(self.maximumFrameSize)
         hello.initialWindowSize = UInt32(self.initialWindowSize)
-        return Self.frame(.hello, streamID: 0, hello)
+        return try DealFrame(kind: .hello, streamID: 0, message: hello)
     }
 
     var canOpenStream: Bool {
@@ -125,9 +130,7 @@ struct DealClientConnectionStateMachine {
     /// The caller gave up on the stream: the CANCEL to send, if the stream was open.
     mutating func cancel(streamID: UInt32, reason: String) -> DealFrame? {
         guard self.streams.removeValue(forKey: streamID) != nil else { return nil }
-        var cancel = Dealstore_V1_Cancel()
-        cancel.reason = reason
-        return Self.frame(.cancel, streamID: streamID, cancel)
+        return Self.cancelFrame(streamID: streamID, reason: reason)
     }
 
     /// Every open stream, for failing their calls when the connection is gone.
@@ -236,7 +239,18 @@ struct DealClientConnectionStateMachine {
         if let increment = stream.receiveWindow.consume(size) {
             var message = Dealstore_V1_WindowUpdate()
             message.increment = increment
-            update = Self.frame(.windowUpdate, streamID: frame.streamID, message)
+            do {
+                update = try DealFrame(kind: .windowUpdate, streamID: frame.streamID, message: message)
+            } catch {
+                // Without the update the server could never send more on this stream: give it up, INTERNAL.
+                self.streams[frame.streamID] = nil
+                return .failStream(
+                    streamID: frame.streamID,
+                    code: error.code,
+                    message: error.message,
+                    cancel: Self.cancelFrame(streamID: frame.streamID, reason: error.message)
+                )
+            }
         }
         self.streams[frame.streamID] = stream
         return .message(streamID: frame.streamID, payload: frame.payload, windowUpdate: update)
@@ -258,7 +272,12 @@ struct DealClientConnectionStateMachine {
         var goAway = Dealstore_V1_GoAway()
         goAway.code = code.rawValue
         goAway.reason = reason
-        return .closeConnection(goAway: Self.frame(.goAway, streamID: 0, goAway), code: code, reason: reason)
+        // A GOAWAY that cannot be encoded is left out: the connection closes without one (an abrupt close).
+        return .closeConnection(
+            goAway: try? DealFrame(kind: .goAway, streamID: 0, message: goAway),
+            code: code,
+            reason: reason
+        )
     }
 
     private static func drain(_ stream: inout StreamState, streamID: UInt32) -> [DealFrame] {
@@ -277,8 +296,15 @@ struct DealClientConnectionStateMachine {
         return frames
     }
 
-    static func frame(_ kind: DealFrame.Kind, streamID: UInt32, _ message: some SwiftProtobuf.Message) -> DealFrame {
-        // Generated control messages always encode.
-        DealFrame(kind: kind, streamID: streamID, payload: (try? DealFrame.encode(message)) ?? ByteBuffer())
+    /// CANCEL for `streamID` saying `reason`; without the reason if that cannot be encoded, since the protocol
+    /// allows an empty CANCEL (wire.proto) and the stream must be abandoned either way.
+    static func cancelFrame(streamID: UInt32, reason: String) -> DealFrame {
+        var cancel = Dealstore_V1_Cancel()
+        cancel.reason = reason
+        do {
+            return try DealFrame(kind: .cancel, streamID: streamID, message: cancel)
+        } catch {
+            return DealFrame(kind: .cancel, streamID: streamID)
+        }
     }
 }

@@ -1,6 +1,6 @@
 import DealProtocol
 import NIOCore
-import SwiftProtobuf
+public import SwiftProtobuf
 
 /// The responses of a server-streaming call, in order; the sequence throws `DealRPCError` if the call fails.
 ///

@@ -1,6 +1,6 @@
-import DealClient
+public import DealClient
 import DealProtocol
-import Foundation
+public import Foundation
 
 /// What a command runs with: where it writes, the environment it reads, and how it reads files and stdin.
 ///

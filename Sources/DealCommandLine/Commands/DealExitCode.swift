@@ -1,4 +1,4 @@
-import DealProtocol
+public import DealProtocol
 
 /// The exit statuses of `deals`, distinct per kind of failure so scripts can react.
 ///

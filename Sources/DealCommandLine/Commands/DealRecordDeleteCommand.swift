@@ -1,5 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
+import DealClient
 import DealModel
+import SwiftProtobuf
 
 /// `deals delete <id>` and `deals orgs delete <id>`: removes one record, optionally only if unchanged since read.
 ///

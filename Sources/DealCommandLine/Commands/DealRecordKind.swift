@@ -1,8 +1,8 @@
-import ArgumentParser
+public import ArgumentParser
 import DealClient
-import DealModel
-import DealProtocol
-import SwiftProtobuf
+public import DealModel
+public import DealProtocol
+public import SwiftProtobuf
 
 /// One kind of record the write commands edit: deals (``DealDealRecords``) or organizations
 /// (``DealOrganizationRecords``).

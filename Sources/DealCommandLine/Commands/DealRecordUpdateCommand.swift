@@ -1,5 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
+import DealClient
 import DealModel
+import SwiftProtobuf
 
 /// `deals update <id> --set field=value ...` and `deals orgs update`: replaces the named fields of one record.
 ///

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import DealClient
 import DealModel
 import DealProtocol

@@ -1,5 +1,5 @@
-import ArgumentParser
-import DealClient
+public import ArgumentParser
+public import DealClient
 
 /// The connection flags every command that talks to `dealsd` accepts.
 public struct DealConnectionOptions: ParsableArguments, Sendable {

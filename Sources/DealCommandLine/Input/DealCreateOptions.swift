@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// The `--dry-run` and `--output` options of `deals add` and `deals orgs add`.
 public struct DealCreateOptions: ParsableArguments, Sendable {

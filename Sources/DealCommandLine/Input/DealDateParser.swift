@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 /// Parses dates with their precision into ``Dealstore_V1_PartialDate``.
 ///

@@ -1,4 +1,4 @@
-import SwiftProtobuf
+public import SwiftProtobuf
 
 /// Short kebab-case names for protobuf enum values (`corporate-strategic`) and their parsing.
 public enum DealEnumNames {

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 /// Applies `--set field=value` assignments to deals and organizations and names the fields for the update mask.
 ///

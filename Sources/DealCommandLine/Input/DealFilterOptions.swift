@@ -1,5 +1,5 @@
-import ArgumentParser
-import DealModel
+public import ArgumentParser
+public import DealModel
 
 /// The deal filter flags shared by `list`, `export`, `totals` and `top`.
 public struct DealFilterOptions: ParsableArguments, Sendable {

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 /// The records of an import as the async sequence the client streams, reporting each record as it is sent.
 public struct DealImportRecords: AsyncSequence, Sendable {

@@ -1,5 +1,5 @@
-import ArgumentParser
-import DealModel
+public import ArgumentParser
+public import DealModel
 
 /// The company-context and person flags of `deals orgs add`: industries, headquarters, founding date, investor
 /// types, former names, domains and a person's affiliations.

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 /// Formats a ``Dealstore_V1_PartialDate`` at its precision: `27 Oct 2023`, `Sep 2023`, `Q1 2024`, `2019`.
 public enum DealDateFormatter {

@@ -1,5 +1,5 @@
-import DealClient
-import DealProtocol
+public import DealClient
+public import DealProtocol
 
 /// Turns call failures into one-line messages that say what to do, naming the address, CA file and token source.
 public enum DealErrorDescriber {

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 /// One figure of a record (a deal's amount, a tranche's due date, a claim's claimed value) with the quotes that
 /// support it, resolved from the record's sources.

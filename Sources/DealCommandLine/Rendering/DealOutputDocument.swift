@@ -1,4 +1,4 @@
-import SwiftProtobuf
+public import SwiftProtobuf
 
 /// A command's result in every output format: table cells for people, CSV cells and protobuf JSON for scripts.
 ///

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// How a command prints its results: aligned table for people, or JSON, JSON Lines or CSV for scripts.
 public enum DealOutputFormat: String, CaseIterable, Sendable, ExpressibleByArgument {

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// The `--output` flag of commands that print results.
 public struct DealOutputOptions: ParsableArguments, Sendable {

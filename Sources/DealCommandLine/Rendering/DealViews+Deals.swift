@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealViews {
     /// A list of deals: one row each, with the headline amount and cap.

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealViews {
     /// Proposed duplicate pairs, closest first.

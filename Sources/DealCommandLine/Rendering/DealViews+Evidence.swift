@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 import SwiftProtobuf
 
 extension DealViews {

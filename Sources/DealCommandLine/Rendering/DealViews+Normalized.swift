@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealViews {
     /// Totals normalised into one currency: one row per group with the converted committed and funded sums, the

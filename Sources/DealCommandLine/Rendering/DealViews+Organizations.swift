@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealViews {
     /// A list of organizations.

@@ -1,5 +1,5 @@
-import DealModel
-import DealProtocol
+public import DealModel
+public import DealProtocol
 
 extension DealViews {
     /// The server's serving status.

@@ -1,3 +1,5 @@
+import SwiftProtobuf
+
 extension DealFXTable {
     /// How many days before a DAY-precision date its rate may have been published: weekends and the TARGET
     /// holidays (the longest gap in the ECB's series is four days, at Christmas and Easter).

@@ -205,18 +205,10 @@ public struct DealFXTable: Sendable {
         var offset: Int
 
         mutating func varint() throws(DealFXTableError) -> UInt64 {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard self.offset < self.bytes.count, shift < 64 else {
-                    throw DealFXTableError(code: .malformed, message: "the FX table ends in the middle of a value")
-                }
-                let byte = self.bytes[self.offset]
-                self.offset += 1
-                result |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return result }
-                shift += 7
+            guard let value = DealVarint.read(from: self.bytes, at: &self.offset) else {
+                throw DealFXTableError(code: .malformed, message: "the FX table ends in the middle of a value")
             }
+            return value
         }
 
         mutating func count(atMost limit: Int, what: String) throws(DealFXTableError) -> Int {

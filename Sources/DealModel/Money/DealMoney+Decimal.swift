@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension DealMoney {
     /// The amount as an exact `Decimal`: `units + nanos / 10^9`, e.g. 1.25 for units 1 and nanos 250 000 000.

@@ -1,4 +1,5 @@
 import DealProtocol
+import DealStore
 import DealTLS
 import Logging
 import NIOCore
@@ -164,7 +165,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         } else if self.stallTimer == nil, let timeout = self.machine.limits.idleTimeout {
             // Paused streams keep a connection from going idle: a client that reads nothing for as long as the
             // idle timeout is treated as gone.
-            self.stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            self.stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
                 [weak self] in
                 guard let self, let context = self.context, !context.channel.isWritable else { return }
                 self.closeForNotReading(context: context, reason: "it read nothing for the idle timeout")
@@ -609,7 +610,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         let now = context.eventLoop.now
         self.idleSince = now
         if self.idleTimer == nil, let timeout = self.machine.limits.idleTimeout {
-            self.scheduleIdleCheck(at: now + .nanoseconds(timeout.nanoseconds))
+            self.scheduleIdleCheck(at: now + TimeAmount(timeout))
         }
     }
 
@@ -624,7 +625,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
                 // A stream is open: the next idle moment arms the timer again.
                 return
             }
-            let due = since + .nanoseconds(timeout.nanoseconds)
+            let due = since + TimeAmount(timeout)
             if context.eventLoop.now < due {
                 self.scheduleIdleCheck(at: due)
                 return
@@ -652,7 +653,7 @@ final class DealServerConnectionHandler: ChannelInboundHandler, RemovableChannel
         }
         self.flushOutput()
         let grace = self.machine.limits.drainGracePeriod
-        self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(grace.nanoseconds)) {
+        self.drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(grace)) {
             [weak self] in
             guard let self else { return }
             for id in self.machine.closeAll() {

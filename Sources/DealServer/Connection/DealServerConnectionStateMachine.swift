@@ -139,7 +139,7 @@ struct DealServerConnectionStateMachine {
     /// The TLS handshake completed: the client now has ``DealConnectionLimits/helloTimeout`` to send HELLO.
     mutating func transportReady(now: NIODeadline) {
         guard self.phase == .awaitingHello else { return }
-        self.helloDeadline = now + .nanoseconds(self.limits.helloTimeout.nanoseconds)
+        self.helloDeadline = now + TimeAmount(self.limits.helloTimeout)
     }
 
     mutating func receive(_ frame: DealFrame, now: NIODeadline) -> ReceiveAction {
@@ -230,15 +230,19 @@ struct DealServerConnectionStateMachine {
         answer.maxFrameSize = UInt32(self.limits.maximumFrameSize)
         answer.maxConcurrentStreams = UInt32(self.limits.maximumConcurrentStreams)
         answer.initialWindowSize = UInt32(self.limits.initialWindowSize)
-        answer.minPingIntervalMillis = UInt32(self.limits.minimumPingInterval.milliseconds)
-        answer.idleTimeoutMillis = UInt32(self.limits.idleTimeout?.milliseconds ?? 0)
-        return .write([Self.frame(.hello, streamID: 0, answer)])
+        answer.minPingIntervalMillis = UInt32(clamping: self.limits.minimumPingInterval.milliseconds)
+        answer.idleTimeoutMillis = UInt32(clamping: self.limits.idleTimeout?.milliseconds ?? 0)
+        do {
+            return .write([try DealFrame(kind: .hello, streamID: 0, message: answer)])
+        } catch {
+            return self.connectionError(.internal, "the server could not encode its HELLO: \(error.message)")
+        }
     }
 
     private mutating func receiveConnectionFrame(_ frame: DealFrame, now: NIODeadline) -> ReceiveAction {
         switch frame.kind {
         case .ping:
-            if let last = self.lastPingAt, now - last < .nanoseconds(self.limits.minimumPingInterval.nanoseconds) {
+            if let last = self.lastPingAt, now - last < TimeAmount(self.limits.minimumPingInterval) {
                 self.pingStrikes += 1
                 if self.pingStrikes > self.limits.maximumPingStrikes {
                     return self.connectionError(
@@ -373,7 +377,7 @@ struct DealServerConnectionStateMachine {
             stream.deadline = now + .microseconds(micros)
         }
         if !frame.isEndStream, let timeout = self.limits.requestBodyTimeout {
-            stream.requestDeadline = now + .nanoseconds(timeout.nanoseconds)
+            stream.requestDeadline = now + TimeAmount(timeout)
         }
         self.noteDeadline(stream.deadline)
         self.noteDeadline(stream.requestDeadline)
@@ -457,7 +461,7 @@ struct DealServerConnectionStateMachine {
         stream.heldRequestBytes += size
         if let timeout = self.limits.requestBodyTimeout {
             // Progress: the request's clock starts again (a later deadline keeps the lower bound valid).
-            stream.requestDeadline = now + .nanoseconds(timeout.nanoseconds)
+            stream.requestDeadline = now + TimeAmount(timeout)
         }
         self.streams[id] = stream
         return .deliver(streamID: id, message: frame.payload, endStream: false)
@@ -502,7 +506,12 @@ struct DealServerConnectionStateMachine {
         guard let increment, !stream.requestEnded else { return nil }
         var message = Dealstore_V1_WindowUpdate()
         message.increment = increment
-        return Self.frame(.windowUpdate, streamID: streamID, message)
+        do {
+            return try DealFrame(kind: .windowUpdate, streamID: streamID, message: message)
+        } catch {
+            // Without the update the client could never send more on this stream: end it, INTERNAL.
+            return Self.internalTrailers(streamID: streamID, error)
+        }
     }
 
     /// The decoder holds `bytes` of a frame not yet complete; reserved in the server-wide request budget.
@@ -792,9 +801,9 @@ struct DealServerConnectionStateMachine {
             let goAway = Self.goAway(lastStreamID: last, code: .ok, reason: reason)
             if self.streams.isEmpty {
                 self.phase = .closed
-                return .writeAndClose([goAway])
+                return .writeAndClose(goAway.map { [$0] } ?? [])
             }
-            return .write([goAway], writable: false)
+            return .write(goAway.map { [$0] } ?? [], writable: false)
         }
     }
 
@@ -809,7 +818,7 @@ struct DealServerConnectionStateMachine {
             reason: "idle for longer than the server's idle timeout"
         )
         self.phase = .closed
-        return .writeAndClose([goAway])
+        return .writeAndClose(goAway.map { [$0] } ?? [])
     }
 
     /// A connection error detected outside frame parsing (decoder error, output buffer cap, handshake timeout).
@@ -838,10 +847,9 @@ struct DealServerConnectionStateMachine {
 
     // MARK: Frames
 
-    static func frame(_ kind: DealFrame.Kind, streamID: UInt32, _ message: some SwiftProtobuf.Message) -> DealFrame {
-        // Generated control messages always encode; an empty payload keeps the connection going regardless.
-        let payload = (try? DealFrame.encode(message)) ?? ByteBuffer()
-        return DealFrame(kind: kind, streamID: streamID, payload: payload)
+    /// INTERNAL trailers for a stream whose next frame could not be encoded (DealProtocol's one fallback).
+    static func internalTrailers(streamID: UInt32, _ error: DealRPCError) -> DealFrame {
+        DealFrame.internalTrailers(streamID: streamID, reason: "the server could not encode a frame: \(error.message)")
     }
 
     static func trailers(
@@ -850,13 +858,12 @@ struct DealServerConnectionStateMachine {
         message: String,
         metadata: [DealMetadataEntry] = []
     ) -> DealFrame {
-        var trailers = Dealstore_V1_Trailers()
-        trailers.code = code.rawValue
-        trailers.message = Self.statusMessage(message)
-        trailers.metadata = metadata.map(\.wire)
-        var frame = Self.frame(.trailers, streamID: streamID, trailers)
-        frame.flags = .endStream
-        return frame
+        DealFrame.trailers(
+            streamID: streamID,
+            code: code,
+            message: Self.statusMessage(message),
+            metadata: metadata.map(\.wire)
+        )
     }
 
     /// Longest status message sent, in UTF-8 bytes; longer ones are cut with "…".
@@ -877,11 +884,13 @@ struct DealServerConnectionStateMachine {
         return cut + "…"
     }
 
-    static func goAway(lastStreamID: UInt32, code: DealStatusCode, reason: String) -> DealFrame {
+    /// The GOAWAY to send, or `nil` when it cannot be encoded: the connection then closes without one (the
+    /// protocol's abrupt close), never with an empty GOAWAY that would read as a graceful shutdown.
+    static func goAway(lastStreamID: UInt32, code: DealStatusCode, reason: String) -> DealFrame? {
         var goAway = Dealstore_V1_GoAway()
         goAway.lastStreamID = lastStreamID
         goAway.code = code.rawValue
         goAway.reason = reason
-        return Self.frame(.goAway, streamID: 0, goAway)
+        return try? DealFrame(kind: .goAway, streamID: 0, message: goAway)
     }
 }

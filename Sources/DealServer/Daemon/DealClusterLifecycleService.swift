@@ -1,4 +1,5 @@
 import DealCluster
+import DealStore
 import Logging
 import ServiceLifecycle
 

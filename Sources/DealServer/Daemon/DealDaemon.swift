@@ -1,12 +1,14 @@
+import DealCluster
 import DealProtocol
 import DealStore
 import DealTLS
 import Foundation
-import Logging
+public import Logging
 import Metrics
 import NIOCore
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// `dealsd` as a library: resolves the configuration, prepares the data directory on first start, and runs the
 /// store, the server, the SIGHUP reloader and the metrics endpoint as one service group.

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// The daemon's log handler: `StreamLogHandler`'s line format, written through a buffered ``DealLogOutput``.
 ///

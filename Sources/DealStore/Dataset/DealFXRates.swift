@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 import Foundation
 
 /// Where a store's FX table comes from: the operator's `fx-rates.dfx` in the store's directory (for dealsd,

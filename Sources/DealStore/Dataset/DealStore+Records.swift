@@ -1,5 +1,7 @@
-import DealModel
+public import DealModel
 import Foundation
+import HashTreeCollections
+import Logging
 import SwiftProtobuf
 
 /// What ``DealStore/importRecords(_:policy:)`` did.

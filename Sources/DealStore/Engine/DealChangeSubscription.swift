@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 import Synchronization
 
 /// One subscriber's place in the change feed (see ``DealStore/watch(from:filter:)``): it reads the store's change

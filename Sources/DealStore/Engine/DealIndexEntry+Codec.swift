@@ -1,3 +1,5 @@
+import DealModel
+
 /// The snapshot encoding of an index entry, stored beside the deal's protobuf bytes so that recovery rebuilds the
 /// indexes without decoding a million protobuf messages (which costs about ten times more).
 ///
@@ -93,12 +95,7 @@ extension DealIndexEntry {
         var buffer: [UInt8]
 
         mutating func varint(_ value: UInt64) {
-            var value = value
-            while value >= 0x80 {
-                self.buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
-                value >>= 7
-            }
-            self.buffer.append(UInt8(value))
+            DealVarint.append(value, to: &self.buffer)
         }
 
         mutating func string(_ value: String) {
@@ -135,18 +132,10 @@ extension DealIndexEntry {
         }
 
         mutating func varint() throws(DealSnapshotFile.Invalid) -> UInt64 {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard self.offset < self.buffer.count, shift < 64 else {
-                    throw DealSnapshotFile.Invalid(description: "bad varint in a deal entry")
-                }
-                let byte = self.buffer[self.offset]
-                self.offset += 1
-                result |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return result }
-                shift += 7
+            guard let value = DealVarint.read(from: self.buffer, at: &self.offset) else {
+                throw DealSnapshotFile.Invalid(description: "bad varint in a deal entry")
             }
+            return value
         }
 
         /// A varint as an Int; a value past Int.max is a damaged entry, not a trap.

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 /// The system of record a replica ``DealStore`` writes through (DealCluster's PostgreSQL change log).
 ///

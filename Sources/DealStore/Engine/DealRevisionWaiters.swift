@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Callers waiting for the store to publish a revision (``DealStore/waitForRevision(_:onReached:)``), kept under a
 /// lock of their own so that neither registering nor waking touches the writer's lock.
 ///

@@ -1,6 +1,7 @@
-import DealModel
-import Logging
+public import DealModel
+public import Logging
 import SwiftProtobuf
+import Synchronization
 
 extension DealStore {
     /// Opens a store that is a replica of a system of record (a `DealReplicationLog`, PostgreSQL in DealCluster),

@@ -1,3 +1,5 @@
+import Synchronization
+
 extension DealStore {
     /// Calls `onReached` with the published revision once the store has published `revision` (readers then see
     /// every write up to it); returns `nil`, without calling it, when `revision` is published already.

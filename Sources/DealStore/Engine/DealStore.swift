@@ -1,6 +1,6 @@
 import DealModel
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import SwiftProtobuf
 import Synchronization
 

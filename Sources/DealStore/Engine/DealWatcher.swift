@@ -1,4 +1,5 @@
-import DealModel
+public import DealModel
+import Synchronization
 
 /// Where one ``DealChangeSubscription`` is in the change feed; kept in the store's state.
 ///

@@ -1,6 +1,7 @@
 import DealModel
 import Foundation
 import SwiftProtobuf
+import Synchronization
 
 /// The log records one write produces, built under the state lock: each change gets the next revision, is
 /// applied to the in-memory state, and is framed for the log.

@@ -1,4 +1,5 @@
 import DealModel
+import SwiftProtobuf
 
 /// A deal as a write stored it: the message and its serialized bytes, the very bytes that went to the log and the
 /// store (empty for a validate-only call, which stores nothing).

@@ -15,27 +15,27 @@ extension DealLogFrame {
         timeMicros: Int64,
         to buffer: inout [UInt8]
     ) {
-        let recordLength = 1 + Self.varintSize(UInt64(dealBytes.count)) + dealBytes.count
+        let recordLength = 1 + DealVarint.size(of: UInt64(dealBytes.count)) + dealBytes.count
         let start = buffer.count
         buffer.reserveCapacity(start + Self.headerSize + recordLength + 40)
         // Header placeholder: the length and CRC are patched in once the payload is written.
         buffer.append(contentsOf: repeatElement(0, count: Self.headerSize))
         if revision != 0 {
             buffer.append(0x08)
-            Self.appendVarint(revision, to: &buffer)
+            DealVarint.append(revision, to: &buffer)
         }
         if kind.rawValue != 0 {
             buffer.append(0x10)
-            Self.appendVarint(UInt64(bitPattern: Int64(kind.rawValue)), to: &buffer)
+            DealVarint.append(UInt64(bitPattern: Int64(kind.rawValue)), to: &buffer)
         }
         buffer.append(0x1A)
-        Self.appendVarint(UInt64(recordLength), to: &buffer)
+        DealVarint.append(UInt64(recordLength), to: &buffer)
         buffer.append(0x12)
-        Self.appendVarint(UInt64(dealBytes.count), to: &buffer)
+        DealVarint.append(UInt64(dealBytes.count), to: &buffer)
         buffer.append(contentsOf: dealBytes)
         if timeMicros != 0 {
             buffer.append(0x20)
-            Self.appendVarint(UInt64(bitPattern: timeMicros), to: &buffer)
+            DealVarint.append(UInt64(bitPattern: timeMicros), to: &buffer)
         }
         let payloadStart = start + Self.headerSize
         let length = UInt32(buffer.count - payloadStart)
@@ -44,24 +44,5 @@ extension DealLogFrame {
             bytes.storeBytes(of: length.littleEndian, toByteOffset: start, as: UInt32.self)
             bytes.storeBytes(of: crc.littleEndian, toByteOffset: start + 4, as: UInt32.self)
         }
-    }
-
-    static func varintSize(_ value: UInt64) -> Int {
-        var size = 1
-        var rest = value >> 7
-        while rest != 0 {
-            size += 1
-            rest >>= 7
-        }
-        return size
-    }
-
-    static func appendVarint(_ value: UInt64, to buffer: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            buffer.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        buffer.append(UInt8(rest))
     }
 }

@@ -1,5 +1,5 @@
 import DealModel
-import Logging
+public import Logging
 import SwiftProtobuf
 
 /// Loads a store directory: the newest valid snapshot, then every log record after it.

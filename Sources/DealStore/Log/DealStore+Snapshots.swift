@@ -2,6 +2,7 @@ import DealModel
 import Dispatch
 import Foundation
 import HashTreeCollections
+import Logging
 import Synchronization
 
 extension DealStore {

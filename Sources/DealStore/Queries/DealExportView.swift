@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 /// The records of one ExportDeals call: every organization (id order), then every deal matching its filter (id
 /// order), as stored at one revision.

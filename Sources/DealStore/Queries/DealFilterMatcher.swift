@@ -1,4 +1,6 @@
 import DealModel
+import HashTreeCollections
+import SwiftProtobuf
 
 /// A `Dealstore_V1_DealFilter` with its organization names resolved to ids and its dates and amounts turned into
 /// the index entry's representation, so most checks never decode a deal.

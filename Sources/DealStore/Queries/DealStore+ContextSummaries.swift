@@ -1,4 +1,5 @@
 import DealModel
+import HashTreeCollections
 
 extension DealStore {
     /// Totals by the target's industry or headquarters country (SUMMARY_GROUPING_INDUSTRY, _COUNTRY).

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealStore {
     /// Pairs of deals that may be the same deal stored twice, for a person to confirm (then merge or delete one).

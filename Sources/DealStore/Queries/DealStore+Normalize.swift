@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealFXTable {
     /// The period whose rate converts a deal's amounts: its announced date (from the index entry), else its closed

@@ -1,4 +1,4 @@
-import DealModel
+public import DealModel
 
 extension DealStore {
     /// Lists organizations in id order that match a free-text query and a kind; empty filters match everything.

@@ -1,6 +1,7 @@
-import DealModel
+public import DealModel
 import HashTreeCollections
 import SwiftProtobuf
+import Synchronization
 
 /// One page of ``DealStore/listDeals(filter:orderBy:pageSize:pageToken:)``.
 public struct DealListPage: Sendable {

@@ -1,4 +1,5 @@
 import DealModel
+import SwiftProtobuf
 
 /// A new deal validated and serialized off the store's lock, waiting for its revision.
 ///
@@ -28,7 +29,7 @@ struct DealPreparedDeal: Sendable {
         // Tag of field 31, wire type 2 (length-delimited): (31 << 3) | 2 = 250, a two-byte varint.
         bytes.append(0xFA)
         bytes.append(0x01)
-        DealLogFrame.appendVarint(UInt64(metaBytes.count), to: &bytes)
+        DealVarint.append(UInt64(metaBytes.count), to: &bytes)
         bytes.append(contentsOf: metaBytes)
         return bytes
     }

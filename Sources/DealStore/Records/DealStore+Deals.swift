@@ -1,5 +1,7 @@
-import DealModel
+public import DealModel
+import HashTreeCollections
 import SwiftProtobuf
+import Synchronization
 
 extension DealStore {
     /// The fields of a deal an update mask may name (proto field names).

@@ -1,4 +1,6 @@
-import DealModel
+public import DealModel
+import HashTreeCollections
+import SwiftProtobuf
 
 /// What ``DealStore/mergeOrganizations(_:into:sourceEtag:targetEtag:validateOnly:)`` did.
 public struct DealMergeResult: Sendable {

@@ -1,4 +1,5 @@
-import DealModel
+public import DealModel
+import HashTreeCollections
 import SwiftProtobuf
 
 extension DealStore {

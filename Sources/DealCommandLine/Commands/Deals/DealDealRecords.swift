@@ -1,5 +1,5 @@
-import DealModel
-import DealProtocol
+public import DealModel
+public import DealProtocol
 
 /// Deals, as `deals add`, `update` and `delete` write them.
 public enum DealDealRecords: DealRecordKind {

@@ -1,5 +1,5 @@
-import ArgumentParser
-import DealModel
+public import ArgumentParser
+public import DealModel
 import DealProtocol
 import SwiftProtobuf
 

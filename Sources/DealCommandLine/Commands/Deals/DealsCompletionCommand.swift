@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `deals completion bash|zsh|fish`: prints the shell completion script.
 public struct DealsCompletionCommand: AsyncParsableCommand, DealCommandRunnable {

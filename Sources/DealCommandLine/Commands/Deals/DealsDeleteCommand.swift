@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `deals delete <id>`: removes a deal, optionally only if unchanged since read.
 public typealias DealsDeleteCommand = DealRecordDeleteCommand<DealDealRecords>

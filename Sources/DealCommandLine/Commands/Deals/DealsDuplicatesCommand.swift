@@ -1,6 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
+import DealClient
 import DealModel
-import DealProtocol
+public import DealProtocol
 
 /// `deals duplicates`: pairs of deals that may be one deal stored twice, for a person to confirm.
 public struct DealsDuplicatesCommand: AsyncParsableCommand, DealCommandRunnable {

@@ -1,4 +1,5 @@
-import ArgumentParser
+public import ArgumentParser
+import DealClient
 import DealModel
 import DealProtocol
 

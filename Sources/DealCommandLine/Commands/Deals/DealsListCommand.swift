@@ -1,7 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import DealClient
 import DealModel
-import DealProtocol
+public import DealProtocol
 
 /// `deals list`: deals matching a filter, sorted, as a table or for scripts.
 public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {

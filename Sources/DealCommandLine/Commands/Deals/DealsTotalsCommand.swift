@@ -1,5 +1,6 @@
-import ArgumentParser
-import DealModel
+public import ArgumentParser
+import DealClient
+public import DealModel
 import DealProtocol
 
 /// `deals totals --by investor|target|year|quarter|type|industry|country`: committed and funded money per group,

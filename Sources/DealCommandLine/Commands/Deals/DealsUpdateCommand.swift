@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `deals update <id> --set field=value ...`: replaces the named fields of a deal.
 public typealias DealsUpdateCommand = DealRecordUpdateCommand<DealDealRecords>

@@ -1,5 +1,6 @@
-import ArgumentParser
-import DealModel
+public import ArgumentParser
+import DealClient
+public import DealModel
 import DealProtocol
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
-import DealModel
-import DealProtocol
+public import DealModel
+public import DealProtocol
 
 /// Organizations, as `deals orgs add`, `update` and `delete` write them.
 public enum DealOrganizationRecords: DealRecordKind {

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `deals orgs`: the organizations (companies, funds, labs) deals connect.
 public struct DealsOrgsCommand: AsyncParsableCommand {

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `deals orgs delete <id>`: removes an organization no deal refers to.
 public typealias DealsOrgsDeleteCommand = DealRecordDeleteCommand<DealOrganizationRecords>

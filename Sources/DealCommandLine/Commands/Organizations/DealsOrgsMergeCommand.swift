@@ -1,6 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
+import DealClient
 import DealModel
-import DealProtocol
+public import DealProtocol
 
 /// `deals orgs merge SOURCE --into TARGET`: merges a duplicate organization into the one that stays.
 public struct DealsOrgsMergeCommand: AsyncParsableCommand, DealCommandRunnable {

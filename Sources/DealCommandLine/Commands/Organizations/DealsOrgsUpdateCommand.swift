@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `deals orgs update <id> --set field=value ...`: replaces the named fields of an organization.
 public typealias DealsOrgsUpdateCommand = DealRecordUpdateCommand<DealOrganizationRecords>
