@@ -1,5 +1,6 @@
 public import DealModel
 import Foundation
+import HashTreeCollections
 
 /// Queries over sources and claims (issue 18 part 6): everything one publisher reported, and claims on
 /// organizations or with a status.
