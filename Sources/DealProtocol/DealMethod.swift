@@ -74,6 +74,8 @@ extension DealMethod {
     public static let watchDeals = DealMethod(service: deals, name: "WatchDeals", kind: .serverStreaming)
     public static let listConflicts = DealMethod(service: deals, name: "ListConflicts", kind: .unary)
     public static let findDuplicateDeals = DealMethod(service: deals, name: "FindDuplicateDeals", kind: .unary)
+    /// Everything one publisher (or one source) reported (issue 18 part 6).
+    public static let listSourceReports = DealMethod(service: deals, name: "ListSourceReports", kind: .unary)
 
     public static let getOrganization = DealMethod(service: organizations, name: "GetOrganization", kind: .unary)
     public static let listOrganizations = DealMethod(service: organizations, name: "ListOrganizations", kind: .unary)
@@ -111,6 +113,7 @@ extension DealMethod {
     public static let all: [DealMethod] = [
         .getDeal, .listDeals, .createDeal, .updateDeal, .deleteDeal, .importDeals, .exportDeals, .summarizeDeals,
         .topDeals, .listCoInvestors, .getTimeline, .watchDeals, .listConflicts, .findDuplicateDeals,
+        .listSourceReports,
         .getOrganization, .listOrganizations, .createOrganization, .updateOrganization, .deleteOrganization,
         .mergeOrganizations,
         .healthCheck, .healthWatch, .getServerInfo,

@@ -251,9 +251,18 @@ struct DealFuzzRequestGenerator {
         case .listConflicts:
             var request = Dealstore_V1_ListConflictsRequest()
             request.dealID = self.dealID()
+            if self.random.chance(1, in: 4) { request.organizationID = self.organizationID() }
+            request.status = Dealstore_V1_ClaimStatus(rawValue: Int(self.int32() % 4)) ?? .unspecified
             request.pageSize = self.int32()
             request.pageToken = self.pageToken()
             return (request, [[1], [3]])
+        case .listSourceReports:
+            var request = Dealstore_V1_ListSourceReportsRequest()
+            request.publisher = self.random.pick(["Financial Times", "techcrunch", "", self.text()])
+            request.sourceID = self.random.chance(1, in: 3) ? self.text() : ""
+            request.pageSize = self.int32()
+            request.pageToken = self.pageToken()
+            return (request, [[1], [2], [4]])
         case .getOrganization:
             var request = Dealstore_V1_GetOrganizationRequest()
             request.id = self.organizationID()
@@ -387,6 +396,25 @@ struct DealFuzzRequestGenerator {
                 claim.field = generator.wild() ? generator.text() : generator.random.pick(Self.dealFields)
                 claim.claimedValue = generator.text()
                 claim.sourceID = generator.wild() ? generator.sourceID() : generator.random.pick(sourceIDs)
+                // Typed claims (issue 18 part 6): a path by element id, a value of any type, a status.
+                if generator.random.chance(1, in: 2) {
+                    claim.field = generator.random.pick([
+                        "amount", "announced", "target_id", "participations[\(generator.organizationID())].committed",
+                        "tranches[t1].due", "participations.stake", generator.text(),
+                    ])
+                    switch generator.random.next() % 4 {
+                    case 0: claim.claimed.money = generator.money()
+                    case 1: claim.claimed.date = generator.date()
+                    case 2: claim.claimed.organizationID = generator.organizationID()
+                    default: claim.claimed.text = generator.text()
+                    }
+                    if generator.random.chance(1, in: 3) { claim.accepted.money = generator.money() }
+                    if generator.random.chance(1, in: 3) {
+                        claim.status = .resolved
+                        claim.resolvedBy = generator.text()
+                        claim.resolvedTimeMicros = generator.int64()
+                    }
+                }
                 return claim
             }
         }

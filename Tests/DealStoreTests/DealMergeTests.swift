@@ -196,8 +196,10 @@ struct DealMergeTests {
             _ = try await store.createDeal(TestStores.deal("b", amount: 2_000))
             // Far apart: not a duplicate.
             _ = try await store.createDeal(TestStores.deal("c", amount: 1_000, year: 2021))
-            // Another currency: proposed, amounts not compared.
+            // Another currency: compared in USD at the deals' dates (EUR 900 in June 2023 is about USD 980); EUR
+            // 5,000 is far off and not proposed.
             _ = try await store.createDeal(TestStores.deal("d", amount: 900, currency: "EUR"))
+            _ = try await store.createDeal(TestStores.deal("f", amount: 5_000, currency: "EUR"))
             // Another target: never paired.
             _ = try await store.createDeal(TestStores.deal("e", target: "other", amount: 1_000))
             let found = try store.duplicateDeals()
@@ -212,7 +214,9 @@ struct DealMergeTests {
             #expect(first.reasons.contains("ids differ only by a -N suffix"))
             #expect(first.reasons.contains("same investors"))
             let euro = try #require(found.candidates.first { $0.dealIds == ["a", "d"] })
-            #expect(euro.amountsCompared == false)
+            #expect(euro.amountsCompared)
+            #expect(euro.reasons.contains { $0.hasSuffix("apart in USD at the deals' dates") }, "\(euro.reasons)")
+            #expect(!pairs.contains(["a", "f"]))
             // A wider tolerance proposes the 50% pair; a wider window the 2021 deal.
             #expect(try store.duplicateDeals(tolerancePercent: 60).candidates.contains { $0.dealIds == ["a", "b"] })
             #expect(

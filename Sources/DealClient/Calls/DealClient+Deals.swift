@@ -123,4 +123,13 @@ extension DealClient {
     ) async throws(DealRPCError) -> Dealstore_V1_FindDuplicateDealsResponse {
         try await self.unary(.findDuplicateDeals, request: request, options: options)
     }
+
+    /// Everything one publisher (or one source) reported: each deal and organization citing it, with what rests
+    /// on it (issue 18 part 6).
+    public func listSourceReports(
+        _ request: Dealstore_V1_ListSourceReportsRequest,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Dealstore_V1_ListSourceReportsResponse {
+        try await self.unary(.listSourceReports, request: request, options: options)
+    }
 }

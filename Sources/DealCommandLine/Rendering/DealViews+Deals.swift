@@ -2,7 +2,33 @@ public import DealModel
 
 extension DealViews {
     /// A list of deals: one row each, with the headline amount and cap.
-    public static func deals(_ deals: [Dealstore_V1_Deal], footer: String? = nil) -> DealOutputDocument {
+    ///
+    /// `normalizedTo` (a currency the server normalised into, `deals list --normalize`) adds the headline amount in
+    /// it beside the native one, or why it has none ("no rate").
+    public static func deals(
+        _ deals: [Dealstore_V1_Deal],
+        footer: String? = nil,
+        normalizedTo: String? = nil
+    ) -> DealOutputDocument {
+        var document = Self.nativeDeals(deals, footer: footer)
+        guard let currency = normalizedTo else { return document }
+        func converted(_ deal: Dealstore_V1_Deal) -> (table: String, plain: String) {
+            guard deal.hasAmount else { return ("", "") }
+            switch deal.amountNormalized.status {
+            case .converted, .sameCurrency:
+                return (Self.money(deal.amountNormalized.amount), Self.plainMoney(deal.amountNormalized.amount))
+            default: return ("no rate", "")
+            }
+        }
+        // After the native amount and cap (columns 6 and 7), before the title.
+        document.columns.insert(.init("in \(currency)", alignment: .right), at: 8)
+        for (index, deal) in deals.enumerated() { document.tableRows[index].insert(converted(deal).table, at: 8) }
+        document.csvHeader += ["amount_normalized", "normalized_currency"]
+        for (index, deal) in deals.enumerated() { document.csvRows[index] += [converted(deal).plain, currency] }
+        return document
+    }
+
+    static func nativeDeals(_ deals: [Dealstore_V1_Deal], footer: String?) -> DealOutputDocument {
         DealOutputDocument(
             columns: [
                 .init("id"), .init("announced"), .init("target"), .init("investors", flexible: true), .init("type"),

@@ -531,6 +531,47 @@ public nonisolated enum Dealstore_V1_Confidence: SwiftProtobuf.Enum, Swift.CaseI
 
 }
 
+/// Whether a disputed claim is still open.
+public nonisolated enum Dealstore_V1_ClaimStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// An untyped claim written before statuses existed; read as open.
+  case unspecified // = 0
+  case `open` // = 1
+  case resolved // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .open
+    case 2: self = .resolved
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .open: return 1
+    case .resolved: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Dealstore_V1_ClaimStatus] = [
+    .unspecified,
+    .open,
+    .resolved,
+  ]
+
+}
+
 /// Whether and how an amount was converted into another currency.
 public nonisolated enum Dealstore_V1_NormalizationStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -1157,6 +1198,13 @@ public nonisolated struct Dealstore_V1_Organization: @unchecked Sendable {
     set {_uniqueStorage()._affiliations = newValue}
   }
 
+  /// What sources claim about the organization against its record (its name, founding, headquarters, a fact):
+  /// typed claims only, validated as a deal's (PROTOCOL.md, "Disputed claims").
+  public var disputedClaims: [Dealstore_V1_DisputedClaim] {
+    get {_storage._disputedClaims}
+    set {_uniqueStorage()._disputedClaims = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1265,6 +1313,11 @@ public nonisolated struct Dealstore_V1_Participation: Sendable {
   public var hasCommittedNormalized: Bool {self._committedNormalized != nil}
   /// Clears the value of `committedNormalized`. Subsequent reads from it will return its default value.
   public mutating func clearCommittedNormalized() {self._committedNormalized = nil}
+
+  /// Issue 18 part 6: the participation's id, unique within the deal, same pattern as record ids; a claim's field
+  /// path names the participation by it ("participations[amazon].committed"). Assigned on write when absent (the
+  /// investor id, then "<investor>-2", "-3"...), kept as given after that.
+  public var id: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1592,30 +1645,170 @@ public nonisolated struct Dealstore_V1_Evidence: Sendable {
 }
 
 /// A source's claim that contradicts the accepted record. Kept, never silently dropped.
-public nonisolated struct Dealstore_V1_DisputedClaim: Sendable {
+public nonisolated struct Dealstore_V1_DisputedClaim: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Unique within the deal, same pattern as record ids.
-  public var id: String = String()
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
 
   /// The field path the claim is about, e.g. "target_id" or "participations.investor_id".
-  public var field: String = String()
+  public var field: String {
+    get {_storage._field}
+    set {_uniqueStorage()._field = newValue}
+  }
 
-  public var claimedValue: String = String()
+  public var claimedValue: String {
+    get {_storage._claimedValue}
+    set {_uniqueStorage()._claimedValue = newValue}
+  }
 
-  public var acceptedValue: String = String()
+  public var acceptedValue: String {
+    get {_storage._acceptedValue}
+    set {_uniqueStorage()._acceptedValue = newValue}
+  }
 
   /// The id of the entry in Deal.sources that made the claim.
-  public var sourceID: String = String()
+  public var sourceID: String {
+    get {_storage._sourceID}
+    set {_uniqueStorage()._sourceID = newValue}
+  }
 
-  public var explanation: String = String()
+  public var explanation: String {
+    get {_storage._explanation}
+    set {_uniqueStorage()._explanation = newValue}
+  }
 
   /// The words that make the claim (`claimed_value`); the excerpts are on the source named by `source_id`.
-  public var evidence: [Dealstore_V1_Evidence] = []
+  public var evidence: [Dealstore_V1_Evidence] {
+    get {_storage._evidence}
+    set {_uniqueStorage()._evidence = newValue}
+  }
+
+  /// What the source claims, typed like the field.
+  public var claimed: Dealstore_V1_ClaimValue {
+    get {_storage._claimed ?? Dealstore_V1_ClaimValue()}
+    set {_uniqueStorage()._claimed = newValue}
+  }
+  /// Returns true if `claimed` has been explicitly set.
+  public var hasClaimed: Bool {_storage._claimed != nil}
+  /// Clears the value of `claimed`. Subsequent reads from it will return its default value.
+  public mutating func clearClaimed() {_uniqueStorage()._claimed = nil}
+
+  /// What the record says: checked against the stored record on every write (filled in when absent); a write whose
+  /// claim's accepted value disagrees with the record is refused, so it never goes stale.
+  public var accepted: Dealstore_V1_ClaimValue {
+    get {_storage._accepted ?? Dealstore_V1_ClaimValue()}
+    set {_uniqueStorage()._accepted = newValue}
+  }
+  /// Returns true if `accepted` has been explicitly set.
+  public var hasAccepted: Bool {_storage._accepted != nil}
+  /// Clears the value of `accepted`. Subsequent reads from it will return its default value.
+  public mutating func clearAccepted() {_uniqueStorage()._accepted = nil}
+
+  /// Open (the default for a typed claim) or resolved.
+  public var status: Dealstore_V1_ClaimStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  /// Who resolved the claim (a user or the principal's name); required when RESOLVED, empty when OPEN.
+  public var resolvedBy: String {
+    get {_storage._resolvedBy}
+    set {_uniqueStorage()._resolvedBy = newValue}
+  }
+
+  /// When it was resolved, microseconds since the Unix epoch; set by the store at the write when absent.
+  public var resolvedTimeMicros: Int64 {
+    get {_storage._resolvedTimeMicros}
+    set {_uniqueStorage()._resolvedTimeMicros = newValue}
+  }
+
+  /// How it was resolved, in English ("the filing confirms the record"); optional.
+  public var resolution: String {
+    get {_storage._resolution}
+    set {_uniqueStorage()._resolution = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A typed value a claim states or a record holds: one of the types of the fields a claim may dispute.
+public nonisolated struct Dealstore_V1_ClaimValue: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var value: Dealstore_V1_ClaimValue.OneOf_Value? = nil
+
+  /// An amount: deal amount, commitment cap, committed, tranche amount, option maximum, a fact's amount.
+  public var money: Dealstore_V1_Money {
+    get {
+      if case .money(let v)? = value {return v}
+      return Dealstore_V1_Money()
+    }
+    set {value = .money(newValue)}
+  }
+
+  /// Text: title, round label, name, website, city, country code, a fact's value.
+  public var text: String {
+    get {
+      if case .text(let v)? = value {return v}
+      return String()
+    }
+    set {value = .text(newValue)}
+  }
+
+  /// A date: announced, closed, a tranche's due, an option's expiry, founded, a fact's date.
+  public var date: Dealstore_V1_PartialDate {
+    get {
+      if case .date(let v)? = value {return v}
+      return Dealstore_V1_PartialDate()
+    }
+    set {value = .date(newValue)}
+  }
+
+  /// A stake or share: a participation's stake, share acquired.
+  public var fraction: Dealstore_V1_Fraction {
+    get {
+      if case .fraction(let v)? = value {return v}
+      return Dealstore_V1_Fraction()
+    }
+    set {value = .fraction(newValue)}
+  }
+
+  /// An organization id: target, investor, holder.
+  public var organizationID: String {
+    get {
+      if case .organizationID(let v)? = value {return v}
+      return String()
+    }
+    set {value = .organizationID(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Value: Equatable, Sendable {
+    /// An amount: deal amount, commitment cap, committed, tranche amount, option maximum, a fact's amount.
+    case money(Dealstore_V1_Money)
+    /// Text: title, round label, name, website, city, country code, a fact's value.
+    case text(String)
+    /// A date: announced, closed, a tranche's due, an option's expiry, founded, a fact's date.
+    case date(Dealstore_V1_PartialDate)
+    /// A stake or share: a participation's stake, share acquired.
+    case fraction(Dealstore_V1_Fraction)
+    /// An organization id: target, investor, holder.
+    case organizationID(String)
+
+  }
 
   public init() {}
 }
@@ -2179,6 +2372,10 @@ nonisolated extension Dealstore_V1_Confidence: SwiftProtobuf._ProtoNameProviding
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONFIDENCE_UNSPECIFIED\0\u{1}CONFIDENCE_LOW\0\u{1}CONFIDENCE_MEDIUM\0\u{1}CONFIDENCE_HIGH\0\u{1}CONFIDENCE_CONFIRMED\0")
 }
 
+nonisolated extension Dealstore_V1_ClaimStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CLAIM_STATUS_UNSPECIFIED\0\u{1}CLAIM_STATUS_OPEN\0\u{1}CLAIM_STATUS_RESOLVED\0")
+}
+
 nonisolated extension Dealstore_V1_NormalizationStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NORMALIZATION_STATUS_UNSPECIFIED\0\u{1}NORMALIZATION_STATUS_CONVERTED\0\u{1}NORMALIZATION_STATUS_SAME_CURRENCY\0\u{1}NORMALIZATION_STATUS_RATE_UNKNOWN\0\u{1}NORMALIZATION_STATUS_NO_DATE\0")
 }
@@ -2385,7 +2582,7 @@ nonisolated extension Dealstore_V1_RecordMeta: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Organization"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}aliases\0\u{1}kind\0\u{3}external_ids\0\u{1}description\0\u{1}website\0\u{1}sources\0\u{1}facts\0\u{2}\u{6}meta\0\u{2}G\u{2}industries\0\u{1}headquarters\0\u{1}founded\0\u{3}investor_types\0\u{3}former_names\0\u{1}domains\0\u{3}merged_ids\0\u{1}affiliations\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}aliases\0\u{1}kind\0\u{3}external_ids\0\u{1}description\0\u{1}website\0\u{1}sources\0\u{1}facts\0\u{2}\u{6}meta\0\u{2}G\u{2}industries\0\u{1}headquarters\0\u{1}founded\0\u{3}investor_types\0\u{3}former_names\0\u{1}domains\0\u{3}merged_ids\0\u{1}affiliations\0\u{4}+disputed_claims\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -2406,6 +2603,7 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
     var _domains: [String] = []
     var _mergedIds: [String] = []
     var _affiliations: [Dealstore_V1_Affiliation] = []
+    var _disputedClaims: [Dealstore_V1_DisputedClaim] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2434,6 +2632,7 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
       _domains = source._domains
       _mergedIds = source._mergedIds
       _affiliations = source._affiliations
+      _disputedClaims = source._disputedClaims
     }
   }
 
@@ -2470,6 +2669,7 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
         case 155: try { try decoder.decodeRepeatedStringField(value: &_storage._domains) }()
         case 156: try { try decoder.decodeRepeatedStringField(value: &_storage._mergedIds) }()
         case 157: try { try decoder.decodeRepeatedMessageField(value: &_storage._affiliations) }()
+        case 200: try { try decoder.decodeRepeatedMessageField(value: &_storage._disputedClaims) }()
         default: break
         }
       }
@@ -2536,6 +2736,9 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
       if !_storage._affiliations.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._affiliations, fieldNumber: 157)
       }
+      if !_storage._disputedClaims.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._disputedClaims, fieldNumber: 200)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2563,6 +2766,7 @@ nonisolated extension Dealstore_V1_Organization: SwiftProtobuf.Message, SwiftPro
         if _storage._domains != rhs_storage._domains {return false}
         if _storage._mergedIds != rhs_storage._mergedIds {return false}
         if _storage._affiliations != rhs_storage._affiliations {return false}
+        if _storage._disputedClaims != rhs_storage._disputedClaims {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2643,7 +2847,7 @@ nonisolated extension Dealstore_V1_Fact: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Participation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_id\0\u{1}role\0\u{1}committed\0\u{1}stake\0\u{3}source_ids\0\u{1}evidence\0\u{4}^\u{1}committed_normalized\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}investor_id\0\u{1}role\0\u{1}committed\0\u{1}stake\0\u{3}source_ids\0\u{1}evidence\0\u{4}^\u{1}committed_normalized\0\u{2}d\u{1}id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2658,6 +2862,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.sourceIds) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       case 100: try { try decoder.decodeSingularMessageField(value: &self._committedNormalized) }()
+      case 200: try { try decoder.decodeSingularStringField(value: &self.id) }()
       default: break
       }
     }
@@ -2689,6 +2894,9 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
     try { if let v = self._committedNormalized {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 100)
     } }()
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 200)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2700,6 +2908,7 @@ nonisolated extension Dealstore_V1_Participation: SwiftProtobuf.Message, SwiftPr
     if lhs.sourceIds != rhs.sourceIds {return false}
     if lhs.evidence != rhs.evidence {return false}
     if lhs._committedNormalized != rhs._committedNormalized {return false}
+    if lhs.id != rhs.id {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3157,7 +3366,161 @@ nonisolated extension Dealstore_V1_Evidence: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DisputedClaim"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}field\0\u{3}claimed_value\0\u{3}accepted_value\0\u{3}source_id\0\u{1}explanation\0\u{1}evidence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}field\0\u{3}claimed_value\0\u{3}accepted_value\0\u{3}source_id\0\u{1}explanation\0\u{1}evidence\0\u{2}A\u{3}claimed\0\u{1}accepted\0\u{1}status\0\u{3}resolved_by\0\u{3}resolved_time_micros\0\u{1}resolution\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _field: String = String()
+    var _claimedValue: String = String()
+    var _acceptedValue: String = String()
+    var _sourceID: String = String()
+    var _explanation: String = String()
+    var _evidence: [Dealstore_V1_Evidence] = []
+    var _claimed: Dealstore_V1_ClaimValue? = nil
+    var _accepted: Dealstore_V1_ClaimValue? = nil
+    var _status: Dealstore_V1_ClaimStatus = .unspecified
+    var _resolvedBy: String = String()
+    var _resolvedTimeMicros: Int64 = 0
+    var _resolution: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _field = source._field
+      _claimedValue = source._claimedValue
+      _acceptedValue = source._acceptedValue
+      _sourceID = source._sourceID
+      _explanation = source._explanation
+      _evidence = source._evidence
+      _claimed = source._claimed
+      _accepted = source._accepted
+      _status = source._status
+      _resolvedBy = source._resolvedBy
+      _resolvedTimeMicros = source._resolvedTimeMicros
+      _resolution = source._resolution
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._field) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._claimedValue) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._acceptedValue) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._sourceID) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._explanation) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._evidence) }()
+        case 200: try { try decoder.decodeSingularMessageField(value: &_storage._claimed) }()
+        case 201: try { try decoder.decodeSingularMessageField(value: &_storage._accepted) }()
+        case 202: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 203: try { try decoder.decodeSingularStringField(value: &_storage._resolvedBy) }()
+        case 204: try { try decoder.decodeSingularInt64Field(value: &_storage._resolvedTimeMicros) }()
+        case 205: try { try decoder.decodeSingularStringField(value: &_storage._resolution) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._field.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._field, fieldNumber: 2)
+      }
+      if !_storage._claimedValue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._claimedValue, fieldNumber: 3)
+      }
+      if !_storage._acceptedValue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._acceptedValue, fieldNumber: 4)
+      }
+      if !_storage._sourceID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sourceID, fieldNumber: 5)
+      }
+      if !_storage._explanation.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._explanation, fieldNumber: 6)
+      }
+      if !_storage._evidence.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._evidence, fieldNumber: 7)
+      }
+      try { if let v = _storage._claimed {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 200)
+      } }()
+      try { if let v = _storage._accepted {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 201)
+      } }()
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 202)
+      }
+      if !_storage._resolvedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._resolvedBy, fieldNumber: 203)
+      }
+      if _storage._resolvedTimeMicros != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._resolvedTimeMicros, fieldNumber: 204)
+      }
+      if !_storage._resolution.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._resolution, fieldNumber: 205)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_DisputedClaim, rhs: Dealstore_V1_DisputedClaim) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._field != rhs_storage._field {return false}
+        if _storage._claimedValue != rhs_storage._claimedValue {return false}
+        if _storage._acceptedValue != rhs_storage._acceptedValue {return false}
+        if _storage._sourceID != rhs_storage._sourceID {return false}
+        if _storage._explanation != rhs_storage._explanation {return false}
+        if _storage._evidence != rhs_storage._evidence {return false}
+        if _storage._claimed != rhs_storage._claimed {return false}
+        if _storage._accepted != rhs_storage._accepted {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._resolvedBy != rhs_storage._resolvedBy {return false}
+        if _storage._resolvedTimeMicros != rhs_storage._resolvedTimeMicros {return false}
+        if _storage._resolution != rhs_storage._resolution {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_ClaimValue: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ClaimValue"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}money\0\u{1}text\0\u{1}date\0\u{1}fraction\0\u{3}organization_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3165,51 +3528,99 @@ nonisolated extension Dealstore_V1_DisputedClaim: SwiftProtobuf.Message, SwiftPr
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.field) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.claimedValue) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.acceptedValue) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.sourceID) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.explanation) }()
-      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
+      case 1: try {
+        var v: Dealstore_V1_Money?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .money(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .money(v)
+        }
+      }()
+      case 2: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.value != nil {try decoder.handleConflictingOneOf()}
+          self.value = .text(v)
+        }
+      }()
+      case 3: try {
+        var v: Dealstore_V1_PartialDate?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .date(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .date(v)
+        }
+      }()
+      case 4: try {
+        var v: Dealstore_V1_Fraction?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .fraction(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .fraction(v)
+        }
+      }()
+      case 5: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.value != nil {try decoder.handleConflictingOneOf()}
+          self.value = .organizationID(v)
+        }
+      }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
-    }
-    if !self.field.isEmpty {
-      try visitor.visitSingularStringField(value: self.field, fieldNumber: 2)
-    }
-    if !self.claimedValue.isEmpty {
-      try visitor.visitSingularStringField(value: self.claimedValue, fieldNumber: 3)
-    }
-    if !self.acceptedValue.isEmpty {
-      try visitor.visitSingularStringField(value: self.acceptedValue, fieldNumber: 4)
-    }
-    if !self.sourceID.isEmpty {
-      try visitor.visitSingularStringField(value: self.sourceID, fieldNumber: 5)
-    }
-    if !self.explanation.isEmpty {
-      try visitor.visitSingularStringField(value: self.explanation, fieldNumber: 6)
-    }
-    if !self.evidence.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 7)
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.value {
+    case .money?: try {
+      guard case .money(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .text?: try {
+      guard case .text(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    }()
+    case .date?: try {
+      guard case .date(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .fraction?: try {
+      guard case .fraction(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .organizationID?: try {
+      guard case .organizationID(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 5)
+    }()
+    case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Dealstore_V1_DisputedClaim, rhs: Dealstore_V1_DisputedClaim) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.field != rhs.field {return false}
-    if lhs.claimedValue != rhs.claimedValue {return false}
-    if lhs.acceptedValue != rhs.acceptedValue {return false}
-    if lhs.sourceID != rhs.sourceID {return false}
-    if lhs.explanation != rhs.explanation {return false}
-    if lhs.evidence != rhs.evidence {return false}
+  public static func ==(lhs: Dealstore_V1_ClaimValue, rhs: Dealstore_V1_ClaimValue) -> Bool {
+    if lhs.value != rhs.value {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -596,6 +596,74 @@ public nonisolated struct Dealstore_V1_Conflict: @unchecked Sendable {
   /// Clears the value of `source`. Subsequent reads from it will return its default value.
   public mutating func clearSource() {_uniqueStorage()._source = nil}
 
+  /// Issue 18 part 6: set instead of `deal_id` for a claim on an organization.
+  public var organizationID: String {
+    get {_storage._organizationID}
+    set {_uniqueStorage()._organizationID = newValue}
+  }
+
+  public var organizationName: String {
+    get {_storage._organizationName}
+    set {_uniqueStorage()._organizationName = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Issue 18 part 6: one record's citation of a source (ListSourceReports): the source as the record lists it and
+/// what in the record rests on it.
+public nonisolated struct Dealstore_V1_SourceReport: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The citing record: a deal (`deal_id`, `deal_title`) or an organization (`organization_id`, its name).
+  public var dealID: String {
+    get {_storage._dealID}
+    set {_uniqueStorage()._dealID = newValue}
+  }
+
+  public var dealTitle: String {
+    get {_storage._dealTitle}
+    set {_uniqueStorage()._dealTitle = newValue}
+  }
+
+  public var organizationID: String {
+    get {_storage._organizationID}
+    set {_uniqueStorage()._organizationID = newValue}
+  }
+
+  public var organizationName: String {
+    get {_storage._organizationName}
+    set {_uniqueStorage()._organizationName = newValue}
+  }
+
+  public var source: Dealstore_V1_Source {
+    get {_storage._source ?? Dealstore_V1_Source()}
+    set {_uniqueStorage()._source = newValue}
+  }
+  /// Returns true if `source` has been explicitly set.
+  public var hasSource: Bool {_storage._source != nil}
+  /// Clears the value of `source`. Subsequent reads from it will return its default value.
+  public mutating func clearSource() {_uniqueStorage()._source = nil}
+
+  /// What names the source in its `source_ids` or cites its excerpts, as field paths: "participations[amazon]",
+  /// "tranches[t1]", "valuations[0]", "strategic_terms[0]", "facts[founded]", "amount" (evidence), in record order.
+  public var items: [String] {
+    get {_storage._items}
+    set {_uniqueStorage()._items = newValue}
+  }
+
+  /// Ids of the record's disputed claims made by the source.
+  public var claimIds: [String] {
+    get {_storage._claimIds}
+    set {_uniqueStorage()._claimIds = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1257,13 +1325,15 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Conflict"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deal_id\0\u{3}deal_title\0\u{1}claim\0\u{1}source\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deal_id\0\u{3}deal_title\0\u{1}claim\0\u{1}source\0\u{4}D\u{3}organization_id\0\u{3}organization_name\0")
 
   fileprivate class _StorageClass {
     var _dealID: String = String()
     var _dealTitle: String = String()
     var _claim: Dealstore_V1_DisputedClaim? = nil
     var _source: Dealstore_V1_Source? = nil
+    var _organizationID: String = String()
+    var _organizationName: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1278,6 +1348,8 @@ nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobu
       _dealTitle = source._dealTitle
       _claim = source._claim
       _source = source._source
+      _organizationID = source._organizationID
+      _organizationName = source._organizationName
     }
   }
 
@@ -1300,6 +1372,8 @@ nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobu
         case 2: try { try decoder.decodeSingularStringField(value: &_storage._dealTitle) }()
         case 3: try { try decoder.decodeSingularMessageField(value: &_storage._claim) }()
         case 4: try { try decoder.decodeSingularMessageField(value: &_storage._source) }()
+        case 200: try { try decoder.decodeSingularStringField(value: &_storage._organizationID) }()
+        case 201: try { try decoder.decodeSingularStringField(value: &_storage._organizationName) }()
         default: break
         }
       }
@@ -1324,6 +1398,12 @@ nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobu
       try { if let v = _storage._source {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
       } }()
+      if !_storage._organizationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationID, fieldNumber: 200)
+      }
+      if !_storage._organizationName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationName, fieldNumber: 201)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1337,6 +1417,120 @@ nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobu
         if _storage._dealTitle != rhs_storage._dealTitle {return false}
         if _storage._claim != rhs_storage._claim {return false}
         if _storage._source != rhs_storage._source {return false}
+        if _storage._organizationID != rhs_storage._organizationID {return false}
+        if _storage._organizationName != rhs_storage._organizationName {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_SourceReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SourceReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deal_id\0\u{3}deal_title\0\u{3}organization_id\0\u{3}organization_name\0\u{1}source\0\u{1}items\0\u{3}claim_ids\0")
+
+  fileprivate class _StorageClass {
+    var _dealID: String = String()
+    var _dealTitle: String = String()
+    var _organizationID: String = String()
+    var _organizationName: String = String()
+    var _source: Dealstore_V1_Source? = nil
+    var _items: [String] = []
+    var _claimIds: [String] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _dealID = source._dealID
+      _dealTitle = source._dealTitle
+      _organizationID = source._organizationID
+      _organizationName = source._organizationName
+      _source = source._source
+      _items = source._items
+      _claimIds = source._claimIds
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._dealID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._dealTitle) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._organizationID) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._organizationName) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._source) }()
+        case 6: try { try decoder.decodeRepeatedStringField(value: &_storage._items) }()
+        case 7: try { try decoder.decodeRepeatedStringField(value: &_storage._claimIds) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._dealID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._dealID, fieldNumber: 1)
+      }
+      if !_storage._dealTitle.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._dealTitle, fieldNumber: 2)
+      }
+      if !_storage._organizationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationID, fieldNumber: 3)
+      }
+      if !_storage._organizationName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationName, fieldNumber: 4)
+      }
+      try { if let v = _storage._source {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if !_storage._items.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._items, fieldNumber: 6)
+      }
+      if !_storage._claimIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._claimIds, fieldNumber: 7)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_SourceReport, rhs: Dealstore_V1_SourceReport) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._dealID != rhs_storage._dealID {return false}
+        if _storage._dealTitle != rhs_storage._dealTitle {return false}
+        if _storage._organizationID != rhs_storage._organizationID {return false}
+        if _storage._organizationName != rhs_storage._organizationName {return false}
+        if _storage._source != rhs_storage._source {return false}
+        if _storage._items != rhs_storage._items {return false}
+        if _storage._claimIds != rhs_storage._claimIds {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -43,6 +43,7 @@ struct DealDealsService: DealRegistrableService {
         registry.register(.watchDeals) { _, writer in self.watchDeals(writer) }
         registry.register(.listConflicts) { _, writer in self.listConflicts(writer) }
         registry.register(.findDuplicateDeals) { _, writer in self.findDuplicateDeals(writer) }
+        registry.register(.listSourceReports) { _, writer in self.listSourceReports(writer) }
     }
 
     /// The batch executor of `eventLoop`; `nil` for a loop outside the server's group (then each write's answer
@@ -237,8 +238,11 @@ struct DealDealsService: DealRegistrableService {
     func listConflicts(_ writer: DealServerCallWriter) -> any DealServerCall {
         let store = self.store
         return DealUnaryCall.answering(writer) { (request: Dealstore_V1_ListConflictsRequest) in
-            let page = try store.conflictsAtRevision(
+            // Issue 18 part 6: an organization's claims, or claims of one status (DealStore+Sources.swift).
+            let page = try store.conflicts(
                 dealID: request.dealID,
+                organizationID: request.organizationID,
+                status: request.status,
                 pageSize: Int(request.pageSize),
                 pageToken: request.pageToken
             )

@@ -8,19 +8,26 @@ extension DealStore {
     /// the organizations of the same version, so an organization's industries or country can change without any
     /// deal being re-indexed. A target with several industries counts in each of them (so the groups' sums can
     /// exceed the total of all deals); a target with none, or without a headquarters, is in group "unknown".
+    ///
+    /// With `filter.normalize_to`, every group also carries its totals in that currency, each contribution converted
+    /// at its deal's date (``normalizing(_:entries:grouping:to:table:organizations:)``), as the other groupings.
     static func contextSummary(
         _ grouping: Dealstore_V1_SummaryGrouping,
         filter: Dealstore_V1_DealFilter,
-        version: DealVersion
+        version: DealVersion,
+        table: DealFXTable
     ) throws(DealStoreError) -> [Dealstore_V1_SummaryGroup] {
         var byTarget: [String: DealGroupTotals] = [:]
+        var normalization: (entries: [DealIndexEntry], currency: String)?
         if filter == Dealstore_V1_DealFilter() {
             for (key, totals) in version.summaries.byTarget { byTarget[key] = totals }
         } else {
-            let matcher = try DealFilterMatcher(filter, version: version)
+            let matcher = try DealFilterMatcher(filter, version: version, fxTable: table)
             var index = DealSummaryMaps<[String: DealGroupTotals]>()
-            for entry in Self.matching(matcher, in: version) { index.add(entry, sign: 1, only: .target) }
+            let entries = Self.matching(matcher, in: version)
+            for entry in entries { index.add(entry, sign: 1, only: .target) }
             byTarget = index.byTarget
+            if let currency = matcher.normalizeTo { normalization = (entries, currency) }
         }
         var groups: [String: DealGroupTotals] = [:]
         for (target, totals) in byTarget {
@@ -28,7 +35,16 @@ extension DealStore {
                 groups[key, default: DealGroupTotals()].absorb(totals)
             }
         }
-        return Self.summaryGroups(groups, grouping: grouping, version: version)
+        let answer = Self.summaryGroups(groups, grouping: grouping, version: version)
+        guard let normalization else { return answer }
+        return Self.normalizing(
+            answer,
+            entries: normalization.entries,
+            grouping: grouping,
+            to: normalization.currency,
+            table: table,
+            organizations: version.organizations
+        )
     }
 
     /// The groups a target belongs to: its industries or its headquarters country, else "unknown".

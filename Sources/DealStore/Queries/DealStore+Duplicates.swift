@@ -23,7 +23,7 @@ extension DealStore {
         }
         let limit = limit <= 0 ? 100 : min(limit, 1_000)
         let version = self.version
-        let matcher = try DealFilterMatcher(filter, version: version)
+        let matcher = try DealFilterMatcher(filter, version: version, fxTable: self.fxTable)
         var byTarget: [String: [DealIndexEntry]] = [:]
         for entry in Self.matching(matcher, in: version) { byTarget[entry.targetID, default: []].append(entry) }
         var candidates: [(candidate: Dealstore_V1_DuplicateCandidate, difference: Int)] = []
@@ -39,7 +39,9 @@ extension DealStore {
                             deals[second],
                             target: target,
                             maximumDaysApart: maximumDaysApart,
-                            tolerancePercent: tolerancePercent
+                            tolerancePercent: tolerancePercent,
+                            normalizeTo: matcher.normalizeTo ?? "USD",
+                            table: self.fxTable
                         )
                     else { continue }
                     candidates.append(pair)
@@ -61,7 +63,9 @@ extension DealStore {
         _ b: Dealstore_V1_Deal,
         target: String,
         maximumDaysApart: Int,
-        tolerancePercent: Int
+        tolerancePercent: Int,
+        normalizeTo: String = "USD",
+        table: DealFXTable? = nil
     ) -> (candidate: Dealstore_V1_DuplicateCandidate, difference: Int)? {
         guard let first = Self.dealDays(a), let second = Self.dealDays(b) else { return nil }
         let apart = max(0, max(first.start, second.start) - min(first.end, second.end))
@@ -74,20 +78,25 @@ extension DealStore {
             apart == 0 ? "same target, dates overlap" : "same target, dates \(apart) day(s) apart"
         )
         var difference = 10_001
-        if a.hasAmount && b.hasAmount && a.amount.currencyCode == b.amount.currencyCode {
-            let x = a.amount.totalNanos
-            let y = b.amount.totalNanos
+        // Two currencies: both amounts converted into `normalizeTo` at their deals' dates (issue 18 part 1), when
+        // the FX table has rates for both.
+        let converted = Self.comparableAmounts(a, b, to: normalizeTo, table: table)
+        if let (x, y, currency) = converted {
             let larger = max(x, y)
             // Basis points of the larger amount; both are at most 10^24 nanos, so the product fits Int128.
             let points = larger == 0 ? 0 : Int((((x > y ? x - y : y - x) * 10_000) / larger))
             guard points <= tolerancePercent * 100 else { return nil }
             candidate.amountsCompared = true
             candidate.amountDifferenceBasisPoints = Int32(points)
-            candidate.reasons.append(points == 0 ? "same amount" : "amounts \(Self.percentText(points)) apart")
+            let within = currency.map { " in \($0) at the deals' dates" } ?? ""
+            candidate.reasons.append(
+                points == 0 ? "same amount\(within)" : "amounts \(Self.percentText(points)) apart\(within)"
+            )
             difference = points
         } else if a.hasAmount && b.hasAmount {
             candidate.reasons.append(
-                "amounts in \(a.amount.currencyCode) and \(b.amount.currencyCode), not compared"
+                "amounts in \(a.amount.currencyCode) and \(b.amount.currencyCode), not compared (no rate into "
+                    + "\(normalizeTo) at their dates)"
             )
         } else {
             candidate.reasons.append("an amount is missing, not compared")
@@ -100,6 +109,31 @@ extension DealStore {
             candidate.reasons.append("same investors")
         }
         return (candidate, difference)
+    }
+
+    /// The two headline amounts in nanos of one currency: as they are when both are in one currency (`currency`
+    /// nil), else both converted into `normalizeTo` at their deals' dates (`currency` names it); nil when an amount
+    /// is missing or has no rate.
+    static func comparableAmounts(
+        _ a: Dealstore_V1_Deal,
+        _ b: Dealstore_V1_Deal,
+        to normalizeTo: String,
+        table: DealFXTable?
+    ) -> (Int128, Int128, currency: String?)? {
+        guard a.hasAmount && b.hasAmount else { return nil }
+        if a.amount.currencyCode == b.amount.currencyCode { return (a.amount.totalNanos, b.amount.totalNanos, nil) }
+        guard let table else { return nil }
+        func converted(_ deal: Dealstore_V1_Deal) -> Int128? {
+            let date: Dealstore_V1_PartialDate? =
+                deal.hasAnnounced ? deal.announced : (deal.hasClosed ? deal.closed : nil)
+            let normalized = table.normalize(deal.amount, to: normalizeTo, at: date)
+            switch normalized.status {
+            case .converted, .sameCurrency: return normalized.amount.totalNanos
+            default: return nil
+            }
+        }
+        guard let x = converted(a), let y = converted(b) else { return nil }
+        return (x, y, normalizeTo)
     }
 
     /// Basis points as a percentage: 250 is "2.5%", 1000 "10%".

@@ -206,7 +206,10 @@ extension DealStore {
         if groupBy == .unspecified { throw .invalid("group_by", "is required") }
         let version = self.version
         if groupBy == .industry || groupBy == .country {
-            return (try Self.contextSummary(groupBy, filter: filter, version: version), version.revision)
+            return (
+                try Self.contextSummary(groupBy, filter: filter, version: version, table: self.fxTable),
+                version.revision
+            )
         }
         let grouping: Dealstore_V1_SummaryGrouping =
             switch groupBy {
@@ -237,10 +240,11 @@ extension DealStore {
         entries: [DealIndexEntry],
         grouping: Dealstore_V1_SummaryGrouping,
         to currency: String,
-        table: DealFXTable
+        table: DealFXTable,
+        organizations: [String: Dealstore_V1_Organization] = [:]
     ) -> [Dealstore_V1_SummaryGroup] {
-        // Industry and country groups (issue 18, parts 3-6) are not normalised yet: they keep their native totals.
-        guard [.investor, .target, .year, .quarter, .dealType].contains(grouping) else { return groups }
+        // Industry and country groups come from the target's organization (`organizations`, of the same version).
+        let context = grouping == .industry || grouping == .country
         var totals: [String: DealNormalizedTotals] = [:]
         var cache: [String: DealFXTable.Lookup] = [:]
         let source = table.sourceLabel
@@ -261,21 +265,22 @@ extension DealStore {
                 cache[key] = found
                 return found
             }
-            let fixedKey: String? =
+            let fixedKeys: [String]? =
                 switch grouping {
                 case .investor: nil
-                case .target: entry.targetID
-                case .year: DealSummaryIndex.yearKey(entry)
-                case .quarter: DealSummaryIndex.quarterKey(entry)
-                default: Self.dealTypeName(entry.type)
+                case .target: [entry.targetID]
+                case .year: [DealSummaryIndex.yearKey(entry)]
+                case .quarter: [DealSummaryIndex.quarterKey(entry)]
+                default:
+                    context
+                        ? Self.contextKeys(of: organizations[entry.targetID], grouping)
+                        : [Self.dealTypeName(entry.type)]
                 }
             for contribution in entry.contributions {
-                let key = fixedKey ?? contribution.investorID
-                totals[key, default: DealNormalizedTotals()].add(
-                    contribution,
-                    lookup: lookup(contribution.currency),
-                    source: source
-                )
+                let conversion = lookup(contribution.currency)
+                for key in fixedKeys ?? [contribution.investorID] {
+                    totals[key, default: DealNormalizedTotals()].add(contribution, lookup: conversion, source: source)
+                }
             }
         }
         var result = groups.map { group in

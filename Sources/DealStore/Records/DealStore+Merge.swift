@@ -235,6 +235,18 @@ extension DealStore {
         }
         merged.sources += source.sources
         merged.facts += source.facts
+        // Claims on the source are about the merged organization now (issue 18 part 6): kept, with their accepted
+        // value taken afresh from the survivor by validation (the survivor's own values win).
+        let claimIDs = Set(merged.disputedClaims.map(\.id))
+        if let claim = source.disputedClaims.first(where: { claimIDs.contains($0.id) }) {
+            throw Self.mergeClash("disputed claim", claim.id, source.id, survivor.id)
+        }
+        merged.disputedClaims += source.disputedClaims.map { claim in
+            var claim = claim
+            claim.clearAccepted()
+            claim.acceptedValue = ""
+            return claim
+        }
         for affiliation in source.affiliations
         where !merged.affiliations.contains(where: {
             $0.organizationID == affiliation.organizationID && $0.role == affiliation.role
@@ -265,6 +277,15 @@ extension DealStore {
         }
         for index in deal.strategicTerms.indices where deal.strategicTerms[index].partyID == old {
             deal.strategicTerms[index].partyID = new
+        }
+        // Typed claims name organizations too: they follow the record, else the accepted value would disagree.
+        for index in deal.disputedClaims.indices {
+            if deal.disputedClaims[index].claimed.organizationID == old {
+                deal.disputedClaims[index].claimed.organizationID = new
+            }
+            if deal.disputedClaims[index].accepted.organizationID == old {
+                deal.disputedClaims[index].accepted.organizationID = new
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ extension DealValidator {
         }
         try self.validate(organization)
         try self.checkContext(organization)
+        try self.checkClaims(&organization)
     }
 
     /// The context fields of `organization`, whose affiliations already name organization ids.

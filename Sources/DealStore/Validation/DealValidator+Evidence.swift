@@ -33,7 +33,7 @@ extension DealValidator {
         static let valuation = ["kind", "amount", "as_of", "approximate"]
         static let strategicTerm = ["kind", "party_id", "value", "description", "since"]
         static let source = ["publisher", "url", "title", "published", "language", "derived_from_source_ids"]
-        static let disputedClaim = ["field", "claimed_value", "accepted_value", "explanation"]
+        static let disputedClaim = ["field", "claimed_value", "accepted_value", "explanation", "claimed", "resolution"]
         static let fact = ["property", "value", "amount", "date", "approximate"]
     }
 

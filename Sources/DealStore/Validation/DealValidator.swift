@@ -309,6 +309,8 @@ struct DealValidator {
         }
         try self.checkTypes(&deal, excerpts: excerpts)
         try Self.checkExit(deal)
+        try Self.assignParticipationIDs(&deal)
+        try self.checkClaims(&deal)
     }
 
     /// Validates `deal` and returns it with organization references rewritten to ids.

@@ -742,11 +742,26 @@ class AsyncClient:
         return DealStream(start_then_next, stream.cancel)
 
     async def list_conflicts(
-        self, deal_id: str = "", *, page_size: int = 0, timeout: float | None = None
+        self,
+        deal_id: str = "",
+        *,
+        organization_id: str = "",
+        status: EnumArgument = 0,
+        page_size: int = 0,
+        timeout: float | None = None,
     ) -> list[query_pb2.Conflict]:
-        """The disputed claims (of one deal, or of all), every page."""
+        """The disputed claims (of one deal, of all deals, or of one organization), every page.
+
+        ``status`` is a ``model_pb2.CLAIM_STATUS_*`` value or a name ("open", "resolved"); open includes untyped
+        claims.
+        """
         conflicts: list[query_pb2.Conflict] = []
-        request = deals_pb2.ListConflictsRequest(deal_id=deal_id, page_size=page_size)
+        request = deals_pb2.ListConflictsRequest(
+            deal_id=deal_id,
+            organization_id=organization_id,
+            status=enum_value(model_pb2.ClaimStatus, status, "status") if status else None,
+            page_size=page_size,
+        )
         while True:
             page = await self._unary(_DEALS + "ListConflicts", request, deals_pb2.ListConflictsResponse, timeout)
             conflicts.extend(page.conflicts)
@@ -773,6 +788,21 @@ class AsyncClient:
         return await self._unary(
             _DEALS + "FindDuplicateDeals", request, deals_pb2.FindDuplicateDealsResponse, timeout
         )
+
+    async def list_source_reports(
+        self, publisher: str = "", *, source_id: str = "", page_size: int = 0, timeout: float | None = None
+    ) -> list[query_pb2.SourceReport]:
+        """Everything one publisher (or one source id) reported: each record citing it, every page."""
+        reports: list[query_pb2.SourceReport] = []
+        request = deals_pb2.ListSourceReportsRequest(publisher=publisher, source_id=source_id, page_size=page_size)
+        while True:
+            page = await self._unary(
+                _DEALS + "ListSourceReports", request, deals_pb2.ListSourceReportsResponse, timeout
+            )
+            reports.extend(page.reports)
+            if not page.next_page_token:
+                return reports
+            request.page_token = page.next_page_token
 
     # --- Organizations ---
 

@@ -285,10 +285,28 @@ class Client:
         )
 
     def list_conflicts(
-        self, deal_id: str = "", *, page_size: int = 0, timeout: float | None = None
+        self,
+        deal_id: str = "",
+        *,
+        organization_id: str = "",
+        status: EnumArgument = 0,
+        page_size: int = 0,
+        timeout: float | None = None,
     ) -> list[query_pb2.Conflict]:
-        """The disputed claims of one deal, or of all."""
-        return self._loop.run(self._client.list_conflicts(deal_id, page_size=page_size, timeout=timeout))
+        """The disputed claims of one deal, of all deals, or of one organization; ``status`` open or resolved."""
+        return self._loop.run(
+            self._client.list_conflicts(
+                deal_id, organization_id=organization_id, status=status, page_size=page_size, timeout=timeout
+            )
+        )
+
+    def list_source_reports(
+        self, publisher: str = "", *, source_id: str = "", page_size: int = 0, timeout: float | None = None
+    ) -> list[query_pb2.SourceReport]:
+        """Everything one publisher (or one source id) reported: each record citing it."""
+        return self._loop.run(
+            self._client.list_source_reports(publisher, source_id=source_id, page_size=page_size, timeout=timeout)
+        )
 
     # --- Organizations ---
 

@@ -15,11 +15,18 @@ public struct DealsConflictsCommand: AsyncParsableCommand, DealCommandRunnable {
             Examples:
               deals conflicts
               deals conflicts --deal amazon-anthropic-2023 -o json
+              deals conflicts --organization anthropic --status open
             """
     )
 
     @Option(help: "Only this deal's claims.")
     var deal: String?
+
+    @Option(help: "This organization's claims (an id, name or alias) instead of deals' claims.")
+    var organization: String?
+
+    @Option(help: "Only claims with this status: open (untyped claims included) or resolved.")
+    var status: String?
 
     @OptionGroup var format: DealOutputOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
@@ -33,6 +40,13 @@ public struct DealsConflictsCommand: AsyncParsableCommand, DealCommandRunnable {
     public func run(in context: DealCommandContext) async throws {
         var request = Dealstore_V1_ListConflictsRequest()
         request.dealID = self.deal ?? ""
+        request.organizationID = self.organization ?? ""
+        switch self.status?.lowercased() {
+        case nil: break
+        case "open": request.status = .open
+        case "resolved": request.status = .resolved
+        case let other?: throw DealInputError("--status '\(other)' is not a claim status: use open or resolved")
+        }
         request.pageSize = 1000
         let conflicts = try await context.withClient(self.connection) { client in
             var conflicts: [Dealstore_V1_Conflict] = []

@@ -15,6 +15,12 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
               deals list --target anthropic --type corporate-strategic -o csv > anthropic.csv
               deals list --since Q3-2023 --until 2024 --term AWS -o json | jq '.[].id'
 
+            With --normalize, --currency (USD by default) names the currency to convert
+            every headline amount into, at its deal's date, instead of restricting the
+            list to amounts in it; the table adds the converted amount ("no rate" when
+            the FX table has none), -o json each deal's amountNormalized with the rate.
+              deals list --normalize --currency EUR --sort -amount
+
             --sort takes comma-separated fields (id, announced, amount, target, revision), each optionally
             prefixed with - for descending order.
             """
@@ -30,6 +36,9 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
 
     @Option(help: "Print at most this many deals (default: all).")
     var limit: Int?
+
+    @Flag(help: "Convert every amount into --currency (USD by default) instead of listing only amounts in it.")
+    var normalize = false
 
     @OptionGroup var format: DealOutputOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
@@ -78,6 +87,11 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
     public func request() throws -> Dealstore_V1_ListDealsRequest {
         var request = Dealstore_V1_ListDealsRequest()
         request.filter = try self.filter.filter()
+        if self.normalize {
+            // --currency names the currency to convert into, not a restriction (as in `deals totals`).
+            request.filter.normalizeTo = request.filter.currencyCode.isEmpty ? "USD" : request.filter.currencyCode
+            request.filter.currencyCode = ""
+        }
         request.orderBy = try self.sort.map(Self.orderBy) ?? ""
         request.pageSize = Int32(clamping: min(self.limit ?? 1000, 1000))
         return request
@@ -105,6 +119,10 @@ public struct DealsListCommand: AsyncParsableCommand, DealCommandRunnable {
         }
         let footer =
             Int64(deals.count) < total ? "\(deals.count) of \(total) deals" : DealViews.count(deals.count, "deal")
-        try context.emit(DealViews.deals(deals, footer: footer), as: self.format.output)
+        let normalizedTo = request.filter.normalizeTo.isEmpty ? nil : request.filter.normalizeTo
+        try context.emit(
+            DealViews.deals(deals, footer: footer, normalizedTo: normalizedTo),
+            as: self.format.output
+        )
     }
 }

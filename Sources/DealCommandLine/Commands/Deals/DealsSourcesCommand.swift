@@ -16,8 +16,13 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
             named); QUOTED: figures that quote its own words; EXCERPTS: its quotes.
             -o json adds each source's excerpts and the figures it backs.
 
+            With --publisher (or --source-id), everything that publisher reported
+            instead, answered by the server in one query (ListSourceReports): one row
+            per deal or organization citing it, with the items and claims resting on it.
+
             Examples:
               deals sources
+              deals sources --publisher "Financial Times"
               deals sources --deal amazon-anthropic-2023
               deals sources -o json | jq '.[] | {id: .source.id, figureCount}'
             """
@@ -25,6 +30,12 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
 
     @Option(help: "Only this deal's sources (organizations' sources are then left out).")
     var deal: String?
+
+    @Option(help: "Everything this publisher reported (case-insensitive): the records citing its sources.")
+    var publisher: String?
+
+    @Option(name: .customLong("source-id"), help: "With or without --publisher: the records citing this source id.")
+    var sourceID: String?
 
     @OptionGroup var format: DealOutputOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
@@ -36,6 +47,15 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
     }
 
     public func run(in context: DealCommandContext) async throws {
+        if self.publisher != nil || self.sourceID != nil {
+            if self.deal != nil {
+                throw DealInputError(
+                    "--deal cannot be combined with --publisher or --source-id: those search every record"
+                )
+            }
+            try await self.runReports(in: context)
+            return
+        }
         let (deals, organizations) = try await context.withClient(self.connection) { client in
             if let id = self.deal {
                 var request = Dealstore_V1_GetDealRequest()
@@ -63,5 +83,23 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
             return (deals, organizations)
         }
         try context.emit(DealViews.sources(deals: deals, organizations: organizations), as: self.format.output)
+    }
+
+    /// `--publisher` / `--source-id`: every page of ListSourceReports.
+    func runReports(in context: DealCommandContext) async throws {
+        var request = Dealstore_V1_ListSourceReportsRequest()
+        request.publisher = self.publisher ?? ""
+        request.sourceID = self.sourceID ?? ""
+        request.pageSize = 1000
+        let reports = try await context.withClient(self.connection) { client in
+            var reports: [Dealstore_V1_SourceReport] = []
+            while true {
+                let response = try await client.listSourceReports(request)
+                reports += response.reports
+                if response.nextPageToken.isEmpty { return reports }
+                request.pageToken = response.nextPageToken
+            }
+        }
+        try context.emit(DealViews.sourceReports(reports), as: self.format.output)
     }
 }

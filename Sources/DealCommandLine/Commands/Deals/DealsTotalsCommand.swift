@@ -89,7 +89,7 @@ public struct DealsTotalsCommand: AsyncParsableCommand, DealCommandRunnable {
                 }
             }
         }
-        // Groupings the server does not normalise (industry, country) come without `normalized`: shown natively.
+        // A server that predates normalised industry and country groups sends them without `normalized`: native.
         if self.native || groups.contains(where: { !$0.hasNormalized }) {
             try context.emit(DealViews.totals(groups, funded: self.funded), as: self.format.output)
         } else {

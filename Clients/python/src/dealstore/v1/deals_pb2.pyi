@@ -104,14 +104,18 @@ class ListCoInvestorsResponse(_message.Message):
     def __init__(self, investor_id: _Optional[str] = ..., co_investors: _Optional[_Iterable[_Union[_query_pb2.CoInvestor, _Mapping]]] = ...) -> None: ...
 
 class ListConflictsRequest(_message.Message):
-    __slots__ = ["deal_id", "page_size", "page_token"]
+    __slots__ = ["deal_id", "organization_id", "page_size", "page_token", "status"]
     DEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     deal_id: str
+    organization_id: str
     page_size: int
     page_token: str
-    def __init__(self, deal_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    status: _model_pb2.ClaimStatus
+    def __init__(self, deal_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., organization_id: _Optional[str] = ..., status: _Optional[_Union[_model_pb2.ClaimStatus, str]] = ...) -> None: ...
 
 class ListConflictsResponse(_message.Message):
     __slots__ = ["conflicts", "next_page_token"]
@@ -142,6 +146,28 @@ class ListDealsResponse(_message.Message):
     next_page_token: str
     total_size: int
     def __init__(self, deals: _Optional[_Iterable[_Union[_model_pb2.Deal, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class ListSourceReportsRequest(_message.Message):
+    __slots__ = ["page_size", "page_token", "publisher", "source_id"]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHER_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    publisher: str
+    source_id: str
+    def __init__(self, publisher: _Optional[str] = ..., source_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSourceReportsResponse(_message.Message):
+    __slots__ = ["next_page_token", "reports", "revision"]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    next_page_token: str
+    reports: _containers.RepeatedCompositeFieldContainer[_query_pb2.SourceReport]
+    revision: int
+    def __init__(self, reports: _Optional[_Iterable[_Union[_query_pb2.SourceReport, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., revision: _Optional[int] = ...) -> None: ...
 
 class SummarizeDealsRequest(_message.Message):
     __slots__ = ["filter", "group_by"]

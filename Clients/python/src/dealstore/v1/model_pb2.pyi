@@ -10,6 +10,9 @@ AFFILIATION_ROLE_EMPLOYEE: AffiliationRole
 AFFILIATION_ROLE_EXECUTIVE: AffiliationRole
 AFFILIATION_ROLE_FOUNDER: AffiliationRole
 AFFILIATION_ROLE_UNSPECIFIED: AffiliationRole
+CLAIM_STATUS_OPEN: ClaimStatus
+CLAIM_STATUS_RESOLVED: ClaimStatus
+CLAIM_STATUS_UNSPECIFIED: ClaimStatus
 CONFIDENCE_CONFIRMED: Confidence
 CONFIDENCE_HIGH: Confidence
 CONFIDENCE_LOW: Confidence
@@ -131,6 +134,20 @@ class Affiliation(_message.Message):
     until: PartialDate
     def __init__(self, organization_id: _Optional[str] = ..., role: _Optional[_Union[AffiliationRole, str]] = ..., title: _Optional[str] = ..., since: _Optional[_Union[PartialDate, _Mapping]] = ..., until: _Optional[_Union[PartialDate, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class ClaimValue(_message.Message):
+    __slots__ = ["date", "fraction", "money", "organization_id", "text"]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    FRACTION_FIELD_NUMBER: _ClassVar[int]
+    MONEY_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    date: PartialDate
+    fraction: Fraction
+    money: Money
+    organization_id: str
+    text: str
+    def __init__(self, money: _Optional[_Union[Money, _Mapping]] = ..., text: _Optional[str] = ..., date: _Optional[_Union[PartialDate, _Mapping]] = ..., fraction: _Optional[_Union[Fraction, _Mapping]] = ..., organization_id: _Optional[str] = ...) -> None: ...
+
 class Deal(_message.Message):
     __slots__ = ["amount", "amount_normalized", "announced", "closed", "commitment_cap", "commitment_cap_normalized", "disputed_claims", "evidence", "id", "instrument", "kind", "listing", "meta", "notes", "options", "participations", "round_label", "share_acquired", "sources", "stage", "status", "strategic_terms", "target_id", "title", "tranches", "type", "valuations"]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -198,22 +215,34 @@ class DealRecord(_message.Message):
     def __init__(self, organization: _Optional[_Union[Organization, _Mapping]] = ..., deal: _Optional[_Union[Deal, _Mapping]] = ...) -> None: ...
 
 class DisputedClaim(_message.Message):
-    __slots__ = ["accepted_value", "claimed_value", "evidence", "explanation", "field", "id", "source_id"]
+    __slots__ = ["accepted", "accepted_value", "claimed", "claimed_value", "evidence", "explanation", "field", "id", "resolution", "resolved_by", "resolved_time_micros", "source_id", "status"]
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_VALUE_FIELD_NUMBER: _ClassVar[int]
+    CLAIMED_FIELD_NUMBER: _ClassVar[int]
     CLAIMED_VALUE_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     FIELD_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    RESOLUTION_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_BY_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_TIME_MICROS_FIELD_NUMBER: _ClassVar[int]
     SOURCE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    accepted: ClaimValue
     accepted_value: str
+    claimed: ClaimValue
     claimed_value: str
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     explanation: str
     field: str
     id: str
+    resolution: str
+    resolved_by: str
+    resolved_time_micros: int
     source_id: str
-    def __init__(self, id: _Optional[str] = ..., field: _Optional[str] = ..., claimed_value: _Optional[str] = ..., accepted_value: _Optional[str] = ..., source_id: _Optional[str] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+    status: ClaimStatus
+    def __init__(self, id: _Optional[str] = ..., field: _Optional[str] = ..., claimed_value: _Optional[str] = ..., accepted_value: _Optional[str] = ..., source_id: _Optional[str] = ..., explanation: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., claimed: _Optional[_Union[ClaimValue, _Mapping]] = ..., accepted: _Optional[_Union[ClaimValue, _Mapping]] = ..., status: _Optional[_Union[ClaimStatus, str]] = ..., resolved_by: _Optional[str] = ..., resolved_time_micros: _Optional[int] = ..., resolution: _Optional[str] = ...) -> None: ...
 
 class Evidence(_message.Message):
     __slots__ = ["excerpt_ids", "field", "inference"]
@@ -378,7 +407,7 @@ class NormalizedMoney(_message.Message):
     def __init__(self, status: _Optional[_Union[NormalizationStatus, str]] = ..., amount: _Optional[_Union[Money, _Mapping]] = ..., rate: _Optional[_Union[FXRate, _Mapping]] = ..., as_of: _Optional[_Union[PartialDate, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Organization(_message.Message):
-    __slots__ = ["affiliations", "aliases", "description", "domains", "external_ids", "facts", "former_names", "founded", "headquarters", "id", "industries", "investor_types", "kind", "merged_ids", "meta", "name", "sources", "website"]
+    __slots__ = ["affiliations", "aliases", "description", "disputed_claims", "domains", "external_ids", "facts", "former_names", "founded", "headquarters", "id", "industries", "investor_types", "kind", "merged_ids", "meta", "name", "sources", "website"]
     class ExternalIdsEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -389,6 +418,7 @@ class Organization(_message.Message):
     AFFILIATIONS_FIELD_NUMBER: _ClassVar[int]
     ALIASES_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    DISPUTED_CLAIMS_FIELD_NUMBER: _ClassVar[int]
     DOMAINS_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_IDS_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
@@ -407,6 +437,7 @@ class Organization(_message.Message):
     affiliations: _containers.RepeatedCompositeFieldContainer[Affiliation]
     aliases: _containers.RepeatedScalarFieldContainer[str]
     description: str
+    disputed_claims: _containers.RepeatedCompositeFieldContainer[DisputedClaim]
     domains: _containers.RepeatedScalarFieldContainer[str]
     external_ids: _containers.ScalarMap[str, str]
     facts: _containers.RepeatedCompositeFieldContainer[Fact]
@@ -422,7 +453,7 @@ class Organization(_message.Message):
     name: str
     sources: _containers.RepeatedCompositeFieldContainer[Source]
     website: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., kind: _Optional[_Union[OrganizationKind, str]] = ..., external_ids: _Optional[_Mapping[str, str]] = ..., description: _Optional[str] = ..., website: _Optional[str] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ..., industries: _Optional[_Iterable[str]] = ..., headquarters: _Optional[_Union[Headquarters, _Mapping]] = ..., founded: _Optional[_Union[PartialDate, _Mapping]] = ..., investor_types: _Optional[_Iterable[_Union[InvestorType, str]]] = ..., former_names: _Optional[_Iterable[str]] = ..., domains: _Optional[_Iterable[str]] = ..., merged_ids: _Optional[_Iterable[str]] = ..., affiliations: _Optional[_Iterable[_Union[Affiliation, _Mapping]]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., kind: _Optional[_Union[OrganizationKind, str]] = ..., external_ids: _Optional[_Mapping[str, str]] = ..., description: _Optional[str] = ..., website: _Optional[str] = ..., sources: _Optional[_Iterable[_Union[Source, _Mapping]]] = ..., facts: _Optional[_Iterable[_Union[Fact, _Mapping]]] = ..., meta: _Optional[_Union[RecordMeta, _Mapping]] = ..., industries: _Optional[_Iterable[str]] = ..., headquarters: _Optional[_Union[Headquarters, _Mapping]] = ..., founded: _Optional[_Union[PartialDate, _Mapping]] = ..., investor_types: _Optional[_Iterable[_Union[InvestorType, str]]] = ..., former_names: _Optional[_Iterable[str]] = ..., domains: _Optional[_Iterable[str]] = ..., merged_ids: _Optional[_Iterable[str]] = ..., affiliations: _Optional[_Iterable[_Union[Affiliation, _Mapping]]] = ..., disputed_claims: _Optional[_Iterable[_Union[DisputedClaim, _Mapping]]] = ...) -> None: ...
 
 class PartialDate(_message.Message):
     __slots__ = ["day", "month", "precision", "year"]
@@ -437,10 +468,11 @@ class PartialDate(_message.Message):
     def __init__(self, year: _Optional[int] = ..., month: _Optional[int] = ..., day: _Optional[int] = ..., precision: _Optional[_Union[DatePrecision, str]] = ...) -> None: ...
 
 class Participation(_message.Message):
-    __slots__ = ["committed", "committed_normalized", "evidence", "investor_id", "role", "source_ids", "stake"]
+    __slots__ = ["committed", "committed_normalized", "evidence", "id", "investor_id", "role", "source_ids", "stake"]
     COMMITTED_FIELD_NUMBER: _ClassVar[int]
     COMMITTED_NORMALIZED_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
     INVESTOR_ID_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -448,11 +480,12 @@ class Participation(_message.Message):
     committed: Money
     committed_normalized: NormalizedMoney
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
+    id: str
     investor_id: str
     role: InvestorRole
     source_ids: _containers.RepeatedScalarFieldContainer[str]
     stake: Fraction
-    def __init__(self, investor_id: _Optional[str] = ..., role: _Optional[_Union[InvestorRole, str]] = ..., committed: _Optional[_Union[Money, _Mapping]] = ..., stake: _Optional[_Union[Fraction, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., committed_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ...) -> None: ...
+    def __init__(self, investor_id: _Optional[str] = ..., role: _Optional[_Union[InvestorRole, str]] = ..., committed: _Optional[_Union[Money, _Mapping]] = ..., stake: _Optional[_Union[Fraction, _Mapping]] = ..., source_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., committed_normalized: _Optional[_Union[NormalizedMoney, _Mapping]] = ..., id: _Optional[str] = ...) -> None: ...
 
 class RecordMeta(_message.Message):
     __slots__ = ["create_revision", "create_time_micros", "etag", "update_revision", "update_time_micros"]
@@ -580,6 +613,9 @@ class StrategicTermKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class Confidence(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ClaimStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class NormalizationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -59,16 +59,20 @@ class CoInvestor(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., name: _Optional[str] = ..., shared_target_ids: _Optional[_Iterable[str]] = ..., deal_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Conflict(_message.Message):
-    __slots__ = ["claim", "deal_id", "deal_title", "source"]
+    __slots__ = ["claim", "deal_id", "deal_title", "organization_id", "organization_name", "source"]
     CLAIM_FIELD_NUMBER: _ClassVar[int]
     DEAL_ID_FIELD_NUMBER: _ClassVar[int]
     DEAL_TITLE_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_NAME_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     claim: _model_pb2.DisputedClaim
     deal_id: str
     deal_title: str
+    organization_id: str
+    organization_name: str
     source: _model_pb2.Source
-    def __init__(self, deal_id: _Optional[str] = ..., deal_title: _Optional[str] = ..., claim: _Optional[_Union[_model_pb2.DisputedClaim, _Mapping]] = ..., source: _Optional[_Union[_model_pb2.Source, _Mapping]] = ...) -> None: ...
+    def __init__(self, deal_id: _Optional[str] = ..., deal_title: _Optional[str] = ..., claim: _Optional[_Union[_model_pb2.DisputedClaim, _Mapping]] = ..., source: _Optional[_Union[_model_pb2.Source, _Mapping]] = ..., organization_id: _Optional[str] = ..., organization_name: _Optional[str] = ...) -> None: ...
 
 class CurrencyTotal(_message.Message):
     __slots__ = ["committed", "committed_saturated", "currency_code", "funded", "funded_saturated"]
@@ -163,6 +167,24 @@ class NormalizedTotal(_message.Message):
     unconverted: _containers.RepeatedCompositeFieldContainer[CurrencyTotal]
     unconverted_count: int
     def __init__(self, currency_code: _Optional[str] = ..., committed: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., funded: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., committed_saturated: bool = ..., funded_saturated: bool = ..., converted_count: _Optional[int] = ..., unconverted_count: _Optional[int] = ..., unconverted: _Optional[_Iterable[_Union[CurrencyTotal, _Mapping]]] = ..., rates: _Optional[_Iterable[_Union[_model_pb2.FXRate, _Mapping]]] = ...) -> None: ...
+
+class SourceReport(_message.Message):
+    __slots__ = ["claim_ids", "deal_id", "deal_title", "items", "organization_id", "organization_name", "source"]
+    CLAIM_IDS_FIELD_NUMBER: _ClassVar[int]
+    DEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    DEAL_TITLE_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_NAME_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    claim_ids: _containers.RepeatedScalarFieldContainer[str]
+    deal_id: str
+    deal_title: str
+    items: _containers.RepeatedScalarFieldContainer[str]
+    organization_id: str
+    organization_name: str
+    source: _model_pb2.Source
+    def __init__(self, deal_id: _Optional[str] = ..., deal_title: _Optional[str] = ..., organization_id: _Optional[str] = ..., organization_name: _Optional[str] = ..., source: _Optional[_Union[_model_pb2.Source, _Mapping]] = ..., items: _Optional[_Iterable[str]] = ..., claim_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SummaryGroup(_message.Message):
     __slots__ = ["deal_count", "key", "label", "normalized", "totals"]

@@ -1,0 +1,41 @@
+public import DealModel
+
+extension DealViews {
+    /// Everything one publisher (or source) reported (ListSourceReports): one row per record citing it, with what
+    /// in the record rests on it and the claims it made.
+    public static func sourceReports(_ reports: [Dealstore_V1_SourceReport]) -> DealOutputDocument {
+        func record(_ report: Dealstore_V1_SourceReport) -> (kind: String, id: String, title: String) {
+            report.dealID.isEmpty
+                ? ("organization", report.organizationID, report.organizationName)
+                : ("deal", report.dealID, report.dealTitle)
+        }
+        return DealOutputDocument(
+            columns: [
+                .init("record"), .init("title", flexible: true), .init("source"), .init("publisher"),
+                .init("published"), .init("items", flexible: true), .init("claims"),
+            ],
+            tableRows: reports.map { report in
+                let (kind, id, title) = record(report)
+                return [
+                    "\(kind) \(id)", title, report.source.id, report.source.publisher,
+                    report.source.hasPublished ? DealDateFormatter.format(report.source.published) : "",
+                    report.items.joined(separator: ", "), report.claimIds.joined(separator: ", "),
+                ]
+            },
+            csvHeader: [
+                "record_kind", "record_id", "record_title", "source_id", "publisher", "title", "url", "published",
+                "items", "claim_ids",
+            ],
+            csvRows: reports.map { report in
+                let (kind, id, title) = record(report)
+                return [
+                    kind, id, title, report.source.id, report.source.publisher, report.source.title, report.source.url,
+                    report.source.hasPublished ? DealDateFormatter.format(report.source.published) : "",
+                    report.items.joined(separator: ";"), report.claimIds.joined(separator: ";"),
+                ]
+            },
+            records: reports,
+            footer: "\(reports.count) record\(reports.count == 1 ? "" : "s") citing it"
+        )
+    }
+}
