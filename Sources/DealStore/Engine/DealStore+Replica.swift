@@ -1,6 +1,6 @@
 public import DealModel
-public import Logging
 import HashTreeCollections
+public import Logging
 import SwiftProtobuf
 import Synchronization
 
