@@ -52,8 +52,9 @@ struct DealIndependentClientTests {
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         environment["PYTHONUNBUFFERED"] = "1"
+        // Through /usr/bin/env, so callers can pass `NAME=VALUE` before the command.
         let result = try await DealExternalProcess.run(
-            arguments,
+            ["/usr/bin/env"] + arguments,
             timeoutSeconds: timeLimit,
             environment: environment,
             currentDirectory: Self.repositoryRoot.path,
