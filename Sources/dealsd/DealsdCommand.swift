@@ -33,16 +33,8 @@ struct DaemonLocation: ParsableArguments {
     var dataDir: String?
 
     func resolve() throws -> DealDaemonConfiguration {
-        let environment = ProcessInfo.processInfo.environment
-        var configuration = DealDaemonConfiguration()
-        if let path = self.config ?? environment["DEALSD_CONFIG"] {
-            configuration = try DealDaemonConfiguration.load(path: path)
-        }
-        configuration.apply(environment: environment)
-        if let dataDir = self.dataDir {
-            configuration.dataDir = dataDir
-        }
-        return configuration
+        try DealDaemonCommandLine(configFile: self.config, dataDir: self.dataDir)
+            .resolve(environment: ProcessInfo.processInfo.environment)
     }
 }
 
@@ -86,13 +78,16 @@ extension DealsdCommand {
         func run() async throws {
             // Keys, tokens, the store: nothing the daemon creates may be readable by other users.
             umask(0o077)
-            var configuration = try self.location.resolve()
-            if let listen { configuration.listen = listen }
-            if let logLevel { configuration.logLevel = logLevel }
-            if let metricsListen { configuration.metricsListen = metricsListen }
-            if let fsync { configuration.store.fsync = fsync }
-            if let postgres { configuration.postgres.conninfo = postgres }
-            if let requireAlpn { configuration.tls.requireALPN = requireAlpn }
+            let configuration = try DealDaemonCommandLine(
+                configFile: self.location.config,
+                dataDir: self.location.dataDir,
+                listen: self.listen,
+                logLevel: self.logLevel,
+                metricsListen: self.metricsListen,
+                fsync: self.fsync,
+                postgres: self.postgres,
+                requireALPN: self.requireAlpn
+            ).resolve(environment: ProcessInfo.processInfo.environment)
             guard DealLogHandler.bootstrap(levelName: configuration.logLevel) else {
                 throw ValidationError(
                     "log level \"\(configuration.logLevel)\" is not one of \(DealLogHandler.levelNames)"

@@ -46,28 +46,19 @@ struct DealGettingStartedTests {
     }
 
     @Test("the example tool runs against a fresh dealsd with no settings but the environment")
-    func exampleRuns() throws {
+    func exampleRuns() async throws {
         let daemon = try DealDaemonProcess.start(dataDirectory: try DealDaemonProcess.makeDataDirectory())
         defer { daemon.remove() }
         let binary = try #require(DealDaemonProcess.binaryPath("dealclient-example"))
-        let output = NSTemporaryDirectory() + "dealclient-example-" + UUID().uuidString
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.environment = daemon.environment
-        process.standardOutput = FileHandle(forWritingAtPath: output)
-        process.standardError = FileHandle(forWritingAtPath: output)
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        // Bounded: a tool still running after 60 s is terminated below, and the test fails on its exit status.
-        try? DealWait.blockingUntil("dealclient-example to exit", timeout: .seconds(60)) { !process.isRunning }
-        if process.isRunning {
-            process.terminate()
-        }
-        process.waitUntilExit()
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "\(text)")
+        // Bounded: a tool still running after 60 s is stopped, and the test fails on its exit status.
+        let result = try await DealExternalProcess.run(
+            [binary],
+            timeoutSeconds: 60,
+            environment: daemon.environment,
+            directory: try DealTemporaryDirectory(prefix: "dealclient-example")
+        )
+        let text = result.combined
+        #expect(result.status == 0, "\(text)")
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("amazon deal: amazon-anthropic-2023 ") })
         #expect(lines.contains { $0.hasPrefix("created: ") && $0.hasSuffix(" $12.5M") })

@@ -11,10 +11,10 @@ import Glibc
 /// A real `dealsd --postgres` process on a loopback port it picks itself, with a data directory of its own (its
 /// CA and tokens; the records are in PostgreSQL).
 final class DealClusterDaemon: Sendable {
-    let process: Process
-    let dataDirectory: String
-    let port: Int
-    let outputFile: String
+    let daemon: DealDaemonProcess
+    var process: Process { self.daemon.process }
+    var dataDirectory: String { self.daemon.dataDirectory }
+    var port: Int { self.daemon.port }
 
     var caFile: String { self.dataDirectory + "/ca.pem" }
 
@@ -31,86 +31,27 @@ final class DealClusterDaemon: Sendable {
         return configuration
     }
 
-    /// The `dealsd` binary built beside the test bundle (the test target depends on it).
-    static func binaryPath() -> String? {
-        var candidates: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(exe)
-        }
-        candidates.append(CommandLine.arguments[0])
-        for candidate in candidates {
-            var directory = URL(fileURLWithPath: candidate).deletingLastPathComponent()
-            for _ in 0..<5 {
-                let path = directory.appendingPathComponent("dealsd").path
-                if FileManager.default.isExecutableFile(atPath: path) { return path }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }
-
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Starts `dealsd --postgres conninfo` on 127.0.0.1:0 and waits until it announces its port.
     static func start(dataDirectory: String, conninfo: String) throws -> DealClusterDaemon {
-        guard let binary = Self.binaryPath() else {
-            throw StartError(description: "dealsd binary not found next to the test bundle")
-        }
-        let outputFile = dataDirectory + ".out-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
-        _ = FileManager.default.createFile(atPath: outputFile + ".err", contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--log-level", "notice", "--postgres", conninfo,
-        ]
-        process.standardOutput = FileHandle(forWritingAtPath: outputFile)
-        process.standardError = FileHandle(forWritingAtPath: outputFile + ".err")
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let text = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "serving on 127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix { $0.isNumber }
-                if let port = Int(digits) {
-                    return DealClusterDaemon(
-                        process: process,
-                        dataDirectory: dataDirectory,
-                        port: port,
-                        outputFile: outputFile
-                    )
-                }
-            }
-            if !process.isRunning {
-                let errors = (try? String(contentsOfFile: outputFile + ".err", encoding: .utf8)) ?? ""
-                throw StartError(description: "dealsd exited with \(process.terminationStatus): \(text) \(errors)")
-            }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        process.terminate()
-        throw StartError(description: "dealsd did not announce its port within 60 s")
+        DealClusterDaemon(
+            daemon: try DealDaemonProcess.start(
+                dataDirectory: dataDirectory,
+                extraArguments: ["--postgres", conninfo],
+                logLevel: "notice",
+                timeout: .seconds(60)
+            )
+        )
     }
 
-    private init(process: Process, dataDirectory: String, port: Int, outputFile: String) {
-        self.process = process
-        self.dataDirectory = dataDirectory
-        self.port = port
-        self.outputFile = outputFile
+    private init(daemon: DealDaemonProcess) {
+        self.daemon = daemon
     }
 
     /// What dealsd logged (its standard error).
-    var errorOutput: String {
-        (try? String(contentsOfFile: self.outputFile + ".err", encoding: .utf8)) ?? ""
-    }
+    var errorOutput: String { self.daemon.errorOutput }
 
     func kill(_ signal: Int32) {
-        Glibc.kill(self.process.processIdentifier, signal)
-        self.process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: self.outputFile)
-        try? FileManager.default.removeItem(atPath: self.outputFile + ".err")
+        self.daemon.kill(signal)
     }
 
     /// The revision the node serves reads at (GetServerInfo).

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Synchronization
 
 #if canImport(Glibc)

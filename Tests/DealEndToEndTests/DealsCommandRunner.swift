@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -37,7 +38,7 @@ struct DealsCommandRunner: Sendable {
             inputPath = try self.sandbox.write(input, to: "stdin-\(UUID().uuidString).txt")
         }
         let child = try DealChildProcess(
-            executable: try DealBinaries.deals(),
+            executable: try DealDaemonProcess.requiredBinaryPath("deals"),
             arguments: arguments,
             environment: self.environment,
             inputPath: inputPath,
@@ -67,7 +68,7 @@ struct DealsCommandRunner: Sendable {
     /// Starts `deals <arguments>` in the background (e.g. `watch`); the caller stops it.
     func start(_ arguments: [String]) throws -> DealChildProcess {
         try DealChildProcess(
-            executable: try DealBinaries.deals(),
+            executable: try DealDaemonProcess.requiredBinaryPath("deals"),
             arguments: arguments,
             environment: self.environment,
             scratchDirectory: self.sandbox.scratch

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -74,7 +75,7 @@ struct DealsExitCodeTests {
     func readOnlyToken() async throws {
         let server = try DealEndToEndServer.shared
         let create = try DealChildProcess(
-            executable: try DealBinaries.dealsd(),
+            executable: try DealDaemonProcess.requiredBinaryPath("dealsd"),
             arguments: [
                 "token", "create", "--role", "read", "--name", "r", "--data-dir", server.sandbox.dataDirectory,
             ],

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -26,7 +27,7 @@ final class DealsdProcess: Sendable {
         timeout: Duration = .seconds(60)
     ) async throws -> DealsdProcess {
         let child = try DealChildProcess(
-            executable: try DealBinaries.dealsd(),
+            executable: try DealDaemonProcess.requiredBinaryPath("dealsd"),
             arguments: [
                 "--data-dir", sandbox.dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "notice",
             ] + extraArguments,

@@ -152,17 +152,14 @@ struct DealDaemonOperationsTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(DealDaemonProcess.binaryPath()))
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs `dealsd <arguments>` to completion; stdout and stderr together.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await DealExternalProcess.run(
+            [try DealDaemonProcess.requiredBinaryPath()] + arguments,
+            timeoutSeconds: 60,
+            directory: try DealTemporaryDirectory(prefix: "dealsd-run")
+        )
+        return (result.status, result.combined)
     }
 
     @Test("SIGHUP picks up a token created while running; the open connection stays up")
@@ -171,7 +168,9 @@ struct DealDaemonOperationsTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = try DealDaemonProcess.start(dataDirectory: directory)
         defer { daemon.kill(SIGTERM) }
-        let created = try Self.run(["token", "create", "--role", "read", "--name", "late", "--data-dir", directory])
+        let created = try await Self.run([
+            "token", "create", "--role", "read", "--name", "late", "--data-dir", directory,
+        ])
         #expect(created.status == 0)
         let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("dst_"))
@@ -212,18 +211,13 @@ struct DealDaemonOperationsTests {
         }
         var body = ""
         for _ in 0..<50 where !body.contains("dealstore_calls_total") {
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            curl.arguments = [
-                "python3", "-c",
-                "import urllib.request,sys;sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())",
-            ]
-            let pipe = Pipe()
-            curl.standardOutput = pipe
-            curl.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try curl.run()
-            body = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            curl.waitUntilExit()
+            body = try await DealExternalProcess.run(
+                [
+                    "python3", "-c",
+                    "import urllib.request,sys;sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())",
+                ],
+                directory: try DealTemporaryDirectory(prefix: "dealsd-metrics")
+            ).output
             if !body.contains("dealstore_calls_total") {
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -239,11 +233,11 @@ struct DealDaemonOperationsTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = try DealDaemonProcess.start(dataDirectory: directory)
         daemon.kill(SIGTERM)
-        let check = try Self.run(["check", "--data-dir", directory])
+        let check = try await Self.run(["check", "--data-dir", directory])
         #expect(check.status == 0, "\(check.output)")
-        let version = try Self.run(["--version"])
+        let version = try await Self.run(["--version"])
         #expect(version.output.contains("0.1.0"))
-        let missing = try Self.run(["serve", "--config", directory + "/nope.yaml", "--listen", "127.0.0.1:0"])
+        let missing = try await Self.run(["serve", "--config", directory + "/nope.yaml", "--listen", "127.0.0.1:0"])
         #expect(missing.status != 0)
         #expect(missing.output.contains("nope.yaml"))
     }

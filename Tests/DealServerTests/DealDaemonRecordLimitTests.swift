@@ -20,28 +20,19 @@ struct DealDaemonRecordLimitTests {
           seed_if_empty: false
         """.write(toFile: configuration, atomically: true, encoding: .utf8)
         // The limits are checked when serving starts: serve, and stop as soon as it announces its port.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(DealDaemonProcess.binaryPath()))
-        process.arguments = [
-            "serve", "--config", configuration, "--data-dir", directory + "/data", "--listen", "127.0.0.1:0",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        let reader = pipe.fileHandleForReading
-        var output = Data()
-        while true {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            output.append(chunk)
-            if String(decoding: output, as: UTF8.self).contains("serving on") {
-                process.terminate()
-            }
+        do {
+            let daemon = try DealDaemonProcess.start(
+                dataDirectory: directory + "/data",
+                extraArguments: ["--config", configuration],
+                logLevel: "notice"
+            )
+            let output = daemon.output + daemon.errorOutput
+            daemon.stop()
+            return (daemon.process.terminationStatus, output)
+        } catch let error as DealDaemonProcess.StartError {
+            guard let status = error.status else { throw error }
+            return (status, error.output)
         }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
     @Test("a max_frame_size above the store's record limit is refused at start, naming the setting and the limit")

@@ -10,19 +10,15 @@ import Glibc
 /// plain `openssl s_client` without ALPN.
 @Suite("dealsd under TLS scanners", .serialized)
 struct DealDaemonTLSScanTests {
-    /// Runs a program to completion with stdin closed; output and error together.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a program to completion with stdin closed; output and error together. The scan takes minutes, so the
+    /// bound is generous: it is there so a stuck scanner cannot hang the suite.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await DealExternalProcess.run(
+            arguments,
+            timeoutSeconds: 900,
+            directory: try DealTemporaryDirectory(prefix: "dealsd-tlsscan")
+        )
+        return (result.status, result.combined)
     }
 
     /// The installed testssl.sh (Debian names the command `testssl`), if any.
@@ -65,7 +61,7 @@ struct DealDaemonTLSScanTests {
         let report = directory + "/testssl.json"
         // Protocols (-p) and every cipher suite per protocol (-E, through the system's openssl with --fast):
         // each offered suite's key exchange shows whether it has forward secrecy. Loopback only, no DNS.
-        let scan = try Self.run([
+        let scan = try await Self.run([
             testssl, "--warnings", "off", "--openssl", "/usr/bin/openssl", "--quiet", "--color", "0", "--nodns",
             "min", "--ip", "one", "--fast", "-p", "-E", "--jsonfile", report, "127.0.0.1:\(daemon.port)",
         ])
@@ -104,7 +100,7 @@ struct DealDaemonTLSScanTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = try Self.startDaemon(directory)
         defer { daemon.kill(SIGTERM) }
-        let result = try Self.run([
+        let result = try await Self.run([
             "openssl", "s_client", "-connect", "127.0.0.1:\(daemon.port)", "-servername", "localhost",
             "-CAfile", daemon.caFile, "-verify_return_error",
         ])
@@ -113,7 +109,7 @@ struct DealDaemonTLSScanTests {
         #expect(result.output.contains("Verify return code: 0 (ok)"), "\(result.output)")
         #expect(result.output.contains("No ALPN negotiated"), "\(result.output)")
         // The expiry a certificate monitor reads.
-        let dates = try Self.run(["sh", "-c", "openssl x509 -noout -enddate <<'EOF'\n\(result.output)\nEOF"])
+        let dates = try await Self.run(["sh", "-c", "openssl x509 -noout -enddate <<'EOF'\n\(result.output)\nEOF"])
         #expect(dates.output.hasPrefix("notAfter="), "\(dates.output)")
     }
 
@@ -123,12 +119,12 @@ struct DealDaemonTLSScanTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = try Self.startDaemon(directory, arguments: ["--require-alpn"])
         defer { daemon.kill(SIGTERM) }
-        let refused = try Self.run([
+        let refused = try await Self.run([
             "openssl", "s_client", "-connect", "127.0.0.1:\(daemon.port)", "-CAfile", daemon.caFile,
         ])
         #expect(refused.status != 0, "\(refused.output)")
         #expect(refused.output.contains("no application protocol"), "\(refused.output)")
-        let accepted = try Self.run([
+        let accepted = try await Self.run([
             "openssl", "s_client", "-connect", "127.0.0.1:\(daemon.port)", "-CAfile", daemon.caFile,
             "-alpn", "dealstore/1",
         ])

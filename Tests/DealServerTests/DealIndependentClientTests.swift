@@ -23,7 +23,7 @@ struct DealIndependentClientTests {
     }
 
     @Test("check_against_server.py passes against a real dealsd", .timeLimit(.minutes(2)))
-    func checkScriptPasses() throws {
+    func checkScriptPasses() async throws {
         let dataDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dealsd-pyclient-\(UUID().uuidString)").path
         let daemon = try DealDaemonProcess.start(dataDirectory: dataDirectory)
@@ -42,47 +42,28 @@ struct DealIndependentClientTests {
         for key in Self.knownDeviations {
             arguments += ["--allow-deviation", key]
         }
-        let (status, output) = try Self.run(arguments, timeLimit: 100)
+        let (status, output) = try await Self.run(arguments, timeLimit: 100)
         #expect(status == 0, "check_against_server.py exited with \(status):\n\(output)")
     }
 
-    /// Runs a command with no stdin and its output in a file (no pipe to fill), killed after `timeLimit` seconds.
-    static func run(_ arguments: [String], timeLimit: TimeInterval) throws -> (Int32, String) {
-        let outputFile = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pyclient-\(UUID().uuidString).out").path
-        _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outputFile) }
-        let output = FileHandle(forWritingAtPath: outputFile)
-        defer { try? output?.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repositoryRoot
+    /// Runs a command with no stdin, from the repository root, killed after `timeLimit` seconds; stdout and stderr
+    /// together.
+    static func run(_ arguments: [String], timeLimit: Int) async throws -> (Int32, String) {
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         environment["PYTHONUNBUFFERED"] = "1"
-        process.environment = environment
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-
-        try? DealWait.blockingUntil(
-            "the Python client's tests to finish",
-            timeout: .milliseconds(Int(timeLimit * 1000)),
-            interval: .milliseconds(50)
-        ) { !process.isRunning }
-        var timedOut = false
-        if process.isRunning {
-            timedOut = true
-            process.terminate()
+        // Through /usr/bin/env, so callers can pass `NAME=VALUE` before the command.
+        let result = try await DealExternalProcess.run(
+            ["/usr/bin/env"] + arguments,
+            timeoutSeconds: timeLimit,
+            environment: environment,
+            currentDirectory: Self.repositoryRoot.path,
+            directory: try DealTemporaryDirectory(prefix: "pyclient")
+        )
+        var text = result.combined
+        if result.status == 124 {
+            text += "\n(killed after \(timeLimit) s)"
         }
-        process.waitUntilExit()
-        var text = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
-        if timedOut {
-            text += "\n(killed after \(Int(timeLimit)) s)"
-        }
-        return (process.terminationStatus, text)
+        return (result.status, text)
     }
 }

@@ -17,9 +17,9 @@ struct DealPythonClientPackageTests {
     }
 
     /// Fails the test, naming what to run, unless `python3` can import every one of `modules`.
-    static func requirePython(modules: [String]) throws {
+    static func requirePython(modules: [String]) async throws {
         let imports = modules.map { "import \($0)" }.joined(separator: "; ")
-        let (status, output) = try DealIndependentClientTests.run(["python3", "-c", imports], timeLimit: 60)
+        let (status, output) = try await DealIndependentClientTests.run(["python3", "-c", imports], timeLimit: 60)
         try #require(
             status == 0,
             """
@@ -32,11 +32,11 @@ struct DealPythonClientPackageTests {
     }
 
     @Test("pytest Clients/python/tests passes against the built dealsd", .timeLimit(.minutes(3)))
-    func pytestPasses() throws {
+    func pytestPasses() async throws {
         let binary = try #require(DealDaemonProcess.binaryPath(), "dealsd binary not found next to the test bundle")
-        try Self.requirePython(modules: ["pytest", "google.protobuf.internal.builder"])
+        try await Self.requirePython(modules: ["pytest", "google.protobuf.internal.builder"])
         // `env NAME=VALUE command`: the runner starts /usr/bin/env, so the binary's path travels this way.
-        let (status, output) = try DealIndependentClientTests.run(
+        let (status, output) = try await DealIndependentClientTests.run(
             [
                 "DEALSD_BINARY=\(binary)", "python3", "-m", "pytest", "Clients/python/tests", "-q",
                 "-p", "no:cacheprovider",
@@ -48,9 +48,9 @@ struct DealPythonClientPackageTests {
     }
 
     @Test("mypy --strict accepts the dealstore package", .timeLimit(.minutes(3)))
-    func mypyStrictPasses() throws {
-        try Self.requirePython(modules: ["mypy", "google.protobuf"])
-        let (status, output) = try DealIndependentClientTests.run(
+    func mypyStrictPasses() async throws {
+        try await Self.requirePython(modules: ["mypy", "google.protobuf"])
+        let (status, output) = try await DealIndependentClientTests.run(
             [
                 "python3", "-m", "mypy", "--strict", "--config-file", "Clients/python/pyproject.toml",
                 "--cache-dir", "/dev/null", "Clients/python/src/dealstore",

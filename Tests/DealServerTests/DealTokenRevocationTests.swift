@@ -142,7 +142,7 @@ struct DealTokenRevocationTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = try DealDaemonProcess.start(dataDirectory: directory, extraArguments: ["--log-level", "notice"])
         defer { daemon.kill(SIGTERM) }
-        let created = try DealDaemonOperationsTests.run([
+        let created = try await DealDaemonOperationsTests.run([
             "token", "create", "--role", "read", "--name", "watcher", "--data-dir", directory,
         ])
         #expect(created.status == 0)

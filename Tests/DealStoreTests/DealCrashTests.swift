@@ -13,31 +13,14 @@ import Darwin
 
 @Suite("Crash recovery (SIGKILL)")
 struct DealCrashTests {
-    /// The crash writer binary, built beside the test bundle (it is a dependency of the test target).
-    static func writerPath() -> String? {
-        var candidates: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(exe)
-        }
-        candidates.append(CommandLine.arguments[0])
-        if let path = Bundle.main.executablePath { candidates.append(path) }
-        for candidate in candidates {
-            var directory = URL(fileURLWithPath: candidate).deletingLastPathComponent()
-            for _ in 0..<5 {
-                let path = directory.appendingPathComponent("dealstore-crash-writer").path
-                if FileManager.default.isExecutableFile(atPath: path) { return path }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }
-
     @Test(
         "every acknowledged write, and every write a reader saw, survives SIGKILL at random moments",
         .timeLimit(.minutes(2))
     )
     func killedWriter() async throws {
-        let writer = try #require(Self.writerPath(), "dealstore-crash-writer not found next to the test bundle")
+        // The crash writer binary, built beside the test bundle (it is a dependency of the test target).
+        let writer = try DealDaemonProcess.requiredBinaryPath("dealstore-crash-writer")
+        let scratch = try DealTemporaryDirectory(prefix: "dealstore-crash")
         let directory = TemporaryDirectory()
         let modelDirectory = TemporaryDirectory()
         let model = try await TestStores.open(modelDirectory.path)
@@ -48,19 +31,19 @@ struct DealCrashTests {
         var generator = DealSeededRandom.logged("SIGKILL delays")
         let rounds = 18
         for round in 0..<rounds {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: writer)
-            process.arguments = [directory.path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            let child = try DealChildProcess(
+                executable: writer,
+                arguments: [directory.path],
+                environment: ProcessInfo.processInfo.environment,
+                scratchDirectory: scratch.path
+            )
             let delay = UInt64.random(in: 30...400, using: &generator)
             try await Task.sleep(for: .milliseconds(delay))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            child.send(SIGKILL)
+            let exited = await child.waitForExit(timeout: .seconds(30))
+            #expect(exited != nil, "round \(round): the writer outlived SIGKILL")
+            let text = child.standardOutput
+            child.removeOutputFiles()
             var acknowledgedThisRound = -1
             var seenThisRound = -1
             var readRevision: UInt64 = 0

@@ -6,7 +6,10 @@ import Glibc
 
 /// A real `dealsd` process on a loopback port (port 0, so it picks one, unless given) with its own data
 /// directory: the one way every test target starts the daemon.
-public final class DealDaemonProcess {
+///
+/// Every stored property is a `let` of a `Sendable` type, so one instance can be shared between tasks (a cluster
+/// test kills a node from another task than the one that started it).
+public final class DealDaemonProcess: Sendable {
     /// The running daemon.
     public let process: Process
     /// Its `--data-dir`.
@@ -28,9 +31,15 @@ public final class DealDaemonProcess {
     /// Why the daemon could not be started.
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
+        /// The exit status when dealsd exited before announcing its port (a refused configuration), else `nil`.
+        public var status: Int32?
+        /// What dealsd printed, standard output then standard error, when it exited early.
+        public var output: String
 
-        public init(description: String) {
+        public init(description: String, status: Int32? = nil, output: String = "") {
             self.description = description
+            self.status = status
+            self.output = output
         }
     }
 
@@ -42,6 +51,7 @@ public final class DealDaemonProcess {
             candidates.append(exe)
         }
         candidates.append(CommandLine.arguments[0])
+        candidates.append(Bundle.main.bundlePath + "/x")
         for candidate in candidates {
             var directory = URL(fileURLWithPath: candidate).deletingLastPathComponent()
             for _ in 0..<5 {
@@ -53,6 +63,14 @@ public final class DealDaemonProcess {
         return nil
     }
 
+    /// ``binaryPath(_:)``, throwing a ``StartError`` that names the executable when it was not built.
+    public static func requiredBinaryPath(_ name: String = "dealsd") throws -> String {
+        guard let path = Self.binaryPath(name) else {
+            throw StartError(description: "the \(name) executable was not found beside the test bundle")
+        }
+        return path
+    }
+
     /// A fresh data directory under the temporary directory.
     public static func makeDataDirectory(prefix: String = "dealsd-tests-") throws -> String {
         let directory = NSTemporaryDirectory() + prefix + UUID().uuidString
@@ -60,15 +78,19 @@ public final class DealDaemonProcess {
         return directory
     }
 
-    /// Starts dealsd on 127.0.0.1:`port` and waits (up to 30 s) until it announces the port it serves on.
+    /// Starts dealsd on 127.0.0.1:`port` and waits (up to `timeout`) until it announces the port it serves on.
     ///
     /// `launcher` runs dealsd through another program that execs it (for example `prlimit --fsize=N`), so the
-    /// process is still dealsd itself.
+    /// process is still dealsd itself. `environment` replaces the test's own environment when given. Start again on
+    /// the same `dataDirectory` to restart a daemon that was stopped or killed.
     public static func start(
         dataDirectory: String,
         port: Int = 0,
         extraArguments: [String] = [],
-        launcher: [String] = []
+        launcher: [String] = [],
+        logLevel: String = "warning",
+        environment: [String: String]? = nil,
+        timeout: Duration = .seconds(30)
     ) throws -> DealDaemonProcess {
         guard let binary = Self.binaryPath("dealsd") else {
             throw StartError(description: "dealsd binary not found next to the test bundle")
@@ -78,7 +100,7 @@ public final class DealDaemonProcess {
         _ = FileManager.default.createFile(atPath: outputFile + ".err", contents: nil)
         let process = Process()
         let arguments =
-            ["--data-dir", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"] + extraArguments
+            ["--data-dir", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", logLevel] + extraArguments
         if let program = launcher.first {
             process.executableURL = URL(fileURLWithPath: program)
             process.arguments = Array(launcher.dropFirst()) + [binary] + arguments
@@ -89,10 +111,13 @@ public final class DealDaemonProcess {
         process.standardOutput = FileHandle(forWritingAtPath: outputFile)
         process.standardError = FileHandle(forWritingAtPath: outputFile + ".err")
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        if let environment {
+            process.environment = environment
+        }
         try process.run()
         var announced: Int?
         do {
-            try DealWait.blockingUntil("dealsd announcing its port") {
+            try DealWait.blockingUntil("dealsd announcing its port", timeout: timeout) {
                 let text = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
                 if let range = text.range(of: "serving on 127.0.0.1:") {
                     announced = Int(text[range.upperBound...].prefix { $0.isNumber })
@@ -100,13 +125,19 @@ public final class DealDaemonProcess {
                 }
                 if !process.isRunning {
                     let errors = (try? String(contentsOfFile: outputFile + ".err", encoding: .utf8)) ?? ""
-                    throw StartError(description: "dealsd exited with \(process.terminationStatus): \(text) \(errors)")
+                    throw StartError(
+                        description: "dealsd exited with \(process.terminationStatus): \(text) \(errors)",
+                        status: process.terminationStatus,
+                        output: text + errors
+                    )
                 }
                 return false
             }
         } catch let error as DealWait.Timeout {
             process.terminate()
-            throw StartError(description: error.description)
+            process.waitUntilExit()
+            let errors = (try? String(contentsOfFile: outputFile + ".err", encoding: .utf8)) ?? ""
+            throw StartError(description: "\(error.description); stderr: \(errors.suffix(2000))")
         }
         guard let port = announced else {
             throw StartError(description: "dealsd announced no port")
@@ -138,6 +169,13 @@ public final class DealDaemonProcess {
             "DEALSD_DATA_DIR": self.dataDirectory,
             "HOME": self.dataDirectory + "-home",
         ]
+    }
+
+    /// Sends `signal` without waiting (SIGHUP to reload, SIGSTOP / SIGCONT to freeze and resume).
+    public func send(_ signal: Int32) {
+        if self.process.isRunning {
+            Glibc.kill(self.process.processIdentifier, signal)
+        }
     }
 
     /// Sends `signal` and waits for the daemon to exit; removes its output files.

@@ -23,12 +23,14 @@ public enum DealExternalProcess {
     }
 
     /// Runs `arguments` with `input` on stdin; `timeout(1)` sends TERM after `timeoutSeconds` and KILL 5 s later.
-    /// The stdin and output files live in `directory` while it runs.
+    /// The stdin and output files live in `directory` while it runs; the program runs in `currentDirectory` when
+    /// given (else in the test's own).
     public static func run(
         _ arguments: [String],
         input: String = "",
         timeoutSeconds: Int = 20,
         environment: [String: String] = Self.environment,
+        currentDirectory: String? = nil,
         directory: DealTemporaryDirectory
     ) async throws -> Result {
         let id = UUID().uuidString
@@ -52,6 +54,9 @@ public enum DealExternalProcess {
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: errorPath)
         process.environment = environment
+        if let currentDirectory {
+            process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
+        }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { finished in
                 continuation.resume(returning: finished.terminationStatus)

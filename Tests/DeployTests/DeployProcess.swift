@@ -27,13 +27,13 @@ enum DeployProcess {
     }
 }
 
-/// A long-running `dealsd`, stopped (SIGTERM, then SIGKILL) by ``stop()`` or, as a last resort, when released.
-final class RunningDaemon: @unchecked Sendable {
-    private let process: Process
-    private let outputPath: String
-    private let errorPath: String
+/// A long-running `dealsd` (a ``DealChildProcess``), stopped (SIGTERM, then SIGKILL) by ``stop()`` or, as a last
+/// resort, when released.
+final class RunningDaemon: Sendable {
+    private let child: DealChildProcess
     /// Whether the started program is a tracer whose child is the daemon (strace).
     private let daemonIsChild: Bool
+    private var process: Process { self.child.process }
 
     /// Starts `launcher + [dealsd] + arguments`; `launcher` may be empty, or a wrapper that execs dealsd (same pid)
     /// or a tracer that forks it (`daemonIsChild`).
@@ -44,21 +44,14 @@ final class RunningDaemon: @unchecked Sendable {
         daemonIsChild: Bool = false,
         directory: DealTemporaryDirectory
     ) throws {
-        let id = UUID().uuidString
-        self.outputPath = directory.file(".dealsd-stdout-\(id)")
-        self.errorPath = directory.file(".dealsd-stderr-\(id)")
-        self.daemonIsChild = daemonIsChild
-        _ = FileManager.default.createFile(atPath: self.outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: self.errorPath, contents: nil)
         let command = launcher + [dealsd] + arguments
-        self.process = Process()
-        self.process.executableURL = URL(fileURLWithPath: command[0])
-        self.process.arguments = Array(command.dropFirst())
-        self.process.standardInput = FileHandle.nullDevice
-        self.process.standardOutput = FileHandle(forWritingAtPath: self.outputPath)
-        self.process.standardError = FileHandle(forWritingAtPath: self.errorPath)
-        self.process.environment = DeployProcess.environment
-        try self.process.run()
+        self.daemonIsChild = daemonIsChild
+        self.child = try DealChildProcess(
+            executable: command[0],
+            arguments: Array(command.dropFirst()),
+            environment: DeployProcess.environment,
+            scratchDirectory: directory.path
+        )
     }
 
     deinit {
@@ -68,9 +61,9 @@ final class RunningDaemon: @unchecked Sendable {
         }
     }
 
-    var output: String { (try? String(contentsOfFile: self.outputPath, encoding: .utf8)) ?? "" }
-    var errorOutput: String { (try? String(contentsOfFile: self.errorPath, encoding: .utf8)) ?? "" }
-    var isRunning: Bool { self.process.isRunning }
+    var output: String { self.child.standardOutput }
+    var errorOutput: String { self.child.standardError }
+    var isRunning: Bool { self.child.isRunning }
 
     /// The daemon's pid: the started process, or its child when started under a tracer.
     func daemonPID() throws -> pid_t {

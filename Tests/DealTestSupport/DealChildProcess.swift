@@ -1,23 +1,37 @@
-import DealTestSupport
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A child process whose stdout and stderr go to files, with bounded waits and a kill that always ends it.
+/// A long-running child process (a `deals watch`, a crash writer killed at a random moment) whose stdout and stderr
+/// go to files, with bounded waits and a kill that always ends it; programs that run to completion use
+/// ``DealExternalProcess``, and `dealsd` itself ``DealDaemonProcess``.
 ///
 /// Output goes to files rather than pipes so a chatty child can never block on a full pipe while the test waits for
 /// it, and so a long-running child's output can be read at any time. `Process` is safe to use from several threads
 /// for what this type does with it (signals, `isRunning`, `terminationStatus`), hence `@unchecked Sendable`.
-final class DealChildProcess: @unchecked Sendable {
-    let process: Process
-    let name: String
-    let outputPath: String
-    let errorPath: String
+public final class DealChildProcess: @unchecked Sendable {
+    /// Why the child could not be started.
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(_ description: String) {
+            self.description = description
+        }
+    }
+
+    /// The running child.
+    public let process: Process
+    /// The executable's file name, for messages.
+    public let name: String
+    /// Where its standard output goes.
+    public let outputPath: String
+    /// Where its standard error goes.
+    public let errorPath: String
 
     /// Starts `executable`; stdin reads `inputPath` (default `/dev/null`), the environment is exactly `environment`.
-    init(
+    public init(
         executable: String,
         arguments: [String],
         environment: [String: String],
@@ -33,7 +47,7 @@ final class DealChildProcess: @unchecked Sendable {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: self.outputPath))
         let error = try FileHandle(forWritingTo: URL(fileURLWithPath: self.errorPath))
         guard let input = FileHandle(forReadingAtPath: inputPath) else {
-            throw DealEndToEndError("cannot open \(inputPath) as stdin")
+            throw StartError("cannot open \(inputPath) as stdin")
         }
         self.process = Process()
         self.process.executableURL = URL(fileURLWithPath: executable)
@@ -53,26 +67,26 @@ final class DealChildProcess: @unchecked Sendable {
     }
 
     /// What the child wrote to stdout so far.
-    var standardOutput: String {
+    public var standardOutput: String {
         (try? String(contentsOfFile: self.outputPath, encoding: .utf8)) ?? ""
     }
 
     /// What the child wrote to stderr so far.
-    var standardError: String {
+    public var standardError: String {
         (try? String(contentsOfFile: self.errorPath, encoding: .utf8)) ?? ""
     }
 
-    var isRunning: Bool {
+    public var isRunning: Bool {
         self.process.isRunning
     }
 
     /// True when the child ended by calling exit (not killed by a signal).
-    var exitedNormally: Bool {
+    public var exitedNormally: Bool {
         !self.process.isRunning && self.process.terminationReason == .exit
     }
 
     /// Sends `signal` if the child is still running.
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         if self.process.isRunning {
             kill(self.process.processIdentifier, signal)
         }
@@ -81,7 +95,7 @@ final class DealChildProcess: @unchecked Sendable {
     /// The exit status once the child has ended, or `nil` if it is still running after `timeout`.
     ///
     /// A child killed by a signal reports the signal number (see ``exitedNormally``).
-    func waitForExit(timeout: Duration) async -> Int32? {
+    public func waitForExit(timeout: Duration) async -> Int32? {
         guard await DealWait.eventually(timeout: timeout, { !self.process.isRunning }) else {
             return nil
         }
@@ -89,18 +103,19 @@ final class DealChildProcess: @unchecked Sendable {
     }
 
     /// Waits (bounded) until stdout contains `text`; false if it does not in time or the child exits first.
-    func waitForOutput(containing text: String, timeout: Duration) async -> Bool {
+    public func waitForOutput(containing text: String, timeout: Duration) async -> Bool {
         _ = await DealWait.eventually(timeout: timeout) {
             self.standardOutput.contains(text) || !self.process.isRunning
         }
         return self.standardOutput.contains(text)
     }
 
-    /// Ends the child: `signal` (SIGTERM by default), then SIGKILL if it is still running after `grace`.
+    /// Ends the child: `signal` (15, SIGTERM, by default: a literal because Glibc is not part of this API), then
+    /// SIGKILL if it is still running after `grace`.
     ///
     /// Returns the exit status, or `nil` when the child had to be killed with SIGKILL.
     @discardableResult
-    func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(15)) async -> Int32? {
+    public func stop(signal: Int32 = 15, grace: Duration = .seconds(15)) async -> Int32? {
         self.send(signal)
         if let status = await self.waitForExit(timeout: grace) {
             return status
@@ -111,7 +126,7 @@ final class DealChildProcess: @unchecked Sendable {
     }
 
     /// Removes the output files.
-    func removeOutputFiles() {
+    public func removeOutputFiles() {
         try? FileManager.default.removeItem(atPath: self.outputPath)
         try? FileManager.default.removeItem(atPath: self.errorPath)
     }
