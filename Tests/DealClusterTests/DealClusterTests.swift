@@ -212,10 +212,12 @@ struct DealClusterTests {
         #expect(ids.count >= 100)
         let restarted = try DealClusterDaemon.start(dataDirectory: victim.dataDirectory, conninfo: server.conninfo)
         defer { Self.stop([restarted]) }
-        #expect(
-            restarted.errorOutput.contains("loaded from the node's local cache"),
-            "the restart did not use the local cache: \(restarted.errorOutput)"
-        )
+        // The node may announce its port before its load finishes (it answers NOT_SERVING meanwhile), so the
+        // line that says where the load came from is waited for, not read once.
+        let usedCache = await DealWait.eventually(timeout: .seconds(60), interval: .milliseconds(20)) {
+            restarted.errorOutput.contains("loaded from the node's local cache")
+        }
+        #expect(usedCache, "the restart did not use the local cache: \(restarted.errorOutput)")
         let head = try Self.counter(server)
         try await restarted.waitForRevision(head)
         try await nodes[1].waitForRevision(head)
