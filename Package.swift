@@ -354,6 +354,7 @@ let package = Package(
         // MARK: Test support: the one way tests start dealsd, wait with a deadline and draw seeded randomness
         .target(
             name: "DealTestSupport",
+            dependencies: ["DealModel", "DealProtocol"],
             path: "Tests/DealTestSupport",
             swiftSettings: strictSettings
         ),

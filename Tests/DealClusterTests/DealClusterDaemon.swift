@@ -75,34 +75,3 @@ final class DealClusterDaemon: Sendable {
         }
     }
 }
-
-/// Small valid records against the bundled organizations.
-enum DealClusterRecords {
-    static func usd(_ units: Int64) -> Dealstore_V1_Money {
-        var money = Dealstore_V1_Money()
-        money.currencyCode = "USD"
-        money.units = units
-        return money
-    }
-
-    static func createRequest(id: String, amount: Int64 = 1_000_000) -> Dealstore_V1_CreateDealRequest {
-        var deal = Dealstore_V1_Deal()
-        deal.id = id
-        deal.targetID = "anthropic"
-        deal.type = .corporateStrategic
-        deal.status = .announced
-        deal.title = "cluster deal \(id)"
-        deal.announced.year = 2024
-        deal.announced.month = 5
-        deal.announced.precision = .month
-        deal.amount = Self.usd(amount)
-        var participation = Dealstore_V1_Participation()
-        participation.investorID = "amazon"
-        participation.role = .lead
-        participation.committed = Self.usd(amount)
-        deal.participations = [participation]
-        var request = Dealstore_V1_CreateDealRequest()
-        request.deal = deal
-        return request
-    }
-}

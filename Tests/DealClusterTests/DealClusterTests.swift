@@ -105,7 +105,7 @@ struct DealClusterTests {
             var last: UInt64 = 0
             try await withDealClient(configuration: nodes[0].client) { client in
                 for n in 0..<writes {
-                    let deal = try await client.createDeal(DealClusterRecords.createRequest(id: "replicated-\(n)"))
+                    let deal = try await client.createDeal(DealTestRecords.createRequest(id: "replicated-\(n)"))
                     #expect(deal.meta.updateRevision == seeded + UInt64(n) + 1, "revisions are gap-free")
                     last = deal.meta.updateRevision
                 }
@@ -186,7 +186,7 @@ struct DealClusterTests {
                         for n in 0..<10_000 {
                             let id = "kill-\(writer)-\(n)"
                             do {
-                                _ = try await client.createDeal(DealClusterRecords.createRequest(id: id))
+                                _ = try await client.createDeal(DealTestRecords.createRequest(id: id))
                                 acknowledged.ids.withLock { $0.append(id) }
                             } catch {
                                 acknowledged.firstError.withLock { $0 = $0 ?? "\(error)" }
@@ -257,7 +257,7 @@ struct DealClusterTests {
                         for n in 0..<100_000 where afterPromotion < 20 {
                             let id = "failover-\(writer)-\(n)"
                             do {
-                                _ = try await client.createDeal(DealClusterRecords.createRequest(id: id))
+                                _ = try await client.createDeal(DealTestRecords.createRequest(id: id))
                                 acknowledged.ids.withLock { $0.append(id) }
                                 if acknowledged.promoted.withLock({ $0 }) { afterPromotion += 1 }
                             } catch {
@@ -305,7 +305,7 @@ struct DealClusterTests {
         defer { Self.stop(nodes) }
         let node = nodes[0]
         try await withDealClient(configuration: node.client) { client in
-            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "before-stop"))
+            _ = try await client.createDeal(DealTestRecords.createRequest(id: "before-stop"))
         }
         let revision = try await node.revision()
         server.signalAll(SIGSTOP)
@@ -322,7 +322,7 @@ struct DealClusterTests {
             let read = try await client.getDeal(get)
             #expect(read.id == "before-stop")
             do {
-                _ = try await client.createDeal(DealClusterRecords.createRequest(id: "during-stop"))
+                _ = try await client.createDeal(DealTestRecords.createRequest(id: "during-stop"))
                 Issue.record("a write succeeded while PostgreSQL was stopped")
             } catch {
                 #expect((error as? DealRPCError)?.code == .unavailable, "\(error)")
@@ -333,7 +333,7 @@ struct DealClusterTests {
             try await node.health().status == .serving
         }
         try await withDealClient(configuration: node.client) { client in
-            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "after-stop"))
+            _ = try await client.createDeal(DealTestRecords.createRequest(id: "after-stop"))
         }
     }
 
@@ -361,7 +361,7 @@ struct DealClusterTests {
         defer { Self.stop([writer]) }
         try await withDealClient(configuration: writer.client) { client in
             for n in 0..<10 {
-                _ = try await client.createDeal(DealClusterRecords.createRequest(id: "compacted-\(n)"))
+                _ = try await client.createDeal(DealTestRecords.createRequest(id: "compacted-\(n)"))
             }
         }
         let head = try Self.counter(server)
@@ -401,7 +401,7 @@ struct DealClusterTests {
         // A running node that misses changes which are then compacted says so instead of serving stale reads.
         Glibc.kill(first.process.processIdentifier, SIGSTOP)
         try await withDealClient(configuration: writer.client) { client in
-            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "while-stopped"))
+            _ = try await client.createDeal(DealTestRecords.createRequest(id: "while-stopped"))
         }
         let later = try Self.counter(server)
         try await DealWait.until("the change log compacted up to \(later)", interval: .milliseconds(50)) {
@@ -428,7 +428,7 @@ struct DealClusterTests {
         defer { Self.stop(nodes) }
         let node = nodes[0]
         try await withDealClient(configuration: node.client) { client in
-            _ = try await client.createDeal(DealClusterRecords.createRequest(id: "before-wait"))
+            _ = try await client.createDeal(DealTestRecords.createRequest(id: "before-wait"))
             // Commits now wait for a standby that does not answer: the node's write outlasts its 10 s deadline,
             // it reconnects, finds nothing at the next revision and appends again, queueing behind the first
             // attempt on the counter row; the standby returns and the first attempt commits.
@@ -436,7 +436,7 @@ struct DealClusterTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     let created = try await client.createDeal(
-                        DealClusterRecords.createRequest(id: "waited"),
+                        DealTestRecords.createRequest(id: "waited"),
                         options: DealCallOptions(timeout: .seconds(90))
                     )
                     #expect(created.id == "waited")

@@ -3,6 +3,7 @@ import DealModel
 import DealProtocol
 import DealServer
 import DealTLS
+import DealTestSupport
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import DealClient
 import DealModel
 import DealProtocol
 import DealServer
+import DealTestSupport
 import Testing
 
 @Suite("Writes answered in commit batches")

@@ -1,16 +1,19 @@
-import DealModel
-import DealProtocol
+public import DealModel
+public import DealProtocol
 
-/// Small valid records against the bundled organizations.
-enum DealTestRecords {
-    static func usd(_ units: Int64) -> Dealstore_V1_Money {
+/// Small valid records against the bundled organizations, shared by the test targets that write through a real
+/// dealsd (server and cluster tests).
+public enum DealTestRecords {
+    /// `units` whole US dollars.
+    public static func usd(_ units: Int64) -> Dealstore_V1_Money {
         var money = Dealstore_V1_Money()
         money.currencyCode = "USD"
         money.units = units
         return money
     }
 
-    static func deal(id: String, amount: Int64 = 1_000_000) -> Dealstore_V1_Deal {
+    /// An announced May 2024 deal of `amount` dollars by amazon in anthropic.
+    public static func deal(id: String, amount: Int64 = 1_000_000) -> Dealstore_V1_Deal {
         var deal = Dealstore_V1_Deal()
         deal.id = id
         deal.targetID = "anthropic"
@@ -29,9 +32,10 @@ enum DealTestRecords {
         return deal
     }
 
-    static func createRequest(id: String) -> Dealstore_V1_CreateDealRequest {
+    /// A CreateDealRequest for ``deal(id:amount:)``.
+    public static func createRequest(id: String, amount: Int64 = 1_000_000) -> Dealstore_V1_CreateDealRequest {
         var request = Dealstore_V1_CreateDealRequest()
-        request.deal = Self.deal(id: id)
+        request.deal = Self.deal(id: id, amount: amount)
         return request
     }
 }
