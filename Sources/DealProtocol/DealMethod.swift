@@ -76,6 +76,10 @@ extension DealMethod {
     public static let findDuplicateDeals = DealMethod(service: deals, name: "FindDuplicateDeals", kind: .unary)
     /// Everything one publisher (or one source) reported (issue 18 part 6).
     public static let listSourceReports = DealMethod(service: deals, name: "ListSourceReports", kind: .unary)
+    /// The store's source catalog, each distinct source once (issue 18 part 6).
+    public static let listSources = DealMethod(service: deals, name: "ListSources", kind: .unary)
+    /// One source of the catalog by its id.
+    public static let getSource = DealMethod(service: deals, name: "GetSource", kind: .unary)
 
     public static let getOrganization = DealMethod(service: organizations, name: "GetOrganization", kind: .unary)
     public static let listOrganizations = DealMethod(service: organizations, name: "ListOrganizations", kind: .unary)
@@ -113,7 +117,7 @@ extension DealMethod {
     public static let all: [DealMethod] = [
         .getDeal, .listDeals, .createDeal, .updateDeal, .deleteDeal, .importDeals, .exportDeals, .summarizeDeals,
         .topDeals, .listCoInvestors, .getTimeline, .watchDeals, .listConflicts, .findDuplicateDeals,
-        .listSourceReports,
+        .listSourceReports, .listSources, .getSource,
         .getOrganization, .listOrganizations, .createOrganization, .updateOrganization, .deleteOrganization,
         .mergeOrganizations,
         .healthCheck, .healthWatch, .getServerInfo,

@@ -263,6 +263,16 @@ struct DealFuzzRequestGenerator {
             request.pageSize = self.int32()
             request.pageToken = self.pageToken()
             return (request, [[1], [2], [4]])
+        case .listSources:
+            var request = Dealstore_V1_ListSourcesRequest()
+            request.publisher = self.random.pick(["Financial Times", "techcrunch", "", self.text()])
+            request.pageSize = self.int32()
+            request.pageToken = self.pageToken()
+            return (request, [[1], [3]])
+        case .getSource:
+            var request = Dealstore_V1_GetSourceRequest()
+            request.id = self.random.pick(["", "src-0000000000000000", self.text()])
+            return (request, [[1]])
         case .getOrganization:
             var request = Dealstore_V1_GetOrganizationRequest()
             request.id = self.organizationID()

@@ -132,4 +132,22 @@ extension DealClient {
     ) async throws(DealRPCError) -> Dealstore_V1_ListSourceReportsResponse {
         try await self.unary(.listSourceReports, request: request, options: options)
     }
+
+    /// The store's source catalog: each distinct source once, all or those cited with one publisher (issue 18
+    /// part 6). ``listSourceReports(_:options:)`` with `catalogID` lists one source's citations.
+    public func listSources(
+        _ request: Dealstore_V1_ListSourcesRequest,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Dealstore_V1_ListSourcesResponse {
+        try await self.unary(.listSources, request: request, options: options)
+    }
+
+    /// One catalog source by its id (`CatalogSource.id`, `SourceReport.catalog_id`); NOT_FOUND when no record
+    /// cites it.
+    public func getSource(
+        _ request: Dealstore_V1_GetSourceRequest,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Dealstore_V1_CatalogSource {
+        try await self.unary(.getSource, request: request, options: options)
+    }
 }

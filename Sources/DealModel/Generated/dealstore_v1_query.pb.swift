@@ -555,6 +555,13 @@ public nonisolated struct Dealstore_V1_ChangeEvent: Sendable {
   /// organization it now resolves to.
   public var mergedIntoID: String = String()
 
+  /// Issue 18 (merge and import as one write, fields from 250). Set on every event of a write that makes several
+  /// changes at once (a MergeOrganizations, one batch of an ImportDeals): the revision of that write's last event.
+  /// The events from the first to that revision are one atomic change: the log replays them all or none after a
+  /// crash, so a watcher may apply them together. 0 (absent) on a write of one change, and on every event logged
+  /// before this field existed.
+  public var batchLastRevision: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -664,11 +671,61 @@ public nonisolated struct Dealstore_V1_SourceReport: @unchecked Sendable {
     set {_uniqueStorage()._claimIds = newValue}
   }
 
+  /// The source's id in the store's source catalog (CatalogSource.id); empty when the source has neither a URL nor
+  /// a publisher or title, so is not catalogued.
+  public var catalogID: String {
+    get {_storage._catalogID}
+    set {_uniqueStorage()._catalogID = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Issue 18 part 6: one source of the store's source catalog (ListSources, GetSource): a distinct publication, cited
+/// by one or more records. The same URL is the same source; without a URL, the same publisher, title and published
+/// date are (PROTOCOL.md, "Source catalog"). The descriptive fields are those of its first citation (report order:
+/// organizations, then deals, in id order); each record keeps its own copy, with its own excerpts and evidence.
+public nonisolated struct Dealstore_V1_CatalogSource: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Stable: derived from the source's identity ("src-" and 16 hex digits), the same after a restart, on every
+  /// node and after an export and re-import.
+  public var id: String = String()
+
+  public var publisher: String = String()
+
+  public var url: String = String()
+
+  public var title: String = String()
+
+  public var published: Dealstore_V1_PartialDate {
+    get {_published ?? Dealstore_V1_PartialDate()}
+    set {_published = newValue}
+  }
+  /// Returns true if `published` has been explicitly set.
+  public var hasPublished: Bool {self._published != nil}
+  /// Clears the value of `published`. Subsequent reads from it will return its default value.
+  public mutating func clearPublished() {self._published = nil}
+
+  public var language: String = String()
+
+  /// How many citations (records' sources) it has; ListSourceReports with `catalog_id` lists them.
+  public var citationCount: UInt32 = 0
+
+  /// Every publisher its citations name, as compared (lower case, surrounding spaces removed), sorted.
+  public var publishers: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _published: Dealstore_V1_PartialDate? = nil
 }
 
 /// A summary group's totals in one currency: every amount converted at its deal's date.
@@ -1266,7 +1323,7 @@ nonisolated extension Dealstore_V1_Timeline: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ChangeEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0\u{4}Q\u{2}merged_into_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revision\0\u{1}kind\0\u{1}record\0\u{3}time_micros\0\u{1}created\0\u{4}Q\u{2}merged_into_id\0\u{4}d\u{1}batch_last_revision\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1280,6 +1337,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.timeMicros) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.created) }()
       case 150: try { try decoder.decodeSingularStringField(value: &self.mergedIntoID) }()
+      case 250: try { try decoder.decodeSingularUInt64Field(value: &self.batchLastRevision) }()
       default: break
       }
     }
@@ -1308,6 +1366,9 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
     if !self.mergedIntoID.isEmpty {
       try visitor.visitSingularStringField(value: self.mergedIntoID, fieldNumber: 150)
     }
+    if self.batchLastRevision != 0 {
+      try visitor.visitSingularUInt64Field(value: self.batchLastRevision, fieldNumber: 250)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1318,6 +1379,7 @@ nonisolated extension Dealstore_V1_ChangeEvent: SwiftProtobuf.Message, SwiftProt
     if lhs.timeMicros != rhs.timeMicros {return false}
     if lhs.created != rhs.created {return false}
     if lhs.mergedIntoID != rhs.mergedIntoID {return false}
+    if lhs.batchLastRevision != rhs.batchLastRevision {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1430,7 +1492,7 @@ nonisolated extension Dealstore_V1_Conflict: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Dealstore_V1_SourceReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SourceReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deal_id\0\u{3}deal_title\0\u{3}organization_id\0\u{3}organization_name\0\u{1}source\0\u{1}items\0\u{3}claim_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}deal_id\0\u{3}deal_title\0\u{3}organization_id\0\u{3}organization_name\0\u{1}source\0\u{1}items\0\u{3}claim_ids\0\u{3}catalog_id\0")
 
   fileprivate class _StorageClass {
     var _dealID: String = String()
@@ -1440,6 +1502,7 @@ nonisolated extension Dealstore_V1_SourceReport: SwiftProtobuf.Message, SwiftPro
     var _source: Dealstore_V1_Source? = nil
     var _items: [String] = []
     var _claimIds: [String] = []
+    var _catalogID: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1457,6 +1520,7 @@ nonisolated extension Dealstore_V1_SourceReport: SwiftProtobuf.Message, SwiftPro
       _source = source._source
       _items = source._items
       _claimIds = source._claimIds
+      _catalogID = source._catalogID
     }
   }
 
@@ -1482,6 +1546,7 @@ nonisolated extension Dealstore_V1_SourceReport: SwiftProtobuf.Message, SwiftPro
         case 5: try { try decoder.decodeSingularMessageField(value: &_storage._source) }()
         case 6: try { try decoder.decodeRepeatedStringField(value: &_storage._items) }()
         case 7: try { try decoder.decodeRepeatedStringField(value: &_storage._claimIds) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._catalogID) }()
         default: break
         }
       }
@@ -1515,6 +1580,9 @@ nonisolated extension Dealstore_V1_SourceReport: SwiftProtobuf.Message, SwiftPro
       if !_storage._claimIds.isEmpty {
         try visitor.visitRepeatedStringField(value: _storage._claimIds, fieldNumber: 7)
       }
+      if !_storage._catalogID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._catalogID, fieldNumber: 8)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1531,10 +1599,80 @@ nonisolated extension Dealstore_V1_SourceReport: SwiftProtobuf.Message, SwiftPro
         if _storage._source != rhs_storage._source {return false}
         if _storage._items != rhs_storage._items {return false}
         if _storage._claimIds != rhs_storage._claimIds {return false}
+        if _storage._catalogID != rhs_storage._catalogID {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_CatalogSource: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CatalogSource"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}publisher\0\u{1}url\0\u{1}title\0\u{1}published\0\u{1}language\0\u{3}citation_count\0\u{1}publishers\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.publisher) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.url) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._published) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.language) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.citationCount) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.publishers) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.publisher.isEmpty {
+      try visitor.visitSingularStringField(value: self.publisher, fieldNumber: 2)
+    }
+    if !self.url.isEmpty {
+      try visitor.visitSingularStringField(value: self.url, fieldNumber: 3)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 4)
+    }
+    try { if let v = self._published {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if !self.language.isEmpty {
+      try visitor.visitSingularStringField(value: self.language, fieldNumber: 6)
+    }
+    if self.citationCount != 0 {
+      try visitor.visitSingularUInt32Field(value: self.citationCount, fieldNumber: 7)
+    }
+    if !self.publishers.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.publishers, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_CatalogSource, rhs: Dealstore_V1_CatalogSource) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.publisher != rhs.publisher {return false}
+    if lhs.url != rhs.url {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs._published != rhs._published {return false}
+    if lhs.language != rhs.language {return false}
+    if lhs.citationCount != rhs.citationCount {return false}
+    if lhs.publishers != rhs.publishers {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

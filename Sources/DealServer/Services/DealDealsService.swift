@@ -44,6 +44,8 @@ struct DealDealsService: DealRegistrableService {
         registry.register(.listConflicts) { _, writer in self.listConflicts(writer) }
         registry.register(.findDuplicateDeals) { _, writer in self.findDuplicateDeals(writer) }
         registry.register(.listSourceReports) { _, writer in self.listSourceReports(writer) }
+        registry.register(.listSources) { _, writer in self.listSources(writer) }
+        registry.register(.getSource) { _, writer in self.getSource(writer) }
     }
 
     /// The batch executor of `eventLoop`; `nil` for a loop outside the server's group (then each write's answer

@@ -27,6 +27,8 @@ struct DealStoreState: Sendable {
     var organizationsVersion: UInt64 = 0
     /// How many deals refer to each organization.
     var referenceCounts: TreeDictionary<String, Int> = [:]
+    /// The source catalog: which records cite each source, by catalog id and by publisher (Records/DealSourceIndex).
+    var sources = DealSourceIndex()
     /// Recent change events, oldest first, contiguous revisions: the in-memory tail of the change history (older
     /// retained events are read back from the log segments, see ``DealLogHistoryReader``).
     var history: [Dealstore_V1_ChangeEvent] = []
@@ -62,8 +64,13 @@ struct DealStoreState: Sendable {
             for key in Self.lookupKeys(of: old) where self.organizationLookup[key] == old.id {
                 self.organizationLookup[key] = nil
             }
+            self.sources.remove(DealSourceCatalog.citations(in: old), record: DealSourceIndex.organizationRecord(old.id))
         }
         self.organizations[organization.id] = organization
+        self.sources.add(
+            DealSourceCatalog.citations(in: organization),
+            record: DealSourceIndex.organizationRecord(organization.id)
+        )
         for key in Self.lookupKeys(of: organization) where self.organizationLookup[key] == nil {
             self.organizationLookup[key] = organization.id
         }
@@ -75,6 +82,7 @@ struct DealStoreState: Sendable {
         for key in Self.lookupKeys(of: old) where self.organizationLookup[key] == id {
             self.organizationLookup[key] = nil
         }
+        self.sources.remove(DealSourceCatalog.citations(in: old), record: DealSourceIndex.organizationRecord(id))
     }
 
     static func lookupKeys(of organization: Dealstore_V1_Organization) -> [String] {
@@ -97,6 +105,7 @@ struct DealStoreState: Sendable {
         for investor in entry.investorIDs { self.dealsByInvestor[investor, default: DealSortedIDs()].insert(entry.id) }
         for reference in entry.references { self.referenceCounts[reference, default: 0] += 1 }
         self.summaries.add(entry, sign: 1)
+        self.sources.add(DealSourceCatalog.citations(inDeal: entry.bytes), record: DealSourceIndex.dealRecord(entry.id))
     }
 
     mutating func removeDeal(id: String) {
@@ -108,6 +117,7 @@ struct DealStoreState: Sendable {
             self.referenceCounts[reference] = count > 0 ? count : nil
         }
         self.summaries.add(old, sign: -1)
+        self.sources.remove(DealSourceCatalog.citations(inDeal: old.bytes), record: DealSourceIndex.dealRecord(id))
     }
 
     private static func remove(_ id: String, key: String, from index: inout TreeDictionary<String, DealSortedIDs>) {
@@ -160,6 +170,7 @@ struct DealStoreState: Sendable {
         self.dealsByInvestor = version.dealsByInvestor
         self.referenceCounts = version.referenceCounts
         self.summaries = version.summaries
+        self.sources = version.sources
         self.organizations = version.organizations
         self.organizationLookup = version.organizationLookup
         self.organizationsVersion &+= 1

@@ -24,6 +24,7 @@ final class DealVersion: Sendable {
     let organizationLookup: [String: String]
     let referenceCounts: TreeDictionary<String, Int>
     let summaries: DealSummaryIndex
+    let sources: DealSourceIndex
 
     init(_ state: DealStoreState) {
         self.revision = state.revision
@@ -34,6 +35,7 @@ final class DealVersion: Sendable {
         self.organizationLookup = state.organizationLookup
         self.referenceCounts = state.referenceCounts
         self.summaries = state.summaries
+        self.sources = state.sources
     }
 
     func resolveOrganization(_ key: String) -> String? {

@@ -137,6 +137,8 @@ extension DealStore {
                 return .failure(error)
             }
             if batch.count > 0 {
+                // A write of several changes (a merge, an import batch) is replayed whole or not at all.
+                batch.markAtomic(state: &state)
                 // The committer takes the version this write leads to when it takes the write from the queue
                 // (see `takeQueuedWork`), publishes it once the records are durable, and only then completes it.
                 self.committer.enqueue(

@@ -121,6 +121,9 @@ enum DealRecovery {
             let bytes = try DealFileIO.readFile(path)
             let scan = DealLogFrame.scan(bytes)
             report.segments += 1
+            // The records of an atomic write (batch_last_revision, see DealWriteBatch.markAtomic) wait here until
+            // its last one is read: a write cut short by a crash is cut off whole, like a torn record.
+            var atomic: [(event: Dealstore_V1_ChangeEvent, dealBytes: [UInt8]?, offset: Int)] = []
             for range in scan.frames {
                 let event: Dealstore_V1_ChangeEvent
                 do {
@@ -141,14 +144,31 @@ enum DealRecovery {
                             + "\(event.revision) follows \(expected - 1) (records are missing); restore from a backup"
                     )
                 }
-                try state.apply(
-                    event,
-                    dealBytes: DealLogFrame.dealBytesRange(inEvent: bytes, range).map { Array(bytes[$0]) }
-                )
+                let dealBytes = DealLogFrame.dealBytesRange(inEvent: bytes, range).map { Array(bytes[$0]) }
                 expected += 1
+                if event.batchLastRevision > event.revision || !atomic.isEmpty {
+                    atomic.append((event, dealBytes, range.lowerBound - DealLogFrame.headerSize))
+                    if event.batchLastRevision > event.revision { continue }
+                    for record in atomic { try state.apply(record.event, dealBytes: record.dealBytes) }
+                    report.records += atomic.count
+                    atomic.removeAll()
+                    continue
+                }
+                try state.apply(event, dealBytes: dealBytes)
                 report.records += 1
             }
-            switch scan.end {
+            var end = scan.end
+            if let first = atomic.first {
+                let cut = "an atomic write of revisions \(first.event.revision) to \(first.event.batchLastRevision) ends "
+                    + "after \(atomic.count) of its records"
+                switch end {
+                case .clean: end = .torn(offset: first.offset, reason: cut)
+                case .torn(_, let reason): end = .torn(offset: first.offset, reason: cut + " (\(reason))")
+                case .corrupt(_, let reason, let next):
+                    end = .corrupt(offset: first.offset, reason: cut + " (\(reason))", nextValidOffset: next)
+                }
+            }
+            switch end {
             case .clean:
                 break
             case .torn(let offset, let reason):

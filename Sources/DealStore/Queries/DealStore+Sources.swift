@@ -5,72 +5,198 @@ import HashTreeCollections
 /// Queries over sources and claims (issue 18 part 6): everything one publisher reported, and claims on
 /// organizations or with a status.
 extension DealStore {
-    /// Every citation of a source whose publisher is `publisher` (case-insensitively, surrounding spaces ignored)
-    /// and, when given, whose id is `sourceID`: organizations first, then deals, each in id order, then the
-    /// record's sources in order. Each report says what in the record rests on the source.
+    /// Every citation of a source whose publisher is `publisher` (case-insensitively, surrounding spaces ignored),
+    /// of the catalog source `catalogID`, and, when given, whose id in its record is `sourceID`: organizations
+    /// first, then deals, each in id order, then the record's sources in order. Each report says what in the record
+    /// rests on the source.
     ///
-    /// A scan of every record (each deal decoded), off the lock on one version: no index by publisher is kept
-    /// yet, so the cost grows with the store, not with the answer.
+    /// With a publisher or a catalog id, an index lookup on one version, off the lock (the source catalog,
+    /// ``DealSourceIndex``): the cost is the page's records, not the store's. With only `sourceID` (an id local to
+    /// each record), a scan of every record.
     public func sourceReports(
         publisher: String,
         sourceID: String = "",
+        catalogID: String = "",
         pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (reports: [Dealstore_V1_SourceReport], nextPageToken: String, revision: UInt64) {
         let wanted = Self.publisherKey(publisher)
-        if wanted.isEmpty && sourceID.isEmpty {
-            throw .invalid("publisher", "is required (or source_id): name the publisher, e.g. \"Financial Times\"")
+        if wanted.isEmpty && sourceID.isEmpty && catalogID.isEmpty {
+            throw .invalid(
+                "publisher",
+                "is required (or catalog_id, or source_id): name the publisher, e.g. \"Financial Times\""
+            )
         }
         let after = try DealPageToken.decodeSimple(pageToken, scope: "sources")
         let size = DealPageSize.clamped(pageSize)
         let version = self.version
-        func matches(_ source: Dealstore_V1_Source) -> Bool {
-            (wanted.isEmpty || Self.publisherKey(source.publisher) == wanted)
-                && (sourceID.isEmpty || source.id == sourceID)
+        if wanted.isEmpty && catalogID.isEmpty {
+            return try Self.scanSourceReports(sourceID: sourceID, after: after, size: size, in: version)
         }
+        let keys =
+            wanted.isEmpty
+            ? version.sources.entries[catalogID]?.citations : version.sources.citationsByPublisher[wanted]
         var reports: [Dealstore_V1_SourceReport] = []
         var next = ""
-        /// Appends a report unless it is at or before the page token; false when the page is full.
-        func add(_ key: String, _ report: () -> Dealstore_V1_SourceReport) -> Bool {
-            if let after, key <= after { return true }
-            if reports.count == size {
-                next = DealPageToken.encodeSimple(Self.reportKey(reports[size - 1]), scope: "sources")
+        var failure: DealStoreError?
+        var cache = DealReportCache()
+        keys?.forEach(after: after) { key in
+            if !sourceID.isEmpty && !key.hasSuffix("/" + sourceID) { return true }
+            do throws(DealStoreError) {
+                guard let report = try cache.report(key: key, in: version) else { return true }
+                if !catalogID.isEmpty && report.catalogID != catalogID { return true }
+                if reports.count == size {
+                    next = DealPageToken.encodeSimple(Self.reportKey(reports[size - 1]), scope: "sources")
+                    return false
+                }
+                reports.append(report)
+                return true
+            } catch {
+                failure = error
                 return false
             }
-            reports.append(report())
-            return true
+        }
+        if let failure { throw failure }
+        return (reports, next, version.revision)
+    }
+
+    /// The sources of the store's catalog in id order: every one, or those cited with `publisher` at least once.
+    /// An index lookup; each source's descriptive fields are read from its first citation.
+    public func catalogSources(
+        publisher: String = "",
+        pageSize: Int = DealPageSize.default,
+        pageToken: String = ""
+    ) throws(DealStoreError) -> (sources: [Dealstore_V1_CatalogSource], nextPageToken: String, revision: UInt64) {
+        let after = try DealPageToken.decodeSimple(pageToken, scope: "catalog")
+        let size = DealPageSize.clamped(pageSize)
+        let version = self.version
+        let wanted = Self.publisherKey(publisher)
+        let ids = wanted.isEmpty ? version.sources.catalogIDs : version.sources.sourcesByPublisher[wanted]
+        var sources: [Dealstore_V1_CatalogSource] = []
+        var next = ""
+        var failure: DealStoreError?
+        var cache = DealReportCache()
+        ids?.forEach(after: after) { id in
+            if sources.count == size {
+                next = DealPageToken.encodeSimple(sources[size - 1].id, scope: "catalog")
+                return false
+            }
+            do throws(DealStoreError) {
+                if let source = try Self.catalogSource(id: id, in: version, cache: &cache) { sources.append(source) }
+                return true
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        if let failure { throw failure }
+        return (sources, next, version.revision)
+    }
+
+    /// One source of the catalog by its id (``Dealstore_V1_CatalogSource/id``, ``Dealstore_V1_SourceReport/catalogID``).
+    public func catalogSource(
+        id: String
+    ) throws(DealStoreError) -> (source: Dealstore_V1_CatalogSource, revision: UInt64) {
+        if id.isEmpty { throw .invalid("id", "is required: a catalog source id such as src-0123456789abcdef") }
+        var cache = DealReportCache()
+        let version = self.version
+        guard let source = try Self.catalogSource(id: id, in: version, cache: &cache) else {
+            throw DealStoreError(
+                code: .notFound,
+                message: "source '\(id)' is not in the catalog: no record cites it (list them with ListSources)"
+            )
+        }
+        return (source, version.revision)
+    }
+
+    static func catalogSource(
+        id: String,
+        in version: DealVersion,
+        cache: inout DealReportCache
+    ) throws(DealStoreError) -> Dealstore_V1_CatalogSource? {
+        guard let entry = version.sources.entries[id] else { return nil }
+        var first: String?
+        entry.citations.forEach(after: nil) { key in
+            first = key
+            return false
+        }
+        guard let first, let report = try cache.report(key: first, in: version) else { return nil }
+        var source = Dealstore_V1_CatalogSource()
+        source.id = id
+        source.publisher = report.source.publisher
+        source.url = report.source.url
+        source.title = report.source.title
+        if report.source.hasPublished { source.published = report.source.published }
+        source.language = report.source.language
+        source.citationCount = UInt32(clamping: entry.citations.count)
+        source.publishers = entry.publishers.keys.sorted()
+        return source
+    }
+
+    /// One citation's report, from its report key (``DealSourceIndex``).
+    static func report(
+        key: String,
+        organization: Dealstore_V1_Organization?,
+        deal: Dealstore_V1_Deal?
+    ) -> Dealstore_V1_SourceReport? {
+        guard let slash = key.lastIndex(of: "/") else { return nil }
+        let sourceID = String(key[key.index(after: slash)...])
+        var report = Dealstore_V1_SourceReport()
+        if let organization {
+            guard let source = organization.sources.first(where: { $0.id == sourceID }) else { return nil }
+            report.organizationID = organization.id
+            report.organizationName = organization.name
+            report.source = source
+            report.items = Self.items(citing: source, in: organization)
+            report.claimIds = organization.disputedClaims.filter { $0.sourceID == source.id }.map(\.id)
+        } else if let deal {
+            guard let source = deal.sources.first(where: { $0.id == sourceID }) else { return nil }
+            report.dealID = deal.id
+            report.dealTitle = deal.title
+            report.source = source
+            report.items = Self.items(citing: source, in: deal)
+            report.claimIds = deal.disputedClaims.filter { $0.sourceID == source.id }.map(\.id)
+        } else {
+            return nil
+        }
+        report.catalogID = DealSourceCatalog.catalogID(of: report.source)
+        return report
+    }
+
+    /// ``sourceReports(publisher:sourceID:catalogID:pageSize:pageToken:)`` by a record-local source id alone: a scan.
+    static func scanSourceReports(
+        sourceID: String,
+        after: String?,
+        size: Int,
+        in version: DealVersion
+    ) throws(DealStoreError) -> (reports: [Dealstore_V1_SourceReport], nextPageToken: String, revision: UInt64) {
+        var reports: [Dealstore_V1_SourceReport] = []
+        func add(_ report: Dealstore_V1_SourceReport?) -> String? {
+            guard let report else { return nil }
+            if let after, Self.reportKey(report) <= after { return nil }
+            if reports.count == size {
+                return DealPageToken.encodeSimple(Self.reportKey(reports[size - 1]), scope: "sources")
+            }
+            reports.append(report)
+            return nil
         }
         for id in version.organizations.keys.sorted() {
-            guard let organization = version.organizations[id] else { continue }
-            for source in organization.sources where matches(source) {
-                let full = add("o/\(organization.id)/\(source.id)") {
-                    var report = Dealstore_V1_SourceReport()
-                    report.organizationID = organization.id
-                    report.organizationName = organization.name
-                    report.source = source
-                    report.items = Self.items(citing: source, in: organization)
-                    report.claimIds = organization.disputedClaims.filter { $0.sourceID == source.id }.map(\.id)
-                    return report
-                }
-                if !full { return (reports, next, version.revision) }
+            guard let organization = version.organizations[id], organization.sources.contains(where: { $0.id == sourceID })
+            else { continue }
+            let key = DealSourceIndex.key(record: DealSourceIndex.organizationRecord(id), source: sourceID)
+            if let next = add(Self.report(key: key, organization: organization, deal: nil)) {
+                return (reports, next, version.revision)
             }
         }
         for entry in version.deals.values.sorted(by: { $0.id < $1.id }) {
             let deal = try Self.decodeDeal(entry.bytes)
-            for source in deal.sources where matches(source) {
-                let full = add("~/\(deal.id)/\(source.id)") {
-                    var report = Dealstore_V1_SourceReport()
-                    report.dealID = deal.id
-                    report.dealTitle = deal.title
-                    report.source = source
-                    report.items = Self.items(citing: source, in: deal)
-                    report.claimIds = deal.disputedClaims.filter { $0.sourceID == source.id }.map(\.id)
-                    return report
-                }
-                if !full { return (reports, next, version.revision) }
+            guard deal.sources.contains(where: { $0.id == sourceID }) else { continue }
+            let key = DealSourceIndex.key(record: DealSourceIndex.dealRecord(deal.id), source: sourceID)
+            if let next = add(Self.report(key: key, organization: nil, deal: deal)) {
+                return (reports, next, version.revision)
             }
         }
-        return (reports, next, version.revision)
+        return (reports, "", version.revision)
     }
 
     /// The page-token key of a report: organizations ("o/") sort before deals ("~/").
@@ -193,5 +319,25 @@ extension DealStore {
             conflicts.append(conflict)
         }
         return (conflicts, "", version.revision)
+    }
+}
+
+/// The record last decoded while reading consecutive report keys (a deal's citations are adjacent in key order):
+/// a deal citing several sources of one page is decoded once.
+struct DealReportCache {
+    private var deal: Dealstore_V1_Deal?
+
+    mutating func report(key: String, in version: DealVersion) throws(DealStoreError) -> Dealstore_V1_SourceReport? {
+        guard let slash = key.lastIndex(of: "/"), key.count > 2 else { return nil }
+        let id = String(key[key.index(key.startIndex, offsetBy: 2)..<slash])
+        if key.hasPrefix("o/") {
+            guard let organization = version.organizations[id] else { return nil }
+            return DealStore.report(key: key, organization: organization, deal: nil)
+        }
+        if self.deal?.id != id {
+            guard let entry = version.deals[id] else { return nil }
+            self.deal = try DealStore.decodeDeal(entry.bytes)
+        }
+        return DealStore.report(key: key, organization: nil, deal: self.deal)
     }
 }

@@ -20,8 +20,17 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
             instead, answered by the server in one query (ListSourceReports): one row
             per deal or organization citing it, with the items and claims resting on it.
 
+            With --catalog, the server's source catalog (ListSources): each distinct
+            source once (the same URL, or the same publisher, title and date), with
+            its catalog id and how many records' sources cite it; --publisher keeps
+            those cited with that publisher. --catalog-id ID lists the records citing
+            one catalog source.
+
             Examples:
               deals sources
+              deals sources --catalog
+              deals sources --catalog --publisher "Financial Times"
+              deals sources --catalog-id src-0123456789abcdef
               deals sources --publisher "Financial Times"
               deals sources --deal amazon-anthropic-2023
               deals sources -o json | jq '.[] | {id: .source.id, figureCount}'
@@ -37,6 +46,12 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
     @Option(name: .customLong("source-id"), help: "With or without --publisher: the records citing this source id.")
     var sourceID: String?
 
+    @Flag(help: "List the server's source catalog: each distinct source once, with its catalog id.")
+    var catalog = false
+
+    @Option(name: .customLong("catalog-id"), help: "The records citing this catalog source (see --catalog).")
+    var catalogID: String?
+
     @OptionGroup var format: DealOutputOptions
     @OptionGroup(title: "Connection Options") var connection: DealConnectionOptions
 
@@ -47,10 +62,20 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
     }
 
     public func run(in context: DealCommandContext) async throws {
-        if self.publisher != nil || self.sourceID != nil {
+        if self.catalog {
+            if self.deal != nil || self.sourceID != nil || self.catalogID != nil {
+                throw DealInputError(
+                    "--catalog lists the whole catalog (or one publisher's with --publisher): it cannot be combined "
+                        + "with --deal, --source-id or --catalog-id"
+                )
+            }
+            try await self.runCatalog(in: context)
+            return
+        }
+        if self.publisher != nil || self.sourceID != nil || self.catalogID != nil {
             if self.deal != nil {
                 throw DealInputError(
-                    "--deal cannot be combined with --publisher or --source-id: those search every record"
+                    "--deal cannot be combined with --publisher, --source-id or --catalog-id: those search every record"
                 )
             }
             try await self.runReports(in: context)
@@ -90,6 +115,7 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
         var request = Dealstore_V1_ListSourceReportsRequest()
         request.publisher = self.publisher ?? ""
         request.sourceID = self.sourceID ?? ""
+        request.catalogID = self.catalogID ?? ""
         request.pageSize = 1000
         let reports = try await context.withClient(self.connection) { client in
             var reports: [Dealstore_V1_SourceReport] = []
@@ -101,5 +127,22 @@ public struct DealsSourcesCommand: AsyncParsableCommand, DealCommandRunnable {
             }
         }
         try context.emit(DealViews.sourceReports(reports), as: self.format.output)
+    }
+
+    /// `--catalog`: every page of ListSources.
+    func runCatalog(in context: DealCommandContext) async throws {
+        var request = Dealstore_V1_ListSourcesRequest()
+        request.publisher = self.publisher ?? ""
+        request.pageSize = 1000
+        let sources = try await context.withClient(self.connection) { client in
+            var sources: [Dealstore_V1_CatalogSource] = []
+            while true {
+                let response = try await client.listSources(request)
+                sources += response.sources
+                if response.nextPageToken.isEmpty { return sources }
+                request.pageToken = response.nextPageToken
+            }
+        }
+        try context.emit(DealViews.catalogSources(sources), as: self.format.output)
     }
 }

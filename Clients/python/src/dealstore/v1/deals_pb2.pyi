@@ -61,6 +61,12 @@ class GetDealRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
+class GetSourceRequest(_message.Message):
+    __slots__ = ["id"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
 class GetTimelineRequest(_message.Message):
     __slots__ = ["organization_id"]
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -148,16 +154,18 @@ class ListDealsResponse(_message.Message):
     def __init__(self, deals: _Optional[_Iterable[_Union[_model_pb2.Deal, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
 class ListSourceReportsRequest(_message.Message):
-    __slots__ = ["page_size", "page_token", "publisher", "source_id"]
+    __slots__ = ["catalog_id", "page_size", "page_token", "publisher", "source_id"]
+    CATALOG_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     PUBLISHER_FIELD_NUMBER: _ClassVar[int]
     SOURCE_ID_FIELD_NUMBER: _ClassVar[int]
+    catalog_id: str
     page_size: int
     page_token: str
     publisher: str
     source_id: str
-    def __init__(self, publisher: _Optional[str] = ..., source_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    def __init__(self, publisher: _Optional[str] = ..., source_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., catalog_id: _Optional[str] = ...) -> None: ...
 
 class ListSourceReportsResponse(_message.Message):
     __slots__ = ["next_page_token", "reports", "revision"]
@@ -168,6 +176,26 @@ class ListSourceReportsResponse(_message.Message):
     reports: _containers.RepeatedCompositeFieldContainer[_query_pb2.SourceReport]
     revision: int
     def __init__(self, reports: _Optional[_Iterable[_Union[_query_pb2.SourceReport, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class ListSourcesRequest(_message.Message):
+    __slots__ = ["page_size", "page_token", "publisher"]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHER_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    publisher: str
+    def __init__(self, publisher: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSourcesResponse(_message.Message):
+    __slots__ = ["next_page_token", "revision", "sources"]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    SOURCES_FIELD_NUMBER: _ClassVar[int]
+    next_page_token: str
+    revision: int
+    sources: _containers.RepeatedCompositeFieldContainer[_query_pb2.CatalogSource]
+    def __init__(self, sources: _Optional[_Iterable[_Union[_query_pb2.CatalogSource, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., revision: _Optional[int] = ...) -> None: ...
 
 class SummarizeDealsRequest(_message.Message):
     __slots__ = ["filter", "group_by"]

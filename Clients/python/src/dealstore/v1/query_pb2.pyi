@@ -30,21 +30,43 @@ TIMELINE_EVENT_KIND_TRANCHE: TimelineEventKind
 TIMELINE_EVENT_KIND_UNSPECIFIED: TimelineEventKind
 TIMELINE_EVENT_KIND_VALUATION: TimelineEventKind
 
+class CatalogSource(_message.Message):
+    __slots__ = ["citation_count", "id", "language", "published", "publisher", "publishers", "title", "url"]
+    CITATION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHERS_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHER_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    citation_count: int
+    id: str
+    language: str
+    published: _model_pb2.PartialDate
+    publisher: str
+    publishers: _containers.RepeatedScalarFieldContainer[str]
+    title: str
+    url: str
+    def __init__(self, id: _Optional[str] = ..., publisher: _Optional[str] = ..., url: _Optional[str] = ..., title: _Optional[str] = ..., published: _Optional[_Union[_model_pb2.PartialDate, _Mapping]] = ..., language: _Optional[str] = ..., citation_count: _Optional[int] = ..., publishers: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class ChangeEvent(_message.Message):
-    __slots__ = ["created", "kind", "merged_into_id", "record", "revision", "time_micros"]
+    __slots__ = ["batch_last_revision", "created", "kind", "merged_into_id", "record", "revision", "time_micros"]
+    BATCH_LAST_REVISION_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     MERGED_INTO_ID_FIELD_NUMBER: _ClassVar[int]
     RECORD_FIELD_NUMBER: _ClassVar[int]
     REVISION_FIELD_NUMBER: _ClassVar[int]
     TIME_MICROS_FIELD_NUMBER: _ClassVar[int]
+    batch_last_revision: int
     created: bool
     kind: ChangeKind
     merged_into_id: str
     record: _model_pb2.DealRecord
     revision: int
     time_micros: int
-    def __init__(self, revision: _Optional[int] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., record: _Optional[_Union[_model_pb2.DealRecord, _Mapping]] = ..., time_micros: _Optional[int] = ..., created: bool = ..., merged_into_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, revision: _Optional[int] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., record: _Optional[_Union[_model_pb2.DealRecord, _Mapping]] = ..., time_micros: _Optional[int] = ..., created: bool = ..., merged_into_id: _Optional[str] = ..., batch_last_revision: _Optional[int] = ...) -> None: ...
 
 class CoInvestor(_message.Message):
     __slots__ = ["deal_ids", "name", "organization_id", "shared_target_ids"]
@@ -169,7 +191,8 @@ class NormalizedTotal(_message.Message):
     def __init__(self, currency_code: _Optional[str] = ..., committed: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., funded: _Optional[_Union[_model_pb2.Money, _Mapping]] = ..., committed_saturated: bool = ..., funded_saturated: bool = ..., converted_count: _Optional[int] = ..., unconverted_count: _Optional[int] = ..., unconverted: _Optional[_Iterable[_Union[CurrencyTotal, _Mapping]]] = ..., rates: _Optional[_Iterable[_Union[_model_pb2.FXRate, _Mapping]]] = ...) -> None: ...
 
 class SourceReport(_message.Message):
-    __slots__ = ["claim_ids", "deal_id", "deal_title", "items", "organization_id", "organization_name", "source"]
+    __slots__ = ["catalog_id", "claim_ids", "deal_id", "deal_title", "items", "organization_id", "organization_name", "source"]
+    CATALOG_ID_FIELD_NUMBER: _ClassVar[int]
     CLAIM_IDS_FIELD_NUMBER: _ClassVar[int]
     DEAL_ID_FIELD_NUMBER: _ClassVar[int]
     DEAL_TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -177,6 +200,7 @@ class SourceReport(_message.Message):
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_NAME_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    catalog_id: str
     claim_ids: _containers.RepeatedScalarFieldContainer[str]
     deal_id: str
     deal_title: str
@@ -184,7 +208,7 @@ class SourceReport(_message.Message):
     organization_id: str
     organization_name: str
     source: _model_pb2.Source
-    def __init__(self, deal_id: _Optional[str] = ..., deal_title: _Optional[str] = ..., organization_id: _Optional[str] = ..., organization_name: _Optional[str] = ..., source: _Optional[_Union[_model_pb2.Source, _Mapping]] = ..., items: _Optional[_Iterable[str]] = ..., claim_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, deal_id: _Optional[str] = ..., deal_title: _Optional[str] = ..., organization_id: _Optional[str] = ..., organization_name: _Optional[str] = ..., source: _Optional[_Union[_model_pb2.Source, _Mapping]] = ..., items: _Optional[_Iterable[str]] = ..., claim_ids: _Optional[_Iterable[str]] = ..., catalog_id: _Optional[str] = ...) -> None: ...
 
 class SummaryGroup(_message.Message):
     __slots__ = ["deal_count", "key", "label", "normalized", "totals"]
