@@ -80,6 +80,10 @@ extension DealMethod {
     public static let listSources = DealMethod(service: deals, name: "ListSources", kind: .unary)
     /// One source of the catalog by its id.
     public static let getSource = DealMethod(service: deals, name: "GetSource", kind: .unary)
+    /// The FX table in use, its provenance and coverage (issue 18 part 1).
+    public static let getFXTable = DealMethod(service: deals, name: "GetFXTable", kind: .unary)
+    /// Replaces the FX table from an ECB eurofxref-hist layout CSV.
+    public static let importFXRates = DealMethod(service: deals, name: "ImportFXRates", kind: .unary, isMutation: true)
 
     public static let getOrganization = DealMethod(service: organizations, name: "GetOrganization", kind: .unary)
     public static let listOrganizations = DealMethod(service: organizations, name: "ListOrganizations", kind: .unary)
@@ -117,7 +121,7 @@ extension DealMethod {
     public static let all: [DealMethod] = [
         .getDeal, .listDeals, .createDeal, .updateDeal, .deleteDeal, .importDeals, .exportDeals, .summarizeDeals,
         .topDeals, .listCoInvestors, .getTimeline, .watchDeals, .listConflicts, .findDuplicateDeals,
-        .listSourceReports, .listSources, .getSource,
+        .listSourceReports, .listSources, .getSource, .getFXTable, .importFXRates,
         .getOrganization, .listOrganizations, .createOrganization, .updateOrganization, .deleteOrganization,
         .mergeOrganizations,
         .healthCheck, .healthWatch, .getServerInfo,

@@ -27,7 +27,7 @@ import Testing
         "every command help has an example",
         arguments: [
             "list", "get", "add", "update", "delete", "orgs", "totals", "timeline", "coinvestors", "top", "conflicts",
-            "sources", "import", "export", "watch", "health", "server-info", "completion",
+            "sources", "import", "export", "watch", "health", "server-info", "completion", "fx",
         ]
     )
     func everyCommandHelpHasAnExample(_ command: String) async {

@@ -454,7 +454,7 @@ struct DealsReadCommandsTests {
 
     static let subcommands = [
         "list", "get", "add", "update", "delete", "orgs", "totals", "timeline", "coinvestors", "top", "conflicts",
-        "sources", "import", "export", "watch", "health", "server-info", "completion",
+        "sources", "import", "export", "watch", "health", "server-info", "completion", "fx",
     ]
 
     @Test("every subcommand has --help with examples")

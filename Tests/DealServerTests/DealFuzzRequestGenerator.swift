@@ -273,6 +273,14 @@ struct DealFuzzRequestGenerator {
             var request = Dealstore_V1_GetSourceRequest()
             request.id = self.random.pick(["", "src-0000000000000000", self.text()])
             return (request, [[1]])
+        case .getFXTable:
+            return (Dealstore_V1_GetFXTableRequest(), [])
+        case .importFXRates:
+            var request = Dealstore_V1_ImportFXRatesRequest()
+            request.csv = Data(self.text().utf8)
+            request.source = self.random.pick(["", "fuzz", self.text()])
+            request.validateOnly = true
+            return (request, [[1], [2]])
         case .getOrganization:
             var request = Dealstore_V1_GetOrganizationRequest()
             request.id = self.organizationID()

@@ -150,4 +150,21 @@ extension DealClient {
     ) async throws(DealRPCError) -> Dealstore_V1_CatalogSource {
         try await self.unary(.getSource, request: request, options: options)
     }
+
+    /// The FX table the server normalises amounts with: its provenance, coverage and origin (issue 18 part 1).
+    public func getFXTable(
+        _ request: Dealstore_V1_GetFXTableRequest = Dealstore_V1_GetFXTableRequest(),
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Dealstore_V1_FXTableInfo {
+        try await self.unary(.getFXTable, request: request, options: options)
+    }
+
+    /// Replaces the server's FX table with one read from an ECB eurofxref-hist layout CSV (at most 16 MiB; a
+    /// write-role token). INVALID_ARGUMENT names the line and column of bad input.
+    public func importFXRates(
+        _ request: Dealstore_V1_ImportFXRatesRequest,
+        options: DealCallOptions = DealCallOptions()
+    ) async throws(DealRPCError) -> Dealstore_V1_FXTableInfo {
+        try await self.unary(.importFXRates, request: request, options: options)
+    }
 }

@@ -56,7 +56,7 @@ public struct DealsCommand: AsyncParsableCommand {
             DealsListCommand.self, DealsGetCommand.self, DealsAddCommand.self, DealsUpdateCommand.self,
             DealsDeleteCommand.self, DealsOrgsCommand.self, DealsTotalsCommand.self, DealsTimelineCommand.self,
             DealsCoinvestorsCommand.self, DealsTopCommand.self, DealsConflictsCommand.self, DealsSourcesCommand.self,
-            DealsImportCommand.self, DealsDuplicatesCommand.self,
+            DealsImportCommand.self, DealsDuplicatesCommand.self, DealsFXCommand.self,
             DealsExportCommand.self, DealsWatchCommand.self, DealsHealthCommand.self, DealsServerInfoCommand.self,
             DealsCompletionCommand.self,
         ]

@@ -169,8 +169,13 @@ extension DealViews {
         )
         section(
             "Disputed claims",
-            [.init("field"), .init("claimed"), .init("accepted"), .init("source"), .init("explanation")],
-            deal.disputedClaims.map { [$0.field, $0.claimedValue, $0.acceptedValue, $0.sourceID, $0.explanation] }
+            [
+                .init("field"), .init("claimed"), .init("accepted"), .init("status"), .init("source"),
+                .init("explanation"),
+            ],
+            deal.disputedClaims.map {
+                [$0.field, $0.claimedValue, $0.acceptedValue, Self.claimStatus($0), $0.sourceID, $0.explanation]
+            }
         )
         return text
     }

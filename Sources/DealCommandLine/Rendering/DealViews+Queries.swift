@@ -138,19 +138,21 @@ extension DealViews {
         DealOutputDocument(
             columns: [
                 .init("deal"), .init("field"), .init("claimed", flexible: true), .init("accepted", flexible: true),
+                .init("status"),
                 // The quote comes last and whole: the words that make the claim, never cut.
                 .init("source", flexible: true), .init("explanation", flexible: true), .init("quote", whole: true),
             ],
             tableRows: conflicts.map {
                 [
                     $0.dealID.isEmpty ? $0.organizationID : $0.dealID, $0.claim.field, $0.claim.claimedValue,
-                    $0.claim.acceptedValue, Self.sourceLabel($0.source), $0.claim.explanation,
+                    $0.claim.acceptedValue, Self.claimStatus($0.claim), Self.sourceLabel($0.source), $0.claim.explanation,
                     Self.claimQuotes($0).map { "\"\($0.text)\"" }.joined(separator: " "),
                 ]
             },
             csvHeader: [
                 "deal_id", "field", "claimed_value", "accepted_value", "source_publisher", "source_url",
                 "source_language", "explanation", "source_id", "quote", "quote_translation", "quote_location",
+                "status", "resolved_by", "resolved_time",
             ],
             csvRows: conflicts.map {
                 let quotes = Self.claimQuotes($0)
@@ -159,6 +161,7 @@ extension DealViews {
                     $0.source.url, $0.source.language, $0.claim.explanation, $0.source.id,
                     quotes.map(\.text).joined(separator: "\n"), quotes.map(\.translation).joined(separator: "\n"),
                     quotes.map(DealFigureEvidence.location).joined(separator: "\n"),
+                    Self.claimStatusWord($0.claim), $0.claim.resolvedBy, Self.claimResolvedTime($0.claim),
                 ]
             },
             records: conflicts

@@ -11,6 +11,11 @@
 
 /// Deals: the investment records, their summaries, change feed and disputed claims.
 
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 public import SwiftProtobuf
 
 public import DealModel
@@ -538,6 +543,78 @@ public nonisolated struct Dealstore_V1_FindDuplicateDealsResponse: Sendable {
 
   /// The store revision the pairs were found at.
   public var revision: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Dealstore_V1_GetFXTableRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Dealstore_V1_ImportFXRatesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The CSV, at most 16 MiB: a header `Date,USD,JPY,...` (a trailing comma allowed), then one line per day,
+  /// `2024-01-05,1.0921,159.22,...` (YYYY-MM-DD, then each currency's units per 1 EUR with at most 6 decimals, N/A
+  /// or empty for none), in any order; at most 100,000 days and 200 currencies.
+  public var csv: Data = Data()
+
+  /// Where the rates come from (a URL or a publisher); required. Goes into the table's provenance.
+  public var source: String = String()
+
+  /// A short name for the table, reported as each converted amount's rate source; defaults to `source`.
+  public var label: String = String()
+
+  /// When the file was fetched, YYYY-MM-DD; optional.
+  public var retrieved: String = String()
+
+  /// Check and describe the table without replacing the one in use.
+  public var validateOnly: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Dealstore_V1_FXTableInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// What converted amounts report as their rate source, e.g. "ECB eurofxref-hist, retrieved 2026-10-31".
+  public var label: String = String()
+
+  public var source: String = String()
+
+  public var retrieved: String = String()
+
+  /// The first and last publication days, YYYY-MM-DD.
+  public var firstDate: String = String()
+
+  public var lastDate: String = String()
+
+  /// Every currency with rates, EUR included, sorted.
+  public var currencies: [String] = []
+
+  public var dayCount: UInt32 = 0
+
+  public var rateCount: UInt32 = 0
+
+  /// "bundled": the table bundled with DealStore; "file": the store's fx-rates.dfx (imported, or the operator's).
+  public var origin: String = String()
+
+  /// Every header line of the table, "key: value", in file order.
+  public var provenance: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1585,6 +1662,150 @@ nonisolated extension Dealstore_V1_FindDuplicateDealsResponse: SwiftProtobuf.Mes
   public static func ==(lhs: Dealstore_V1_FindDuplicateDealsResponse, rhs: Dealstore_V1_FindDuplicateDealsResponse) -> Bool {
     if lhs.candidates != rhs.candidates {return false}
     if lhs.revision != rhs.revision {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_GetFXTableRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetFXTableRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_GetFXTableRequest, rhs: Dealstore_V1_GetFXTableRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_ImportFXRatesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ImportFXRatesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}csv\0\u{1}source\0\u{1}label\0\u{1}retrieved\0\u{3}validate_only\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.csv) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.retrieved) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.validateOnly) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.csv.isEmpty {
+      try visitor.visitSingularBytesField(value: self.csv, fieldNumber: 1)
+    }
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 2)
+    }
+    if !self.label.isEmpty {
+      try visitor.visitSingularStringField(value: self.label, fieldNumber: 3)
+    }
+    if !self.retrieved.isEmpty {
+      try visitor.visitSingularStringField(value: self.retrieved, fieldNumber: 4)
+    }
+    if self.validateOnly != false {
+      try visitor.visitSingularBoolField(value: self.validateOnly, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_ImportFXRatesRequest, rhs: Dealstore_V1_ImportFXRatesRequest) -> Bool {
+    if lhs.csv != rhs.csv {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.label != rhs.label {return false}
+    if lhs.retrieved != rhs.retrieved {return false}
+    if lhs.validateOnly != rhs.validateOnly {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Dealstore_V1_FXTableInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FXTableInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}label\0\u{1}source\0\u{1}retrieved\0\u{3}first_date\0\u{3}last_date\0\u{1}currencies\0\u{3}day_count\0\u{3}rate_count\0\u{1}origin\0\u{1}provenance\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.retrieved) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.firstDate) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.lastDate) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.currencies) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.dayCount) }()
+      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.rateCount) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.origin) }()
+      case 10: try { try decoder.decodeRepeatedStringField(value: &self.provenance) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.label.isEmpty {
+      try visitor.visitSingularStringField(value: self.label, fieldNumber: 1)
+    }
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 2)
+    }
+    if !self.retrieved.isEmpty {
+      try visitor.visitSingularStringField(value: self.retrieved, fieldNumber: 3)
+    }
+    if !self.firstDate.isEmpty {
+      try visitor.visitSingularStringField(value: self.firstDate, fieldNumber: 4)
+    }
+    if !self.lastDate.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastDate, fieldNumber: 5)
+    }
+    if !self.currencies.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.currencies, fieldNumber: 6)
+    }
+    if self.dayCount != 0 {
+      try visitor.visitSingularUInt32Field(value: self.dayCount, fieldNumber: 7)
+    }
+    if self.rateCount != 0 {
+      try visitor.visitSingularUInt32Field(value: self.rateCount, fieldNumber: 8)
+    }
+    if !self.origin.isEmpty {
+      try visitor.visitSingularStringField(value: self.origin, fieldNumber: 9)
+    }
+    if !self.provenance.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.provenance, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Dealstore_V1_FXTableInfo, rhs: Dealstore_V1_FXTableInfo) -> Bool {
+    if lhs.label != rhs.label {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.retrieved != rhs.retrieved {return false}
+    if lhs.firstDate != rhs.firstDate {return false}
+    if lhs.lastDate != rhs.lastDate {return false}
+    if lhs.currencies != rhs.currencies {return false}
+    if lhs.dayCount != rhs.dayCount {return false}
+    if lhs.rateCount != rhs.rateCount {return false}
+    if lhs.origin != rhs.origin {return false}
+    if lhs.provenance != rhs.provenance {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

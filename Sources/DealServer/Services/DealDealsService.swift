@@ -46,6 +46,8 @@ struct DealDealsService: DealRegistrableService {
         registry.register(.listSourceReports) { _, writer in self.listSourceReports(writer) }
         registry.register(.listSources) { _, writer in self.listSources(writer) }
         registry.register(.getSource) { _, writer in self.getSource(writer) }
+        registry.register(.getFXTable) { _, writer in self.getFXTable(writer) }
+        registry.register(.importFXRates) { _, writer in self.importFXRates(writer) }
     }
 
     /// The batch executor of `eventLoop`; `nil` for a loop outside the server's group (then each write's answer

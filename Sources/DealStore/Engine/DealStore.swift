@@ -54,8 +54,11 @@ public final class DealStore: Sendable {
     /// Callers waiting for a revision to be published (``waitForRevision(_:onReached:)``).
     let revisionWaiters: Mutex<DealRevisionWaiters>
     let committer: DealCommitter
-    /// The exchange rates amounts are normalised with (``DealFXRates``): read once at open.
-    let fxTable: DealFXTable
+    /// The exchange rates amounts are normalised with (``DealFXRates``): read at open, replaced whole by
+    /// ``importFXRates(csv:source:retrieved:label:validateOnly:)`` (Dataset/DealStore+FXImport.swift).
+    let fxTables: Mutex<DealFXTable>
+    /// The FX table in use now: each query takes it once and converts its whole answer with it.
+    var fxTable: DealFXTable { self.fxTables.withLock { $0 } }
     /// Set when the store is a replica of a system of record (``open(replicaOf:revision:organizations:deals:options:logger:)``):
     /// writes go there instead of to the local log, and changes come back through ``applyReplicated(_:)``.
     let replica: DealReplica?
@@ -69,7 +72,7 @@ public final class DealStore: Sendable {
         replica: DealReplica? = nil
     ) {
         self.directory = directory
-        self.fxTable = fxTable
+        self.fxTables = Mutex(fxTable)
         self.options = options
         self.logger = logger
         self.state = Mutex(state)

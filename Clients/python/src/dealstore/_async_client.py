@@ -790,11 +790,20 @@ class AsyncClient:
         )
 
     async def list_source_reports(
-        self, publisher: str = "", *, source_id: str = "", page_size: int = 0, timeout: float | None = None
+        self,
+        publisher: str = "",
+        *,
+        source_id: str = "",
+        catalog_id: str = "",
+        page_size: int = 0,
+        timeout: float | None = None,
     ) -> list[query_pb2.SourceReport]:
-        """Everything one publisher (or one source id) reported: each record citing it, every page."""
+        """Everything one publisher (or one catalog source, or one source id) reported: each record citing it,
+        every page."""
         reports: list[query_pb2.SourceReport] = []
-        request = deals_pb2.ListSourceReportsRequest(publisher=publisher, source_id=source_id, page_size=page_size)
+        request = deals_pb2.ListSourceReportsRequest(
+            publisher=publisher, source_id=source_id, catalog_id=catalog_id, page_size=page_size
+        )
         while True:
             page = await self._unary(
                 _DEALS + "ListSourceReports", request, deals_pb2.ListSourceReportsResponse, timeout
@@ -803,6 +812,51 @@ class AsyncClient:
             if not page.next_page_token:
                 return reports
             request.page_token = page.next_page_token
+
+    async def list_sources(
+        self, publisher: str = "", *, page_size: int = 0, timeout: float | None = None
+    ) -> list[query_pb2.CatalogSource]:
+        """The store's source catalog (each distinct source once), or the sources cited with ``publisher``;
+        every page."""
+        sources: list[query_pb2.CatalogSource] = []
+        request = deals_pb2.ListSourcesRequest(publisher=publisher, page_size=page_size)
+        while True:
+            page = await self._unary(_DEALS + "ListSources", request, deals_pb2.ListSourcesResponse, timeout)
+            sources.extend(page.sources)
+            if not page.next_page_token:
+                return sources
+            request.page_token = page.next_page_token
+
+    async def get_source(self, id: str, *, timeout: float | None = None) -> query_pb2.CatalogSource:
+        """One catalog source by its id (``CatalogSource.id``, ``SourceReport.catalog_id``; NOT_FOUND if none)."""
+        request = deals_pb2.GetSourceRequest(id=id)
+        return await self._unary(_DEALS + "GetSource", request, query_pb2.CatalogSource, timeout)
+
+    async def get_fx_table(self, *, timeout: float | None = None) -> deals_pb2.FXTableInfo:
+        """The FX table the server normalises amounts with: provenance, dates, currencies, origin."""
+        request = deals_pb2.GetFXTableRequest()
+        return await self._unary(_DEALS + "GetFXTable", request, deals_pb2.FXTableInfo, timeout)
+
+    async def import_fx_rates(
+        self,
+        csv: bytes | str,
+        *,
+        source: str,
+        label: str = "",
+        retrieved: str = "",
+        validate_only: bool = False,
+        timeout: float | None = None,
+    ) -> deals_pb2.FXTableInfo:
+        """Replaces the server's FX table with one read from a CSV in the ECB's eurofxref-hist layout (at most
+        16 MiB); INVALID_ARGUMENT names the line and column of bad input. ``validate_only`` only checks it."""
+        request = deals_pb2.ImportFXRatesRequest(
+            csv=csv.encode() if isinstance(csv, str) else csv,
+            source=source,
+            label=label,
+            retrieved=retrieved,
+            validate_only=validate_only,
+        )
+        return await self._unary(_DEALS + "ImportFXRates", request, deals_pb2.FXTableInfo, timeout)
 
     # --- Organizations ---
 

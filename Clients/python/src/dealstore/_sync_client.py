@@ -301,11 +301,50 @@ class Client:
         )
 
     def list_source_reports(
-        self, publisher: str = "", *, source_id: str = "", page_size: int = 0, timeout: float | None = None
+        self,
+        publisher: str = "",
+        *,
+        source_id: str = "",
+        catalog_id: str = "",
+        page_size: int = 0,
+        timeout: float | None = None,
     ) -> list[query_pb2.SourceReport]:
-        """Everything one publisher (or one source id) reported: each record citing it."""
+        """Everything one publisher (or one catalog source, or one source id) reported: each record citing it."""
         return self._loop.run(
-            self._client.list_source_reports(publisher, source_id=source_id, page_size=page_size, timeout=timeout)
+            self._client.list_source_reports(
+                publisher, source_id=source_id, catalog_id=catalog_id, page_size=page_size, timeout=timeout
+            )
+        )
+
+    def list_sources(
+        self, publisher: str = "", *, page_size: int = 0, timeout: float | None = None
+    ) -> list[query_pb2.CatalogSource]:
+        """The store's source catalog, or the sources cited with ``publisher``."""
+        return self._loop.run(self._client.list_sources(publisher, page_size=page_size, timeout=timeout))
+
+    def get_source(self, id: str, *, timeout: float | None = None) -> query_pb2.CatalogSource:
+        """One catalog source by its id."""
+        return self._loop.run(self._client.get_source(id, timeout=timeout))
+
+    def get_fx_table(self, *, timeout: float | None = None) -> deals_pb2.FXTableInfo:
+        """The FX table the server normalises amounts with."""
+        return self._loop.run(self._client.get_fx_table(timeout=timeout))
+
+    def import_fx_rates(
+        self,
+        csv: bytes | str,
+        *,
+        source: str,
+        label: str = "",
+        retrieved: str = "",
+        validate_only: bool = False,
+        timeout: float | None = None,
+    ) -> deals_pb2.FXTableInfo:
+        """Replaces the server's FX table from an ECB eurofxref-hist layout CSV (``validate_only``: only checks)."""
+        return self._loop.run(
+            self._client.import_fx_rates(
+                csv, source=source, label=label, retrieved=retrieved, validate_only=validate_only, timeout=timeout
+            )
         )
 
     # --- Organizations ---

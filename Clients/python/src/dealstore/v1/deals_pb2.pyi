@@ -35,6 +35,30 @@ class ExportDealsRequest(_message.Message):
     filter: _query_pb2.DealFilter
     def __init__(self, filter: _Optional[_Union[_query_pb2.DealFilter, _Mapping]] = ...) -> None: ...
 
+class FXTableInfo(_message.Message):
+    __slots__ = ["currencies", "day_count", "first_date", "label", "last_date", "origin", "provenance", "rate_count", "retrieved", "source"]
+    CURRENCIES_FIELD_NUMBER: _ClassVar[int]
+    DAY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FIRST_DATE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    LAST_DATE_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    PROVENANCE_FIELD_NUMBER: _ClassVar[int]
+    RATE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVED_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    currencies: _containers.RepeatedScalarFieldContainer[str]
+    day_count: int
+    first_date: str
+    label: str
+    last_date: str
+    origin: str
+    provenance: _containers.RepeatedScalarFieldContainer[str]
+    rate_count: int
+    retrieved: str
+    source: str
+    def __init__(self, label: _Optional[str] = ..., source: _Optional[str] = ..., retrieved: _Optional[str] = ..., first_date: _Optional[str] = ..., last_date: _Optional[str] = ..., currencies: _Optional[_Iterable[str]] = ..., day_count: _Optional[int] = ..., rate_count: _Optional[int] = ..., origin: _Optional[str] = ..., provenance: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class FindDuplicateDealsRequest(_message.Message):
     __slots__ = ["amount_tolerance_percent", "filter", "limit", "max_days_apart"]
     AMOUNT_TOLERANCE_PERCENT_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +84,10 @@ class GetDealRequest(_message.Message):
     ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetFXTableRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
 
 class GetSourceRequest(_message.Message):
     __slots__ = ["id"]
@@ -94,6 +122,20 @@ class ImportDealsResponse(_message.Message):
     skipped: int
     updated: int
     def __init__(self, created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[_query_pb2.ImportRejection, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class ImportFXRatesRequest(_message.Message):
+    __slots__ = ["csv", "label", "retrieved", "source", "validate_only"]
+    CSV_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVED_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    csv: bytes
+    label: str
+    retrieved: str
+    source: str
+    validate_only: bool
+    def __init__(self, csv: _Optional[bytes] = ..., source: _Optional[str] = ..., label: _Optional[str] = ..., retrieved: _Optional[str] = ..., validate_only: bool = ...) -> None: ...
 
 class ListCoInvestorsRequest(_message.Message):
     __slots__ = ["investor_id"]
