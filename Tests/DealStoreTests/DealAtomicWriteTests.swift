@@ -82,9 +82,11 @@ struct DealAtomicWriteTests {
             },
             outcome: { store in
                 let deals = try ["d1", "d2", "d3"].map { try store.deal(id: $0) }
-                let old = deals[0].targetID == "old" && deals[1].participations[0].investorID == "old"
+                let old =
+                    deals[0].targetID == "old" && deals[1].participations[0].investorID == "old"
                     && deals[2].participations[0].investorID == "old"
-                let redirected = deals[0].targetID == "target" && deals[1].participations[0].investorID == "target"
+                let redirected =
+                    deals[0].targetID == "target" && deals[1].participations[0].investorID == "target"
                     && deals[2].participations[0].investorID == "target"
                 let survivor = try store.organization(id: "target")
                 let sourceGone = (try? store.organization(id: "old"))?.id != "old"

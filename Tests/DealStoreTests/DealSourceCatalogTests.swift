@@ -166,7 +166,9 @@ struct DealSourceCatalogTests {
             #expect(try Self.citations(store, source.id).count == Int(source.citationCount))
         }
         // The FT is one query, as before.
-        #expect(try store.sourceReports(publisher: "Financial Times").reports.map(\.dealID) == ["google-anthropic-2023-02"])
+        #expect(
+            try store.sourceReports(publisher: "Financial Times").reports.map(\.dealID) == ["google-anthropic-2023-02"]
+        )
         try await store.close()
     }
 

@@ -14,7 +14,9 @@ extension DealViews {
         return DealOutputDocument(
             columns: [.init("field"), .init("value", flexible: true)],
             tableRows: rows,
-            csvHeader: ["label", "origin", "source", "retrieved", "first_date", "last_date", "days", "rates", "currencies"],
+            csvHeader: [
+                "label", "origin", "source", "retrieved", "first_date", "last_date", "days", "rates", "currencies",
+            ],
             csvRows: [
                 [
                     info.label, info.origin, info.source, info.retrieved, info.firstDate, info.lastDate,

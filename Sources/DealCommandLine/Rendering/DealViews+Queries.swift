@@ -145,7 +145,8 @@ extension DealViews {
             tableRows: conflicts.map {
                 [
                     $0.dealID.isEmpty ? $0.organizationID : $0.dealID, $0.claim.field, $0.claim.claimedValue,
-                    $0.claim.acceptedValue, Self.claimStatus($0.claim), Self.sourceLabel($0.source), $0.claim.explanation,
+                    $0.claim.acceptedValue, Self.claimStatus($0.claim), Self.sourceLabel($0.source),
+                    $0.claim.explanation,
                     Self.claimQuotes($0).map { "\"\($0.text)\"" }.joined(separator: " "),
                 ]
             },

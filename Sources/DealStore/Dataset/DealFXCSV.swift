@@ -55,20 +55,32 @@ public enum DealFXCSV {
         }
         while header.count > 1 && header.last == "" { header.removeLast() }
         guard header[0].lowercased() == "date" else {
-            throw .invalid("csv", "line 1, column 1: '\(header[0])' is not 'Date': the ECB eurofxref-hist layout starts Date,USD,JPY,…")
+            throw .invalid(
+                "csv",
+                "line 1, column 1: '\(header[0])' is not 'Date': the ECB eurofxref-hist layout starts Date,USD,JPY,…"
+            )
         }
         let codes = Array(header.dropFirst())
         if codes.isEmpty { throw .invalid("csv", "line 1: no currency columns after Date") }
         if codes.count > Self.maximumCurrencies {
-            throw .invalid("csv", "line 1: \(codes.count) currency columns, over the limit of \(Self.maximumCurrencies)")
+            throw .invalid(
+                "csv",
+                "line 1: \(codes.count) currency columns, over the limit of \(Self.maximumCurrencies)"
+            )
         }
         for (index, code) in codes.enumerated() {
             let column = index + 2
             if code.count != 3 || !code.unicodeScalars.allSatisfy({ (65...90).contains($0.value) }) {
-                throw .invalid("csv", "line 1, column \(column): '\(code)' is not an ISO 4217 code (three capital letters)")
+                throw .invalid(
+                    "csv",
+                    "line 1, column \(column): '\(code)' is not an ISO 4217 code (three capital letters)"
+                )
             }
             if code == "EUR" {
-                throw .invalid("csv", "line 1, column \(column): EUR is the base (every rate is per 1 EUR), not a column")
+                throw .invalid(
+                    "csv",
+                    "line 1, column \(column): EUR is the base (every rate is per 1 EUR), not a column"
+                )
             }
             if codes[..<index].contains(code) {
                 throw .invalid("csv", "line 1, column \(column): \(code) is a column twice")
@@ -116,7 +128,9 @@ public enum DealFXCSV {
         if days.isEmpty { throw .invalid("csv", "has a header but no day: add lines such as 2024-01-05,1.0921,…") }
         days.sort { $0.day < $1.day }
         for index in days.indices.dropFirst() where days[index].day == days[index - 1].day {
-            let (first, second) = (min(days[index - 1].line, days[index].line), max(days[index - 1].line, days[index].line))
+            let (first, second) = (
+                min(days[index - 1].line, days[index].line), max(days[index - 1].line, days[index].line)
+            )
             throw .invalid("csv", "line \(second), column 1: the date of line \(first) again")
         }
         let decimals = codes.indices.map { position in
@@ -142,7 +156,10 @@ public enum DealFXCSV {
                 for _ in cell.decimals..<decimals[position] {
                     let (scaled, overflow) = value.multipliedReportingOverflow(by: 10)
                     guard !overflow, scaled < 1 << 50 else {
-                        throw .invalid("csv", "line \(day.line), column \(position + 2) (\(codes[position])): the rate is too large")
+                        throw .invalid(
+                            "csv",
+                            "line \(day.line), column \(position + 2) (\(codes[position])): the rate is too large"
+                        )
                     }
                     value = scaled
                 }
@@ -153,20 +170,21 @@ public enum DealFXCSV {
                 rateCount += 1
             }
         }
-        let headerLines: [String] = [
-            DealFXTable.magic,
-            "source: \(source)",
-            "label: \(label.isEmpty ? source : label)",
-            "read-from: ImportFXRates (an ECB eurofxref-hist layout CSV of \(csv.count) bytes)",
-        ] + (retrieved.isEmpty ? [] : ["retrieved: \(retrieved)"]) + [
-            "first-date: \(Self.text(days[0].day))",
-            "last-date: \(Self.text(days[days.count - 1].day))",
-            "days: \(days.count)",
-            "rates: \(rateCount)",
-            "currencies: " + codes.joined(separator: " "),
-            "quote: units of each currency per 1 EUR",
-            "generated-by: ImportFXRates",
-        ]
+        let headerLines: [String] =
+            [
+                DealFXTable.magic,
+                "source: \(source)",
+                "label: \(label.isEmpty ? source : label)",
+                "read-from: ImportFXRates (an ECB eurofxref-hist layout CSV of \(csv.count) bytes)",
+            ] + (retrieved.isEmpty ? [] : ["retrieved: \(retrieved)"]) + [
+                "first-date: \(Self.text(days[0].day))",
+                "last-date: \(Self.text(days[days.count - 1].day))",
+                "days: \(days.count)",
+                "rates: \(rateCount)",
+                "currencies: " + codes.joined(separator: " "),
+                "quote: units of each currency per 1 EUR",
+                "generated-by: ImportFXRates",
+            ]
         let bytes = Array((headerLines.joined(separator: "\n") + "\n\n").utf8) + body
         do {
             return (try DealFXTable(bytes: bytes), bytes)

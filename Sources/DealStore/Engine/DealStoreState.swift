@@ -64,7 +64,10 @@ struct DealStoreState: Sendable {
             for key in Self.lookupKeys(of: old) where self.organizationLookup[key] == old.id {
                 self.organizationLookup[key] = nil
             }
-            self.sources.remove(DealSourceCatalog.citations(in: old), record: DealSourceIndex.organizationRecord(old.id))
+            self.sources.remove(
+                DealSourceCatalog.citations(in: old),
+                record: DealSourceIndex.organizationRecord(old.id)
+            )
         }
         self.organizations[organization.id] = organization
         self.sources.add(

@@ -159,7 +159,8 @@ enum DealRecovery {
             }
             var end = scan.end
             if let first = atomic.first {
-                let cut = "an atomic write of revisions \(first.event.revision) to \(first.event.batchLastRevision) ends "
+                let cut =
+                    "an atomic write of revisions \(first.event.revision) to \(first.event.batchLastRevision) ends "
                     + "after \(atomic.count) of its records"
                 switch end {
                 case .clean: end = .torn(offset: first.offset, reason: cut)

@@ -181,7 +181,8 @@ extension DealStore {
             return nil
         }
         for id in version.organizations.keys.sorted() {
-            guard let organization = version.organizations[id], organization.sources.contains(where: { $0.id == sourceID })
+            guard let organization = version.organizations[id],
+                organization.sources.contains(where: { $0.id == sourceID })
             else { continue }
             let key = DealSourceIndex.key(record: DealSourceIndex.organizationRecord(id), source: sourceID)
             if let next = add(Self.report(key: key, organization: organization, deal: nil)) {

@@ -72,7 +72,8 @@ enum DealSourceCatalog {
         organization.sources.compactMap { source in
             let id = Self.catalogID(of: source)
             return id.isEmpty
-                ? nil : Citation(localID: source.id, catalogID: id, publisherKey: DealStore.publisherKey(source.publisher))
+                ? nil
+                : Citation(localID: source.id, catalogID: id, publisherKey: DealStore.publisherKey(source.publisher))
         }
     }
 
@@ -85,7 +86,8 @@ enum DealSourceCatalog {
         return deal.sources.compactMap { source in
             let id = Self.catalogID(of: source)
             return id.isEmpty
-                ? nil : Citation(localID: source.id, catalogID: id, publisherKey: DealStore.publisherKey(source.publisher))
+                ? nil
+                : Citation(localID: source.id, catalogID: id, publisherKey: DealStore.publisherKey(source.publisher))
         }
     }
 
@@ -123,10 +125,18 @@ enum DealSourceCatalog {
         while !reader.isAtEnd {
             guard let (field, wire) = reader.tag() else { return nil }
             switch (field, wire) {
-            case (1, 2): guard let value = reader.string() else { return nil }; id = value
-            case (2, 2): guard let value = reader.string() else { return nil }; publisher = value
-            case (3, 2): guard let value = reader.string() else { return nil }; url = value
-            case (4, 2): guard let value = reader.string() else { return nil }; title = value
+            case (1, 2):
+                guard let value = reader.string() else { return nil }
+                id = value
+            case (2, 2):
+                guard let value = reader.string() else { return nil }
+                publisher = value
+            case (3, 2):
+                guard let value = reader.string() else { return nil }
+                url = value
+            case (4, 2):
+                guard let value = reader.string() else { return nil }
+                title = value
             case (5, 2):
                 // A message given twice is merged by protobuf: the last value of each field wins, as here.
                 guard let date = reader.lengthDelimited() else { return nil }

@@ -32,15 +32,19 @@ struct DealSourceIndex: Sendable {
     mutating func add(_ citations: [DealSourceCatalog.Citation], record: String) {
         for citation in citations {
             let key = Self.key(record: record, source: citation.localID)
-            var entry = self.entries[citation.catalogID] ?? {
-                self.catalogIDs.insert(citation.catalogID)
-                return Entry()
-            }()
+            var entry =
+                self.entries[citation.catalogID]
+                ?? {
+                    self.catalogIDs.insert(citation.catalogID)
+                    return Entry()
+                }()
             entry.citations.insert(key)
             if !citation.publisherKey.isEmpty {
                 let count = entry.publishers[citation.publisherKey, default: 0]
                 entry.publishers[citation.publisherKey] = count + 1
-                if count == 0 { self.sourcesByPublisher[citation.publisherKey, default: DealSortedIDs()].insert(citation.catalogID) }
+                if count == 0 {
+                    self.sourcesByPublisher[citation.publisherKey, default: DealSortedIDs()].insert(citation.catalogID)
+                }
                 self.citationsByPublisher[citation.publisherKey, default: DealSortedIDs()].insert(key)
             }
             self.entries[citation.catalogID] = entry
@@ -96,7 +100,9 @@ struct DealSourceIndex: Sendable {
         for (id, organization) in organizations {
             collect(DealSourceCatalog.citations(in: organization), record: Self.organizationRecord(id))
         }
-        for (id, entry) in deals { collect(DealSourceCatalog.citations(inDeal: entry.bytes), record: Self.dealRecord(id)) }
+        for (id, entry) in deals {
+            collect(DealSourceCatalog.citations(inDeal: entry.bytes), record: Self.dealRecord(id))
+        }
         var sourcesByPublisher: [String: [String]] = [:]
         var entries: [(String, Entry)] = []
         entries.reserveCapacity(byCatalog.count)

@@ -1,8 +1,8 @@
 public import ArgumentParser
 import DealClient
-import Foundation
 import DealModel
 import DealProtocol
+import Foundation
 
 /// `deals fx`: the FX table the server normalises amounts with (issue 18 part 1).
 public struct DealsFXCommand: AsyncParsableCommand {
