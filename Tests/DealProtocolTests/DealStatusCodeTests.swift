@@ -31,13 +31,13 @@ struct DealStatusCodeTests {
         #expect(method.path.hasPrefix("/dealstore.v1."))
     }
 
-    @Test("mutations are exactly the create, update, delete, import and merge methods")
+    @Test("mutations are exactly the create, update, delete, import, merge and FX import methods")
     func mutations() {
         let names = Set(DealMethod.all.filter(\.isMutation).map(\.name))
         #expect(
             names == [
                 "CreateDeal", "UpdateDeal", "DeleteDeal", "ImportDeals", "CreateOrganization", "UpdateOrganization",
-                "DeleteOrganization", "MergeOrganizations",
+                "DeleteOrganization", "MergeOrganizations", "ImportFXRates",
             ]
         )
     }
