@@ -59,7 +59,7 @@ struct DealCatalogServerTests {
                 var summary = Dealstore_V1_SummarizeDealsRequest()
                 summary.groupBy = .investor
                 summary.filter.targetID = "anthropic"
-                summary.filter.investorID = "google"
+                summary.filter.investorIds = ["google"]
                 summary.filter.normalizeTo = "EUR"
                 summary.filter.announcedFrom.year = 2023
                 summary.filter.announcedFrom.month = 10
