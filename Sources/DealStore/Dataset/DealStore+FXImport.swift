@@ -28,8 +28,8 @@ extension DealStore {
     /// Every query from the return on converts with the new table (one table per answer); the import holds the
     /// table's lock while it writes, so two imports land in the order they took it.
     ///
-    /// Refused with ``DealStoreError/Code/failedPrecondition`` on a cluster node (each node reads its own file:
-    /// Deploy/cluster.md), as every write on a closed or read-only store; bad input is ``DealStoreError/Code/invalidArgument`` naming the
+    /// Refused with ``DealStoreError/Code/failedPrecondition`` on a cluster node (every node normalises with the
+    /// bundled table, so that nodes agree), as every write on a closed or read-only store; bad input is ``DealStoreError/Code/invalidArgument`` naming the
     /// line and column.
     public func importFXRates(
         csv: [UInt8],
@@ -43,8 +43,8 @@ extension DealStore {
         if self.replica != nil {
             throw DealStoreError(
                 code: .failedPrecondition,
-                message: "a cluster node does not import FX rates: write fx-rates.dfx into each node's store "
-                    + "directory (Tools/fx/make-fx-table.py) and restart it"
+                message: "a cluster node does not import FX rates: every node normalises with the table bundled with "
+                    + "DealStore (Deploy/cluster.md); ImportFXRates replaces the table of a single dealsd"
             )
         }
         if let refusal = self.state.withLock({ $0.writeRefusal }) { throw refusal }
