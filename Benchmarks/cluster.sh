@@ -139,19 +139,31 @@ for run in $(seq "$runs"); do
   bench single --op get -c 8 -k 8 --label "set=single" | tee -a "$results"
   bench node2 --op get -c 8 -k 8 --label "set=cluster" | tee -a "$results"
 done
+# writes_per_commit FROM: how many transactions appended the changes after revision FROM (committed_at is the
+# transaction's start, one value per transaction), i.e. how well the node's group commit fills a commit.
+writes_per_commit() {
+  psql_q "SELECT 'commits=' || count(DISTINCT committed_at) || ' writes=' || count(*) || ' writes_per_commit=' ||
+    round(count(*)::numeric / greatest(count(DISTINCT committed_at), 1), 1) FROM dealstore.changes WHERE revision > $1"
+}
 for run in $(seq "$runs"); do
   log "create, run $run of $runs"
   bench single --op create --matrix "8:8 1:1" --label "set=single-fsync-always" | tee -a "$results"
-  bench node1 --op create --matrix "8:8 1:1" --label "set=cluster" | tee -a "$results"
+  for point in 8:8 1:1; do
+    from=$(psql_q "SELECT revision FROM dealstore.counter")
+    bench node1 --op create --matrix "$point" --label "set=cluster" | tee -a "$results"
+    echo "cluster create $point $(writes_per_commit "$from")" | tee -a "$results"
+  done
 done
 
 log "create 8:8 through all three nodes at once"
+spread_from=$(psql_q "SELECT revision FROM dealstore.counter")
 for node in node1 node2 node3; do
   bench "$node" --op create -c 8 -k 8 --label "set=spread-$node" >"$work/spread-$node.txt" &
   pids+=($!)
 done
 wait "${pids[@]: -3}" || true
 cat "$work"/spread-node*.txt | tee -a "$results"
+echo "cluster create spread $(writes_per_commit "$spread_from")" | tee -a "$results"
 
 log "pgbench: the counter row alone (one-row UPDATE per transaction, synchronous standby)"
 psql_q "CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, n bigint); INSERT INTO bench_counter VALUES (1, 0) ON CONFLICT DO NOTHING"

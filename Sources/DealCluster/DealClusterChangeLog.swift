@@ -20,6 +20,11 @@ public final class DealClusterChangeLog: DealReplicationLog {
     let conninfo: String
     let logger: Logger
     private let connection = Mutex<DealPostgresConnection?>(nil)
+    /// Idle connections for watches replaying history (``history(after:upTo:limit:)``), which run on their own
+    /// threads, several at once, never on the writer's connection.
+    private let historyConnections = Mutex<[DealPostgresConnection]>([])
+    /// How many idle history connections are kept; more concurrent replays connect and close their own.
+    static let idleHistoryConnections = 2
 
     init(conninfo: String, logger: Logger) {
         self.conninfo = conninfo
@@ -37,6 +42,69 @@ public final class DealClusterChangeLog: DealReplicationLog {
         self.connection.withLock { connection in
             connection?.close()
             connection = nil
+        }
+        let idle = self.historyConnections.withLock { idle in
+            defer { idle.removeAll() }
+            return idle
+        }
+        for connection in idle { connection.close() }
+    }
+
+    /// PostgreSQL's change log retains every change after `dealstore.cluster.compacted_revision`.
+    public var retainsHistory: Bool { true }
+
+    /// The changes after `revision` up to `upTo` from `dealstore.changes`, for a watch from before the node's
+    /// in-memory history (after a restart, or older than `store.change_history_limit`): OUT_OF_RANGE only when
+    /// the cluster compacted them, UNAVAILABLE when PostgreSQL cannot be reached.
+    public func history(
+        after revision: UInt64,
+        upTo: UInt64,
+        limit: Int
+    ) throws(DealStoreError) -> [Dealstore_V1_ChangeEvent] {
+        guard revision < upTo else { return [] }
+        var connection: DealPostgresConnection?
+        do throws(DealPostgresError) {
+            let open: DealPostgresConnection
+            if let idle = self.historyConnections.withLock({ $0.popLast() }), idle.isOpen {
+                open = idle
+            } else {
+                open = try DealPostgresConnection.connect(
+                    self.conninfo,
+                    connectTimeout: .seconds(3),
+                    statementTimeout: .seconds(10)
+                )
+            }
+            connection = open
+            let events = try Self.changes(open, after: revision, upTo: upTo, limit: max(1, limit))
+            let kept = self.historyConnections.withLock { idle in
+                guard idle.count < Self.idleHistoryConnections else { return false }
+                idle.append(open)
+                return true
+            }
+            if !kept { open.close() }
+            return events
+        } catch {
+            if error.code == .protocolViolation, let connection, connection.isOpen,
+                let compacted = try? Self.compactedRevision(connection), revision < compacted
+            {
+                connection.close()
+                throw DealStoreError(
+                    code: .outOfRange,
+                    message: "revision \(revision) is compacted from the cluster's change log (the oldest revision a "
+                        + "watch can start from is \(compacted); dealstore.settings change_log_retention): re-read "
+                        + "the deals and watch from the revision the read was served at",
+                    cause: error
+                )
+            }
+            connection?.close()
+            if error.code == .protocolViolation {
+                throw DealStoreError(code: .dataLoss, message: error.message, cause: error)
+            }
+            throw DealStoreError(
+                code: .readOnly,
+                message: "cannot read the change history from PostgreSQL (\(error.message)); watch again later",
+                cause: error
+            )
         }
     }
 
@@ -138,11 +206,15 @@ public final class DealClusterChangeLog: DealReplicationLog {
     static func changes(
         _ connection: DealPostgresConnection,
         after revision: UInt64,
+        upTo: UInt64 = UInt64(Int64.max),
         limit: Int
     ) throws(DealPostgresError) -> [Dealstore_V1_ChangeEvent] {
         let result = try connection.execute(
-            "SELECT revision, event FROM dealstore.changes WHERE revision > $1 ORDER BY revision LIMIT $2",
-            [.int64(Int64(clamping: revision)), .int64(Int64(limit))]
+            """
+            SELECT revision, event FROM dealstore.changes WHERE revision > $1 AND revision <= $2
+            ORDER BY revision LIMIT $3
+            """,
+            [.int64(Int64(clamping: revision)), .int64(Int64(clamping: upTo)), .int64(Int64(limit))]
         )
         var events: [Dealstore_V1_ChangeEvent] = []
         events.reserveCapacity(result.rows.count)
@@ -179,11 +251,11 @@ public final class DealClusterChangeLog: DealReplicationLog {
         )
     }
 
-    /// Why a node at `revision` cannot follow the change log any more (OUT_OF_RANGE, as on a single node).
+    /// Why a node at `revision` cannot follow the change log change by change (it reloads every record instead).
     static func compactedMessage(after revision: UInt64, compacted: UInt64) -> String {
         "revision \(revision &+ 1) is compacted from the change log (the oldest retained revision is "
             + "\(compacted &+ 1); dealstore.settings change_log_retention): this node, at revision \(revision), "
-            + "cannot catch up from it; restart the node to reload every record from PostgreSQL"
+            + "cannot catch up from it change by change"
     }
 
     /// The seven arrays `dealstore.append` takes, built from the events.

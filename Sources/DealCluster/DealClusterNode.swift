@@ -39,6 +39,8 @@ public final class DealClusterNode: Sendable {
         var deals: [[UInt8]]
         var tail: [Dealstore_V1_ChangeEvent]
         var fromCache: Bool
+        /// `dealstore.cluster.compacted_revision` when it was loaded: watches from any later revision are served.
+        var compacted: UInt64
     }
 
     /// The node's store: serve it like a local one.
@@ -132,6 +134,7 @@ public final class DealClusterNode: Sendable {
             try store.applyReplicated(Array(contents.tail[at..<end]))
             at = end
         }
+        store.setReplicaCompactedRevision(contents.compacted)
         if contents.fromCache {
             logger.notice(
                 "loaded from the node's local cache, then the change log after it",
@@ -225,7 +228,8 @@ public final class DealClusterNode: Sendable {
                             organizations: cache.organizations,
                             deals: cache.deals,
                             tail: tail,
-                            fromCache: true
+                            fromCache: true,
+                            compacted: cluster.compacted
                         )
                     } catch  where error.code == .protocolViolation {
                         // Compacted while it was read: the cache cannot be continued after all.
@@ -244,7 +248,8 @@ public final class DealClusterNode: Sendable {
             organizations: organizations,
             deals: deals,
             tail: [],
-            fromCache: false
+            fromCache: false,
+            compacted: cluster.compacted
         )
     }
 
@@ -381,6 +386,9 @@ public final class DealClusterNode: Sendable {
             let result = try connection.execute("SELECT compacted_revision, deleted FROM dealstore.compact(20000)")
             let compacted = try result.int64(row: 0, column: 0)
             let deleted = try result.int64(row: 0, column: 1)
+            // Every node learns the cluster's compaction point here, whichever node did the work: watches from
+            // below it are OUT_OF_RANGE, from above it replay dealstore.changes.
+            self.store.setReplicaCompactedRevision(UInt64(clamping: compacted))
             if deleted > 0 {
                 self.logger.notice(
                     "compacted the change log",
@@ -476,9 +484,15 @@ public final class DealClusterNode: Sendable {
             do throws(DealPostgresError) {
                 events = try DealClusterChangeLog.changes(connection, after: self.store.revision, limit: 1000)
             } catch  where error.code == .protocolViolation {
-                // Compacted past this node (it was away longer than the retention): it cannot catch up.
-                self.store.setReplicaHealth(.readOnly(reason: error.message))
-                throw error
+                let compacted = try DealClusterChangeLog.compactedRevision(connection)
+                guard self.store.revision < compacted else {
+                    self.store.setReplicaHealth(.readOnly(reason: error.message))
+                    throw error
+                }
+                // Compacted past this node (it was away longer than the retention): it cannot catch up change by
+                // change, so it loads every record again, then tails from there.
+                try self.reload(because: error.message)
+                continue
             }
             if events.isEmpty { break }
             do throws(DealStoreError) {
@@ -501,6 +515,60 @@ public final class DealClusterNode: Sendable {
                 metadata: ["revision": "\(self.store.revision)"]
             )
         }
+    }
+
+    /// Loads every record from PostgreSQL again (one REPEATABLE READ transaction, as at start) and replaces the
+    /// store's records with them; Health reports NOT_SERVING with `reason` meanwhile, reads are served at the old
+    /// revision, writes are refused. On its own connection: the tailer's statement deadline is too short for a
+    /// full load.
+    private func reload(because reason: String) throws(DealPostgresError) {
+        let from = self.store.revision
+        let started = ContinuousClock.now
+        self.store.setReplicaHealth(
+            .readOnly(
+                reason: "reloading every record from PostgreSQL: \(reason); reads are served at revision \(from) "
+                    + "until the load is done, writes are refused"
+            )
+        )
+        self.logger.warning(
+            "behind the change log's compaction point; reloading every record from PostgreSQL",
+            metadata: ["revision": "\(from)", "reason": "\(reason)"]
+        )
+        let connection = try DealPostgresConnection.connect(
+            self.conninfo,
+            connectTimeout: .seconds(3),
+            statementTimeout: .seconds(300)
+        )
+        defer { connection.close() }
+        let cluster = try Self.clusterState(connection)
+        guard cluster.id == self.clusterID else {
+            let message =
+                "PostgreSQL now holds cluster \(cluster.id), not \(self.clusterID) that this node loaded: restart "
+                + "the node to load the other cluster"
+            self.store.setReplicaHealth(.readOnly(reason: message))
+            throw DealPostgresError(code: .protocolViolation, message: message)
+        }
+        let (revision, organizations, deals) = try Self.loadSnapshot(connection)
+        do throws(DealStoreError) {
+            try self.store.reloadReplica(revision: revision, organizations: organizations, deals: deals)
+        } catch {
+            self.store.setReplicaHealth(.readOnly(reason: error.message))
+            self.logger.critical("cannot reload from PostgreSQL", metadata: ["error": "\(error)"])
+            throw DealPostgresError(code: .protocolViolation, message: error.message, cause: error)
+        }
+        self.store.setReplicaCompactedRevision(cluster.compacted)
+        self.status.withLock { status in
+            // The cache on disk is older than the compaction point now: write the new one at the next look.
+            status.cachedRevision = nil
+            status.lastKnownRevision = max(status.lastKnownRevision, revision)
+        }
+        self.logger.notice(
+            "reloaded every record from PostgreSQL",
+            metadata: [
+                "from": "\(from)", "revision": "\(revision)", "deals": "\(deals.count)",
+                "seconds": "\((ContinuousClock.now - started).components.seconds)",
+            ]
+        )
     }
 
     private func markUnreachable(_ error: DealPostgresError) {

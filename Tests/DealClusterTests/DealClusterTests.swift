@@ -161,6 +161,47 @@ struct DealClusterTests {
         #expect(try UInt64(changes.int64(row: 0, column: 0)) == head, "one change row per revision")
     }
 
+    @Test(
+        "a read with min-revision on a node that has not applied it yet is answered once the tailer applies it",
+        .timeLimit(.minutes(3))
+    )
+    func minimumRevisionWaitsForTheTailer() async throws {
+        let server = try DealPostgresInstance.primary()
+        defer { server.destroy() }
+        let nodes = try Self.startNodes(2, conninfo: server.conninfo)
+        defer { Self.stop(nodes) }
+        let head = try Self.counter(server)
+        for node in nodes { try await node.waitForRevision(head) }
+        try await withDealClient(configuration: nodes[1].client) { reader in
+            _ = try await reader.getServerInfo(Dealstore_V1_GetServerInfoRequest())
+            // Node 1 is stopped while the read is sent and the write committed through node 0: when it resumes,
+            // its event loop reads the request (no round trip) before its tailer has fetched the change (one),
+            // so the read waits for the tailer's apply, which must wake it.
+            Glibc.kill(nodes[1].process.processIdentifier, SIGSTOP)
+            var resumed = false
+            defer { if !resumed { Glibc.kill(nodes[1].process.processIdentifier, SIGCONT) } }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var get = Dealstore_V1_GetDealRequest()
+                    get.id = "written-elsewhere"
+                    let started = ContinuousClock.now
+                    let deal = try await reader.getDeal(
+                        get,
+                        options: DealCallOptions(timeout: .seconds(20), minimumRevision: head + 1)
+                    )
+                    #expect(deal.id == "written-elsewhere")
+                    #expect(ContinuousClock.now - started < .seconds(15), "answered at the deadline, not when applied")
+                }
+                try await withDealClient(configuration: nodes[0].client) { client in
+                    _ = try await client.createDeal(DealTestRecords.createRequest(id: "written-elsewhere"))
+                }
+                Glibc.kill(nodes[1].process.processIdentifier, SIGCONT)
+                resumed = true
+                try await group.waitForAll()
+            }
+        }
+    }
+
     /// The node's local cache file (Deploy/cluster.md, "Fast restarts").
     static func cacheFile(_ node: DealClusterDaemon) -> String { node.dataDirectory + "/cluster/node-cache" }
 
@@ -338,6 +379,51 @@ struct DealClusterTests {
     }
 
     @Test(
+        "a local cache that is damaged or from another cluster is not used: a full load, logged with the reason",
+        .timeLimit(.minutes(3))
+    )
+    func cacheRefusals() async throws {
+        let server = try DealPostgresInstance.primary()
+        defer { server.destroy() }
+        let directory = Self.nodeDirectory("cache")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var node = try DealClusterDaemon.start(dataDirectory: directory, conninfo: server.conninfo)
+        let cache = URL(fileURLWithPath: Self.cacheFile(node))
+        try await withDealClient(configuration: node.client) { client in
+            _ = try await client.createDeal(DealTestRecords.createRequest(id: "cached-0"))
+        }
+        let head = try Self.counter(server)
+        try await node.waitForRevision(head)
+        // A clean stop writes the cache at the head.
+        node.kill(SIGTERM)
+        let saved = try Data(contentsOf: cache)
+
+        /// Starts the node on `directory` again; expects a full load logged with `reason`, and every record.
+        func restart(expecting reason: String) async throws {
+            node = try DealClusterDaemon.start(dataDirectory: directory, conninfo: server.conninfo)
+            defer { node.kill(SIGTERM) }
+            let logged = await DealWait.eventually(timeout: .seconds(60), interval: .milliseconds(20)) {
+                node.errorOutput.contains(reason)
+            }
+            #expect(logged, "no line saying \(reason): \(node.errorOutput)")
+            try await node.waitForRevision(head)
+            #expect(!node.errorOutput.contains("loaded from the node's local cache"), "\(node.errorOutput)")
+            #expect(try await Self.missing(["cached-0"], on: node).isEmpty)
+        }
+
+        // Damaged: one byte flipped in the middle of the file.
+        var damaged = [UInt8](saved)
+        damaged[damaged.count / 2] ^= 0xFF
+        try Data(damaged).write(to: cache)
+        try await restart(expecting: "fails its checksum")
+
+        // Intact, but PostgreSQL now holds another cluster (another database restored in its place, say).
+        try saved.write(to: cache)
+        _ = try server.query("UPDATE dealstore.cluster SET cluster_id = gen_random_uuid()")
+        try await restart(expecting: "it is from another cluster")
+    }
+
+    @Test(
         "retention set once in PostgreSQL: compaction keeps the tables; nodes and watches behind it are told",
         .timeLimit(.minutes(3))
     )
@@ -408,11 +494,89 @@ struct DealClusterTests {
             UInt64(try server.query("SELECT compacted_revision FROM dealstore.cluster").int64(row: 0, column: 0))
                 == later
         }
+        // It reloads every record by itself. The test holds a lock on dealstore.deals meanwhile, so that the
+        // load waits and Health can be seen saying why the node does not serve.
+        let locker = try DealPostgresConnection.connect(server.conninfo)
+        defer { locker.close() }
+        try locker.execute("BEGIN")
+        try locker.execute("LOCK TABLE dealstore.deals IN ACCESS EXCLUSIVE MODE")
         Glibc.kill(first.process.processIdentifier, SIGCONT)
         try await DealWait.until("the stopped node reporting NOT_SERVING", interval: .milliseconds(100)) {
             try await first.health().status == .notServing
         }
-        #expect(try await first.health().reason.contains("is compacted from the change log"))
+        let reloading = try await first.health().reason
+        #expect(reloading.contains("reloading every record from PostgreSQL"), "reason: \(reloading)")
+        #expect(reloading.contains("is compacted from the change log"), "reason: \(reloading)")
+        try locker.execute("COMMIT")
+        try await DealWait.until("the reloaded node serving again", interval: .milliseconds(100)) {
+            try await first.health().status == .serving
+        }
+        try await first.waitForRevision(later)
+        #expect(try await Self.missing(["while-stopped"], on: first).isEmpty, "the reload lacks the missed write")
+        // dealsd's log output is buffered: the line may be written a moment after the node serves.
+        let logged = await DealWait.eventually(timeout: .seconds(30), interval: .milliseconds(20)) {
+            first.errorOutput.contains("reloaded every record from PostgreSQL")
+        }
+        #expect(logged, "\(first.errorOutput)")
+        // And it takes writes again, on top of the reloaded state.
+        try await withDealClient(configuration: first.client) { client in
+            _ = try await client.createDeal(DealTestRecords.createRequest(id: "after-reload"))
+        }
+        try await writer.waitForRevision(later + 1)
+    }
+
+    @Test(
+        "a watch from before a node's restart replays PostgreSQL's change log, then the live feed: each change once",
+        .timeLimit(.minutes(3))
+    )
+    func watchFromRetainedHistory() async throws {
+        let server = try DealPostgresInstance.primary()
+        defer { server.destroy() }
+        let directory = Self.nodeDirectory("history")
+        let first = try DealClusterDaemon.start(dataDirectory: directory, conninfo: server.conninfo)
+        let seeded = try Self.counter(server)
+        try await first.waitForRevision(seeded)
+        var ids: [String] = []
+        func create(_ id: String, on node: DealClusterDaemon) async throws {
+            try await withDealClient(configuration: node.client) { client in
+                _ = try await client.createDeal(DealTestRecords.createRequest(id: id))
+            }
+            ids.append(id)
+        }
+        for n in 0..<5 { try await create("before-restart-\(n)", on: first) }
+        // Restarted, the node holds no history in memory before the revision it loaded (from its cache here).
+        first.kill(SIGTERM)
+        let node = try DealClusterDaemon.start(dataDirectory: directory, conninfo: server.conninfo)
+        defer { Self.stop([node]) }
+        try await node.waitForRevision(seeded + 5)
+        for n in 0..<3 { try await create("after-restart-\(n)", on: node) }
+        let live = 2
+        let expected = ids + (0..<live).map { "live-\($0)" }
+        let replayed = ids.count
+        let seen = DealAcknowledgedIDs()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await withDealClient(configuration: node.client) { client in
+                    let watch = try await client.watch(fromRevision: seeded)
+                    for try await event in watch {
+                        let count = seen.ids.withLock { seen in
+                            seen.append("\(event.revision):\(event.record.deal.id)")
+                            return seen.count
+                        }
+                        if count == expected.count { break }
+                    }
+                    watch.cancel()
+                }
+            }
+            // The live changes go in once the watch has replayed the others (it then waits at the head).
+            try await DealWait.until("the watch replaying the history", timeout: .seconds(30)) {
+                seen.ids.withLock { $0.count } >= replayed
+            }
+            for n in 0..<live { try await create("live-\(n)", on: node) }
+            try await group.waitForAll()
+        }
+        let want = expected.enumerated().map { "\(seeded + UInt64($0.offset) + 1):\($0.element)" }
+        #expect(seen.ids.withLock { $0 } == want, "every change once, in revision order")
     }
 
     @Test(

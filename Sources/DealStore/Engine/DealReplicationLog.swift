@@ -16,6 +16,30 @@ public protocol DealReplicationLog: Sendable {
     /// Brings `store` up to at least `revision` (with ``DealStore/applyReplicated(_:)``) before returning: called
     /// after a conflict, so that the next attempt is prepared against the state that won.
     func catchUp(_ store: DealStore, to revision: UInt64) throws(DealStoreError)
+
+    /// Whether ``history(after:upTo:limit:)`` can serve changes older than the replica's in-memory history (then
+    /// a watch from any revision after ``DealStore/setReplicaCompactedRevision(_:)`` is served).
+    var retainsHistory: Bool { get }
+
+    /// The retained changes with revisions above `revision` and at most `upTo`, in order and contiguous from
+    /// `revision + 1`, at most `limit`: what a watch from before the replica's in-memory history replays. Called on
+    /// a thread that may block, never under a store lock. Throws ``DealStoreError/Code/outOfRange`` when the change
+    /// at `revision + 1` is compacted from the log.
+    func history(after revision: UInt64, upTo: UInt64, limit: Int) throws(DealStoreError) -> [Dealstore_V1_ChangeEvent]
+}
+
+extension DealReplicationLog {
+    /// A log keeps no history by default: a watch reaches back only as far as the replica's in-memory history.
+    public var retainsHistory: Bool { false }
+
+    /// Nothing is retained (see ``retainsHistory``).
+    public func history(
+        after revision: UInt64,
+        upTo: UInt64,
+        limit: Int
+    ) throws(DealStoreError) -> [Dealstore_V1_ChangeEvent] {
+        []
+    }
 }
 
 /// What ``DealReplicationLog/append(_:after:)`` did.

@@ -20,27 +20,11 @@ extension DealStore {
         options: DealStoreOptions = DealStoreOptions(),
         logger: Logger = Logger(label: "DealStore")
     ) throws(DealStoreError) -> DealStore {
-        var state = DealStoreState()
+        var state = try Self.replicaState(revision: revision, organizations: organizations, deals: deals)
         state.historyLimit = max(1, options.changeHistoryLimit)
-        state.historyInLog = false
-        for organization in organizations { state.putOrganization(organization) }
-        for bytes in deals {
-            do {
-                let deal = try Dealstore_V1_Deal(serializedBytes: bytes)
-                state.putDeal(DealIndexEntry(deal: deal, bytes: bytes))
-            } catch {
-                throw DealStoreError(
-                    code: .dataLoss,
-                    message: "a deal in the system of record does not decode as a Deal message",
-                    cause: error
-                )
-            }
-        }
-        state.revision = revision
-        state.durableRevision = revision
-        state.publishedRevision = revision
-        // The history before the snapshot is not here: a watch from before it is told so (out of range).
-        state.compactedRevision = revision
+        // With a log that retains history, older changes are read from it (the in-memory history only drops);
+        // without, the history before the snapshot is not here and a watch from before it is told so.
+        state.historyInLog = log.retainsHistory
         let replica = DealReplica(log: log)
         // A node's amounts are normalised with the bundled table: the operator's file lives in a local data directory.
         let store = DealStore(
@@ -60,6 +44,85 @@ extension DealStore {
             ]
         )
         return store
+    }
+
+    /// A replica's state holding `organizations` and `deals` at `revision`, nothing in its history before it.
+    static func replicaState(
+        revision: UInt64,
+        organizations: [Dealstore_V1_Organization],
+        deals: [[UInt8]]
+    ) throws(DealStoreError) -> DealStoreState {
+        var state = DealStoreState()
+        for organization in organizations { state.putOrganization(organization) }
+        for bytes in deals {
+            do {
+                let deal = try Dealstore_V1_Deal(serializedBytes: bytes)
+                state.putDeal(DealIndexEntry(deal: deal, bytes: bytes))
+            } catch {
+                throw DealStoreError(
+                    code: .dataLoss,
+                    message: "a deal in the system of record does not decode as a Deal message",
+                    cause: error
+                )
+            }
+        }
+        state.revision = revision
+        state.durableRevision = revision
+        state.publishedRevision = revision
+        state.compactedRevision = revision
+        return state
+    }
+
+    /// Replaces a replica's records with a newer consistent snapshot of its system of record, at `revision`, and
+    /// publishes it: for a replica that fell behind the log's compaction point and cannot catch up change by change.
+    ///
+    /// Readers see the old version until the new one is published (one swap, as for any revision). Watchers keep
+    /// their place: one behind `revision` continues from the log's retained history
+    /// (``DealReplicationLog/history(after:upTo:limit:)``) or, when that was compacted, ends with
+    /// ``DealStoreError/Code/outOfRange``, never with a gap. Throws ``DealStoreError/Code/failedPrecondition`` when
+    /// `revision` is below the replica's (a snapshot never moves it back), and ignored by a local store.
+    public func reloadReplica(
+        revision: UInt64,
+        organizations: [Dealstore_V1_Organization],
+        deals: [[UInt8]]
+    ) throws(DealStoreError) {
+        guard self.isReplica else { return }
+        // Built off the lock: decoding every deal takes a while, and readers and the tailer keep going meanwhile.
+        var fresh = try Self.replicaState(revision: revision, organizations: organizations, deals: deals)
+        let (woken, published) = try self.state.withLock {
+            state throws(DealStoreError) -> ([CheckedContinuation<Bool, Never>], UInt64) in
+            guard revision >= state.revision else {
+                throw DealStoreError(
+                    code: .failedPrecondition,
+                    message: "the snapshot is at revision \(revision), behind this replica's \(state.revision)"
+                )
+            }
+            fresh.historyLimit = state.historyLimit
+            fresh.historyInLog = state.historyInLog
+            fresh.health = state.health
+            fresh.closed = state.closed
+            fresh.watchers = state.watchers
+            fresh.nextWatcherID = state.nextWatcherID
+            fresh.organizationsVersion = state.organizationsVersion &+ 1
+            // What the log retains is set again by the caller (setReplicaCompactedRevision); until then a watcher
+            // between the old and the new revision reads it from the log, which answers OUT_OF_RANGE if it is gone.
+            fresh.compactedRevision = state.historyInLog ? min(state.compactedRevision, revision) : revision
+            fresh.publishedRevision = state.publishedRevision
+            state = fresh
+            self.published.withLock { $0 = DealVersion(state) }
+            return (self.publish(&state), state.publishedRevision)
+        }
+        for waiter in woken { waiter.resume(returning: true) }
+        self.revisionPublished(published)
+    }
+
+    /// Sets how far the replica's system of record has compacted its change log, when the log retains history
+    /// (``DealReplicationLog/retainsHistory``): a watch from any revision at or above it is served, replaying what
+    /// is older than the in-memory history from the log; below it, ``DealStoreError/Code/outOfRange``. Never above
+    /// the replica's revision. Ignored by a local store and by a replica whose log keeps no history.
+    public func setReplicaCompactedRevision(_ revision: UInt64) {
+        guard let replica = self.replica, replica.log.retainsHistory else { return }
+        self.state.withLock { $0.compactedRevision = min(revision, $0.revision) }
     }
 
     /// The replica's records at its published revision, in the form ``open(replicaOf:revision:organizations:deals:options:logger:)``
@@ -89,7 +152,8 @@ extension DealStore {
     /// then read them from the log again). Throws ``DealStoreError/Code/dataLoss`` when an event is missing
     /// between the store's revision and the first new one: the caller must reload a snapshot.
     public func applyReplicated(_ events: [Dealstore_V1_ChangeEvent]) throws(DealStoreError) {
-        let woken = try self.state.withLock { state throws(DealStoreError) -> [CheckedContinuation<Bool, Never>] in
+        let (woken, published) = try self.state.withLock {
+            state throws(DealStoreError) -> ([CheckedContinuation<Bool, Never>], UInt64?) in
             var applied = 0
             for event in events where event.revision > state.revision {
                 guard event.revision == state.revision + 1 else {
@@ -112,15 +176,18 @@ extension DealStore {
                 }
                 applied += 1
             }
-            guard applied > 0 else { return [] }
+            guard applied > 0 else { return ([], nil) }
             state.durableRevision = state.revision
             // Published under the state lock, so versions go out in revision order whoever applies them (the
             // tailer or the writer thread). Nothing takes the state lock while holding `published`.
             let version = DealVersion(state)
             self.published.withLock { $0 = version }
-            return self.publish(&state)
+            return (self.publish(&state), state.publishedRevision)
         }
         for waiter in woken { waiter.resume(returning: true) }
+        // `min-revision` waits (DealServer's gated calls) are woken here as after a local commit: without it a read
+        // on a node that had not yet applied the revision waited for its whole deadline.
+        if let published { self.revisionPublished(published) }
     }
 
     /// Sets what Health reports for a replica (the cluster backend marks it read-only while PostgreSQL is out of

@@ -74,7 +74,12 @@ extension DealStore {
 
     /// Reads retained history from the log segments (blocking: file I/O).
     func readLog(_ read: DealLogRead) throws(DealStoreError) -> DealLogHistoryReader.Batch {
-        try DealLogHistoryReader.read(
+        if let replica = self.replica {
+            // A replica's history is its system of record's (a cluster node reads PostgreSQL's change log).
+            let events = try replica.log.history(after: read.after, upTo: read.upTo, limit: read.limit)
+            return DealLogHistoryReader.Batch(events: events, cursor: nil)
+        }
+        return try DealLogHistoryReader.read(
             directory: self.directory,
             after: read.after,
             upTo: read.upTo,
