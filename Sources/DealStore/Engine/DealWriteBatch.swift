@@ -1,4 +1,5 @@
 import DealModel
+import Dispatch
 import Foundation
 import SwiftProtobuf
 import Synchronization
@@ -127,6 +128,7 @@ extension DealStore {
             return
         }
         let time = Self.nowMicros()
+        var retired: [Dealstore_V1_ChangeEvent] = []
         let outcome: Result<T, DealStoreError>? = self.state.withLock { state -> Result<T, DealStoreError>? in
             if let refusal = state.writeRefusal { return .failure(refusal) }
             var batch = DealWriteBatch(timeMicros: time)
@@ -136,6 +138,7 @@ extension DealStore {
             } catch {
                 return .failure(error)
             }
+            retired = state.takeRetiredHistory()
             if batch.count > 0 {
                 // The committer takes the version this write leads to when it takes the write from the queue
                 // (see `takeQueuedWork`), publishes it once the records are durable, and only then completes it.
@@ -157,7 +160,15 @@ extension DealStore {
             }
             return .success(value)
         }
+        if !retired.isEmpty { Self.release(retired) }
         if let outcome { completion(outcome) }
+    }
+
+    /// Releases the change events a history trim dropped (see ``DealStoreState/retiredHistory``) on a background
+    /// thread: freeing ten thousand decoded deals takes milliseconds, which neither the writer that happened to
+    /// trim nor an event loop should wait for.
+    static func release(_ retired: [Dealstore_V1_ChangeEvent]) {
+        DispatchQueue.global(qos: .background).async { withExtendedLifetime(retired) {} }
     }
 
     /// The `async` form of ``submit(_:completion:)``.
