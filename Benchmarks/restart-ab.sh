@@ -8,7 +8,8 @@
 #
 # Usage: Benchmarks/restart-ab.sh --master DIR --a BINDIR --b BINDIR [--client BINDIR] [--rounds N]
 #                                 [--env-b "VAR=value ..."] [--perf-b]
-#   --master  a store directory (e.g. one dealstore-bench or run.sh --big made); never changed
+#   --master  a store directory (what dealsd keeps in <data-dir>/store, or a dealstore-bench directory); never
+#             changed
 #   --client  where dealbench is taken from (default: --b's)
 #   --env-b   extra environment for side B's dealsd only (e.g. MALLOC_TOP_PAD_=67108864)
 #   --perf-b  record `perf record -g` of side B's starts (kept in the work directory)
@@ -31,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift 2 ;;
     --env-b) env_b="$2"; shift 2 ;;
     --perf-b) perf_b=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -66,9 +67,10 @@ stop_pid "$server_pid"; server_pid=""
 run_side() { # run_side SIDE BINDIR ROUND
   local side="$1" bin="$2" round="$3" data="$work/data"
   rm -rf "$data"
-  cp -r "$master" "$data"
-  find "$work/seed" -maxdepth 1 -type f ! -name 'snapshot-*' ! -name 'wal-*' ! -name compacted \
-    -exec cp {} "$data/" \;
+  mkdir -p "$data"
+  # dealsd keeps the store in <data-dir>/store, beside its CA and tokens.
+  cp -r "$master" "$data/store"
+  find "$work/seed" -maxdepth 1 -type f -exec cp {} "$data/" \;
   sync
   local environment=()
   [[ "$side" == b && -n "$env_b" ]] && read -r -a environment <<<"$env_b"
