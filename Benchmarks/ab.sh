@@ -4,7 +4,10 @@
 # the two release bin directories (e.g. a baseline worktree's .build/release and this one's).
 #
 # Usage: Benchmarks/ab.sh --a BINDIR --b BINDIR [--client BINDIR] [--rounds N] [--preload N] [--fsync MODE]
-#                         [--duration S] [--warmup S] [--op OP] [--matrix "8:8"] [--perf-b SECONDS]
+#                         [--duration S] [--warmup S] [--op "OP ..."] [--matrix "8:8"] [--perf-b SECONDS]
+#   --op       one dealbench operation, or several ("get list"), run in turn on each side's dealsd
+#   --master DIR  start each dealsd on a copy of DIR (a dealsd data directory: CA, tokens, store/) instead of an
+#              empty one plus --preload (which is then skipped)
 #   --client   where dealbench is taken from (default: --b's), the same client for both sides
 #   --log-level L  dealsd's log level (default info, as run.sh: one line per call, as in production)
 #   --server-args "ARGS"  extra dealsd serve arguments for both sides (e.g. "--config FILE")
@@ -27,6 +30,7 @@ matrix="8:8"
 perf_b=""
 server_args=""
 log_level=info
+master=""
 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -43,8 +47,9 @@ while [[ $# -gt 0 ]]; do
     --perf-b) perf_b="$2"; shift 2 ;;
     --server-args) server_args="$2"; shift 2 ;;
     --log-level) log_level="$2"; shift 2 ;;
+    --master) master="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -74,6 +79,7 @@ echo "# ab.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) a=$a b=$b op=$op matrix=\"$matrix\"
 run_side() { # run_side SIDE BINDIR ROUND
   local side="$1" bin="$2" round="$3" data="$work/data-$1-$3"
   : >"$work/dealsd.out"
+  if [[ -n "$master" ]]; then rm -rf "$data"; cp -r "$master" "$data"; fi
   "$bin/dealsd" serve --data-dir "$data" --listen 127.0.0.1:0 --fsync "$fsync" --log-level "$log_level" $server_args \
     >"$work/dealsd.out" 2>"$work/dealsd-$side-$round.log" &
   server_pid=$!
@@ -86,17 +92,22 @@ run_side() { # run_side SIDE BINDIR ROUND
   done
   [[ -n "$addr" ]] || { log "dealsd ($side) did not start"; cat "$work/dealsd.out" "$work/dealsd-$side-$round.log" >&2; exit 1; }
   local common=(--addr "$addr" --ca "$data/ca.pem" --token "$(cat "$data/admin.token")")
-  timeout 1200 "$client/dealbench" "${common[@]}" --preload "$preload" --preload-only >/dev/null
+  [[ -n "$master" ]] || timeout 1200 "$client/dealbench" "${common[@]}" --preload "$preload" --preload-only >/dev/null
   local perf_pid=""
   if [[ -n "$perf_b" && "$side" == b ]]; then
     (sleep "$warmup"; exec perf record -g -o "$work/perf-b-$round.data" -p "$server_pid" -- sleep "$perf_b") \
       >/dev/null 2>&1 &
     perf_pid=$!
   fi
-  timeout $(( (${duration%.*} + ${warmup%.*} + 30) * 4 + 120 )) "$client/dealbench" "${common[@]}" --op "$op" \
-    --matrix "$matrix" --duration "$duration" --warmup "$warmup" --runs 1 --label "side=$side round=$round" \
-    "${extra[@]}"
+  local one
+  for one in $op; do  # --op "get list": each in turn, on the same dealsd
+    timeout $(( (${duration%.*} + ${warmup%.*} + 30) * 4 + 120 )) "$client/dealbench" "${common[@]}" --op "$one" \
+      --matrix "$matrix" --duration "$duration" --warmup "$warmup" --runs 1 --label "side=$side round=$round" \
+      "${extra[@]}"
+  done
   [[ -n "$perf_pid" ]] && wait "$perf_pid" 2>/dev/null || true
+  # A copy of --master is thrown away: no need to wait for the shutdown snapshot.
+  [[ -n "$master" ]] && kill -9 "$server_pid" 2>/dev/null || true
   stop_pid "$server_pid"; server_pid=""
   rm -rf "$data"
 }
