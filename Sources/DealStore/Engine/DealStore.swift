@@ -75,6 +75,10 @@ public final class DealStore: Sendable {
         self.fxTables = Mutex(fxTable)
         self.options = options
         self.logger = logger
+        var state = state
+        // A trim of the in-memory history hands its events to the writer to release off the lock (recovery, which
+        // builds the state, frees them in place).
+        state.retiresHistory = true
         self.state = Mutex(state)
         self.published = Mutex(DealVersion(state))
         self.pinned = Mutex(DealPinnedVersions())
@@ -103,12 +107,15 @@ public final class DealStore: Sendable {
         let recovered: DealRecovery.Result
         do {
             recovered = try await DealBlocking.run {
-                try DealRecovery.recover(
-                    directory: directory,
-                    mode: .open,
-                    historyLimit: options.changeHistoryLimit,
-                    logger: logger
-                )
+                // The heap grows in large steps while a million deals are allocated (see DealHeapTuning).
+                try DealHeapTuning.whileRecovering {
+                    try DealRecovery.recover(
+                        directory: directory,
+                        mode: .open,
+                        historyLimit: options.changeHistoryLimit,
+                        logger: logger
+                    )
+                }
             }
         } catch let error as DealStoreError {
             throw error

@@ -40,6 +40,15 @@ struct DealStoreState: Sendable {
     /// True while a compaction removes segments (one at a time).
     var compactionInProgress = false
     var historyLimit: Int = 10_000
+    /// Set by an open store (not by recovery): the events the tail drops are kept in ``retiredHistory`` for the
+    /// writer to release after the state lock, instead of being freed under it.
+    var retiresHistory = false
+    /// Events dropped from the tail, not yet released (see ``takeRetiredHistory()``).
+    ///
+    /// Why: each dropped event holds its decoded deal (a few tens of allocations), so releasing the
+    /// ``historyLimit`` events a trim drops, under the lock, held every writer for milliseconds once per
+    /// ``historyLimit`` writes: a create tail spike at a steady rhythm.
+    var retiredHistory: [Dealstore_V1_ChangeEvent] = []
     /// False on a replica: it has no log segments to read older events back from, so what the in-memory tail
     /// drops is compacted (a watch from before it answers OUT_OF_RANGE instead of failing to read a log).
     var historyInLog = true
@@ -190,11 +199,22 @@ struct DealStoreState: Sendable {
     mutating func appendHistory(_ event: Dealstore_V1_ChangeEvent) {
         self.history.append(event)
         if self.history.count > self.historyLimit * 2 {
-            self.history.removeFirst(self.history.count - self.historyLimit)
+            let dropped = self.history.count - self.historyLimit
+            // At most one trim waits for release: if nobody took the last one (a path that does not drain), it is
+            // freed here as before, so the retired events never hold more than one trim's worth of memory.
+            if self.retiresHistory { self.retiredHistory = Array(self.history[..<dropped]) }
+            self.history.removeFirst(dropped)
             if !self.historyInLog, let first = self.history.first?.revision, first > 0 {
                 self.compactedRevision = Swift.max(self.compactedRevision, first - 1)
             }
         }
+    }
+
+    /// The events the last trim dropped, for the caller to release outside the lock (empty when there are none).
+    mutating func takeRetiredHistory() -> [Dealstore_V1_ChangeEvent] {
+        guard !self.retiredHistory.isEmpty else { return [] }
+        defer { self.retiredHistory = [] }
+        return self.retiredHistory
     }
 
     /// True when the in-memory tail holds every event after `revision` (none may be older than the tail).

@@ -1,4 +1,5 @@
 import DealModel
+import Dispatch
 import Foundation
 import SwiftProtobuf
 import Synchronization
@@ -127,6 +128,7 @@ extension DealStore {
             return
         }
         let time = Self.nowMicros()
+        var retired: [Dealstore_V1_ChangeEvent] = []
         let outcome: Result<T, DealStoreError>? = self.state.withLock { state -> Result<T, DealStoreError>? in
             if let refusal = state.writeRefusal { return .failure(refusal) }
             var batch = DealWriteBatch(timeMicros: time)
@@ -136,6 +138,7 @@ extension DealStore {
             } catch {
                 return .failure(error)
             }
+            retired = state.takeRetiredHistory()
             if batch.count > 0 {
                 // A write of several changes (a merge, an import batch) is replayed whole or not at all.
                 batch.markAtomic(state: &state)
@@ -159,7 +162,15 @@ extension DealStore {
             }
             return .success(value)
         }
+        if !retired.isEmpty { Self.release(retired) }
         if let outcome { completion(outcome) }
+    }
+
+    /// Releases the change events a history trim dropped (see ``DealStoreState/retiredHistory``) on a background
+    /// thread: freeing ten thousand decoded deals takes milliseconds, which neither the writer that happened to
+    /// trim nor an event loop should wait for.
+    static func release(_ retired: [Dealstore_V1_ChangeEvent]) {
+        DispatchQueue.global(qos: .background).async { withExtendedLifetime(retired) {} }
     }
 
     /// The `async` form of ``submit(_:completion:)``.

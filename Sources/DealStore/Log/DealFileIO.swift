@@ -66,6 +66,17 @@ enum DealFileIO {
         if fsync(fd) != 0 { throw DealIOError(operation: "fsync", path: path, errno: errno) }
     }
 
+    /// Lowers the calling thread's scheduling priority (nice 10) for background work such as writing a snapshot.
+    ///
+    /// On Linux the nice value is per thread (`setpriority` with who 0 is the calling thread), so only this thread
+    /// yields: on a machine with more runnable threads than cores, the event loops and the committer then run
+    /// first and the snapshot takes the time they leave. Best effort: a failure changes nothing.
+    static func lowerThreadPriority() {
+        #if canImport(Glibc)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
+    }
+
     static func closeFile(_ fd: Int32) {
         close(fd)
     }

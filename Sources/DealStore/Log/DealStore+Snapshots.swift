@@ -16,7 +16,8 @@ extension DealStore {
         try await DealBlocking.run { try self.snapshotNow() }
     }
 
-    /// The blocking body of ``snapshot()``; never call it on the committer thread.
+    /// The blocking body of ``snapshot()``; call it only on a thread of its own (it lowers that thread's priority),
+    /// never on the committer thread.
     func snapshotNow() throws {
         if self.isReplica {
             throw DealStoreError(
@@ -51,6 +52,9 @@ extension DealStore {
             return (state.revision, state.organizations, state.deals)
         }
         defer { self.state.withLock { $0.snapshotInProgress = false } }
+        // Sorting and encoding every deal is seconds of CPU at a million deals: on a busy machine it must not
+        // take a core from the event loops and the committer (a create's tail), so this thread yields to them.
+        DealFileIO.lowerThreadPriority()
         rotated.wait()
         if let error = rotateError.withLock({ $0 }) { throw error }
         let (revision, organizations, deals) = captured

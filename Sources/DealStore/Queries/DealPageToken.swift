@@ -66,16 +66,72 @@ enum DealPageToken {
         "is malformed: pass the next_page_token of the previous response unchanged"
     )
 
+    /// The base64url alphabet (RFC 4648 §5).
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8
+    )
+
+    /// base64url without padding, written directly: the first version went through Foundation (`Data`'s base64,
+    /// then three `replacingOccurrences` on an NSString), which `perf record` of ListDeals at 8:8 put at 17 % of
+    /// the event loops' cycles, more than the page's 21 deal lookups.
     static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            for shift in [18, 12, 6, 0] as [UInt32] { out.append(Self.alphabet[Int((group >> shift) & 63)]) }
+            index += 3
+        }
+        let left = bytes.count - index
+        if left > 0 {
+            let group = UInt32(bytes[index]) << 16 | (left == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+            out.append(Self.alphabet[Int((group >> 18) & 63)])
+            out.append(Self.alphabet[Int((group >> 12) & 63)])
+            if left == 2 { out.append(Self.alphabet[Int((group >> 6) & 63)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
+    /// The value of one base64 character: base64url's, and also standard base64's `+` and `/` (tokens were always
+    /// decoded leniently that way); nil for anything else.
+    private static func sextet(_ character: UInt8) -> UInt32? {
+        switch character {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(character - UInt8(ascii: "A"))
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(character - UInt8(ascii: "a")) + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(character - UInt8(ascii: "0")) + 52
+        case UInt8(ascii: "-"), UInt8(ascii: "+"): 62
+        case UInt8(ascii: "_"), UInt8(ascii: "/"): 63
+        default: nil
+        }
+    }
+
+    /// Decodes base64url (padding optional) into UTF-8 text; nil when the token is not base64 or not UTF-8.
     static func unbase64url(_ token: String) -> String? {
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64) else { return nil }
-        return String(bytes: data, encoding: .utf8)
+        var characters = Array(token.utf8)
+        // Padding, when present, only at the end and only as much as the last group needs.
+        var padding = 0
+        while characters.last == UInt8(ascii: "=") && padding < 2 {
+            characters.removeLast()
+            padding += 1
+        }
+        if padding > 0 && (characters.count + padding) % 4 != 0 { return nil }
+        if characters.count % 4 == 1 { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(characters.count * 3 / 4)
+        var group: UInt32 = 0
+        var bits = 0
+        for character in characters {
+            guard let value = Self.sextet(character) else { return nil }
+            group = group << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                bytes.append(UInt8(truncatingIfNeeded: group >> UInt32(bits)))
+                group &= (1 << UInt32(bits)) - 1
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 }
 
