@@ -1,49 +1,70 @@
 import Foundation
 
-/// What one `deals` run did: its exit status and everything it wrote.
-struct DealsResult: Sendable, CustomStringConvertible {
-    let arguments: [String]
-    /// The exit status (128 + the signal number when killed by a signal).
-    let status: Int32
-    let output: String
-    let error: String
+/// What one run of a command-line program (`deals`, usually) did: its exit status and everything it wrote.
+public struct DealCommandResult: Sendable, CustomStringConvertible {
+    /// Why stdout is not the JSON a helper below expected.
+    public struct FormatError: Error, CustomStringConvertible {
+        public var description: String
 
-    var description: String {
-        "deals \(self.arguments.joined(separator: " ")) → exit \(self.status)\n"
+        public init(_ description: String) {
+            self.description = description
+        }
+    }
+
+    /// The program's file name, for messages.
+    public let name: String
+    public let arguments: [String]
+    /// The exit status (128 + the signal number when killed by a signal).
+    public let status: Int32
+    /// Everything it wrote to stdout.
+    public let output: String
+    /// Everything it wrote to stderr.
+    public let error: String
+
+    public init(name: String, arguments: [String], status: Int32, output: String, error: String) {
+        self.name = name
+        self.arguments = arguments
+        self.status = status
+        self.output = output
+        self.error = error
+    }
+
+    public var description: String {
+        "\(self.name) \(self.arguments.joined(separator: " ")) → exit \(self.status)\n"
             + "stdout: \(self.output.prefix(3000))\nstderr: \(self.error.prefix(3000))"
     }
 
     /// stdout split into lines, without the empty string after the final newline.
-    var lines: [String] {
+    public var lines: [String] {
         self.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
     }
 
     /// stdout parsed as one JSON document.
-    func json() throws -> Any {
+    public func json() throws -> Any {
         try JSONSerialization.jsonObject(with: Data(self.output.utf8), options: [.fragmentsAllowed])
     }
 
     /// stdout as a JSON object.
-    func jsonObject() throws -> [String: Any] {
+    public func jsonObject() throws -> [String: Any] {
         guard let object = try self.json() as? [String: Any] else {
-            throw DealEndToEndError("not a JSON object: \(self)")
+            throw FormatError("not a JSON object: \(self)")
         }
         return object
     }
 
     /// stdout as a JSON array of objects.
-    func jsonArray() throws -> [[String: Any]] {
+    public func jsonArray() throws -> [[String: Any]] {
         guard let array = try self.json() as? [[String: Any]] else {
-            throw DealEndToEndError("not a JSON array of objects: \(self)")
+            throw FormatError("not a JSON array of objects: \(self)")
         }
         return array
     }
 
     /// stdout as JSON Lines: every non-empty line one JSON object.
-    func jsonLines() throws -> [[String: Any]] {
+    public func jsonLines() throws -> [[String: Any]] {
         try self.lines.map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw DealEndToEndError("a JSON Lines line is not an object: \(line)")
+                throw FormatError("a JSON Lines line is not an object: \(line)")
             }
             return object
         }

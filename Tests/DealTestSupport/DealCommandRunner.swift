@@ -1,48 +1,65 @@
-import DealTestSupport
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs the real `deals` executable against one daemon, with the connection given only by the environment.
-struct DealsCommandRunner: Sendable {
-    let sandbox: DealSandbox
-    /// The exact environment of every `deals` process.
-    var environment: [String: String]
+/// Runs one of this package's executables (`deals` by default) as a real process, with exactly the environment it
+/// holds: to completion with ``run(_:input:timeout:)``, or in the background (`deals watch`) with ``start(_:)``.
+///
+/// Output goes to files in `scratchDirectory` (through ``DealChildProcess``), so a chatty program never blocks on a
+/// full pipe; every wait has a deadline, and a program that does not finish in time is killed and fails the test.
+public struct DealCommandRunner: Sendable {
+    /// Why a run failed as a run (the program did not finish in time), as opposed to exiting with a status.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
 
-    /// A runner for the daemon at `address`, trusting the sandbox's CA with the admin token.
-    init(sandbox: DealSandbox, address: String) throws {
-        self.sandbox = sandbox
-        var environment = sandbox.baseEnvironment
-        environment["DEALS_ADDR"] = address
-        environment["DEALS_CA"] = sandbox.caFile
-        environment["DEALS_TOKEN"] = try sandbox.adminToken
+        public init(_ description: String) {
+            self.description = description
+        }
+    }
+
+    /// The executable's path.
+    public let executable: String
+    /// The exact environment of every process (never the test runner's own).
+    public var environment: [String: String]
+    /// Where output files, and stdin files written for ``run(_:input:timeout:)``, live.
+    public let scratchDirectory: String
+
+    /// A runner for the package executable `name`, built beside the test bundle.
+    public init(_ name: String = "deals", environment: [String: String], scratchDirectory: String) throws {
+        self.executable = try DealDaemonProcess.requiredBinaryPath(name)
         self.environment = environment
+        self.scratchDirectory = scratchDirectory
     }
 
     /// The same runner with `DEALS_TOKEN` set to `token`.
-    func with(token: String) -> DealsCommandRunner {
+    public func with(token: String) -> DealCommandRunner {
         var runner = self
         runner.environment["DEALS_TOKEN"] = token
         return runner
     }
 
-    /// Runs `deals <arguments>` to completion (bounded by `timeout`; a hung client is killed and fails the test).
+    /// Runs the program with `arguments` to completion, bounded by `timeout` (a hung program is killed and the run
+    /// throws ``Failure``).
     ///
     /// `input` becomes stdin (from a file); otherwise stdin is `/dev/null`.
-    func run(_ arguments: [String], input: String? = nil, timeout: Duration = .seconds(30)) async throws -> DealsResult
-    {
+    public func run(
+        _ arguments: [String],
+        input: String? = nil,
+        timeout: Duration = .seconds(30)
+    ) async throws -> DealCommandResult {
         var inputPath = "/dev/null"
         if let input {
-            inputPath = try self.sandbox.write(input, to: "stdin-\(UUID().uuidString).txt")
+            inputPath = self.scratchDirectory + "/stdin-\(UUID().uuidString).txt"
+            try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
         }
         let child = try DealChildProcess(
-            executable: try DealDaemonProcess.requiredBinaryPath("deals"),
+            executable: self.executable,
             arguments: arguments,
             environment: self.environment,
             inputPath: inputPath,
-            scratchDirectory: self.sandbox.scratch
+            scratchDirectory: self.scratchDirectory
         )
         defer {
             child.removeOutputFiles()
@@ -52,12 +69,13 @@ struct DealsCommandRunner: Sendable {
         }
         guard let status = await child.waitForExit(timeout: timeout) else {
             await child.stop(signal: SIGKILL, grace: .seconds(5))
-            throw DealEndToEndError(
-                "deals \(arguments.joined(separator: " ")) did not finish within \(timeout); "
+            throw Failure(
+                "\(child.name) \(arguments.joined(separator: " ")) did not finish within \(timeout); "
                     + "stdout: \(child.standardOutput.suffix(2000)) stderr: \(child.standardError.suffix(2000))"
             )
         }
-        return DealsResult(
+        return DealCommandResult(
+            name: child.name,
             arguments: arguments,
             status: child.exitedNormally ? status : 128 + status,
             output: child.standardOutput,
@@ -65,13 +83,13 @@ struct DealsCommandRunner: Sendable {
         )
     }
 
-    /// Starts `deals <arguments>` in the background (e.g. `watch`); the caller stops it.
-    func start(_ arguments: [String]) throws -> DealChildProcess {
+    /// Starts the program with `arguments` in the background (e.g. `deals watch`); the caller stops it.
+    public func start(_ arguments: [String]) throws -> DealChildProcess {
         try DealChildProcess(
-            executable: try DealDaemonProcess.requiredBinaryPath("deals"),
+            executable: self.executable,
             arguments: arguments,
             environment: self.environment,
-            scratchDirectory: self.sandbox.scratch
+            scratchDirectory: self.scratchDirectory
         )
     }
 }
