@@ -25,7 +25,7 @@ struct DealServerConnectionHandlerEmbeddedTests {
     /// token (the revision tests add GetDeal).
     static func withChannel(
         limits: DealConnectionLimits = DealConnectionLimits(),
-        anonymousMethods: [String] = [DealMethod.healthCheck.path],
+        anonymousMethods: Set<String> = [DealMethod.healthCheck.path],
         _ body: (EmbeddedChannel, EmbeddedEventLoop, DealStore) throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dealhandler-\(UUID())").path
