@@ -191,12 +191,19 @@ let package = Package(
         ),
 
         // MARK: Executables (thin shells over the libraries)
-        .executableTarget(
-            name: "dealsd",
+        // dealsd's command line (subcommands, options, umask, logging, exit statuses) over DealServer's DealDaemon:
+        // a library, so DealServer needs no ArgumentParser and the exit statuses are tested without a process.
+        .target(
+            name: "DealDaemonCommand",
             dependencies: [
                 "DealServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "dealsd",
+            dependencies: ["DealDaemonCommand"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -260,6 +267,7 @@ let package = Package(
             dependencies: [
                 "DealTestSupport",
                 "DealServer",
+                "DealDaemonCommand",
                 "dealsd",
                 "DealClient",
                 "DealTLS",
@@ -272,6 +280,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,5 @@
 import DealPostgres
+import DealTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -165,25 +166,5 @@ final class DealPostgresInstance: Sendable {
         let connection = try DealPostgresConnection.connect(self.conninfo)
         defer { connection.close() }
         return try connection.execute(sql)
-    }
-}
-
-enum DealTestPorts {
-    /// A loopback port that was free a moment ago.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

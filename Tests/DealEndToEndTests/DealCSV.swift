@@ -1,3 +1,4 @@
+import DealTestSupport
 /// A strict RFC 4180 reader for checking `-o csv` output: quoted fields, doubled quotes, commas and newlines inside.
 enum DealCSV {
     struct ParseError: Error, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -11,10 +12,10 @@ final class DealEndToEndServer: Sendable {
     @TaskLocal static var current: DealEndToEndServer?
 
     let sandbox: DealSandbox
-    let daemon: DealsdProcess
-    let deals: DealsCommandRunner
+    let daemon: DealDaemonProcess
+    let deals: DealCommandRunner
 
-    private init(sandbox: DealSandbox, daemon: DealsdProcess, deals: DealsCommandRunner) {
+    private init(sandbox: DealSandbox, daemon: DealDaemonProcess, deals: DealCommandRunner) {
         self.sandbox = sandbox
         self.daemon = daemon
         self.deals = deals
@@ -24,15 +25,15 @@ final class DealEndToEndServer: Sendable {
     static func start() async throws -> DealEndToEndServer {
         let sandbox = try DealSandbox()
         do {
-            let daemon = try await DealsdProcess.start(in: sandbox)
+            let daemon = try sandbox.startDaemon()
             do {
                 return DealEndToEndServer(
                     sandbox: sandbox,
                     daemon: daemon,
-                    deals: try DealsCommandRunner(sandbox: sandbox, address: daemon.address)
+                    deals: try sandbox.deals(address: daemon.address)
                 )
             } catch {
-                await daemon.stop()
+                await daemon.stop(grace: .seconds(20))
                 throw error
             }
         } catch {
@@ -65,7 +66,7 @@ final class DealEndToEndServer: Sendable {
 
     /// Stops the daemon (SIGTERM, then SIGKILL) and deletes the sandbox.
     func shutdown() async {
-        await self.daemon.stop()
+        await self.daemon.stop(grace: .seconds(20))
         self.sandbox.remove()
     }
 }

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 
 /// Integers in `deals` JSON output: 64-bit fields are strings in the protobuf JSON mapping, 32-bit ones numbers.

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 
 /// An amount as `deals` prints it in JSON: the protobuf JSON mapping of `Money`, whose int64 `units` is a string.

@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 
 /// A temporary directory holding a daemon's data directory, a fake home and the test's scratch files.
@@ -48,6 +49,27 @@ struct DealSandbox: Sendable {
             "TERM": "dumb",
             "LANG": "C.UTF-8",
         ]
+    }
+
+    /// Starts `dealsd` on the sandbox's data directory and environment, on 127.0.0.1:`port` (0: a free one it picks).
+    func startDaemon(port: Int = 0) throws -> DealDaemonProcess {
+        try DealDaemonProcess.start(
+            dataDirectory: self.dataDirectory,
+            port: port,
+            logLevel: "notice",
+            environment: self.baseEnvironment,
+            timeout: .seconds(60)
+        )
+    }
+
+    /// A `deals` runner for the daemon at `address`, given only by the environment: the sandbox's CA, the admin
+    /// token.
+    func deals(address: String) throws -> DealCommandRunner {
+        var environment = self.baseEnvironment
+        environment["DEALS_ADDR"] = address
+        environment["DEALS_CA"] = self.caFile
+        environment["DEALS_TOKEN"] = try self.adminToken
+        return try DealCommandRunner(environment: environment, scratchDirectory: self.scratch)
     }
 
     /// Writes `text` to a new file in the scratch directory and returns its path.

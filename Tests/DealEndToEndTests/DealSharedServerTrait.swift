@@ -1,3 +1,4 @@
+import DealTestSupport
 import Testing
 
 /// Starts one `dealsd` for a whole suite and stops it when the suite ends.

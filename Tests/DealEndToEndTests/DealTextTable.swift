@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 
 /// Reads the aligned tables `deals` prints: an upper-case header row, then rows whose cells line up under it.

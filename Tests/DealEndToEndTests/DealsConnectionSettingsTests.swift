@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -72,8 +73,8 @@ struct DealsConnectionSettingsTests {
         // Another daemon's development CA is a valid CA, but not this server's.
         let other = try DealSandbox()
         defer { other.remove() }
-        let daemon = try await DealsdProcess.start(in: other)
-        await daemon.stop()
+        let daemon = try other.startDaemon()
+        await daemon.stop(grace: .seconds(20))
         var deals = server.deals
         deals.environment["DEALS_CA"] = other.caFile
         let result = try await deals.run(["health"])

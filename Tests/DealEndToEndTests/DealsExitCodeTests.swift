@@ -91,7 +91,7 @@ struct DealsExitCodeTests {
         // Unknown until the daemon reloads its tokens.
         let before = try await reader.run(["list"])
         #expect(before.status == 4, "\(before)")
-        server.daemon.reload()
+        server.daemon.send(SIGHUP)
         var list = before
         let deadline = ContinuousClock.now + .seconds(15)
         while list.status != 0 && ContinuousClock.now < deadline {
@@ -135,7 +135,7 @@ struct DealsExitCodeTests {
     @Test("5: nothing listening on the address")
     func nothingListening() async throws {
         let server = try DealEndToEndServer.shared
-        let port = try Self.unusedLoopbackPort()
+        let port = try DealTestPorts.freePort()
         var deals = server.deals
         deals.environment["DEALS_ADDR"] = "127.0.0.1:\(port)"
         let started = ContinuousClock.now
@@ -148,26 +148,5 @@ struct DealsExitCodeTests {
         // The flag wins over the environment.
         let flag = try await deals.run(["health", "--addr", server.daemon.address])
         #expect(flag.status == 0, "\(flag)")
-    }
-
-    /// A loopback port nothing listens on: bound by us, then released.
-    static func unusedLoopbackPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw DealEndToEndError("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0 else { throw DealEndToEndError("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else { throw DealEndToEndError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

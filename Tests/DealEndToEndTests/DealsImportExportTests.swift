@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Testing
 
@@ -75,7 +76,7 @@ struct DealsImportExportTests {
     }
 
     /// The records of an export, keyed "deal:<id>" / "organization:<id>", without their server-assigned `meta`.
-    static func records(_ export: DealsResult) throws -> [String: NSDictionary] {
+    static func records(_ export: DealCommandResult) throws -> [String: NSDictionary] {
         var records: [String: NSDictionary] = [:]
         for line in try export.jsonLines() {
             let (kind, body) = try #require(line.first, "an empty record: \(line)")

@@ -13,10 +13,13 @@ struct DealsRestartTests {
     func restartOnTheSamePort() async throws {
         let sandbox = try DealSandbox()
         defer { sandbox.remove() }
-        try await DealProcessGroup.with { processes in
-            let first = try await DealsdProcess.start(in: sandbox)
-            processes.add(first.child)
-            let deals = try DealsCommandRunner(sandbox: sandbox, address: first.address)
+        // Every process the test starts, stopped when it ends however it ends (there is no async defer).
+        var daemons: [DealDaemonProcess] = []
+        var watches: [DealChildProcess] = []
+        do {
+            let first = try sandbox.startDaemon()
+            daemons.append(first)
+            let deals = try sandbox.deals(address: first.address)
 
             let before = try await DealsWatchTests.revision(deals)
             #expect(try await deals.run(["list"]).status == 0)
@@ -24,7 +27,8 @@ struct DealsRestartTests {
                 "add", "--id", "e2e-before-restart", "--target", "openai", "--investor", "microsoft", "--amount", "1M",
             ])
             #expect(added.status == 0, "\(added)")
-            let watch = processes.add(try deals.start(["watch", "--from", "\(before)", "-o", "jsonl"]))
+            let watch = try deals.start(["watch", "--from", "\(before)", "-o", "jsonl"])
+            watches.append(watch)
             #expect(
                 await watch.waitForOutput(containing: "e2e-before-restart", timeout: .seconds(15)),
                 "watch: \(watch.standardOutput) \(watch.standardError)"
@@ -33,7 +37,7 @@ struct DealsRestartTests {
             // SIGTERM: GOAWAY, in-flight calls finish within the drain grace period, open watches are ended at once
             // with UNAVAILABLE, snapshot, exit 0.
             let stopped = await first.stop(grace: .seconds(40))
-            #expect(stopped == 0 && first.child.exitedNormally, "dealsd SIGTERM: \(String(describing: stopped))")
+            #expect(stopped == 0, "dealsd SIGTERM: \(String(describing: stopped)) \(first.errorOutput.suffix(4000))")
 
             // The watch does not reconnect: it reports the server going away and exits 5 (server unavailable).
             let watchStatus = await watch.waitForExit(timeout: .seconds(15))
@@ -49,8 +53,8 @@ struct DealsRestartTests {
             let down = try await deals.run(["list"])
             #expect(down.status == 5, "\(down)")
 
-            let second = try await DealsdProcess.start(in: sandbox, port: first.port)
-            processes.add(second.child)
+            let second = try sandbox.startDaemon(port: first.port)
+            daemons.append(second)
             #expect(second.port == first.port)
 
             // The same settings keep working: same CA, same token, the data survived.
@@ -75,7 +79,8 @@ struct DealsRestartTests {
             // (0, the default, may be left out of the JSON.)
             let compacted = DealJSONNumber.uint64(try info.jsonObject()["compactedRevision"]) ?? 0
             #expect(compacted <= before, "\(info)")
-            let replay = processes.add(try deals.start(["watch", "--from", "\(before)", "-o", "jsonl"]))
+            let replay = try deals.start(["watch", "--from", "\(before)", "-o", "jsonl"])
+            watches.append(replay)
             #expect(
                 await replay.waitForOutput(containing: "e2e-after-restart", timeout: .seconds(15)),
                 "\(replay.standardOutput) \(replay.standardError)"
@@ -89,7 +94,21 @@ struct DealsRestartTests {
             #expect(await replay.waitForExit(timeout: .seconds(10)) == 0)
 
             let secondStopped = await second.stop(grace: .seconds(30))
-            #expect(secondStopped == 0, "\(second.log)")
+            #expect(secondStopped == 0, "\(second.errorOutput.suffix(4000))")
+        } catch {
+            await Self.stop(daemons: daemons, watches: watches)
+            throw error
+        }
+        await Self.stop(daemons: daemons, watches: watches)
+    }
+
+    /// Stops the watches, then the daemons, still running.
+    static func stop(daemons: [DealDaemonProcess], watches: [DealChildProcess]) async {
+        for watch in watches where watch.isRunning {
+            await watch.stop(signal: SIGTERM, grace: .seconds(15))
+        }
+        for daemon in daemons where daemon.process.isRunning {
+            await daemon.stop(grace: .seconds(15))
         }
     }
 }

@@ -10,7 +10,7 @@ import Glibc
 @Suite("deals watch", .sharedServer, .serialized, .timeLimit(.minutes(2)))
 struct DealsWatchTests {
     /// The store's revision now, from `server-info` (a uint64: a string in the protobuf JSON mapping).
-    static func revision(_ deals: DealsCommandRunner) async throws -> UInt64 {
+    static func revision(_ deals: DealCommandRunner) async throws -> UInt64 {
         let info = try await deals.run(["server-info", "-o", "json"])
         return try #require(DealJSONNumber.uint64(try info.jsonObject()["storeRevision"]), "\(info)")
     }

@@ -134,24 +134,6 @@ final class AcknowledgedWrites: Sendable {
 
 @Suite("dealsd operations: reload, metrics, check")
 struct DealDaemonOperationsTests {
-    /// A loopback port that was free a moment ago.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Runs `dealsd <arguments>` to completion; stdout and stderr together.
     static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let result = try await DealExternalProcess.run(
@@ -200,7 +182,7 @@ struct DealDaemonOperationsTests {
     func metrics() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dealsd-metrics-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try Self.freePort()
+        let port = try DealTestPorts.freePort()
         let daemon = try DealDaemonProcess.start(
             dataDirectory: directory,
             extraArguments: ["--metrics-listen", "127.0.0.1:\(port)"]

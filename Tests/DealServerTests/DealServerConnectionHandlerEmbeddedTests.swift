@@ -18,6 +18,16 @@ struct DealServerConnectionHandlerEmbeddedTests {
         limits: DealConnectionLimits,
         _ body: (EmbeddedChannel, EmbeddedEventLoop) throws -> Void
     ) async throws {
+        try await Self.withChannel(limits: limits) { channel, loop, _ in try body(channel, loop) }
+    }
+
+    /// ``withChannel(limits:_:)`` that also hands the body the store, with `anonymousMethods` callable without a
+    /// token (the revision tests add GetDeal).
+    static func withChannel(
+        limits: DealConnectionLimits = DealConnectionLimits(),
+        anonymousMethods: Set<String> = [DealMethod.healthCheck.path],
+        _ body: (EmbeddedChannel, EmbeddedEventLoop, DealStore) throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dealhandler-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var logger = Logger(label: "test")
@@ -28,7 +38,7 @@ struct DealServerConnectionHandlerEmbeddedTests {
             authorizer: DealAuthorizer(
                 tokens: [],
                 certificateRoles: [:],
-                anonymousMethods: [DealMethod.healthCheck.path]
+                anonymousMethods: anonymousMethods
             ),
             runner: DealServerTaskRunner(),
             serverVersion: "test",
@@ -45,7 +55,7 @@ struct DealServerConnectionHandlerEmbeddedTests {
         )
         let channel = EmbeddedChannel(handler: handler, loop: loop)
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7443)).get()
-        try body(channel, loop)
+        try body(channel, loop, store)
         _ = try? channel.finish()
         try await store.close()
     }

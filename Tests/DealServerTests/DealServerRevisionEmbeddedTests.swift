@@ -15,42 +15,17 @@ import Testing
 struct DealServerRevisionEmbeddedTests {
     typealias Embedded = DealServerConnectionHandlerEmbeddedTests
 
+    /// The embedded connection with GetDeal callable anonymously, past its HELLO.
     static func withChannel(
         _ body: (EmbeddedChannel, EmbeddedEventLoop, DealStore) throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dealrevision-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let store = try await DealStore.open(directory: directory, logger: logger)
-        let router = DealServerRouter(
-            store: store,
-            authorizer: DealAuthorizer(
-                tokens: [],
-                certificateRoles: [:],
-                anonymousMethods: [DealMethod.healthCheck.path, DealMethod.getDeal.path]
-            ),
-            runner: DealServerTaskRunner(),
-            serverVersion: "test",
-            tlsLibraryVersion: "test"
-        )
-        let limits = DealConnectionLimits()
-        let loop = EmbeddedEventLoop()
-        let handler = DealServerConnectionHandler(
-            limits: limits,
-            agent: "dealsd/test",
-            router: router,
-            observer: DealServerConnectionObserver(),
-            budget: DealServerBudget(limits: limits),
-            logger: logger
-        )
-        let channel = EmbeddedChannel(handler: handler, loop: loop)
-        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7443)).get()
-        try Embedded.write([try Embedded.hello()], to: channel)
-        _ = try Embedded.written(channel)
-        try body(channel, loop, store)
-        _ = try? channel.finish()
-        try await store.close()
+        try await Embedded.withChannel(
+            anonymousMethods: [DealMethod.healthCheck.path, DealMethod.getDeal.path]
+        ) { channel, loop, store in
+            try Embedded.write([try Embedded.hello()], to: channel)
+            _ = try Embedded.written(channel)
+            try body(channel, loop, store)
+        }
     }
 
     /// HEADERS and END_STREAM MESSAGE of a Health/Check with `metadata` and a timeout (0: none).

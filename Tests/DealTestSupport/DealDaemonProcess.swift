@@ -19,6 +19,9 @@ public final class DealDaemonProcess: Sendable {
     /// Where its standard output goes (standard error goes to the same path with `.err`).
     public let outputFile: String
 
+    /// `127.0.0.1:<port>`, as `--addr` and `DEALS_ADDR` take it.
+    public var address: String { "127.0.0.1:\(self.port)" }
+
     /// The development CA the daemon wrote on first start.
     public var caFile: String { self.dataDirectory + "/ca.pem" }
 
@@ -192,6 +195,21 @@ public final class DealDaemonProcess: Sendable {
         }
         self.process.waitUntilExit()
         self.removeOutput()
+    }
+
+    /// SIGTERM, then SIGKILL if the daemon is still running after `grace`; waits without blocking a thread.
+    ///
+    /// Returns the exit status when dealsd exited by itself (0: a clean shutdown), `nil` when a signal ended it. The
+    /// output files stay, so ``errorOutput`` can still explain a failed shutdown.
+    @discardableResult
+    public func stop(grace: Duration) async -> Int32? {
+        self.send(SIGTERM)
+        if await DealWait.eventually(timeout: grace, { !self.process.isRunning }) == false {
+            self.send(SIGKILL)
+            _ = await DealWait.eventually(timeout: .seconds(10)) { !self.process.isRunning }
+        }
+        guard !self.process.isRunning, self.process.terminationReason == .exit else { return nil }
+        return self.process.terminationStatus
     }
 
     /// Stops the daemon and removes its data.

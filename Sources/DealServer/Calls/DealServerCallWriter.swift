@@ -41,7 +41,12 @@ struct DealServerCallWriter: Sendable {
 
     /// Sends an already serialized response and ends the call with OK: the store's bytes of a record.
     func respond(serialized bytes: [UInt8], revision: UInt64) {
-        self.onLoop { $0.respond(bytes, streamID: self.streamID, revision: revision) }
+        // A read answers on its loop: called directly, with no closure context allocated per call (GetDeal).
+        if self.eventLoop.inEventLoop {
+            self.connection.value.respond(bytes, streamID: self.streamID, revision: revision)
+        } else {
+            self.onLoop { $0.respond(bytes, streamID: self.streamID, revision: revision) }
+        }
     }
 
     /// Sends an already serialized response and ends the call with OK: one assembled from stored records.

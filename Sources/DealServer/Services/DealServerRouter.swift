@@ -72,9 +72,11 @@ final class DealServerRouter: Sendable {
         revisionWaits: DealRevisionWaitCounter
     ) -> (any DealServerCall)? {
         var context = context
+        // Read once: each read scans the metadata and builds a String of the token (an allocation per call).
+        let authorization = context.metadata(DealProtocolVersion.authorizationMetadataKey)
         switch self.authorizer.authorize(
             method: context.method,
-            authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
+            authorization: authorization,
             identity: context.peer.identity,
             cache: &authorizationCache
         ) {
@@ -100,7 +102,7 @@ final class DealServerRouter: Sendable {
                 waits: revisionWaits
             ),
             method: context.method,
-            authorization: context.metadata(DealProtocolVersion.authorizationMetadataKey),
+            authorization: authorization,
             requestOpen: requestOpen,
             writer: writer,
             cache: authorizationCache

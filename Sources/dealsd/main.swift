@@ -1,0 +1,3 @@
+import DealDaemonCommand
+
+await DealsdCommand.runFromCommandLine()
