@@ -1,3 +1,4 @@
+import DealTestSupport
 import Foundation
 import Testing
 
