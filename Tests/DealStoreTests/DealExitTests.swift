@@ -45,17 +45,6 @@ struct DealExitTests {
         }
     }
 
-    static func failure(_ body: () async throws -> Void) async -> DealStoreError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DealStoreError {
-            return error
-        } catch {
-            return nil
-        }
-    }
-
     @Test("an acquisition is stored, counts the acquirer's price only, and shows on every party's timeline")
     func acquisition() async throws {
         try await Self.store { store in
@@ -123,7 +112,7 @@ struct DealExitTests {
                 deal.clearShareAcquired()
                 deal.listing.ticker = "TGT"
             }
-            let error = await Self.failure { _ = try await store.createDeal(deal) }
+            let error = await TestStores.failure { _ = try await store.createDeal(deal) }
             #expect(error?.code == .invalidArgument)
             #expect(error?.message.hasPrefix(field + ":") == true, "\(String(describing: error))")
         }

@@ -5,17 +5,6 @@ import Testing
 /// Issue 18 part 5: merging organizations with a redirect, and proposing duplicate deals.
 @Suite("Merges and duplicates")
 struct DealMergeTests {
-    static func failure(_ body: () async throws -> Void) async -> DealStoreError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DealStoreError {
-            return error
-        } catch {
-            return nil
-        }
-    }
-
     /// `openai` and its duplicate `open-ai` (with a deal of its own, as investor and as target), `investor`, and a
     /// person affiliated with the duplicate.
     static func duplicated(_ store: DealStore) async throws {
@@ -92,7 +81,7 @@ struct DealMergeTests {
             // New records naming the old id are rewritten to the survivor; the old id cannot be taken again.
             let created = try await store.createDeal(TestStores.deal("later", target: "open-ai", investor: "investor"))
             #expect(created.targetID == "openai")
-            let error = await Self.failure {
+            let error = await TestStores.failure {
                 _ = try await store.createOrganization(TestStores.organization("open-ai"))
             }
             #expect(error?.code == .alreadyExists)
@@ -135,16 +124,16 @@ struct DealMergeTests {
     func refusals() async throws {
         try await TestStores.withStore { store in
             try await Self.duplicated(store)
-            var error = await Self.failure { try await store.mergeOrganizations("nope", into: "openai") }
+            var error = await TestStores.failure { try await store.mergeOrganizations("nope", into: "openai") }
             #expect(error?.code == .notFound)
-            error = await Self.failure { try await store.mergeOrganizations("Open AI", into: "openai") }
+            error = await TestStores.failure { try await store.mergeOrganizations("Open AI", into: "openai") }
             #expect(error?.code == .notFound)
             #expect(error?.message.contains("resolves to 'open-ai'") == true)
-            error = await Self.failure { try await store.mergeOrganizations("openai", into: "openai") }
+            error = await TestStores.failure { try await store.mergeOrganizations("openai", into: "openai") }
             #expect(error?.code == .invalidArgument)
-            error = await Self.failure { try await store.mergeOrganizations("sam", into: "openai") }
+            error = await TestStores.failure { try await store.mergeOrganizations("sam", into: "openai") }
             #expect(error?.code == .failedPrecondition)
-            error = await Self.failure {
+            error = await TestStores.failure {
                 try await store.mergeOrganizations("open-ai", into: "openai", sourceEtag: "stale")
             }
             #expect(error?.code == .aborted)
@@ -172,7 +161,7 @@ struct DealMergeTests {
             _ = try await store.createDeal(deal)
             let revision = store.revision
             // The seller would become the target: refused, naming the deal.
-            let error = await Self.failure { try await store.mergeOrganizations("seller", into: "target") }
+            let error = await TestStores.failure { try await store.mergeOrganizations("seller", into: "target") }
             #expect(error?.code == .failedPrecondition)
             #expect(error?.message.contains("deal 'exit'") == true)
             #expect(store.revision == revision)
@@ -226,7 +215,7 @@ struct DealMergeTests {
             var filter = Dealstore_V1_DealFilter()
             filter.currencyCode = "USD"
             #expect(try store.duplicateDeals(filter: filter).candidates.allSatisfy { !$0.dealIds.contains("d") })
-            let error = await Self.failure { _ = try store.duplicateDeals(tolerancePercent: 101) }
+            let error = await TestStores.failure { _ = try store.duplicateDeals(tolerancePercent: 101) }
             #expect(error?.code == .invalidArgument)
         }
     }

@@ -35,17 +35,6 @@ struct DealOrganizationContextTests {
     }
 
     /// The message of the error `body` throws, or nil when it does not throw.
-    static func failure(_ body: () async throws -> Void) async -> DealStoreError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DealStoreError {
-            return error
-        } catch {
-            return nil
-        }
-    }
-
     @Test("context fields are stored, returned and survive a restart")
     func storedAndRecovered() async throws {
         let directory = TemporaryDirectory()
@@ -94,7 +83,7 @@ struct DealOrganizationContextTests {
             case "founded": organization.founded.year = 2000
             default: organization.formerNames = [" "]
             }
-            let error = await Self.failure { _ = try await store.createOrganization(organization) }
+            let error = await TestStores.failure { _ = try await store.createOrganization(organization) }
             #expect(error?.code == .invalidArgument)
             #expect(error?.message.hasPrefix(field + ":") == true, "\(String(describing: error))")
         }
@@ -126,27 +115,27 @@ struct DealOrganizationContextTests {
             var company = Self.angel("acme", founderOf: "linkedin")
             company.kind = .company
             company.investorTypes = []
-            var error = await Self.failure { _ = try await store.createOrganization(company) }
+            var error = await TestStores.failure { _ = try await store.createOrganization(company) }
             #expect(error?.message.hasPrefix("affiliations:") == true)
 
             var fund = Self.angel("someone")
             fund.investorTypes = [.ventureCapital]
-            error = await Self.failure { _ = try await store.createOrganization(fund) }
+            error = await TestStores.failure { _ = try await store.createOrganization(fund) }
             #expect(error?.message.hasPrefix("investor_types[0]:") == true)
 
             _ = try await store.createOrganization(Self.angel("first"))
             let second = Self.angel("second", founderOf: "first")
-            error = await Self.failure { _ = try await store.createOrganization(second) }
+            error = await TestStores.failure { _ = try await store.createOrganization(second) }
             #expect(error?.message.hasPrefix("affiliations[0].organization_id:") == true)
 
             // An organization a person is affiliated with is not deleted.
             _ = try await store.createOrganization(Self.angel("founder", founderOf: "linkedin"))
-            error = await Self.failure { try await store.deleteOrganization(id: "linkedin") }
+            error = await TestStores.failure { try await store.deleteOrganization(id: "linkedin") }
             #expect(error?.code == .failedPrecondition)
             #expect(error?.message.contains("'founder'") == true)
 
             let unknown = Self.angel("third", founderOf: "nowhere")
-            error = await Self.failure { _ = try await store.createOrganization(unknown) }
+            error = await TestStores.failure { _ = try await store.createOrganization(unknown) }
             #expect(error?.message.contains("unknown organization 'nowhere'") == true)
         }
     }
@@ -162,7 +151,7 @@ struct DealOrganizationContextTests {
             #expect(updated.headquarters.countryCode == "DE")
             #expect(updated.domains.isEmpty)
             change.mergedIds = ["other"]
-            let error = await Self.failure {
+            let error = await TestStores.failure {
                 _ = try await store.updateOrganization(change, updateMask: ["merged_ids"])
             }
             #expect(error?.message.hasPrefix("update_mask[0]:") == true)

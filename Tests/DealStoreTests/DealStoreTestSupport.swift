@@ -19,6 +19,18 @@ final class TemporaryDirectory {
 }
 
 enum TestStores {
+    /// The store error `body` throws, or nil when it succeeds or throws anything else.
+    static func failure(_ body: () async throws -> Void) async -> DealStoreError? {
+        do {
+            try await body()
+            return nil
+        } catch let error as DealStoreError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
     static let quietLogger: Logger = {
         var logger = Logger(label: "DealStoreTests")
         logger.logLevel = .critical

@@ -15,17 +15,6 @@ struct DealUpdateMaskMergeTests {
         }
     }
 
-    static func failure(_ body: () async throws -> Void) async -> DealStoreError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as DealStoreError {
-            return error
-        } catch {
-            return nil
-        }
-    }
-
     static func patch(_ id: String) -> Dealstore_V1_Deal {
         var deal = Dealstore_V1_Deal()
         deal.id = id
@@ -96,7 +85,7 @@ struct DealUpdateMaskMergeTests {
             _ = try await store.createDeal(deal)
             var change = Self.patch("ipo")
             change.listing.ticker = "TGTX"
-            let error = await Self.failure {
+            let error = await TestStores.failure {
                 _ = try await store.updateDeal(change, updateMask: ["listing.ticker", "listing.offer_price"])
             }
             #expect(error?.code == .invalidArgument)
@@ -135,7 +124,7 @@ struct DealUpdateMaskMergeTests {
             let created = try await store.createDeal(TestStores.deal("d1"))
             var change = Self.patch("d1")
             change.title = "Changed"
-            let error = await Self.failure { _ = try await store.updateDeal(change, updateMask: mask) }
+            let error = await TestStores.failure { _ = try await store.updateDeal(change, updateMask: mask) }
             #expect(error?.code == .invalidArgument)
             #expect(error?.message.hasPrefix(prefix) == true, "\(String(describing: error))")
             #expect(try store.deal(id: "d1") == created)
@@ -189,7 +178,9 @@ struct DealUpdateMaskMergeTests {
             #expect(cleared.hasHeadquarters == false)
             #expect(cleared.name == "Acme")
             clear.mergedIds = ["other"]
-            let error = await Self.failure { _ = try await store.updateOrganization(clear, updateMask: ["merged_ids"]) }
+            let error = await TestStores.failure {
+                _ = try await store.updateOrganization(clear, updateMask: ["merged_ids"])
+            }
             #expect(error?.code == .invalidArgument)
             #expect(error?.message.hasPrefix("update_mask[0]: 'merged_ids' cannot be updated") == true)
         }
