@@ -42,8 +42,15 @@ extension DealStoreState {
         let byTarget = Mutex<[String: DealSortedIDs]>([:])
         let byInvestor = Mutex<[String: DealSortedIDs]>([:])
         let summaries = Mutex(DealSummaryIndex())
+        // The organizations' citations and the workers' (`DealIndexBatch.citations`); the index replaces what
+        // `putOrganization` added, organizations included. Its two halves are the longest tasks: they start first
+        // rather than run alone at the end.
+        let citations = DealCitationBatch.merged(organizations: self.organizations, batches: batches.map(\.citations))
+        let catalog = Mutex(DealSourceIndex.Catalog())
+        let citationsByPublisher = Mutex<TreeDictionary<String, DealSortedIDs>>([:])
         let partitions = Self.bulkPartitions
-        DispatchQueue.concurrentPerform(iterations: partitions + 4) { task in
+        DispatchQueue.concurrentPerform(iterations: partitions + 6) { iteration in
+            let task = iteration < 2 ? partitions + 4 + iteration : iteration - 2
             switch task {
             case 0..<partitions:
                 var deals = TreeDictionary<String, DealIndexEntry>()
@@ -81,6 +88,12 @@ extension DealStoreState {
                 }
                 let index = plain.persistent
                 summaries.withLock { $0 = index }
+            case partitions + 4:
+                let built = DealSourceIndex.catalog(citations)
+                catalog.withLock { $0 = built }
+            case partitions + 5:
+                let built = DealSourceIndex.citationsByPublisher(citations)
+                citationsByPublisher.withLock { $0 = built }
             default:
                 let half = task - partitions - 2
                 var sets = Self.numberedSets(numbering, batches, parity: half) { batch, body in
@@ -112,6 +125,10 @@ extension DealStoreState {
         self.dealsByTarget = TreeDictionary(uniqueKeysWithValues: byTarget.withLock { $0 })
         self.dealsByInvestor = TreeDictionary(uniqueKeysWithValues: byInvestor.withLock { $0 })
         self.summaries = summaries.withLock { $0 }
+        self.sources = DealSourceIndex(
+            catalog: catalog.withLock { $0 },
+            citationsByPublisher: citationsByPublisher.withLock { $0 }
+        )
         // What `putDeal` counts one reference at a time: a deal refers to its target, its investors and its extra
         // references, each once (an investor that is also the target counts once).
         var references: [String: Int] = [:]

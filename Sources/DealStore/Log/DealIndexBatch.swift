@@ -61,6 +61,8 @@ struct DealIndexBatch: Sendable {
     var targetTotals: [DealBulkTotals]
     var investorTotals: [DealBulkTotals]
     var summaries = DealSummaryMaps<[String: DealGroupTotals]>()
+    /// The entries' citations, for the source catalog (read from each deal's bytes here, on the worker).
+    var citations = DealCitationBatch()
 
     init(capacity: Int, numbering: DealOrganizationNumbering) {
         self.numbering = numbering
@@ -81,6 +83,10 @@ struct DealIndexBatch: Sendable {
         self.entries.append(entry)
         self.ids.append(entry.id)
         self.partitions.append(DealStoreState.bulkPartition(of: entry.id))
+        self.citations.append(
+            DealSourceCatalog.citations(inDeal: entry.bytes),
+            record: DealSourceIndex.dealRecord(entry.id)
+        )
         // Cancelled deals are left out of every summary.
         let summarized = entry.status != Dealstore_V1_DealStatus.cancelled.rawValue
         if summarized {

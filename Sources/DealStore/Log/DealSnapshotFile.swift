@@ -203,8 +203,6 @@ enum DealSnapshotFile {
         let numbering = DealOrganizationNumbering(state.organizations.keys)
         let batches = try Self.decodeInParallel(bytes, frames: dealFrames, numbering: numbering, path: path)
         state.putDealsInBulk(batches, numbering: numbering)
-        // The bulk load bypasses putDeal: the source catalog is built in one pass over what it loaded.
-        state.sources = DealSourceIndex(deals: state.deals, organizations: state.organizations)
         return state
     }
 

@@ -35,7 +35,7 @@ extension DealStore {
         }
         let keys =
             wanted.isEmpty
-            ? version.sources.entries[catalogID]?.citations : version.sources.citationsByPublisher[wanted]
+            ? version.sources.entry(catalogID: catalogID)?.citations : version.sources.citationsByPublisher[wanted]
         var reports: [Dealstore_V1_SourceReport] = []
         var next = ""
         var failure: DealStoreError?
@@ -67,7 +67,9 @@ extension DealStore {
         pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (sources: [Dealstore_V1_CatalogSource], nextPageToken: String, revision: UInt64) {
-        let after = try DealPageToken.decodeSimple(pageToken, scope: "catalog")
+        let token = try DealPageToken.decodeSimple(pageToken, scope: "catalog")
+        let after = token.flatMap(DealSourceCatalog.hash(ofCatalogID:))
+        if token != nil && after == nil { throw DealPageToken.malformed }
         let size = DealPageSize.clamped(pageSize)
         let version = self.version
         let wanted = Self.publisherKey(publisher)
@@ -76,7 +78,8 @@ extension DealStore {
         var next = ""
         var failure: DealStoreError?
         var cache = DealReportCache()
-        ids?.forEach(after: after) { id in
+        ids?.forEach(after: after) { hash in
+            let id = DealSourceCatalog.catalogID(hash: hash)
             if sources.count == size {
                 next = DealPageToken.encodeSimple(sources[size - 1].id, scope: "catalog")
                 return false
@@ -114,7 +117,7 @@ extension DealStore {
         in version: DealVersion,
         cache: inout DealReportCache
     ) throws(DealStoreError) -> Dealstore_V1_CatalogSource? {
-        guard let entry = version.sources.entries[id] else { return nil }
+        guard let entry = version.sources.entry(catalogID: id) else { return nil }
         var first: String?
         entry.citations.forEach(after: nil) { key in
             first = key
@@ -129,7 +132,7 @@ extension DealStore {
         if report.source.hasPublished { source.published = report.source.published }
         source.language = report.source.language
         source.citationCount = UInt32(clamping: entry.citations.count)
-        source.publishers = entry.publishers.keys.sorted()
+        source.publishers = entry.publishers.map(\.key)
         return source
     }
 
@@ -208,7 +211,7 @@ extension DealStore {
 
     /// A publisher as compared: lower case, surrounding white space removed.
     static func publisherKey(_ publisher: String) -> String {
-        publisher.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        DealSourceCatalog.publisherKey(publisher)
     }
 
     /// What in a deal names `source` in its `source_ids` or cites one of its excerpts, as field paths.

@@ -14,16 +14,24 @@ import SwiftProtobuf
 /// export and re-import, and the records themselves are stored exactly as written (their bytes, etags and exports
 /// do not change), so data stored before the catalog is catalogued as it loads.
 enum DealSourceCatalog {
-    /// One source a record lists: its id within the record, its catalog id and its publisher as compared.
+    /// One source a record lists: its id within the record, its catalog hash and its publisher as compared.
     struct Citation: Sendable, Equatable {
         var localID: String
-        var catalogID: String
+        /// The 64-bit identity hash ``catalogID`` spells (kept as a number: recovery sorts and groups a million of
+        /// them, which as strings cost a memcmp per comparison).
+        var catalogHash: UInt64
         var publisherKey: String
+
+        var catalogID: String { DealSourceCatalog.catalogID(hash: self.catalogHash) }
     }
 
     /// The catalog id of `source`, or "" when it has no identity across records.
     static func catalogID(of source: Dealstore_V1_Source) -> String {
-        Self.catalogID(
+        Self.catalogHash(of: source).map(Self.catalogID(hash:)) ?? ""
+    }
+
+    static func catalogHash(of source: Dealstore_V1_Source) -> UInt64? {
+        Self.catalogHash(
             publisher: source.publisher,
             url: source.url,
             title: source.title,
@@ -31,29 +39,82 @@ enum DealSourceCatalog {
         )
     }
 
-    static func catalogID(
+    /// `src-` and the 16 lower-case hex digits of `hash`: fixed width, so the ids sort as their hashes do.
+    static func catalogID(hash: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            for (index, byte) in "src-".utf8.enumerated() { buffer[index] = byte }
+            for position in 0..<16 {
+                buffer[4 + position] = digits[Int((hash >> UInt64(60 - 4 * position)) & 0xF)]
+            }
+            return 20
+        }
+    }
+
+    /// The hash `id` spells, or nil when it is not a catalog id (`src-` and 16 lower-case hex digits).
+    static func hash(ofCatalogID id: String) -> UInt64? {
+        let utf8 = Array(id.utf8)
+        guard utf8.count == 20, utf8.starts(with: "src-".utf8) else { return nil }
+        var hash: UInt64 = 0
+        for byte in utf8[4...] {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): hash = hash << 4 | UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): hash = hash << 4 | UInt64(byte - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+        }
+        return hash
+    }
+
+    /// The identity hash of a source (see the type's comment), or nil when it has none.
+    ///
+    /// ASCII identities, nearly all of them, are compared on their bytes (``DealSourceIdentity``); the rest through
+    /// Foundation's Unicode-aware trimming and case mapping, which for ASCII is the same function (a test holds the
+    /// two paths equal), so every catalog id stays what it was when first derived.
+    static func catalogHash(
         publisher: String,
         url: String,
         title: String,
         published: (year: Int32, month: Int32, day: Int32)
-    ) -> String {
+    ) -> UInt64? {
+        var (publisher, url, title) = (publisher, url, title)
+        if let hash = url.withUTF8({ url in
+            publisher.withUTF8 { publisher in
+                title.withUTF8 { title in
+                    DealSourceIdentity.asciiHash(
+                        publisher: UnsafeRawBufferPointer(publisher),
+                        url: UnsafeRawBufferPointer(url),
+                        title: UnsafeRawBufferPointer(title),
+                        published: published
+                    )
+                }
+            }
+        }) {
+            return hash
+        }
+        return Self.unicodeHash(publisher: publisher, url: url, title: title, published: published)
+    }
+
+    /// The identity hash by Foundation's Unicode rules: the definition the byte path must match.
+    static func unicodeHash(
+        publisher: String,
+        url: String,
+        title: String,
+        published: (year: Int32, month: Int32, day: Int32)
+    ) -> UInt64? {
         let key: String
         let link = Self.normalizedURL(url)
         if !link.isEmpty {
             key = "u\n" + link
         } else {
-            let publisher = DealStore.publisherKey(publisher)
+            let publisher = Self.unicodePublisherKey(publisher)
             let title = title.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            if publisher.isEmpty && title.isEmpty { return "" }
+            if publisher.isEmpty && title.isEmpty { return nil }
             key = "t\n\(publisher)\n\(title)\n\(published.year)-\(published.month)-\(published.day)"
         }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return "src-" + String(repeating: "0", count: 16 - hex.count) + hex
+        var hash = DealSourceIdentity.FNV1a()
+        for byte in key.utf8 { hash.add(byte) }
+        return hash.value
     }
 
     /// A URL as compared: trimmed, without its fragment or a trailing slash, scheme and host in lower case.
@@ -67,14 +128,20 @@ enum DealSourceCatalog {
         return link[..<hostEnd].lowercased() + link[hostEnd...]
     }
 
+    /// A publisher as compared: lower case, surrounding white space removed.
+    static func publisherKey(_ publisher: String) -> String {
+        var publisher = publisher
+        return publisher.withUTF8 { DealSourceIdentity.asciiKey(UnsafeRawBufferPointer($0)) }
+            ?? Self.unicodePublisherKey(publisher)
+    }
+
+    static func unicodePublisherKey(_ publisher: String) -> String {
+        publisher.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
     /// The catalogued sources of an organization.
     static func citations(in organization: Dealstore_V1_Organization) -> [Citation] {
-        organization.sources.compactMap { source in
-            let id = Self.catalogID(of: source)
-            return id.isEmpty
-                ? nil
-                : Citation(localID: source.id, catalogID: id, publisherKey: DealStore.publisherKey(source.publisher))
-        }
+        Self.citations(of: organization.sources)
     }
 
     /// The catalogued sources of a stored deal, read from its bytes: only `sources` (field 15) and in each only the
@@ -83,11 +150,14 @@ enum DealSourceCatalog {
     static func citations(inDeal bytes: [UInt8]) -> [Citation] {
         if let skimmed = bytes.withUnsafeBytes({ Self.skimSources($0) }) { return skimmed }
         guard let deal = try? Dealstore_V1_Deal(serializedBytes: bytes) else { return [] }
-        return deal.sources.compactMap { source in
-            let id = Self.catalogID(of: source)
-            return id.isEmpty
-                ? nil
-                : Citation(localID: source.id, catalogID: id, publisherKey: DealStore.publisherKey(source.publisher))
+        return Self.citations(of: deal.sources)
+    }
+
+    private static func citations(of sources: [Dealstore_V1_Source]) -> [Citation] {
+        sources.compactMap { source in
+            Self.catalogHash(of: source).map {
+                Citation(localID: source.id, catalogHash: $0, publisherKey: Self.publisherKey(source.publisher))
+            }
         }
     }
 
@@ -110,7 +180,7 @@ enum DealSourceCatalog {
                 guard wire == 2, let body = reader.lengthDelimited(), let citation = Self.skimSource(body) else {
                     return nil
                 }
-                if !citation.catalogID.isEmpty { citations.append(citation) }
+                if let citation { citations.append(citation) }
             } else if !Self.skipField(wire: wire, &reader) {
                 return nil
             }
@@ -118,24 +188,27 @@ enum DealSourceCatalog {
         return citations
     }
 
-    private static func skimSource(_ buffer: UnsafeRawBufferPointer) -> Citation? {
+    /// One source's citation read from its bytes: nil when the bytes are not what this reader follows, `.some(nil)`
+    /// when the source has no identity. Only the local id and the publisher key become strings.
+    private static func skimSource(_ buffer: UnsafeRawBufferPointer) -> Citation?? {
         var reader = DealWireReader(bytes: buffer)
-        var (id, publisher, url, title) = ("", "", "", "")
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        var (id, publisher, url, title) = (empty, empty, empty, empty)
         var published: (year: Int32, month: Int32, day: Int32) = (0, 0, 0)
         while !reader.isAtEnd {
             guard let (field, wire) = reader.tag() else { return nil }
             switch (field, wire) {
             case (1, 2):
-                guard let value = reader.string() else { return nil }
+                guard let value = Self.utf8(&reader) else { return nil }
                 id = value
             case (2, 2):
-                guard let value = reader.string() else { return nil }
+                guard let value = Self.utf8(&reader) else { return nil }
                 publisher = value
             case (3, 2):
-                guard let value = reader.string() else { return nil }
+                guard let value = Self.utf8(&reader) else { return nil }
                 url = value
             case (4, 2):
-                guard let value = reader.string() else { return nil }
+                guard let value = Self.utf8(&reader) else { return nil }
                 title = value
             case (5, 2):
                 // A message given twice is merged by protobuf: the last value of each field wins, as here.
@@ -158,7 +231,26 @@ enum DealSourceCatalog {
             default: guard Self.skipField(wire: wire, &reader) else { return nil }
             }
         }
-        let catalogID = Self.catalogID(publisher: publisher, url: url, title: title, published: published)
-        return Citation(localID: id, catalogID: catalogID, publisherKey: DealStore.publisherKey(publisher))
+        let hash =
+            DealSourceIdentity.asciiHash(publisher: publisher, url: url, title: title, published: published)
+            ?? Self.unicodeHash(
+                publisher: String(decoding: publisher, as: UTF8.self),
+                url: String(decoding: url, as: UTF8.self),
+                title: String(decoding: title, as: UTF8.self),
+                published: published
+            )
+        guard let hash else { return .some(nil) }
+        let publisherKey =
+            DealSourceIdentity.asciiKey(publisher)
+            ?? Self.unicodePublisherKey(String(decoding: publisher, as: UTF8.self))
+        return Citation(localID: String(decoding: id, as: UTF8.self), catalogHash: hash, publisherKey: publisherKey)
+    }
+
+    /// A string field's bytes, checked to be UTF-8 as protobuf requires (as ``DealWireReader/string()`` does).
+    private static func utf8(_ reader: inout DealWireReader) -> UnsafeRawBufferPointer? {
+        guard let field = reader.lengthDelimited() else { return nil }
+        if DealSourceIdentity.isASCII(field) { return field }
+        guard String(validating: field.bindMemory(to: UInt8.self), as: UTF8.self) != nil else { return nil }
+        return field
     }
 }

@@ -6,20 +6,49 @@ import HashTreeCollections
 ///
 /// A citation is named by its report key: `o/<organization id>/<source id>` or `~/<deal id>/<source id>` (organizations
 /// sort before deals), the order ListSourceReports answers in, so a page is the keys after the page token. Updated
-/// on every write and every replayed log record (``add(_:record:)``, ``remove(_:record:)``), and built in one pass
-/// after a snapshot loads (``init(deals:organizations:)``).
-struct DealSourceIndex: Sendable {
+/// on every write and every replayed log record (``add(_:record:)``, ``remove(_:record:)``), and built in bulk
+/// after a snapshot loads (``init(organizations:batches:)``, in DealSourceIndex+Bulk).
+struct DealSourceIndex: Sendable, Equatable {
     /// One catalog source: its citations and how many of them name each publisher.
-    struct Entry: Sendable {
+    struct Entry: Sendable, Equatable {
         var citations = DealSortedIDs()
-        var publishers: [String: Int] = [:]
+        /// Publisher key → how many citations name it, ascending by key: an array, not a dictionary, because a
+        /// source names one publisher or a few, and a million of them are kept.
+        var publishers: [(key: String, count: Int)] = []
+
+        static func == (a: Entry, b: Entry) -> Bool {
+            a.citations == b.citations && a.publishers.elementsEqual(b.publishers) { $0 == $1 }
+        }
+
+        /// Adds `delta` to the publisher's count, dropping it at zero; returns the count before.
+        mutating func count(_ publisher: String, _ delta: Int) -> Int {
+            var low = 0
+            var high = self.publishers.count
+            while low < high {
+                let middle = (low + high) / 2
+                if self.publishers[middle].key < publisher { low = middle + 1 } else { high = middle }
+            }
+            guard low < self.publishers.count, self.publishers[low].key == publisher else {
+                if delta > 0 { self.publishers.insert((publisher, delta), at: low) }
+                return 0
+            }
+            let before = self.publishers[low].count
+            if before + delta > 0 {
+                self.publishers[low].count = before + delta
+            } else {
+                self.publishers.remove(at: low)
+            }
+            return before
+        }
     }
 
-    var entries: TreeDictionary<String, Entry> = [:]
-    /// Every catalog id, ascending (ListSources without a publisher).
-    var catalogIDs = DealSortedIDs()
-    /// Publisher key → the catalog ids of the sources cited with that publisher at least once.
-    var sourcesByPublisher: TreeDictionary<String, DealSortedIDs> = [:]
+    /// Catalog hash (``DealSourceCatalog/Citation/catalogHash``) → its source. Keyed by the number the id spells:
+    /// a million string keys cost a restart a second of hashing and 40 bytes each.
+    var entries: TreeDictionary<UInt64, Entry> = [:]
+    /// Every catalog hash, ascending: catalog-id order (ListSources without a publisher).
+    var catalogIDs = DealSortedSet<UInt64>()
+    /// Publisher key → the catalog hashes of the sources cited with that publisher at least once.
+    var sourcesByPublisher: TreeDictionary<String, DealSortedSet<UInt64>> = [:]
     /// Publisher key → the report keys of every citation naming that publisher.
     var citationsByPublisher: TreeDictionary<String, DealSortedIDs> = [:]
 
@@ -29,94 +58,60 @@ struct DealSourceIndex: Sendable {
     static func organizationRecord(_ id: String) -> String { "o/" + id }
     static func dealRecord(_ id: String) -> String { "~/" + id }
 
+    /// The source whose catalog id is `id`, if any record cites it.
+    func entry(catalogID id: String) -> Entry? {
+        DealSourceCatalog.hash(ofCatalogID: id).flatMap { self.entries[$0] }
+    }
+
     mutating func add(_ citations: [DealSourceCatalog.Citation], record: String) {
         for citation in citations {
             let key = Self.key(record: record, source: citation.localID)
+            let hash = citation.catalogHash
             var entry =
-                self.entries[citation.catalogID]
+                self.entries[hash]
                 ?? {
-                    self.catalogIDs.insert(citation.catalogID)
+                    self.catalogIDs.insert(hash)
                     return Entry()
                 }()
             entry.citations.insert(key)
             if !citation.publisherKey.isEmpty {
-                let count = entry.publishers[citation.publisherKey, default: 0]
-                entry.publishers[citation.publisherKey] = count + 1
-                if count == 0 {
-                    self.sourcesByPublisher[citation.publisherKey, default: DealSortedIDs()].insert(citation.catalogID)
+                if entry.count(citation.publisherKey, 1) == 0 {
+                    self.sourcesByPublisher[citation.publisherKey, default: DealSortedSet()].insert(hash)
                 }
                 self.citationsByPublisher[citation.publisherKey, default: DealSortedIDs()].insert(key)
             }
-            self.entries[citation.catalogID] = entry
+            self.entries[hash] = entry
         }
     }
 
     mutating func remove(_ citations: [DealSourceCatalog.Citation], record: String) {
         for citation in citations {
-            guard var entry = self.entries[citation.catalogID] else { continue }
+            let hash = citation.catalogHash
+            guard var entry = self.entries[hash] else { continue }
             let key = Self.key(record: record, source: citation.localID)
             guard entry.citations.remove(key) else { continue }
             if !citation.publisherKey.isEmpty {
-                let count = entry.publishers[citation.publisherKey, default: 1] - 1
-                entry.publishers[citation.publisherKey] = count > 0 ? count : nil
-                if count <= 0 {
-                    Self.remove(citation.catalogID, key: citation.publisherKey, from: &self.sourcesByPublisher)
+                if entry.count(citation.publisherKey, -1) <= 1 {
+                    Self.remove(hash, key: citation.publisherKey, from: &self.sourcesByPublisher)
                 }
                 Self.remove(key, key: citation.publisherKey, from: &self.citationsByPublisher)
             }
             if entry.citations.isEmpty {
-                self.entries[citation.catalogID] = nil
-                self.catalogIDs.remove(citation.catalogID)
+                self.entries[hash] = nil
+                self.catalogIDs.remove(hash)
             } else {
-                self.entries[citation.catalogID] = entry
+                self.entries[hash] = entry
             }
         }
     }
 
-    private static func remove(_ id: String, key: String, from index: inout TreeDictionary<String, DealSortedIDs>) {
+    private static func remove<Element>(
+        _ id: Element,
+        key: String,
+        from index: inout TreeDictionary<String, DealSortedSet<Element>>
+    ) {
         guard var ids = index[key] else { return }
         ids.remove(id)
         index[key] = ids.isEmpty ? nil : ids
-    }
-
-    /// The index of every source the records cite, built in one pass (after a snapshot's bulk load): grouped, sorted
-    /// and built bottom-up instead of one insert per citation.
-    init(
-        deals: TreeDictionary<String, DealIndexEntry>,
-        organizations: [String: Dealstore_V1_Organization]
-    ) {
-        var byCatalog: [String: (keys: [String], publishers: [String: Int])] = [:]
-        var byPublisher: [String: [String]] = [:]
-        func collect(_ citations: [DealSourceCatalog.Citation], record: String) {
-            for citation in citations {
-                let key = Self.key(record: record, source: citation.localID)
-                byCatalog[citation.catalogID, default: ([], [:])].keys.append(key)
-                if !citation.publisherKey.isEmpty {
-                    byCatalog[citation.catalogID]!.publishers[citation.publisherKey, default: 0] += 1
-                    byPublisher[citation.publisherKey, default: []].append(key)
-                }
-            }
-        }
-        for (id, organization) in organizations {
-            collect(DealSourceCatalog.citations(in: organization), record: Self.organizationRecord(id))
-        }
-        for (id, entry) in deals {
-            collect(DealSourceCatalog.citations(inDeal: entry.bytes), record: Self.dealRecord(id))
-        }
-        var sourcesByPublisher: [String: [String]] = [:]
-        var entries: [(String, Entry)] = []
-        entries.reserveCapacity(byCatalog.count)
-        for (id, group) in byCatalog {
-            entries.append((id, Entry(citations: DealSortedIDs(group.keys), publishers: group.publishers)))
-            for publisher in group.publishers.keys { sourcesByPublisher[publisher, default: []].append(id) }
-        }
-        self.entries = TreeDictionary(uniqueKeysWithValues: entries)
-        self.catalogIDs = DealSortedIDs(Array(byCatalog.keys))
-        self.sourcesByPublisher = TreeDictionary(
-            uniqueKeysWithValues: sourcesByPublisher.map { ($0.key, DealSortedIDs($0.value)) }
-        )
-        self.citationsByPublisher = TreeDictionary(
-            uniqueKeysWithValues: byPublisher.map { ($0.key, DealSortedIDs($0.value)) }
-        )
     }
 }

@@ -1,4 +1,8 @@
-/// A persistent (structurally shared) sorted set of deal ids: a B+tree whose shared nodes are never changed.
+/// The ordered sets of ids the indexes keep (deal ids, report keys).
+typealias DealSortedIDs = DealSortedSet<String>
+
+/// A persistent (structurally shared) sorted set of deal ids (or of any ordered key: the source catalog keeps its
+/// 64-bit catalog hashes in one): a B+tree whose shared nodes are never changed.
 ///
 /// Why a tree of its own: the secondary indexes must be ordered (a ListDeals page in id order is the first
 /// matches after the token's id, found without visiting every match), copied in O(1) when a version of the store is
@@ -9,13 +13,13 @@
 /// reference to them (as `Array` and `TreeDictionary` do), and copies them (at most ``fanout`` ids or children
 /// each) when a version or another set shares them; everything off that path is shared either way. Before, every
 /// change copied its whole path, so a burst of writes between two versions copied the same leaf once per write.
-struct DealSortedIDs: Sendable, Equatable {
+struct DealSortedSet<Element: Comparable & Sendable>: Sendable, Equatable {
     /// The largest number of ids in a leaf and of children in an inner node.
-    static let fanout = 64
+    static var fanout: Int { 64 }
 
     /// A node: a leaf holds ids in order; an inner node holds its children and, for each, the largest id below it.
     ///
-    /// `@unchecked Sendable`, and why that is safe: a node is changed only by ``DealSortedIDs``'s mutating methods,
+    /// `@unchecked Sendable`, and why that is safe: a node is changed only by ``DealSortedSet``'s mutating methods,
     /// through `inout` access down from the root of the one set value being mutated, and only after
     /// `isKnownUniquelyReferenced` has shown that this reference is the only one (every node above it on the path
     /// passed the same check first). A node reachable from anything else (a published ``DealVersion``, a copy of
@@ -24,13 +28,13 @@ struct DealSortedIDs: Sendable, Equatable {
     /// state lock, or by the one recovery thread), as any Swift value must be.
     final class Node: @unchecked Sendable {
         /// Leaf: the ids, ascending. Inner: the largest id of each child, ascending.
-        fileprivate(set) var keys: [String]
+        fileprivate(set) var keys: [Element]
         /// Empty for a leaf.
         fileprivate(set) var children: [Node]
         /// How many ids the subtree holds.
         fileprivate(set) var count: Int
 
-        init(leaf keys: [String]) {
+        init(leaf keys: [Element]) {
             self.keys = keys
             self.children = []
             self.count = keys.count
@@ -57,7 +61,7 @@ struct DealSortedIDs: Sendable, Equatable {
     init() {}
 
     /// Builds the set from ids already in ascending order without repeats (recovery's bulk path).
-    init(sortedUnique ids: [String]) {
+    init(sortedUnique ids: [Element]) {
         guard !ids.isEmpty else { return }
         var level: [Node] = stride(from: 0, to: ids.count, by: Self.fanout).map { start in
             Node(leaf: Array(ids[start..<min(ids.count, start + Self.fanout)]))
@@ -71,11 +75,11 @@ struct DealSortedIDs: Sendable, Equatable {
     }
 
     /// Builds the set from ids in any order (repeats are kept once).
-    init(_ ids: [String]) {
+    init(_ ids: [Element]) {
         var sorted = ids
         if !Self.isStrictlyAscending(sorted) {
             sorted.sort()
-            var unique: [String] = []
+            var unique: [Element] = []
             unique.reserveCapacity(sorted.count)
             for id in sorted where unique.last != id { unique.append(id) }
             sorted = unique
@@ -83,7 +87,7 @@ struct DealSortedIDs: Sendable, Equatable {
         self.init(sortedUnique: sorted)
     }
 
-    static func isStrictlyAscending(_ ids: [String]) -> Bool {
+    static func isStrictlyAscending(_ ids: [Element]) -> Bool {
         var index = 1
         while index < ids.count {
             if !(ids[index - 1] < ids[index]) { return false }
@@ -93,14 +97,14 @@ struct DealSortedIDs: Sendable, Equatable {
     }
 
     /// Equal when they hold the same ids (whatever the shapes of their trees).
-    static func == (a: DealSortedIDs, b: DealSortedIDs) -> Bool {
+    static func == (a: DealSortedSet, b: DealSortedSet) -> Bool {
         a.root === b.root || (a.count == b.count && a.all == b.all)
     }
 
     var count: Int { self.root?.count ?? 0 }
     var isEmpty: Bool { self.root == nil }
 
-    func contains(_ id: String) -> Bool {
+    func contains(_ id: Element) -> Bool {
         guard var node = self.root else { return false }
         while !node.isLeaf {
             let index = Self.lowerBound(node.keys, id)
@@ -113,7 +117,7 @@ struct DealSortedIDs: Sendable, Equatable {
 
     /// Inserts `id`; returns false when it was already there (nothing changes then).
     @discardableResult
-    mutating func insert(_ id: String) -> Bool {
+    mutating func insert(_ id: Element) -> Bool {
         guard self.root != nil else {
             self.root = Node(leaf: [id])
             return true
@@ -126,7 +130,7 @@ struct DealSortedIDs: Sendable, Equatable {
 
     /// Removes `id`; returns false when it was not there.
     @discardableResult
-    mutating func remove(_ id: String) -> Bool {
+    mutating func remove(_ id: Element) -> Bool {
         // Absent ids change nothing: checked first so that a miss never copies a shared path.
         guard self.contains(id), self.root != nil, Self.remove(id, from: &self.root!) else { return false }
         if self.root!.count == 0 {
@@ -139,14 +143,14 @@ struct DealSortedIDs: Sendable, Equatable {
     }
 
     /// Calls `body` with each id greater than `after` (every id when nil), ascending, until it returns false.
-    func forEach(after: String?, _ body: (String) -> Bool) {
+    func forEach(after: Element?, _ body: (Element) -> Bool) {
         guard let root = self.root else { return }
         _ = Self.visit(root, after: after, body)
     }
 
     /// Every id, ascending.
-    var all: [String] {
-        var ids: [String] = []
+    var all: [Element] {
+        var ids: [Element] = []
         ids.reserveCapacity(self.count)
         self.forEach(after: nil) { id in
             ids.append(id)
@@ -180,7 +184,7 @@ struct DealSortedIDs: Sendable, Equatable {
     // MARK: Node operations (each changes a node in place only once it is the only reference to it)
 
     /// The first index whose key is >= `id`.
-    private static func lowerBound(_ keys: [String], _ id: String) -> Int {
+    private static func lowerBound(_ keys: [Element], _ id: Element) -> Int {
         var low = 0
         var high = keys.count
         while low < high {
@@ -191,7 +195,7 @@ struct DealSortedIDs: Sendable, Equatable {
     }
 
     /// The first index whose key is > `id`.
-    private static func upperBound(_ keys: [String], _ id: String) -> Int {
+    private static func upperBound(_ keys: [Element], _ id: Element) -> Int {
         var low = 0
         var high = keys.count
         while low < high {
@@ -208,7 +212,7 @@ struct DealSortedIDs: Sendable, Equatable {
 
     /// Inserts `id` below `node` (made unique first), setting `sibling` to the right half when `node` splits;
     /// false when `id` is already there.
-    private static func insert(_ id: String, into node: inout Node, sibling: inout Node?) -> Bool {
+    private static func insert(_ id: Element, into node: inout Node, sibling: inout Node?) -> Bool {
         if node.isLeaf {
             let index = Self.lowerBound(node.keys, id)
             if index < node.keys.count && node.keys[index] == id { return false }
@@ -247,7 +251,7 @@ struct DealSortedIDs: Sendable, Equatable {
 
     /// Removes `id` (known to be present) below `node`, made unique first. Underfull nodes are allowed (no
     /// merging): the tree stays correct and each level's copy stays small; empty ones are dropped by their parent.
-    private static func remove(_ id: String, from node: inout Node) -> Bool {
+    private static func remove(_ id: Element, from node: inout Node) -> Bool {
         let index = Self.lowerBound(node.keys, id)
         if index == node.keys.count { return false }
         if node.isLeaf {
@@ -270,7 +274,7 @@ struct DealSortedIDs: Sendable, Equatable {
     }
 
     /// Returns false when `body` asked to stop.
-    private static func visit(_ node: Node, after: String?, _ body: (String) -> Bool) -> Bool {
+    private static func visit(_ node: Node, after: Element?, _ body: (Element) -> Bool) -> Bool {
         let start = after.map { Self.upperBound(node.keys, $0) } ?? 0
         if node.isLeaf {
             var index = start
