@@ -1,7 +1,8 @@
 import DealModel
-import DealStore
 import Foundation
 import Testing
+
+@testable import DealStore
 
 /// Issue 18 part 6, sources stored once and cited by id: the store's source catalog (ListSources, GetSource,
 /// ListSourceReports by catalog id) kept right by every write, rebuilt by the log and by a snapshot, and built for
@@ -77,6 +78,44 @@ struct DealSourceCatalogTests {
                 try store.catalogSource(id: "src-0000000000000000")
             }
             #expect(missing?.code == .notFound)
+        }
+    }
+
+    @Test("ListSources pages through every source in id order; a damaged or foreign page token is refused")
+    func catalogPaging() async throws {
+        try await DealClaimsTests.store { store in
+            for index in 0..<7 {
+                var source = Self.ftArticle("ft", url: Self.articleURL + "-\(index)", excerpt: "part \(index)")
+                source.publisher = index % 2 == 0 ? "Financial Times" : "Les Échos"
+                _ = try await store.createDeal(Self.citingDeal("d\(index)", source: source))
+            }
+            let all = try store.catalogSources().sources.map(\.id)
+            #expect(all.count == 7 && all == all.sorted())
+            for publisher in ["", "les échos"] {
+                var token = ""
+                var paged: [String] = []
+                repeat {
+                    let page = try store.catalogSources(publisher: publisher, pageSize: 2, pageToken: token)
+                    #expect(page.sources.count <= 2)
+                    paged += page.sources.map(\.id)
+                    token = page.nextPageToken
+                } while !token.isEmpty
+                #expect(
+                    paged
+                        == (publisher.isEmpty ? all : try store.catalogSources(publisher: publisher).sources.map(\.id))
+                )
+                #expect(paged.count == (publisher.isEmpty ? 7 : 3))
+            }
+            let reportToken = try #require(
+                try store.sourceReports(publisher: "financial times", pageSize: 1).nextPageToken.nilIfEmpty
+            )
+            // "catalog|garbage", a report page's token and bytes that are not base64url: each is INVALID_ARGUMENT.
+            for token in [DealPageToken.encodeSimple("garbage", scope: "catalog"), reportToken, "%%%"] {
+                let refused = #expect(throws: DealStoreError.self) {
+                    try store.catalogSources(pageSize: 2, pageToken: token)
+                }
+                #expect(refused?.code == .invalidArgument, "\(token)")
+            }
         }
     }
 
@@ -204,4 +243,8 @@ struct DealSourceCatalogTests {
             #expect(catalog.reduce(0) { $0 + Int($1.citationCount) } == citations)
         }
     }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { self.isEmpty ? nil : self }
 }

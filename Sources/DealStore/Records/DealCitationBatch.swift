@@ -1,8 +1,9 @@
 import DealModel
 
 /// The citations of one recovery batch's deals, gathered by its decoding worker (in parallel, like the summary
-/// totals of ``DealIndexBatch``) for ``DealSourceIndex/init(organizations:batches:)``: flat arrays in the batch's
-/// order, which is id order, with publishers numbered within the batch.
+/// totals of ``DealIndexBatch``) for the source index's bulk build (``merged(organizations:batches:)``, then
+/// `DealSourceIndex.catalog(_:)` and `citationsByPublisher(_:)`): flat arrays in the batch's order, which is id
+/// order, with publishers numbered within the batch.
 struct DealCitationBatch: Sendable {
     /// Each citation's report key (`~/<deal id>/<source id>`).
     var keys: [String] = []

@@ -78,7 +78,7 @@ enum DealSourceCatalog {
         published: (year: Int32, month: Int32, day: Int32)
     ) -> UInt64? {
         var (publisher, url, title) = (publisher, url, title)
-        if let hash = url.withUTF8({ url in
+        let outcome = url.withUTF8 { url in
             publisher.withUTF8 { publisher in
                 title.withUTF8 { title in
                     DealSourceIdentity.asciiHash(
@@ -89,10 +89,12 @@ enum DealSourceCatalog {
                     )
                 }
             }
-        }) {
-            return hash
         }
-        return Self.unicodeHash(publisher: publisher, url: url, title: title, published: published)
+        switch outcome {
+        case .hash(let hash): return hash
+        case .noIdentity: return nil
+        case .notASCII: return Self.unicodeHash(publisher: publisher, url: url, title: title, published: published)
+        }
     }
 
     /// The identity hash by Foundation's Unicode rules: the definition the byte path must match.
@@ -231,15 +233,21 @@ enum DealSourceCatalog {
             default: guard Self.skipField(wire: wire, &reader) else { return nil }
             }
         }
-        let hash =
-            DealSourceIdentity.asciiHash(publisher: publisher, url: url, title: title, published: published)
-            ?? Self.unicodeHash(
-                publisher: String(decoding: publisher, as: UTF8.self),
-                url: String(decoding: url, as: UTF8.self),
-                title: String(decoding: title, as: UTF8.self),
-                published: published
-            )
-        guard let hash else { return .some(nil) }
+        let hash: UInt64
+        switch DealSourceIdentity.asciiHash(publisher: publisher, url: url, title: title, published: published) {
+        case .hash(let value): hash = value
+        case .noIdentity: return .some(nil)
+        case .notASCII:
+            guard
+                let value = Self.unicodeHash(
+                    publisher: String(decoding: publisher, as: UTF8.self),
+                    url: String(decoding: url, as: UTF8.self),
+                    title: String(decoding: title, as: UTF8.self),
+                    published: published
+                )
+            else { return .some(nil) }
+            hash = value
+        }
         let publisherKey =
             DealSourceIdentity.asciiKey(publisher)
             ?? Self.unicodePublisherKey(String(decoding: publisher, as: UTF8.self))

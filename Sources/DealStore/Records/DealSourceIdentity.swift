@@ -46,15 +46,24 @@ enum DealSourceIdentity {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// The identity hash of an ASCII source, nil when it has none, or nil when a field is not ASCII (then the caller
-    /// takes the Unicode path, which also decides whether it has an identity).
+    /// What the byte path says about a source.
+    enum Outcome: Equatable {
+        /// The source's identity hash.
+        case hash(UInt64)
+        /// The source has no identity (no URL, publisher or title).
+        case noIdentity
+        /// A field is not ASCII: the caller takes the Unicode path.
+        case notASCII
+    }
+
+    /// The identity hash of an ASCII source.
     static func asciiHash(
         publisher: UnsafeRawBufferPointer,
         url: UnsafeRawBufferPointer,
         title: UnsafeRawBufferPointer,
         published: (year: Int32, month: Int32, day: Int32)
-    ) -> UInt64? {
-        guard Self.isASCII(url), Self.isASCII(publisher), Self.isASCII(title) else { return nil }
+    ) -> Outcome {
+        guard Self.isASCII(url), Self.isASCII(publisher), Self.isASCII(title) else { return .notASCII }
         var hash = FNV1a()
         var link = Self.trimmed(url)
         if let fragment = link.firstIndex(of: UInt8(ascii: "#")) {
@@ -65,7 +74,7 @@ enum DealSourceIdentity {
             hash.add("u\n")
             guard let scheme = Self.firstSchemeSeparator(link) else {
                 hash.add(link)
-                return hash.value
+                return .hash(hash.value)
             }
             var hostEnd = scheme + 3
             while hostEnd < link.count && link[hostEnd] != UInt8(ascii: "/") && link[hostEnd] != UInt8(ascii: "?") {
@@ -73,17 +82,17 @@ enum DealSourceIdentity {
             }
             hash.add(UnsafeRawBufferPointer(rebasing: link[..<hostEnd]), lowercased: true)
             hash.add(UnsafeRawBufferPointer(rebasing: link[hostEnd...]))
-            return hash.value
+            return .hash(hash.value)
         }
         let publisher = Self.trimmed(publisher)
         let title = Self.trimmed(title)
-        if publisher.isEmpty && title.isEmpty { return nil }
+        if publisher.isEmpty && title.isEmpty { return .noIdentity }
         hash.add("t\n")
         hash.add(publisher, lowercased: true)
         hash.add(UInt8(ascii: "\n"))
         hash.add(title, lowercased: true)
         hash.add("\n\(published.year)-\(published.month)-\(published.day)")
-        return hash.value
+        return .hash(hash.value)
     }
 
     /// The offset of the first `://` in `bytes`.

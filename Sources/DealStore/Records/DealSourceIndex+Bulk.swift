@@ -2,9 +2,10 @@ import DealModel
 import HashTreeCollections
 
 extension DealSourceIndex {
-    /// The index of every source the organizations and the recovered deals cite, built after a snapshot loads from
-    /// what the decoding workers gathered (``DealCitationBatch``): the same index as one ``add(_:record:)`` per
-    /// record, without an insert per citation.
+    /// The index of every source the organizations and the recovered deals cite, from what the decoding workers
+    /// gathered (``DealCitationBatch``): the same index as one ``add(_:record:)`` per record, without an insert per
+    /// citation. Recovery builds the same two halves as separate tasks (``catalog(_:)`` and
+    /// ``citationsByPublisher(_:)``, in `DealStoreState.putDealsInBulk`).
     ///
     /// Why this shape: built from strings in one pass, the catalog made a 1,000,000-deal restart six times slower.
     /// Here every citation is a (hash, position) pair: grouping by catalog id is one sort of integers, and the
@@ -63,22 +64,23 @@ extension DealSourceIndex {
             while end < order.count && order[end].hash == hash { end += 1 }
             var citations: [String] = []
             citations.reserveCapacity(end - start)
-            var counts: [(number: Int32, count: Int)] = []
+            var named: [Int32] = []
             for item in order[start..<end] {
                 let position = Int(item.position)
                 citations.append(keys[position])
-                let publisher = publishers[position]
-                guard publisher >= 0 else { continue }
-                if let slot = counts.firstIndex(where: { $0.number == publisher }) {
-                    counts[slot].count += 1
-                } else {
-                    counts.append((publisher, 1))
-                }
+                if publishers[position] >= 0 { named.append(publishers[position]) }
             }
+            // Counted as runs of the sorted numbers: a source cited under many publishers costs a sort, not a
+            // search per citation.
+            named.sort()
             var entry = Entry(citations: DealSortedIDs(citations))
-            for (publisher, count) in counts {
-                entry.publishers.append((publisherNames[Int(publisher)], count))
-                sourcesByPublisher[Int(publisher)].append(hash)
+            var run = 0
+            while run < named.count {
+                var next = run + 1
+                while next < named.count && named[next] == named[run] { next += 1 }
+                entry.publishers.append((publisherNames[Int(named[run])], next - run))
+                sourcesByPublisher[Int(named[run])].append(hash)
+                run = next
             }
             entry.publishers.sort { $0.key < $1.key }
             entries.append((hash, entry))

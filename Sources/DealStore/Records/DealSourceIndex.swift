@@ -7,7 +7,8 @@ import HashTreeCollections
 /// A citation is named by its report key: `o/<organization id>/<source id>` or `~/<deal id>/<source id>` (organizations
 /// sort before deals), the order ListSourceReports answers in, so a page is the keys after the page token. Updated
 /// on every write and every replayed log record (``add(_:record:)``, ``remove(_:record:)``), and built in bulk
-/// after a snapshot loads (``init(organizations:batches:)``, in DealSourceIndex+Bulk).
+/// after a snapshot loads (``catalog(_:)`` and ``citationsByPublisher(_:)`` in DealSourceIndex+Bulk, run as two
+/// tasks by `DealStoreState.putDealsInBulk`).
 struct DealSourceIndex: Sendable, Equatable {
     /// One catalog source: its citations and how many of them name each publisher.
     struct Entry: Sendable, Equatable {
