@@ -25,10 +25,10 @@ struct DealFXImportTests {
         var store = try await TestStores.basic(directory.path)
         #expect(store.fxTableInUse.origin == .bundled)
         let bundledLabel = store.exchangeRates.sourceLabel
-        let checked = try store.importFXRates(csv: Array(Self.csv.utf8), source: "test desk", validateOnly: true)
+        let checked = try await store.importFXRates(csv: Array(Self.csv.utf8), source: "test desk", validateOnly: true)
         #expect(checked.dayCount == 2 && checked.rateCount == 3)
         #expect(store.exchangeRates.sourceLabel == bundledLabel)
-        let table = try store.importFXRates(
+        let table = try await store.importFXRates(
             csv: Array(Self.csv.utf8),
             source: "https://example.com/rates.csv",
             label: "Desk rates",
@@ -71,8 +71,8 @@ struct DealFXImportTests {
     func badInput(_ input: String, _ problem: String) async throws {
         try await TestStores.withStore { store in
             let before = store.exchangeRates.sourceLabel
-            let error = #expect(throws: DealStoreError.self) {
-                try store.importFXRates(csv: Array(input.utf8), source: "test")
+            let error = await #expect(throws: DealStoreError.self) {
+                try await store.importFXRates(csv: Array(input.utf8), source: "test")
             }
             #expect(error?.code == .invalidArgument)
             #expect(error?.message.contains(problem) == true, "\(error?.message ?? "")")
@@ -85,10 +85,12 @@ struct DealFXImportTests {
     func limits() async throws {
         try await TestStores.withStore { store in
             let huge = [UInt8](repeating: UInt8(ascii: "1"), count: DealFXCSV.maximumBytes + 1)
-            let error = #expect(throws: DealStoreError.self) { try store.importFXRates(csv: huge, source: "test") }
+            let error = await #expect(throws: DealStoreError.self) {
+                try await store.importFXRates(csv: huge, source: "test")
+            }
             #expect(error?.message.contains("over the limit of \(DealFXCSV.maximumBytes)") == true)
-            let unsourced = #expect(throws: DealStoreError.self) {
-                try store.importFXRates(csv: Array(Self.csv.utf8), source: " ")
+            let unsourced = await #expect(throws: DealStoreError.self) {
+                try await store.importFXRates(csv: Array(Self.csv.utf8), source: " ")
             }
             #expect(unsourced?.message.contains("source: is required") == true)
         }

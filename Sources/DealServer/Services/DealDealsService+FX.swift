@@ -14,20 +14,28 @@ extension DealDealsService {
 
     /// ImportFXRates: reads the CSV and replaces the table, durably (``DealStore/importFXRates(csv:source:label:retrieved:validateOnly:)``).
     ///
-    /// Runs on the event loop like the other unary calls: the write is one file of a few hundred kilobytes,
-    /// synced once, and imports are rare operator actions.
+    /// Off the event loop: parsing up to 16 MiB and syncing a file would hold every other call on this loop (the
+    /// store runs both on a thread of its own).
     func importFXRates(_ writer: DealServerCallWriter) -> any DealServerCall {
         let store = self.store
-        return DealUnaryCall.answering(writer) { (request: Dealstore_V1_ImportFXRatesRequest) in
-            let table = try store.importFXRates(
-                csv: [UInt8](request.csv),
-                source: request.source,
-                label: request.label,
-                retrieved: request.retrieved,
-                validateOnly: request.validateOnly
-            )
-            // What the table would be once imported: the store's file.
-            return (Self.info(table, origin: .file), store.revision)
+        let runner = self.runner
+        return DealUnaryCall(writer: writer) { (request: Dealstore_V1_ImportFXRatesRequest) in
+            runner.submit {
+                do {
+                    let table = try await store.importFXRates(
+                        csv: [UInt8](request.csv),
+                        source: request.source,
+                        label: request.label,
+                        retrieved: request.retrieved,
+                        validateOnly: request.validateOnly
+                    )
+                    // What the table would be once imported: the store's file.
+                    let revision = store.revision
+                    writer.respond(Self.info(table, origin: .file), revision: revision)
+                } catch {
+                    writer.finish(error)
+                }
+            }
         }
     }
 

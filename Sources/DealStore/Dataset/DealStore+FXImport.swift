@@ -31,12 +31,40 @@ extension DealStore {
     /// Refused with ``DealStoreError/Code/failedPrecondition`` on a cluster node (every node normalises with the
     /// bundled table, so that nodes agree), as every write on a closed or read-only store; bad input is ``DealStoreError/Code/invalidArgument`` naming the
     /// line and column.
+    ///
+    /// Reading up to 16 MiB of CSV and syncing the file are blocking work: they run on a thread of their own, so
+    /// neither an event loop nor the concurrency pool waits for them, and the queries converting meanwhile keep the
+    /// old table without waiting (imports are serialised apart from the lock that hands the table out).
     public func importFXRates(
         csv: [UInt8],
         source: String,
         label: String = "",
         retrieved: String = "",
         validateOnly: Bool = false
+    ) async throws(DealStoreError) -> DealFXTable {
+        do {
+            return try await DealBlocking.run {
+                try self.importFXRatesBlocking(
+                    csv: csv,
+                    source: source,
+                    label: label,
+                    retrieved: retrieved,
+                    validateOnly: validateOnly
+                )
+            }
+        } catch let error as DealStoreError {
+            throw error
+        } catch {
+            throw DealStoreError(code: .internal, message: "the FX import failed: \(error)", cause: error)
+        }
+    }
+
+    private func importFXRatesBlocking(
+        csv: [UInt8],
+        source: String,
+        label: String,
+        retrieved: String,
+        validateOnly: Bool
     ) throws(DealStoreError) -> DealFXTable {
         let (table, bytes) = try DealFXCSV.table(csv: csv, source: source, label: label, retrieved: retrieved)
         if validateOnly { return table }
@@ -50,7 +78,7 @@ extension DealStore {
         if let refusal = self.state.withLock({ $0.writeRefusal }) { throw refusal }
         let path = self.directory + "/" + DealFXRates.fileName
         let temporary = path + ".tmp"
-        try self.fxTables.withLock { (current: inout DealFXTable) throws(DealStoreError) in
+        try self.fxImports.withLock { (_: inout Void) throws(DealStoreError) in
             do throws(DealIOError) {
                 let fd = try DealFileIO.createTruncating(temporary)
                 do throws(DealIOError) {
@@ -71,7 +99,7 @@ extension DealStore {
                     cause: error
                 )
             }
-            current = table
+            self.fxTables.withLock { $0 = table }
         }
         self.logger.notice(
             "FX table replaced",

@@ -57,6 +57,9 @@ public final class DealStore: Sendable {
     /// The exchange rates amounts are normalised with (``DealFXRates``): read at open, replaced whole by
     /// ``importFXRates(csv:source:retrieved:label:validateOnly:)`` (Dataset/DealStore+FXImport.swift).
     let fxTables: Mutex<DealFXTable>
+    /// Held by an FX import while it writes its file (one import at a time, in order), apart from ``fxTables`` so
+    /// that readers never wait for a sync.
+    let fxImports = Mutex(())
     /// The FX table in use now: each query takes it once and converts its whole answer with it.
     var fxTable: DealFXTable { self.fxTables.withLock { $0 } }
     /// Set when the store is a replica of a system of record (``open(replicaOf:revision:organizations:deals:options:logger:)``):
