@@ -108,6 +108,8 @@ public final class DealStore: Sendable {
         logger: Logger = Logger(label: "DealStore")
     ) async throws -> DealStore {
         let recovered: DealRecovery.Result
+        let clock = ContinuousClock()
+        let recoveryStarted = clock.now
         do {
             recovered = try await DealBlocking.run {
                 // The heap grows in large steps while a million deals are allocated (see DealHeapTuning).
@@ -149,6 +151,9 @@ public final class DealStore: Sendable {
             metadata: [
                 "directory": "\(directory)", "revision": "\(recovered.state.revision)",
                 "deals": "\(recovered.state.deals.count)", "organizations": "\(recovered.state.organizations.count)",
+                "recovery_s": "\(Self.rounded((clock.now - recoveryStarted).seconds))",
+                "snapshot_load_s": "\(Self.rounded(recovered.report.snapshotSeconds))",
+                "log_records": "\(recovered.report.records)",
             ]
         )
         if recovered.isNew && options.seedIfEmpty {
@@ -156,6 +161,9 @@ public final class DealStore: Sendable {
         }
         return store
     }
+
+    /// Seconds to the millisecond, for the open log line.
+    private static func rounded(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     /// Opens the store in the directory at `directory` (a file URL); see ``open(directory:options:logger:)-(String,_,_)``.
     public static func open(

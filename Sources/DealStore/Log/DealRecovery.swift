@@ -58,6 +58,8 @@ enum DealRecovery {
         var state = DealStoreState()
         state.historyLimit = max(1, historyLimit)
         var unreadable: [String] = []
+        let clock = ContinuousClock()
+        let started = clock.now
         for snapshot in snapshots {
             do {
                 state = try DealSnapshotFile.load(path: directory + "/" + snapshot.name, historyLimit: historyLimit)
@@ -83,6 +85,7 @@ enum DealRecovery {
                 )
             }
         }
+        report.snapshotSeconds = (clock.now - started).seconds
         let base = state.revision
         if report.snapshotFile == nil, let first = segments.first, first.first > base + 1 {
             // The log starts after revision 1 and no snapshot covers what came before: a snapshot was deleted or
@@ -263,6 +266,8 @@ public struct DealStoreCheckReport: Sendable, CustomStringConvertible {
     public var segments = 0
     /// Log records replayed after the snapshot.
     public var records = 0
+    /// Seconds spent loading the snapshot (decoding it and building every index), when opening.
+    public var snapshotSeconds = 0.0
     /// Changes at or below this revision are compacted: the oldest revision a watch can start from.
     public var compactedRevision: UInt64 = 0
     /// Damage that prevents opening (empty when the store opens).
@@ -318,5 +323,13 @@ extension DealStore {
         var result = try DealRecovery.recover(directory: directory, mode: .repair, historyLimit: 1, logger: logger)
         result.report.lastRevision = result.state.revision
         return result.report
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double` (for reports and logs).
+    var seconds: Double {
+        let (seconds, attoseconds) = self.components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
