@@ -35,7 +35,8 @@ extension DealStore {
         }
         let keys =
             wanted.isEmpty
-            ? version.sources.entry(catalogID: catalogID)?.citations : version.sources.citationsByPublisher[wanted]
+            ? version.sources.entry(catalogID: catalogID)?.citations
+            : version.sources.citationsByPublisher[wanted].map(DealCitationSet.many)
         var reports: [Dealstore_V1_SourceReport] = []
         var next = ""
         var failure: DealStoreError?

@@ -73,7 +73,7 @@ extension DealSourceIndex {
             // Counted as runs of the sorted numbers: a source cited under many publishers costs a sort, not a
             // search per citation.
             named.sort()
-            var entry = Entry(citations: DealSortedIDs(citations))
+            var entry = Entry(citations: DealCitationSet(citations))
             var run = 0
             while run < named.count {
                 var next = run + 1

@@ -12,7 +12,7 @@ import HashTreeCollections
 struct DealSourceIndex: Sendable, Equatable {
     /// One catalog source: its citations and how many of them name each publisher.
     struct Entry: Sendable, Equatable {
-        var citations = DealSortedIDs()
+        var citations = DealCitationSet()
         /// Publisher key → how many citations name it, ascending by key: an array, not a dictionary, because a
         /// source names one publisher or a few, and a million of them are kept.
         var publishers: [(key: String, count: Int)] = []
