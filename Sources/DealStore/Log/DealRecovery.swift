@@ -325,11 +325,3 @@ extension DealStore {
         return result.report
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double` (for reports and logs).
-    var seconds: Double {
-        let (seconds, attoseconds) = self.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -136,8 +136,7 @@ extension DealStore {
         var target: UInt64 = 0
         if let keep = retention.revisions, revision > keep { target = revision - keep }
         if let age = retention.age {
-            let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) * 1e-18
-            let cutoff = now.addingTimeInterval(-seconds)
+            let cutoff = now.addingTimeInterval(-age.seconds)
             let segments = try Self.segments(in: self.directory)
             // A segment's last write is its newest record's time: once that is older than the cutoff, so is
             // everything in it, up to the next segment's first revision.

@@ -20,7 +20,7 @@ extension DealStore {
         pageSize: Int = DealPageSize.default,
         pageToken: String = ""
     ) throws(DealStoreError) -> (reports: [Dealstore_V1_SourceReport], nextPageToken: String, revision: UInt64) {
-        let wanted = Self.publisherKey(publisher)
+        let wanted = DealSourceCatalog.publisherKey(publisher)
         if wanted.isEmpty && sourceID.isEmpty && catalogID.isEmpty {
             throw .invalid(
                 "publisher",
@@ -73,7 +73,7 @@ extension DealStore {
         if token != nil && after == nil { throw DealPageToken.malformed }
         let size = DealPageSize.clamped(pageSize)
         let version = self.version
-        let wanted = Self.publisherKey(publisher)
+        let wanted = DealSourceCatalog.publisherKey(publisher)
         let ids = wanted.isEmpty ? version.sources.catalogIDs : version.sources.sourcesByPublisher[wanted]
         var sources: [Dealstore_V1_CatalogSource] = []
         var next = ""
@@ -208,11 +208,6 @@ extension DealStore {
     static func reportKey(_ report: Dealstore_V1_SourceReport) -> String {
         report.dealID.isEmpty
             ? "o/\(report.organizationID)/\(report.source.id)" : "~/\(report.dealID)/\(report.source.id)"
-    }
-
-    /// A publisher as compared: lower case, surrounding white space removed.
-    static func publisherKey(_ publisher: String) -> String {
-        DealSourceCatalog.publisherKey(publisher)
     }
 
     /// What in a deal names `source` in its `source_ids` or cites one of its excerpts, as field paths.

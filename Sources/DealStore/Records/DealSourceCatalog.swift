@@ -53,10 +53,10 @@ enum DealSourceCatalog {
 
     /// The hash `id` spells, or nil when it is not a catalog id (`src-` and 16 lower-case hex digits).
     static func hash(ofCatalogID id: String) -> UInt64? {
-        let utf8 = Array(id.utf8)
+        let utf8 = id.utf8
         guard utf8.count == 20, utf8.starts(with: "src-".utf8) else { return nil }
         var hash: UInt64 = 0
-        for byte in utf8[4...] {
+        for byte in utf8.dropFirst(4) {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): hash = hash << 4 | UInt64(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): hash = hash << 4 | UInt64(byte - UInt8(ascii: "a") + 10)
